@@ -1,0 +1,42 @@
+import type { MrkdwnElement, PlainTextElement } from '@slack/types';
+
+/**
+ * Slack reads `&`, `<` and `>` as control characters in mrkdwn; escaping exactly these three
+ * turns `<!channel>` or `<http://evil|bank>` typed by a user into harmless literal text.
+ */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export const TRUNCATION_MARK = '… (truncated)';
+
+/** Cuts text to fit a Slack limit, saying so visibly rather than letting Slack reject the message. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - TRUNCATION_MARK.length);
+  // Never split a surrogate pair or leave half an escape sequence behind.
+  const safe = cut.replace(/[\uD800-\uDBFF]$/, '').replace(/&[a-z]{0,4}$/, '');
+  return safe + TRUNCATION_MARK;
+}
+
+export function plain(text: string, max = 3000): PlainTextElement {
+  return { type: 'plain_text', text: truncate(text.length > 0 ? text : ' ', max), emoji: true };
+}
+
+/** mrkdwn that Slack will not auto-link or turn into mentions: for anything containing user text. */
+export function md(text: string, max = 3000): MrkdwnElement {
+  return { type: 'mrkdwn', text: truncate(text.length > 0 ? text : ' ', max), verbatim: true };
+}
+
+/** User text for mrkdwn: escaped first, then truncated so the limit counts the escaped form. */
+export function userText(text: string, max: number): string {
+  return truncate(escapeMrkdwn(text), max);
+}
+
+/** A date Slack shows in each reader's own time zone, with a UTC fallback for old clients. */
+export function slackDate(d: Date, format = '{date_short_pretty} {time}'): string {
+  const fallback = `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${Math.floor(d.getTime() / 1000)}^${format}|${fallback}>`;
+}
+
+export const mention = (userId: string) => `<@${userId}>`;

@@ -1,0 +1,226 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Times are stored as UTC epoch milliseconds so SQL can compute durations for statistics.
+const time = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/** Per-year reference counter: a reference is never reused, even if its incident row is lost. */
+export const referenceCounters = sqliteTable('reference_counters', {
+  year: integer('year').primaryKey(),
+  lastSeq: integer('last_seq').notNull(),
+});
+
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    reference: text('reference').notNull().unique(),
+    year: integer('year').notNull(),
+    seq: integer('seq').notNull(),
+    /** The modal's view id: a second submission of the same modal finds this row instead of a new one. */
+    submissionKey: text('submission_key').unique(),
+    source: text('source', { enum: ['command', 'shortcut', 'message'] }).notNull(),
+    sourcePermalink: text('source_permalink'),
+
+    kind: text('kind', { enum: ['incident', 'near_miss', 'weakness'] }).notNull(),
+    category: text('category').notNull(),
+    suggestedSeverity: text('suggested_severity', { enum: ['critical', 'high', 'medium', 'low'] }),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    occurredAt: time('occurred_at'),
+    discoveredAt: time('discovered_at').notNull(),
+    /** When the organisation became aware (GDPR Art. 33 clock); defaults to discovery, editable at triage. */
+    awareAt: time('aware_at').notNull(),
+    reportedAt: time('reported_at').notNull(),
+    location: text('location'),
+    department: text('department').notNull(),
+    reporterId: text('reporter_id').notNull(),
+    hodId: text('hod_id'),
+
+    dataInvolved: text('data_involved'),
+    peopleInvolved: text('people_involved'),
+    peopleAware: text('people_aware'),
+    customersOrStaffAffected: text('customers_or_staff_affected', { enum: ['yes', 'no', 'unknown'] })
+      .notNull()
+      .default('unknown'),
+    personalData: text('personal_data', { enum: ['yes', 'no', 'unknown'] })
+      .notNull()
+      .default('unknown'),
+    personalDataCount: integer('personal_data_count'),
+    personalDataKinds: text('personal_data_kinds'),
+    sensitivity: text('sensitivity'),
+    protectiveMarking: text('protective_marking'),
+    encrypted: text('encrypted', { enum: ['yes', 'no', 'unknown', 'not_applicable'] }),
+    thirdPartyUse: text('third_party_use'),
+    assetOwnerId: text('asset_owner_id'),
+    immediateCause: text('immediate_cause'),
+    lossLocation: text('loss_location'),
+    /** Answers to the seed's follow-up questions for the chosen loss location, as JSON. */
+    lossDetails: text('loss_details', { mode: 'json' }).$type<Record<string, string>>(),
+    crimeNumber: text('crime_number'),
+
+    status: text('status', {
+      enum: [
+        'reported',
+        'triaged',
+        'resolving',
+        'resolved',
+        'in_review',
+        'closed',
+        'not_incident',
+        'duplicate',
+      ],
+    })
+      .notNull()
+      .default('reported'),
+    triageOutcome: text('triage_outcome', { enum: ['incident', 'not_incident', 'duplicate'] }),
+    triageRationale: text('triage_rationale'),
+    duplicateOfId: integer('duplicate_of_id'),
+    severity: text('severity', { enum: ['critical', 'high', 'medium', 'low'] }),
+    priority: text('priority'),
+    irmId: text('irm_id'),
+    triagedAt: time('triaged_at'),
+    targetResolutionAt: time('target_resolution_at'),
+    escalatedAt: time('escalated_at'),
+    resolvedAt: time('resolved_at'),
+    closedAt: time('closed_at'),
+    closureJustification: text('closure_justification'),
+    riskRegisterRef: text('risk_register_ref'),
+
+    cardChannelId: text('card_channel_id'),
+    cardTs: text('card_ts'),
+    /** Bumped on every change; a click carrying an older version is refused as stale. */
+    version: integer('version').notNull().default(1),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('incidents_year_seq').on(t.year, t.seq),
+    index('incidents_status').on(t.status),
+    index('incidents_reported_at').on(t.reportedAt),
+    index('incidents_reporter').on(t.reporterId),
+  ],
+);
+
+/** Append-only audit trail; each row is hash-chained to the previous one to make edits evident. */
+export const incidentEvents = sqliteTable(
+  'incident_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    at: time('at').notNull(),
+    actorId: text('actor_id').notNull(),
+    type: text('type').notNull(),
+    before: text('before', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    after: text('after', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+    /** The short line mirrored into the card's thread. */
+    summary: text('summary').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('incident_events_incident').on(t.incidentId, t.id)],
+);
+
+export const actions = sqliteTable(
+  'actions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    kind: text('kind', { enum: ['corrective', 'preventive'] }).notNull(),
+    description: text('description').notNull(),
+    ownerId: text('owner_id').notNull(),
+    dueAt: time('due_at'),
+    status: text('status', { enum: ['open', 'done', 'not_doing'] })
+      .notNull()
+      .default('open'),
+    statusReason: text('status_reason'),
+    createdBy: text('created_by').notNull(),
+    createdAt: time('created_at').notNull(),
+    completedAt: time('completed_at'),
+  },
+  (t) => [index('actions_incident').on(t.incidentId), index('actions_owner_status').on(t.ownerId, t.status)],
+);
+
+/** External notifications (regulator, police, CERT, customers) as obligations with deadlines. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    kind: text('kind', { enum: ['regulator', 'police', 'cert', 'customers'] }).notNull(),
+    dueAt: time('due_at'),
+    status: text('status', { enum: ['pending', 'done', 'not_required'] })
+      .notNull()
+      .default('pending'),
+    doneBy: text('done_by'),
+    doneAt: time('done_at'),
+    externalRef: text('external_ref'),
+    reason: text('reason'),
+    createdAt: time('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('notifications_incident_kind').on(t.incidentId, t.kind)],
+);
+
+/** Causal analysis rounds, learning reviews, peer reviews and closure approvals. */
+export const reviews = sqliteTable(
+  'reviews',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    type: text('type', {
+      enum: ['causal_analysis', 'learning', 'peer_review', 'closure_approval'],
+    }).notNull(),
+    round: integer('round').notNull().default(1),
+    submittedBy: text('submitted_by').notNull(),
+    submittedAt: time('submitted_at').notNull(),
+    content: text('content', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    decision: text('decision', { enum: ['pending', 'approved', 'returned'] })
+      .notNull()
+      .default('pending'),
+    decidedBy: text('decided_by'),
+    decidedAt: time('decided_at'),
+    comment: text('comment'),
+  },
+  (t) => [index('reviews_incident').on(t.incidentId, t.type)],
+);
+
+/**
+ * Slack deliveries waiting to happen. Written in the same transaction as the change that causes
+ * them, so a Slack outage or a crash delays a message but never loses it.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    kind: text('kind').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** Makes enqueueing idempotent: the same logical message is queued once. */
+    dedupeKey: text('dedupe_key').unique(),
+    status: text('status', { enum: ['pending', 'sent', 'dead'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: time('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: time('created_at').notNull(),
+    sentAt: time('sent_at'),
+  },
+  (t) => [index('outbox_pending').on(t.status, t.nextAttemptAt).where(sql`status = 'pending'`)],
+);
+
+export type Incident = typeof incidents.$inferSelect;
+export type NewIncident = typeof incidents.$inferInsert;
+export type IncidentEvent = typeof incidentEvents.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;
+export type Severity = NonNullable<Incident['severity']>;
+export type IncidentKind = Incident['kind'];
+export type IncidentStatus = Incident['status'];

@@ -1,0 +1,77 @@
+import type { Server } from 'node:http';
+import { App } from '@slack/bolt';
+import type { Logger, WebClientOptions } from '@slack/web-api';
+import type { Db } from '../db/client';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import { OutboxWorker } from './services/outbox';
+import { registerListeners } from './slack/listeners';
+
+export interface VigilDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** From the start-up auth.test, so Bolt does not call it again in its constructor. */
+  botUserId: string;
+  botId: string;
+}
+
+export interface Vigil {
+  app: App;
+  outbox: OutboxWorker;
+  /** Starts serving (HTTP on `port`, default config.port; or Socket Mode) and delivering. */
+  start(port?: number): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+export function slackClientOptions(config: Config, logger: Logger): WebClientOptions {
+  return {
+    slackApiUrl: config.slack.apiUrl,
+    logger,
+    // The outbox retries with persisted back-off; an in-memory retry would only hold a request open.
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+  };
+}
+
+export function createVigil(deps: VigilDeps): Vigil {
+  const { config, logger } = deps;
+  const clientOptions = slackClientOptions(config, logger);
+  const socketMode = Boolean(config.slack.appToken);
+  const app = new App({
+    token: config.slack.botToken,
+    botId: deps.botId,
+    botUserId: deps.botUserId,
+    logger,
+    clientOptions,
+    ...(socketMode
+      ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }
+      : { signingSecret: config.slack.signingSecret ?? '' }),
+  });
+  const outbox = new OutboxWorker({
+    db: deps.db,
+    clock: deps.clock,
+    client: app.client,
+    logger,
+    securityChannelId: config.securityChannelId,
+    maxBackoffMs: config.outboxMaxBackoffMs,
+  });
+  registerListeners(app, { ...deps, outbox });
+
+  return {
+    app,
+    outbox,
+    async start(port = config.port) {
+      const started = (socketMode ? await app.start() : await app.start(port)) as Server | undefined;
+      outbox.start();
+      const address = !socketMode && started && 'address' in started ? started.address() : null;
+      return typeof address === 'object' && address ? { port: address.port } : {};
+    },
+    async stop() {
+      await app.stop();
+      await outbox.stop();
+    },
+  };
+}

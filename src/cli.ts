@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { closeDatabase, openDatabase } from '../db/client';
+import { parseCliDate } from './cli-dates';
+import { ConfigError, loadStorageConfig } from './config';
+import { loadDotEnv } from './env';
+import { exportRegister } from './services/export';
+
+const USAGE = `Usage: npm run vigil -- <command> [options]
+
+Commands:
+  export [--format csv|json] [--from DATE] [--to DATE]
+      The incident register to stdout (CSV with a header row, or JSON). DATE is YYYY-MM-DD in
+      ORG_TIME_ZONE (--to is inclusive) or an ISO 8601 time with offset.
+`;
+
+class UsageError extends Error {}
+
+async function runExport(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { format: { type: 'string', default: 'csv' }, from: { type: 'string' }, to: { type: 'string' } },
+    strict: true,
+  });
+  if (values.format !== 'csv' && values.format !== 'json')
+    throw new UsageError('--format must be csv or json');
+  const storage = loadStorageConfig(process.env);
+  const db = openDatabase(storage.databasePath);
+  try {
+    const count = await exportRegister(db, process.stdout, {
+      format: values.format,
+      ...(values.from ? { from: parseCliDate(values.from, storage.orgTimeZone, 'start') } : {}),
+      ...(values.to ? { to: parseCliDate(values.to, storage.orgTimeZone, 'end') } : {}),
+    });
+    process.stderr.write(`exported ${count} incident${count === 1 ? '' : 's'}\n`);
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { export: runExport };
+
+async function main(argv: string[]): Promise<void> {
+  loadDotEnv();
+  const [command, ...rest] = argv;
+  const run = command ? COMMANDS[command] : undefined;
+  if (!run) throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  await run(rest);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof UsageError) process.stderr.write(`${err.message}\n\n${USAGE}`);
+  else if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+  else process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+});

@@ -1,0 +1,211 @@
+import { z } from 'zod';
+
+/** Where an operator finds each setting; quoted in start-up errors so nobody has to guess. */
+const WHERE: Record<string, string> = {
+  SLACK_BOT_TOKEN: 'Slack app settings > OAuth & Permissions > Bot User OAuth Token (starts with xoxb-)',
+  SLACK_SIGNING_SECRET: 'Slack app settings > Basic Information > App Credentials > Signing Secret',
+  SLACK_APP_TOKEN:
+    'Slack app settings > Basic Information > App-Level Tokens (scope connections:write, starts with xapp-)',
+  SLACK_API_URL: 'leave unset for Slack itself (https://slack.com/api/)',
+  PORT: 'any free TCP port, default 3000',
+  DATABASE_PATH: 'a writable file path, default ./data/vigil.db',
+  SECURITY_CHANNEL_ID:
+    'open the private security channel in Slack > channel name > About: Channel ID (starts with C or G)',
+  SIRO_USER_IDS: "comma-separated member IDs: a person's profile > ⋮ > Copy member ID (starts with U or W)",
+  CIO_USER_IDS: "comma-separated member IDs: a person's profile > ⋮ > Copy member ID",
+  MD_USER_IDS: "comma-separated member IDs: a person's profile > ⋮ > Copy member ID",
+  IAO_USER_IDS: "optional, comma-separated member IDs: a person's profile > ⋮ > Copy member ID",
+  DEPARTMENTS:
+    'Name=UHEAD,Other name=UHEAD2: each department as offered in the form and its head’s member ID',
+  ORG_TIME_ZONE: 'an IANA time zone such as Europe/London, default UTC',
+  TARGET_HOURS_CRITICAL: 'hours, default 24',
+  TARGET_HOURS_HIGH: 'hours, default 72',
+  TARGET_HOURS_MEDIUM: 'hours, default 168 (7 days)',
+  TARGET_HOURS_LOW: 'hours, default 720 (30 days)',
+  OUTBOX_MAX_BACKOFF_SECONDS: 'seconds between retries of a failed Slack delivery at most, default 20',
+  LOG_LEVEL: 'debug, info, warn or error; default info',
+};
+
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().trim().optional());
+const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack member ID (U… or W…)');
+
+const userIdList = (required: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    (required ? z.string() : z.string().optional())
+      .transform((s) =>
+        (s ?? '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .pipe(required ? z.array(userId).min(1, 'needs at least one member ID') : z.array(userId)),
+  );
+
+const departments = z.preprocess(
+  emptyAsUndefined,
+  z.string().transform((s, ctx) => {
+    const out: { name: string; headId: string }[] = [];
+    for (const part of s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
+      const eq = part.lastIndexOf('=');
+      const name = eq > 0 ? part.slice(0, eq).trim() : '';
+      const headId = eq > 0 ? part.slice(eq + 1).trim() : '';
+      if (!name || !userId.safeParse(headId).success) {
+        ctx.addIssue({ code: 'custom', message: `entry "${part}" is not Name=U123ABC` });
+        continue;
+      }
+      if (name.length > 75) ctx.addIssue({ code: 'custom', message: `name "${name}" is over 75 characters` });
+      if (out.some((d) => d.name.toLowerCase() === name.toLowerCase()))
+        ctx.addIssue({ code: 'custom', message: `department "${name}" is listed twice` });
+      out.push({ name, headId });
+    }
+    if (out.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one Name=U123ABC' });
+    return out;
+  }),
+);
+
+const hours = (fallback: number) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(fallback),
+  );
+
+const timeZone = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'is not an IANA time zone'),
+);
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().startsWith('xoxb-', 'must start with xoxb-')),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().startsWith('xapp-', 'must start with xapp-').optional(),
+  ),
+  SLACK_API_URL: z.preprocess(emptyAsUndefined, z.url().default('https://slack.com/api/')),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  DATABASE_PATH: z.preprocess(emptyAsUndefined, z.string().default('./data/vigil.db')),
+  SECURITY_CHANNEL_ID: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'is not a channel ID (C… or G…)'),
+  ),
+  SIRO_USER_IDS: userIdList(true),
+  CIO_USER_IDS: userIdList(true),
+  MD_USER_IDS: userIdList(true),
+  IAO_USER_IDS: userIdList(false),
+  DEPARTMENTS: departments,
+  ORG_TIME_ZONE: timeZone,
+  TARGET_HOURS_CRITICAL: hours(24),
+  TARGET_HOURS_HIGH: hours(72),
+  TARGET_HOURS_MEDIUM: hours(168),
+  TARGET_HOURS_LOW: hours(720),
+  OUTBOX_MAX_BACKOFF_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(300).default(20)),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+});
+
+export interface Department {
+  name: string;
+  headId: string;
+}
+
+export interface Config {
+  slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
+  port: number;
+  databasePath: string;
+  securityChannelId: string;
+  roles: { siro: string[]; cio: string[]; md: string[]; iao: string[] };
+  departments: Department[];
+  orgTimeZone: string;
+  targetHours: Record<'critical' | 'high' | 'medium' | 'low', number>;
+  outboxMaxBackoffMs: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Vigil cannot start: ${problems.length} setting${problems.length === 1 ? '' : 's'} to fix ` +
+        `(environment or .env file, see .env.example):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const describe = (key: string, what: string) =>
+  `${key} ${what}${WHERE[key] ? ` (where to find it: ${WHERE[key]})` : ''}`;
+
+/** Validates the whole environment at once, so an operator fixes every problem in one go. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? 'environment');
+        const what = (env[key] ?? '').trim() === '' ? 'is missing' : issue.message;
+        return describe(key, what);
+      });
+  // Checked beside the schema, not after it, so this problem is listed with all the others.
+  if (!env.SLACK_APP_TOKEN?.trim() && !env.SLACK_SIGNING_SECRET?.trim())
+    problems.push(
+      describe(
+        'SLACK_SIGNING_SECRET',
+        'is missing (required in HTTP mode; or set SLACK_APP_TOKEN for Socket Mode)',
+      ),
+    );
+  if (!parsed.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  const e = parsed.data;
+  return {
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+      ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+    },
+    port: e.PORT,
+    databasePath: e.DATABASE_PATH,
+    securityChannelId: e.SECURITY_CHANNEL_ID,
+    roles: { siro: e.SIRO_USER_IDS, cio: e.CIO_USER_IDS, md: e.MD_USER_IDS, iao: e.IAO_USER_IDS },
+    departments: e.DEPARTMENTS,
+    orgTimeZone: e.ORG_TIME_ZONE,
+    targetHours: {
+      critical: e.TARGET_HOURS_CRITICAL,
+      high: e.TARGET_HOURS_HIGH,
+      medium: e.TARGET_HOURS_MEDIUM,
+      low: e.TARGET_HOURS_LOW,
+    },
+    outboxMaxBackoffMs: e.OUTBOX_MAX_BACKOFF_SECONDS * 1000,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** What the operator commands need: the database and the organisation's calendar, nothing of Slack. */
+export function loadStorageConfig(
+  env: Record<string, string | undefined>,
+): Pick<Config, 'databasePath' | 'orgTimeZone'> {
+  const parsed = envSchema.shape.DATABASE_PATH.safeParse(env.DATABASE_PATH);
+  const tz = timeZone.safeParse(env.ORG_TIME_ZONE);
+  const problems = [
+    ...(parsed.success ? [] : [`DATABASE_PATH ${parsed.error.issues[0]?.message}`]),
+    ...(tz.success ? [] : [`ORG_TIME_ZONE ${tz.error.issues[0]?.message} (${WHERE.ORG_TIME_ZONE})`]),
+  ];
+  if (!parsed.success || !tz.success) throw new ConfigError(problems);
+  return { databasePath: parsed.data, orgTimeZone: tz.data };
+}

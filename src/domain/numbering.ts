@@ -1,0 +1,44 @@
+import { TZDate } from '@date-fns/tz';
+import { getYear } from 'date-fns';
+import { sql } from 'drizzle-orm';
+import { referenceCounters } from '../../db/schema';
+import type { Tx } from './tx';
+
+export interface Reference {
+  year: number;
+  seq: number;
+  reference: string;
+}
+
+export function formatReference(year: number, seq: number): string {
+  return `INC-${year}-${String(seq).padStart(4, '0')}`;
+}
+
+/** The reference year is the organisation's calendar year, not UTC's (seed 003 §5.4). */
+export function referenceYear(at: Date, orgTimeZone: string): number {
+  return getYear(new TZDate(at, orgTimeZone));
+}
+
+/**
+ * Takes the next number of the year. Must run inside the transaction that inserts the incident:
+ * the counter row and the incident commit together, so a number is neither skipped nor reused.
+ */
+export function allocateReference(tx: Tx, year: number): Reference {
+  const row = tx
+    .insert(referenceCounters)
+    .values({ year, lastSeq: 1 })
+    .onConflictDoUpdate({
+      target: referenceCounters.year,
+      set: { lastSeq: sql`${referenceCounters.lastSeq} + 1` },
+    })
+    .returning({ seq: referenceCounters.lastSeq })
+    .get();
+  return { year, seq: row.seq, reference: formatReference(year, row.seq) };
+}
+
+const REFERENCE_PATTERN = /^INC-(\d{4})-(\d{4,})$/i;
+
+export function parseReference(text: string): string | null {
+  const m = REFERENCE_PATTERN.exec(text.trim());
+  return m ? formatReference(Number(m[1]), Number(m[2])) : null;
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { CATEGORIES } from './categories';
+import {
+  ENCRYPTED,
+  followUpsFor,
+  IMMEDIATE_CAUSES,
+  KINDS,
+  LOSS_LOCATIONS,
+  SENSITIVITY,
+  YES_NO_UNKNOWN,
+} from './report-options';
+
+export const TITLE_MAX = 150;
+export const TEXT_MAX = 3000;
+/** Clocks of phones and laptops drift; a discovery "a minute from now" is not an error. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+const valuesOf = (choices: readonly { value: string }[]) =>
+  choices.map((c) => c.value) as [string, ...string[]];
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Please keep this under ${max} characters.`)
+    .nullish()
+    .transform((s) => (s ? s : null));
+
+const choice = (values: [string, ...string[]]) =>
+  z
+    .enum(values, { error: 'Please choose one of the options.' })
+    .nullish()
+    .transform((v) => v ?? null);
+
+/**
+ * The report form as the domain sees it: one key per form question (the Slack layer uses the same
+ * keys as block ids, so an issue's path is the block that shows the error).
+ */
+export function reportInputSchema(opts: { now: Date; departments: readonly string[] }) {
+  const latest = opts.now.getTime() + CLOCK_SKEW_MS;
+  const notFuture = (d: Date | null) => d === null || d.getTime() <= latest;
+  return z
+    .object({
+      kind: z.enum(valuesOf(KINDS) as ['incident', 'near_miss', 'weakness'], {
+        error: 'Please say whether it happened, nearly happened, or could happen.',
+      }),
+      category: z.enum(valuesOf(CATEGORIES), { error: 'Please choose what kind of incident this is.' }),
+      title: z
+        .string({ error: 'Please give the report a short title.' })
+        .trim()
+        .min(1, 'Please give the report a short title.')
+        .max(TITLE_MAX, `Please keep the title under ${TITLE_MAX} characters.`),
+      description: z
+        .string({ error: 'Please say briefly what happened.' })
+        .trim()
+        .min(1, 'Please say briefly what happened.')
+        .max(TEXT_MAX, `Please keep this under ${TEXT_MAX} characters; add more later in the thread.`),
+      occurredAt: z
+        .date()
+        .nullish()
+        .transform((d) => d ?? null),
+      discoveredAt: z.date({ error: 'Please say when it was discovered.' }),
+      location: text(TEXT_MAX),
+      department: z
+        .string({ error: 'Please choose your department.' })
+        .refine((d) => opts.departments.includes(d), 'Please choose your department from the list.'),
+      dataInvolved: text(TEXT_MAX),
+      peopleInvolved: text(TEXT_MAX),
+      peopleAware: text(TEXT_MAX),
+      customersOrStaffAffected: choice(valuesOf(YES_NO_UNKNOWN)),
+      personalData: choice(valuesOf(YES_NO_UNKNOWN)),
+      personalDataCount: z
+        .number({ error: 'Please enter a whole number of people.' })
+        .int('Please enter a whole number of people.')
+        .min(0, 'The number of people cannot be negative.')
+        .max(1_000_000_000, 'That number is too large; please give an estimate.')
+        .nullish()
+        .transform((n) => n ?? null),
+      personalDataKinds: text(TEXT_MAX),
+      sensitivity: choice(valuesOf(SENSITIVITY)),
+      protectiveMarking: text(200),
+      encrypted: choice(valuesOf(ENCRYPTED)),
+      thirdPartyUse: text(TEXT_MAX),
+      assetOwnerId: z
+        .string()
+        .nullish()
+        .transform((v) => v ?? null),
+      immediateCause: choice(valuesOf(IMMEDIATE_CAUSES)),
+      lossLocation: choice(valuesOf(LOSS_LOCATIONS)),
+      lossDetails: z.record(
+        z.string(),
+        z.string().trim().max(TEXT_MAX, `Please keep this under ${TEXT_MAX} characters.`),
+      ),
+      crimeNumber: text(100),
+    })
+    .superRefine((r, ctx) => {
+      if (!notFuture(r.discoveredAt))
+        ctx.addIssue({ code: 'custom', path: ['discoveredAt'], message: 'This time is in the future.' });
+      if (!notFuture(r.occurredAt))
+        ctx.addIssue({ code: 'custom', path: ['occurredAt'], message: 'This time is in the future.' });
+      if (r.occurredAt && r.discoveredAt.getTime() < r.occurredAt.getTime())
+        ctx.addIssue({
+          code: 'custom',
+          path: ['discoveredAt'],
+          message: 'It cannot have been discovered before it occurred.',
+        });
+      if (r.personalData !== 'yes' && r.personalDataCount !== null && r.personalDataCount > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['personalData'],
+          message: 'You gave a number of people; please answer "Yes" here, or clear the number.',
+        });
+    })
+    .transform((r) => {
+      // Answers to follow-ups of a location the reporter moved away from are not kept.
+      const asked = new Set(followUpsFor(r.lossLocation).map((q) => q.key));
+      const lossDetails = Object.fromEntries(
+        Object.entries(r.lossDetails).filter(([k, v]) => asked.has(k) && v !== ''),
+      );
+      return { ...r, lossDetails };
+    });
+}
+
+export type ReportInput = z.output<ReturnType<typeof reportInputSchema>>;

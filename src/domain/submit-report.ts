@@ -1,0 +1,109 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { type Incident, incidents } from '../../db/schema';
+import type { Clock } from '../clock';
+import type { Department } from '../config';
+import { appendEvent } from './audit';
+import { suggestedSeverityFor } from './categories';
+import { enqueue } from './deliveries';
+import { allocateReference, referenceYear } from './numbering';
+import type { ReportInput } from './report-input';
+import { writeTransaction } from './tx';
+
+export interface ReportContext {
+  db: Db;
+  clock: Clock;
+  departments: readonly Department[];
+  orgTimeZone: string;
+}
+
+export interface ReportMeta {
+  reporterId: string;
+  source: Incident['source'];
+  /** Slack's view id: the same modal submitted twice yields one incident. */
+  submissionKey: string | null;
+  sourcePermalink?: string | null;
+}
+
+/**
+ * Stores a report with its reference and first audit event, and queues the card and the reporter's
+ * receipt, all in one transaction and before any Slack call.
+ */
+export function submitReport(ctx: ReportContext, input: ReportInput, meta: ReportMeta): Incident {
+  const { db, clock } = ctx;
+  return writeTransaction(db, (tx) => {
+    if (meta.submissionKey) {
+      const existing = tx
+        .select()
+        .from(incidents)
+        .where(eq(incidents.submissionKey, meta.submissionKey))
+        .get();
+      if (existing) return existing;
+    }
+    const now = clock.now();
+    const { year, seq, reference } = allocateReference(tx, referenceYear(now, ctx.orgTimeZone));
+    const hodId = ctx.departments.find((d) => d.name === input.department)?.headId ?? null;
+    const incident = tx
+      .insert(incidents)
+      .values({
+        reference,
+        year,
+        seq,
+        submissionKey: meta.submissionKey,
+        source: meta.source,
+        sourcePermalink: meta.sourcePermalink ?? null,
+        kind: input.kind,
+        category: input.category,
+        suggestedSeverity: suggestedSeverityFor(input.category),
+        title: input.title,
+        description: input.description,
+        occurredAt: input.occurredAt,
+        discoveredAt: input.discoveredAt,
+        awareAt: input.discoveredAt,
+        reportedAt: now,
+        location: input.location,
+        department: input.department,
+        reporterId: meta.reporterId,
+        hodId,
+        dataInvolved: input.dataInvolved,
+        peopleInvolved: input.peopleInvolved,
+        peopleAware: input.peopleAware,
+        customersOrStaffAffected: (input.customersOrStaffAffected ??
+          'unknown') as Incident['customersOrStaffAffected'],
+        personalData: (input.personalData ?? 'unknown') as Incident['personalData'],
+        personalDataCount: input.personalDataCount,
+        personalDataKinds: input.personalDataKinds,
+        sensitivity: input.sensitivity,
+        protectiveMarking: input.protectiveMarking,
+        encrypted: input.encrypted as Incident['encrypted'],
+        thirdPartyUse: input.thirdPartyUse,
+        assetOwnerId: input.assetOwnerId,
+        immediateCause: input.immediateCause,
+        lossLocation: input.lossLocation,
+        lossDetails: Object.keys(input.lossDetails).length > 0 ? input.lossDetails : null,
+        crimeNumber: input.crimeNumber,
+        status: 'reported',
+        irmId: hodId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()
+      .get();
+    appendEvent(tx, {
+      incidentId: incident.id,
+      at: now,
+      actorId: meta.reporterId,
+      type: 'reported',
+      after: { reference, kind: incident.kind, category: incident.category, department: incident.department },
+      summary: `Reported by <@${meta.reporterId}> (${meta.source === 'command' ? '/report-incident' : meta.source})`,
+    });
+    enqueue(tx, { kind: 'post_card', incidentId: incident.id }, now, `card:${incident.id}`);
+    enqueue(
+      tx,
+      { kind: 'dm_reporter_receipt', incidentId: incident.id, userId: meta.reporterId },
+      now,
+      `receipt:${incident.id}`,
+    );
+    return incident;
+  });
+}

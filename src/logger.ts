@@ -1,0 +1,57 @@
+import { type Logger, LogLevel } from '@slack/web-api';
+
+const ORDER: Record<LogLevel, number> = {
+  [LogLevel.DEBUG]: 10,
+  [LogLevel.INFO]: 20,
+  [LogLevel.WARN]: 30,
+  [LogLevel.ERROR]: 40,
+};
+
+export interface LogRecord {
+  level: LogLevel;
+  name: string;
+  message: string;
+}
+
+function render(part: unknown): string {
+  if (part instanceof Error) {
+    // Slack errors carry the request's response, never its arguments: their code is what helps.
+    const code = (part as { code?: unknown }).code;
+    const data = (part as { data?: { error?: unknown } }).data;
+    return [part.name, typeof code === 'string' ? code : '', data?.error ? String(data.error) : part.message]
+      .filter(Boolean)
+      .join(': ');
+  }
+  return typeof part === 'string' ? part : JSON.stringify(part);
+}
+
+/**
+ * Logs go to stderr (stdout is for CLI data). Callers log references and IDs, never report text:
+ * PRODUCT.md Privacy forbids personal data in logs.
+ */
+export function createLogger(
+  level: `${LogLevel}`,
+  sink: (record: LogRecord) => void = (r) =>
+    process.stderr.write(`${new Date().toISOString()} ${r.level} ${r.name} ${r.message}\n`),
+): Logger {
+  let current = level as LogLevel;
+  let name = 'vigil';
+  const at =
+    (l: LogLevel) =>
+    (...msg: unknown[]) => {
+      if (ORDER[l] >= ORDER[current]) sink({ level: l, name, message: msg.map(render).join(' ') });
+    };
+  return {
+    debug: at(LogLevel.DEBUG),
+    info: at(LogLevel.INFO),
+    warn: at(LogLevel.WARN),
+    error: at(LogLevel.ERROR),
+    setLevel: (l) => {
+      current = l;
+    },
+    getLevel: () => current,
+    setName: (n) => {
+      name = n;
+    },
+  };
+}

@@ -1,0 +1,249 @@
+import { type Logger, WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
+import { and, asc, count, eq, lte } from 'drizzle-orm';
+import { reporterReceipt } from '../../blocks/reporter-receipt';
+import { triageCard } from '../../blocks/triage-card';
+import type { Db } from '../../db/client';
+import { type Incident, incidentEvents, incidents, type OutboxRow, outbox } from '../../db/schema';
+import type { Clock } from '../clock';
+
+export interface OutboxDeps {
+  db: Db;
+  clock: Clock;
+  client: WebClient;
+  logger: Logger;
+  securityChannelId: string;
+  maxBackoffMs: number;
+}
+
+/** Errors that will not go away by retrying: a bug to fix, so the delivery is parked, loudly. */
+const PERMANENT = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'invalid_arguments',
+  'msg_too_long',
+  'msg_blocks_too_long',
+  'no_text',
+]);
+
+/** A delivery waiting for something that has not happened yet (the card it belongs under). */
+class NotYet extends Error {}
+
+const TICK_MS = 5000;
+const BATCH = 200;
+
+/**
+ * Delivers queued Slack messages in order per incident, retrying with capped back-off so that
+ * after an outage everything pending goes out within seconds of Slack answering again.
+ */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(private readonly deps: OutboxDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Something was queued: deliver now rather than at the next tick. */
+  kick(): void {
+    if (this.stopped) return;
+    void this.run().catch((err) => this.deps.logger.error('outbox run failed', err));
+  }
+
+  /** Delivers everything that is due, repeating while a round made progress. Used by tests and the CLI. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sent = await this.run();
+      total += sent;
+      if (sent === 0) return total;
+    }
+  }
+
+  pendingCount(): number {
+    const row = this.deps.db.select({ n: count() }).from(outbox).where(eq(outbox.status, 'pending')).get();
+    return row?.n ?? 0;
+  }
+
+  private run(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.round().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      } else {
+        this.schedule();
+      }
+    });
+    return this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    const next = this.deps.db
+      .select({ at: outbox.nextAttemptAt })
+      .from(outbox)
+      .where(eq(outbox.status, 'pending'))
+      .orderBy(asc(outbox.nextAttemptAt))
+      .limit(1)
+      .get();
+    const wait = next
+      ? Math.min(Math.max(next.at.getTime() - this.deps.clock.now().getTime(), 50), TICK_MS)
+      : TICK_MS;
+    this.timer = setTimeout(() => this.kick(), wait);
+    this.timer.unref();
+  }
+
+  private async round(): Promise<number> {
+    const { db, clock } = this.deps;
+    const rows = db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.status, 'pending'))
+      .orderBy(asc(outbox.id))
+      .limit(BATCH)
+      .all();
+    const blocked = new Set<string>();
+    let sent = 0;
+    for (const row of rows) {
+      const lane = laneOf(row);
+      if (blocked.has(lane)) continue;
+      if (row.nextAttemptAt.getTime() > clock.now().getTime()) {
+        blocked.add(lane);
+        continue;
+      }
+      try {
+        await this.deliver(row);
+        db.update(outbox)
+          .set({ status: 'sent', sentAt: clock.now(), attempts: row.attempts + 1, lastError: null })
+          .where(eq(outbox.id, row.id))
+          .run();
+        sent++;
+      } catch (err) {
+        blocked.add(lane);
+        this.failed(row, err);
+      }
+    }
+    return sent;
+  }
+
+  private failed(row: OutboxRow, err: unknown): void {
+    const { db, clock, logger, maxBackoffMs } = this.deps;
+    const attempts = row.attempts + 1;
+    const code = errorCode(err);
+    const permanent = PERMANENT.has(code);
+    let delay = Math.min(1000 * 2 ** Math.min(attempts - 1, 16), maxBackoffMs);
+    if (err instanceof WebAPIRateLimitedError) delay = Math.max(err.retryAfter * 1000, 1000);
+    if (err instanceof NotYet) delay = 1000;
+    db.update(outbox)
+      .set({
+        status: permanent ? 'dead' : 'pending',
+        attempts,
+        lastError: code,
+        nextAttemptAt: new Date(clock.now().getTime() + delay),
+      })
+      .where(eq(outbox.id, row.id))
+      .run();
+    const what = `outbox #${row.id} ${row.kind} for incident ${row.incidentId ?? '-'}`;
+    if (permanent) logger.error(`${what} cannot be delivered (${code}); parked, fix and requeue`);
+    else if (!(err instanceof NotYet))
+      logger.warn(`${what} failed (${code}), attempt ${attempts}; retrying in ${delay} ms`);
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const { client, securityChannelId } = this.deps;
+    const incident = row.incidentId === null ? undefined : this.incident(row.incidentId);
+    if (!incident) throw new Error(`incident ${row.incidentId} not found`);
+    switch (row.kind) {
+      case 'post_card': {
+        if (incident.cardTs) return; // posted before a crash could mark the row sent
+        const res = await client.chat.postMessage({
+          channel: securityChannelId,
+          ...triageCard(incident),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+        if (!res.ts || !res.channel) throw new Error('chat.postMessage returned no ts');
+        this.deps.db
+          .update(incidents)
+          .set({ cardChannelId: res.channel, cardTs: res.ts })
+          .where(eq(incidents.id, incident.id))
+          .run();
+        return;
+      }
+      case 'update_card': {
+        const { channel, ts } = cardOf(incident);
+        await client.chat.update({ channel, ts, ...triageCard(incident) });
+        // The card now shows the latest state: older queued refreshes of it have nothing to add.
+        this.deps.db
+          .update(outbox)
+          .set({ status: 'sent', sentAt: this.deps.clock.now() })
+          .where(
+            and(
+              eq(outbox.status, 'pending'),
+              eq(outbox.kind, 'update_card'),
+              eq(outbox.incidentId, incident.id),
+              lte(outbox.id, row.id),
+            ),
+          )
+          .run();
+        return;
+      }
+      case 'thread_line': {
+        const { channel, ts } = cardOf(incident);
+        const eventId = Number(row.payload.eventId);
+        const event = this.deps.db
+          .select({ summary: incidentEvents.summary })
+          .from(incidentEvents)
+          .where(eq(incidentEvents.id, eventId))
+          .get();
+        if (!event) throw new Error(`event ${eventId} not found`);
+        await client.chat.postMessage({ channel, thread_ts: ts, text: event.summary, unfurl_links: false });
+        return;
+      }
+      case 'dm_reporter_receipt': {
+        await client.chat.postMessage({ channel: String(row.payload.userId), ...reporterReceipt(incident) });
+        return;
+      }
+      default:
+        throw new Error(`unknown delivery kind ${row.kind}`);
+    }
+  }
+
+  private incident(id: number): Incident | undefined {
+    return this.deps.db.select().from(incidents).where(eq(incidents.id, id)).get();
+  }
+}
+
+function cardOf(incident: Incident): { channel: string; ts: string } {
+  if (!incident.cardChannelId || !incident.cardTs) throw new NotYet('card not posted yet');
+  return { channel: incident.cardChannelId, ts: incident.cardTs };
+}
+
+/** Deliveries about one incident's card keep their order; DMs go independently. */
+function laneOf(row: OutboxRow): string {
+  return row.kind.startsWith('dm_') ? `dm:${row.id}` : `card:${row.incidentId}`;
+}
+
+function errorCode(err: unknown): string {
+  if (err instanceof WebAPIPlatformError) return String(err.data.error);
+  if (err instanceof WebAPIRateLimitedError) return 'ratelimited';
+  if (err instanceof NotYet) return 'waiting_for_card';
+  if (err && typeof err === 'object' && 'code' in err) return String((err as { code: unknown }).code);
+  return err instanceof Error ? err.message : String(err);
+}

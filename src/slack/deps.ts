@@ -1,0 +1,14 @@
+import type { Logger } from '@slack/web-api';
+import type { Db } from '../../db/client';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { OutboxWorker } from '../services/outbox';
+
+/** What every listener may use; built once in createVigil. */
+export interface ListenerDeps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  outbox: OutboxWorker;
+  logger: Logger;
+}

@@ -1,0 +1,12 @@
+import type { App } from '@slack/bolt';
+import type { ListenerDeps } from '../deps';
+import { registerLossLocationSelected } from './actions/loss-location-selected';
+import { registerReportIncidentCommand } from './commands/report-incident';
+import { registerReportSubmitted } from './views/report-submitted';
+
+/** Every Slack entry point of the app; manifest.yml must match this list (test/manifest.test.ts). */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  registerReportIncidentCommand(app, deps);
+  registerLossLocationSelected(app, deps);
+  registerReportSubmitted(app, deps);
+}

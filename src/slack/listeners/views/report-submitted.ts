@@ -1,0 +1,34 @@
+import type { App } from '@slack/bolt';
+import { reportConfirmation } from '../../../../blocks/report-confirmation';
+import { REPORT_MODAL_CALLBACK } from '../../../../blocks/report-modal';
+import { submitReport } from '../../../domain/submit-report';
+import type { ListenerDeps } from '../../deps';
+import { parseReportForm, parseReportMetadata } from '../../report-form';
+
+export function registerReportSubmitted(app: App, deps: ListenerDeps): void {
+  const { db, clock, config, outbox, logger } = deps;
+  app.view(REPORT_MODAL_CALLBACK, async ({ ack, body, view }) => {
+    const parsed = parseReportForm(view.state.values, {
+      now: clock.now(),
+      departments: config.departments.map((d) => d.name),
+    });
+    if (!parsed.ok) {
+      await ack({ response_action: 'errors', errors: parsed.errors });
+      return;
+    }
+    const meta = parseReportMetadata(view.private_metadata);
+    const incident = submitReport(
+      { db, clock, departments: config.departments, orgTimeZone: config.orgTimeZone },
+      parsed.input,
+      {
+        reporterId: body.user.id,
+        source: meta.source,
+        submissionKey: view.id,
+        sourcePermalink: meta.permalink,
+      },
+    );
+    await ack({ response_action: 'update', view: reportConfirmation(incident) });
+    logger.info(`${incident.reference} reported`);
+    outbox.kick();
+  });
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { globalShortcut, messageShortcut, slashCommand } from './helpers/signed-requests';
+import { createWorld, PEOPLE, type World } from './helpers/world';
+
+interface Manifest {
+  features: {
+    slash_commands?: { command: string }[];
+    shortcuts?: { callback_id: string; type: 'global' | 'message' }[];
+  };
+  oauth_config: { scopes: { bot: string[] } };
+}
+
+const manifest = parse(readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8')) as Manifest;
+
+let world: World;
+afterEach(async () => {
+  await world?.stop();
+});
+
+describe('manifest.yml', () => {
+  it('is a valid Slack app manifest', () => {
+    const schema = JSON.parse(
+      readFileSync(new URL('../../shared/data/slack-manifest.schema.json', import.meta.url), 'utf8'),
+    );
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const validate = ajv.compile(schema);
+    expect(validate(manifest), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
+  it('asks for the scopes the app uses and no more', () => {
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
+      ['channels:read', 'chat:write', 'commands', 'groups:read', 'im:write', 'users:read'].sort(),
+    );
+  });
+
+  it('has a listener for every command and shortcut it declares', async () => {
+    world = await createWorld();
+    for (const { command } of manifest.features.slash_commands ?? []) {
+      const started = Date.now();
+      const res = await world.slack.command(
+        slashCommand({
+          command,
+          userId: PEOPLE.staff,
+          triggerId: world.fake.issueTrigger(),
+          responseUrl: world.fake.responseUrl(),
+        }),
+      );
+      // An unhandled request is only answered (404) after Bolt's 3-second timeout.
+      expect(res.status, command).toBe(200);
+      expect(Date.now() - started, command).toBeLessThan(2000);
+    }
+    for (const shortcut of manifest.features.shortcuts ?? []) {
+      const payload =
+        shortcut.type === 'global'
+          ? globalShortcut({
+              userId: PEOPLE.staff,
+              callbackId: shortcut.callback_id,
+              triggerId: world.fake.issueTrigger(),
+            })
+          : messageShortcut({
+              userId: PEOPLE.staff,
+              callbackId: shortcut.callback_id,
+              triggerId: world.fake.issueTrigger(),
+              channelId: 'CGENERAL',
+              messageTs: '1760000000.000100',
+              messageText: 'hello',
+              responseUrl: world.fake.responseUrl(),
+            });
+      const res = await world.slack.interaction(payload);
+      expect(res.status, shortcut.callback_id).toBe(200);
+    }
+  });
+});
