@@ -46,3 +46,12 @@ export const sensitivityLabel = (v: string | null) => labelOf(SENSITIVITY, v);
 export const encryptedLabel = (v: string | null) => labelOf(ENCRYPTED, v);
 export const causeLabel = (v: string | null) => labelOf(IMMEDIATE_CAUSES, v);
 export const lossLocationLabel = (v: string | null) => labelOf(LOSS_LOCATIONS, v);
+
+export function triageOutcomeLabel(
+  outcome: NonNullable<Incident['triageOutcome']>,
+  duplicateOf: string | null,
+): string {
+  if (outcome === 'incident') return 'a security incident';
+  if (outcome === 'duplicate') return `a duplicate${duplicateOf ? ` of ${duplicateOf}` : ''}`;
+  return 'not a security incident';
+}

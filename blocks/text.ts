@@ -1,4 +1,6 @@
+import { TZDate } from '@date-fns/tz';
 import type { MrkdwnElement, PlainTextElement } from '@slack/types';
+import { format } from 'date-fns';
 
 /**
  * Slack reads `&`, `<` and `>` as control characters in mrkdwn; escaping exactly these three
@@ -33,10 +35,14 @@ export function userText(text: string, max: number): string {
   return truncate(escapeMrkdwn(text), max);
 }
 
-/** A date Slack shows in each reader's own time zone, with a UTC fallback for old clients. */
-export function slackDate(d: Date, format = '{date_short_pretty} {time}'): string {
-  const fallback = `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<!date^${Math.floor(d.getTime() / 1000)}^${format}|${fallback}>`;
+/** A date as the organisation reads it, e.g. "Mon 30 Mar 2026 11:00 Europe/London". */
+export function orgDate(d: Date, timeZone: string): string {
+  return `${format(new TZDate(d, timeZone), 'EEE d MMM yyyy HH:mm')} ${timeZone}`;
+}
+
+/** A date Slack shows in each reader's own time zone, falling back to the organisation's. */
+export function slackDate(d: Date, timeZone = 'UTC', pattern = '{date_short_pretty} {time}'): string {
+  return `<!date^${Math.floor(d.getTime() / 1000)}^${pattern}|${orgDate(d, timeZone)}>`;
 }
 
 export const mention = (userId: string) => `<@${userId}>`;

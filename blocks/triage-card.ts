@@ -1,6 +1,11 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
-import type { Incident } from '../db/schema';
+import { type Duration, formatDuration, intervalToDuration } from 'date-fns';
+import type { Action, Incident, Notification } from '../db/schema';
+import { isOpen } from '../src/domain/lifecycle';
+import { NOTIFICATION_LABELS } from '../src/domain/obligations';
 import { followUpsFor, labelOf } from '../src/domain/report-options';
+import { SEVERITIES } from '../src/domain/triage';
+import { CARD_ACTIONS, cardBlockId } from './card-ids';
 import {
   categoryLabel,
   causeLabel,
@@ -10,6 +15,7 @@ import {
   SEVERITY_LABELS,
   STATUS_LABELS,
   sensitivityLabel,
+  triageOutcomeLabel,
   yesNoLabel,
 } from './labels';
 import type { SlackMessage } from './reporter-receipt';
@@ -55,11 +61,162 @@ function detailLines(i: Incident): string[] {
   return lines.filter((l): l is [string, string] => Boolean(l[1])).map(([k, v]) => `*${k}:* ${v}`);
 }
 
+export interface CardModel {
+  incident: Incident;
+  notifications: Notification[];
+  actions: Action[];
+  duplicateOf: string | null;
+  now: Date;
+  orgTimeZone: string;
+}
+
+const MAX_LISTED_ACTIONS = 8;
+
+/** "2 days 22 hours": a deadline needs hours, not the rounded "3 days" of a casual distance. */
+export function timeBetween(a: Date, b: Date): string {
+  const [start, end] = a.getTime() <= b.getTime() ? [a, b] : [b, a];
+  const d = intervalToDuration({ start, end });
+  const units: (keyof Duration)[] =
+    (d.years ?? 0) + (d.months ?? 0) > 0
+      ? ['years', 'months', 'days']
+      : (d.days ?? 0) > 0
+        ? ['days', 'hours']
+        : ['hours', 'minutes'];
+  return formatDuration(d, { format: units }) || 'less than a minute';
+}
+
+function timeLeft(due: Date, now: Date): string {
+  const distance = timeBetween(due, now);
+  return due.getTime() >= now.getTime() ? `${distance} left` : `*overdue by ${distance}*`;
+}
+
+function triageSection(m: CardModel): KnownBlock[] {
+  const i = m.incident;
+  if (!i.triageOutcome) return [];
+  const lines = [`*Triage* by decision of the SIRO: ${triageOutcomeLabel(i.triageOutcome, m.duplicateOf)}`];
+  if (i.priority) lines.push(`*Priority:* ${i.priority}`);
+  if (i.targetResolutionAt && isOpen(i.status))
+    lines.push(
+      `*Target resolution:* ${slackDate(i.targetResolutionAt, m.orgTimeZone)} (${timeLeft(i.targetResolutionAt, m.now)})`,
+    );
+  if (i.triageRationale) lines.push(`*Reason:* ${userText(i.triageRationale, 1200)}`);
+  return [{ type: 'section', text: md(lines.join('\n')) }];
+}
+
+function notificationBlocks(m: CardModel): KnownBlock[] {
+  const { incident: i } = m;
+  return m.notifications.map((n) => {
+    const label = NOTIFICATION_LABELS[n.kind];
+    let text: string;
+    if (n.status === 'pending') {
+      text = `:hourglass_flowing_sand: *${label}:* to notify by ${n.dueAt ? `${slackDate(n.dueAt, m.orgTimeZone)} (${timeLeft(n.dueAt, m.now)})` : 'no deadline'}`;
+    } else if (n.status === 'done') {
+      text = `:white_check_mark: *${label}:* notified${n.doneAt ? ` ${slackDate(n.doneAt, m.orgTimeZone)}` : ''} by ${n.doneBy ? mention(n.doneBy) : 'unknown'}${n.externalRef ? `, reference ${userText(n.externalRef, 200)}` : ''}`;
+    } else {
+      text = `:heavy_minus_sign: *${label}:* not required${n.reason ? `: ${userText(n.reason, 300)}` : ''}`;
+    }
+    return {
+      type: 'section',
+      block_id: cardBlockId(i.id, i.version, `n${n.id}`),
+      text: md(text),
+      ...(n.status === 'pending' && isOpen(i.status)
+        ? {
+            accessory: {
+              type: 'button',
+              action_id: CARD_ACTIONS.recordNotification,
+              text: plain('Record', 75),
+              value: String(n.id),
+            },
+          }
+        : {}),
+    } satisfies KnownBlock;
+  });
+}
+
+function actionList(m: CardModel): KnownBlock[] {
+  if (m.actions.length === 0) return [];
+  const lines = m.actions.slice(0, MAX_LISTED_ACTIONS).map((a) => {
+    const mark =
+      a.status === 'done'
+        ? ':white_check_mark:'
+        : a.status === 'not_doing'
+          ? ':heavy_minus_sign:'
+          : ':black_square_button:';
+    const due = a.dueAt
+      ? `, due ${slackDate(new Date(a.dueAt.getTime() - 1), m.orgTimeZone, '{date_short}')}`
+      : '';
+    return `${mark} _${a.kind}_ ${userText(a.description, 200)} (${mention(a.ownerId)}${due})`;
+  });
+  const more = m.actions.length - MAX_LISTED_ACTIONS;
+  if (more > 0) lines.push(`…and ${more} more`);
+  return [{ type: 'section', text: md(truncate(`*Actions*\n${lines.join('\n')}`, 3000)) }];
+}
+
+function controls(m: CardModel): KnownBlock[] {
+  const i = m.incident;
+  if (!isOpen(i.status)) return [];
+  const severityOptions = SEVERITIES.map((s) => ({ text: plain(SEVERITY_LABELS[s], 75), value: s }));
+  const current = i.severity ? severityOptions.find((o) => o.value === i.severity) : undefined;
+  const first =
+    i.status === 'reported'
+      ? {
+          type: 'button' as const,
+          action_id: CARD_ACTIONS.triage,
+          text: plain('Triage', 75),
+          style: 'primary' as const,
+        }
+      : {
+          type: 'static_select' as const,
+          action_id: CARD_ACTIONS.severity,
+          placeholder: plain('Severity', 150),
+          options: severityOptions,
+          ...(current ? { initial_option: current } : {}),
+        };
+  return [
+    {
+      type: 'section',
+      block_id: cardBlockId(i.id, i.version, 'irm'),
+      text: md(`*Incident Response Manager:* ${i.irmId ? mention(i.irmId) : 'nobody yet'}`),
+      accessory: {
+        type: 'users_select',
+        action_id: CARD_ACTIONS.assignIrm,
+        placeholder: plain('Reassign', 150),
+        ...(i.irmId ? { initial_user: i.irmId } : {}),
+      },
+    },
+    {
+      type: 'actions',
+      block_id: cardBlockId(i.id, i.version, 'controls'),
+      elements: [
+        first,
+        {
+          type: 'button',
+          action_id: CARD_ACTIONS.escalate,
+          text: plain(i.escalatedAt ? 'Escalate again' : 'Escalate', 75),
+          ...(i.escalatedAt ? {} : { style: 'danger' as const }),
+          confirm: {
+            title: plain('Escalate?', 100),
+            text: plain(
+              'The SIRO and the Managing Director will get a direct message about this incident.',
+              300,
+            ),
+            confirm: plain('Escalate', 30),
+            deny: plain('Cancel', 30),
+          },
+        },
+        { type: 'button', action_id: CARD_ACTIONS.postUpdate, text: plain('Post update', 75) },
+        { type: 'button', action_id: CARD_ACTIONS.addAction, text: plain('Add action', 75) },
+      ],
+    },
+  ];
+}
+
 /**
  * The incident's card in the security channel, edited in place as the incident moves. Most
  * important facts first: it is often read on a phone.
  */
-export function triageCard(i: Incident): SlackMessage {
+export function triageCard(m: CardModel): SlackMessage {
+  const i = m.incident;
   const severity = i.severity
     ? SEVERITY_LABELS[i.severity]
     : i.suggestedSeverity
@@ -79,12 +236,13 @@ export function triageCard(i: Incident): SlackMessage {
           'Department',
           `${userText(i.department, 200)}${i.hodId ? `\nHead: ${mention(i.hodId)}` : '\nNo head configured'}`,
         ),
-        field('Discovered', slackDate(i.discoveredAt)),
-        field('Occurred', i.occurredAt ? slackDate(i.occurredAt) : 'Not known'),
+        field('Discovered', slackDate(i.discoveredAt, m.orgTimeZone)),
+        field('Occurred', i.occurredAt ? slackDate(i.occurredAt, m.orgTimeZone) : 'Not known'),
         field('Customers or staff affected', yesNoLabel(i.customersOrStaffAffected)),
         field('Personal data', personalDataSummary(i)),
       ],
     },
+    ...triageSection(m),
     { type: 'section', text: md(`*What happened*\n${userText(i.description, 2900)}`) },
   ];
   const details = detailLines(i);
@@ -92,18 +250,23 @@ export function triageCard(i: Incident): SlackMessage {
   const warnings: string[] = [];
   if (i.customersOrStaffAffected === 'yes')
     warnings.push(
-      ':warning: Customers or staff may be affected: the SIRO and Managing Director must be told.',
+      i.escalatedAt
+        ? `:rotating_light: Escalated to the SIRO and Managing Director ${slackDate(i.escalatedAt, m.orgTimeZone)}: customers or staff may be affected.`
+        : ':warning: Customers or staff may be affected: the SIRO and Managing Director must be told.',
     );
-  if (i.personalData === 'yes')
+  else if (i.escalatedAt)
     warnings.push(
-      ':warning: Personal data: the regulator may need to be notified within 72 hours of awareness.',
+      `:rotating_light: Escalated to the SIRO and Managing Director ${slackDate(i.escalatedAt, m.orgTimeZone)}.`,
     );
   if (warnings.length > 0) blocks.push({ type: 'section', text: md(warnings.join('\n')) });
+  const notices = notificationBlocks(m);
+  if (notices.length > 0) blocks.push({ type: 'divider' }, ...notices);
+  blocks.push(...actionList(m), ...controls(m));
   blocks.push({
     type: 'context',
     elements: [
       md(
-        `${i.reference} · reported ${slackDate(i.reportedAt)}${i.irmId ? ` · Incident Response Manager: ${mention(i.irmId)}` : ''}`,
+        `${i.reference} · reported ${slackDate(i.reportedAt, m.orgTimeZone)} · every change is logged in this thread`,
       ),
     ],
   });

@@ -217,10 +217,19 @@ export const outbox = sqliteTable(
   (t) => [index('outbox_pending').on(t.status, t.nextAttemptAt).where(sql`status = 'pending'`)],
 );
 
+/** Slack requests already applied (a view id, an action's timestamp): a retry takes effect once. */
+export const processedRequests = sqliteTable('processed_requests', {
+  key: text('key').primaryKey(),
+  incidentId: integer('incident_id').references(() => incidents.id),
+  at: time('at').notNull(),
+});
+
 export type Incident = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;
 export type IncidentEvent = typeof incidentEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;
+export type Action = typeof actions.$inferSelect;
 export type Severity = NonNullable<Incident['severity']>;
 export type IncidentKind = Incident['kind'];
 export type IncidentStatus = Incident['status'];

@@ -6,6 +6,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import { OutboxWorker } from './services/outbox';
 import { registerListeners } from './slack/listeners';
+import { SecurityTeam } from './slack/security-team';
 
 export interface VigilDeps {
   config: Config;
@@ -56,9 +57,11 @@ export function createVigil(deps: VigilDeps): Vigil {
     client: app.client,
     logger,
     securityChannelId: config.securityChannelId,
+    orgTimeZone: config.orgTimeZone,
     maxBackoffMs: config.outboxMaxBackoffMs,
   });
-  registerListeners(app, { ...deps, outbox });
+  const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
+  registerListeners(app, { ...deps, outbox, securityTeam });
 
   return {
     app,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { closeDatabase, openDatabase } from '../db/client';
-import { parseCliDate } from './cli-dates';
 import { ConfigError, loadStorageConfig } from './config';
+import { parseOrgDate } from './dates';
 import { loadDotEnv } from './env';
 import { exportRegister } from './services/export';
 
@@ -28,8 +28,8 @@ async function runExport(args: string[]): Promise<void> {
   try {
     const count = await exportRegister(db, process.stdout, {
       format: values.format,
-      ...(values.from ? { from: parseCliDate(values.from, storage.orgTimeZone, 'start') } : {}),
-      ...(values.to ? { to: parseCliDate(values.to, storage.orgTimeZone, 'end') } : {}),
+      ...(values.from ? { from: parseOrgDate(values.from, storage.orgTimeZone, 'start') } : {}),
+      ...(values.to ? { to: parseOrgDate(values.to, storage.orgTimeZone, 'end') } : {}),
     });
     process.stderr.write(`exported ${count} incident${count === 1 ? '' : 's'}\n`);
   } finally {

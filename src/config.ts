@@ -23,6 +23,12 @@ const WHERE: Record<string, string> = {
   TARGET_HOURS_MEDIUM: 'hours, default 168 (7 days)',
   TARGET_HOURS_LOW: 'hours, default 720 (30 days)',
   OUTBOX_MAX_BACKOFF_SECONDS: 'seconds between retries of a failed Slack delivery at most, default 20',
+  TRIAGE_ROLES: 'comma-separated roles that may triage and set severity: siro, cio, security; default siro',
+  NOTIFY_REGULATOR_HOURS:
+    'hours from awareness to notify the data-protection regulator, default 72 (GDPR Art. 33)',
+  NOTIFY_POLICE_HOURS: 'hours from awareness to report a crime to the police, default 24',
+  NOTIFY_CERT_HOURS: 'hours from awareness to report a network incident to the national CERT, default 24',
+  NOTIFY_CUSTOMERS_HOURS: 'hours from awareness to tell affected customers, default 72',
   LOG_LEVEL: 'debug, info, warn or error; default info',
 };
 
@@ -119,6 +125,23 @@ const envSchema = z.object({
   TARGET_HOURS_LOW: hours(720),
   OUTBOX_MAX_BACKOFF_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(300).default(20)),
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+  TRIAGE_ROLES: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('siro')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(['siro', 'cio', 'security'], 'must list only siro, cio or security')).min(1)),
+  ),
+  NOTIFY_REGULATOR_HOURS: hours(72),
+  NOTIFY_POLICE_HOURS: hours(24),
+  NOTIFY_CERT_HOURS: hours(24),
+  NOTIFY_CUSTOMERS_HOURS: hours(72),
 });
 
 export interface Department {
@@ -136,6 +159,8 @@ export interface Config {
   orgTimeZone: string;
   targetHours: Record<'critical' | 'high' | 'medium' | 'low', number>;
   outboxMaxBackoffMs: number;
+  triageRoles: ('siro' | 'cio' | 'security')[];
+  notifyHours: Record<'regulator' | 'police' | 'cert' | 'customers', number>;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -192,6 +217,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       low: e.TARGET_HOURS_LOW,
     },
     outboxMaxBackoffMs: e.OUTBOX_MAX_BACKOFF_SECONDS * 1000,
+    triageRoles: e.TRIAGE_ROLES,
+    notifyHours: {
+      regulator: e.NOTIFY_REGULATOR_HOURS,
+      police: e.NOTIFY_POLICE_HOURS,
+      cert: e.NOTIFY_CERT_HOURS,
+      customers: e.NOTIFY_CUSTOMERS_HOURS,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -12,3 +12,8 @@ export class Forbidden extends DomainError {
 export class InvalidTransition extends DomainError {
   override name = 'InvalidTransition';
 }
+
+/** The incident changed since the person looked at it; they must look again before acting. */
+export class Stale extends DomainError {
+  override name = 'Stale';
+}

@@ -1,21 +1,14 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client';
 import { type Incident, incidents } from '../../db/schema';
-import type { Clock } from '../clock';
-import type { Department } from '../config';
 import { appendEvent } from './audit';
 import { suggestedSeverityFor } from './categories';
+import type { DomainContext } from './context';
 import { enqueue } from './deliveries';
+import { escalateOnReport } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
+import { ensureObligations, requiredNotifications } from './obligations';
 import type { ReportInput } from './report-input';
 import { writeTransaction } from './tx';
-
-export interface ReportContext {
-  db: Db;
-  clock: Clock;
-  departments: readonly Department[];
-  orgTimeZone: string;
-}
 
 export interface ReportMeta {
   reporterId: string;
@@ -29,8 +22,8 @@ export interface ReportMeta {
  * Stores a report with its reference and first audit event, and queues the card and the reporter's
  * receipt, all in one transaction and before any Slack call.
  */
-export function submitReport(ctx: ReportContext, input: ReportInput, meta: ReportMeta): Incident {
-  const { db, clock } = ctx;
+export function submitReport(ctx: DomainContext, input: ReportInput, meta: ReportMeta): Incident {
+  const { db, clock, config } = ctx;
   return writeTransaction(db, (tx) => {
     if (meta.submissionKey) {
       const existing = tx
@@ -41,8 +34,8 @@ export function submitReport(ctx: ReportContext, input: ReportInput, meta: Repor
       if (existing) return existing;
     }
     const now = clock.now();
-    const { year, seq, reference } = allocateReference(tx, referenceYear(now, ctx.orgTimeZone));
-    const hodId = ctx.departments.find((d) => d.name === input.department)?.headId ?? null;
+    const { year, seq, reference } = allocateReference(tx, referenceYear(now, config.orgTimeZone));
+    const hodId = config.departments.find((d) => d.name === input.department)?.headId ?? null;
     const incident = tx
       .insert(incidents)
       .values({
@@ -84,6 +77,7 @@ export function submitReport(ctx: ReportContext, input: ReportInput, meta: Repor
         crimeNumber: input.crimeNumber,
         status: 'reported',
         irmId: hodId,
+        escalatedAt: input.customersOrStaffAffected === 'yes' ? now : null,
         createdAt: now,
         updatedAt: now,
       })
@@ -98,9 +92,21 @@ export function submitReport(ctx: ReportContext, input: ReportInput, meta: Repor
       summary: `Reported by <@${meta.reporterId}> (${meta.source === 'command' ? '/report-incident' : meta.source})`,
     });
     enqueue(tx, { kind: 'post_card', incidentId: incident.id }, now, `card:${incident.id}`);
+    ensureObligations(
+      tx,
+      incident,
+      requiredNotifications(incident, {
+        personalData: incident.personalData === 'yes',
+        criminal: false,
+        customersAffected: false,
+      }),
+      now,
+      config.notifyHours,
+    );
+    if (incident.customersOrStaffAffected === 'yes') escalateOnReport(ctx, tx, incident, now);
     enqueue(
       tx,
-      { kind: 'dm_reporter_receipt', incidentId: incident.id, userId: meta.reporterId },
+      { kind: 'dm', incidentId: incident.id, userId: meta.reporterId, template: 'receipt' },
       now,
       `receipt:${incident.id}`,
     );

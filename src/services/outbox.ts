@@ -1,9 +1,18 @@
 import { type Logger, WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import { and, asc, count, eq, lte } from 'drizzle-orm';
+import { escalationMessage, irmAssignedMessage } from '../../blocks/direct-messages';
 import { reporterReceipt } from '../../blocks/reporter-receipt';
-import { triageCard } from '../../blocks/triage-card';
+import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
-import { type Incident, incidentEvents, incidents, type OutboxRow, outbox } from '../../db/schema';
+import {
+  actions,
+  type Incident,
+  incidentEvents,
+  incidents,
+  notifications,
+  type OutboxRow,
+  outbox,
+} from '../../db/schema';
 import type { Clock } from '../clock';
 
 export interface OutboxDeps {
@@ -12,6 +21,7 @@ export interface OutboxDeps {
   client: WebClient;
   logger: Logger;
   securityChannelId: string;
+  orgTimeZone: string;
   maxBackoffMs: number;
 }
 
@@ -174,7 +184,7 @@ export class OutboxWorker {
         if (incident.cardTs) return; // posted before a crash could mark the row sent
         const res = await client.chat.postMessage({
           channel: securityChannelId,
-          ...triageCard(incident),
+          ...triageCard(this.cardModel(incident)),
           unfurl_links: false,
           unfurl_media: false,
         });
@@ -188,7 +198,7 @@ export class OutboxWorker {
       }
       case 'update_card': {
         const { channel, ts } = cardOf(incident);
-        await client.chat.update({ channel, ts, ...triageCard(incident) });
+        await client.chat.update({ channel, ts, ...triageCard(this.cardModel(incident)) });
         // The card now shows the latest state: older queued refreshes of it have nothing to add.
         this.deps.db
           .update(outbox)
@@ -216,13 +226,56 @@ export class OutboxWorker {
         await client.chat.postMessage({ channel, thread_ts: ts, text: event.summary, unfurl_links: false });
         return;
       }
-      case 'dm_reporter_receipt': {
-        await client.chat.postMessage({ channel: String(row.payload.userId), ...reporterReceipt(incident) });
+      case 'dm': {
+        await client.chat.postMessage({
+          channel: String(row.payload.userId),
+          ...(await this.directMessage(incident, String(row.payload.template))),
+        });
         return;
       }
       default:
         throw new Error(`unknown delivery kind ${row.kind}`);
     }
+  }
+
+  private cardModel(incident: Incident): CardModel {
+    const { db, clock, orgTimeZone } = this.deps;
+    const duplicateOf = incident.duplicateOfId
+      ? (db
+          .select({ r: incidents.reference })
+          .from(incidents)
+          .where(eq(incidents.id, incident.duplicateOfId))
+          .get()?.r ?? null)
+      : null;
+    return {
+      incident,
+      notifications: db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.incidentId, incident.id))
+        .orderBy(asc(notifications.id))
+        .all(),
+      actions: db
+        .select()
+        .from(actions)
+        .where(eq(actions.incidentId, incident.id))
+        .orderBy(asc(actions.id))
+        .all(),
+      duplicateOf,
+      now: clock.now(),
+      orgTimeZone,
+    };
+  }
+
+  private async directMessage(incident: Incident, template: string) {
+    const { orgTimeZone } = this.deps;
+    if (template === 'receipt') return reporterReceipt(incident);
+    const { channel, ts } = cardOf(incident);
+    const link = await this.deps.client.chat.getPermalink({ channel, message_ts: ts });
+    const permalink = link.permalink ?? null;
+    if (template === 'irm_assigned') return irmAssignedMessage(incident, permalink, orgTimeZone);
+    if (template === 'escalation') return escalationMessage(incident, permalink, orgTimeZone);
+    throw new Error(`unknown message template ${template}`);
   }
 
   private incident(id: number): Incident | undefined {
@@ -237,7 +290,7 @@ function cardOf(incident: Incident): { channel: string; ts: string } {
 
 /** Deliveries about one incident's card keep their order; DMs go independently. */
 function laneOf(row: OutboxRow): string {
-  return row.kind.startsWith('dm_') ? `dm:${row.id}` : `card:${row.incidentId}`;
+  return row.kind === 'dm' ? `dm:${row.id}` : `card:${row.incidentId}`;
 }
 
 function errorCode(err: unknown): string {

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { OutboxWorker } from '../services/outbox';
+import type { SecurityTeam } from './security-team';
 
 /** What every listener may use; built once in createVigil. */
 export interface ListenerDeps {
@@ -11,4 +12,5 @@ export interface ListenerDeps {
   config: Config;
   outbox: OutboxWorker;
   logger: Logger;
+  securityTeam: SecurityTeam;
 }

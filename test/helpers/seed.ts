@@ -28,9 +28,5 @@ export function seedReport(
     lossDetails: {},
     ...input,
   });
-  return submitReport(
-    { db, clock, departments: config.departments, orgTimeZone: config.orgTimeZone },
-    parsed,
-    { reporterId, source: 'command', submissionKey: null },
-  );
+  return submitReport({ db, clock, config }, parsed, { reporterId, source: 'command', submissionKey: null });
 }

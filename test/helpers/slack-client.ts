@@ -14,6 +14,8 @@ interface Element {
   initial_option?: { text: { text: string }; value: string };
   initial_date_time?: number;
   initial_user?: string;
+  initial_date?: string;
+  initial_options?: { text: { text: string }; value: string }[];
   options?: { text: { type: string; text: string }; value: string }[];
   option_groups?: { options: { text: { type: string; text: string }; value: string }[] }[];
 }
@@ -64,6 +66,19 @@ function stateValue(e: Element, answer: Answer | undefined): Record<string, unkn
         type: e.type,
         selected_option: { text: { ...option.text, emoji: true }, value: option.value },
       };
+    }
+    case 'datepicker':
+      return { type: e.type, selected_date: answer === undefined ? (e.initial_date ?? null) : answer };
+    case 'checkboxes': {
+      // Answer with comma-separated option values ('' or null: none ticked).
+      if (answer === undefined) return { type: e.type, selected_options: e.initial_options ?? [] };
+      const wanted = answer === null || answer === '' ? [] : String(answer).split(',');
+      const selected = wanted.map((value) => {
+        const option = optionsOf(e).find((o) => o.value === value);
+        if (!option) throw new Error(`"${value}" is not offered by ${e.action_id}`);
+        return { text: { ...option.text, emoji: true }, value };
+      });
+      return { type: e.type, selected_options: selected };
     }
     default:
       throw new Error(`the test client cannot fill a ${e.type}`);

@@ -5,7 +5,7 @@ import type { Clock } from '../../src/clock';
 import { type Config, loadConfig } from '../../src/config';
 import { createLogger, type LogRecord } from '../../src/logger';
 import { FakeSlack, type FakeView } from './fake-slack';
-import { SlackSender, slashCommand, viewSubmission } from './signed-requests';
+import { blockAction, SlackSender, slashCommand, viewSubmission } from './signed-requests';
 import { type Answer, stateFromView } from './slack-client';
 
 export interface TestClock extends Clock {
@@ -69,9 +69,39 @@ export interface World {
     view: FakeView,
     answers: Record<string, Answer>,
   ): Promise<{ status: number; body: Record<string, unknown> | null }>;
+  /** The security channel's current copy of an incident's card (after edits). */
+  card(reference: string): CardCopy;
+  /**
+   * Clicks a control on the card as `userId` sees it now (or on an older copy, to act stale).
+   * Returns the HTTP status and where Slack would show the answer (ephemeral via response_url).
+   */
+  click(
+    userId: string,
+    card: CardCopy,
+    actionId: string,
+    choice?: { option?: string; user?: string; value?: string },
+  ): Promise<ClickResult>;
+  /** The modal most recently opened for `userId`. */
+  lastModal(userId: string): FakeView;
   /** Opens, fills with a minimal valid report plus `answers`, and submits. */
   report(userId: string, answers?: Record<string, Answer>): Promise<Record<string, unknown> | null>;
   stop(): Promise<void>;
+}
+
+export interface CardCopy {
+  ts: string;
+  text?: string;
+  blocks: { type: string; block_id?: string; accessory?: Element; elements?: Element[] }[];
+}
+interface Element {
+  type: string;
+  action_id?: string;
+  value?: string;
+}
+export interface ClickResult {
+  status: number;
+  /** Ephemeral answers posted to the click's response_url. */
+  replies: string[];
 }
 
 export const MINIMAL_REPORT: Record<string, Answer> = {
@@ -139,7 +169,7 @@ export async function createWorld(
           userId,
           view: {
             id: view.id,
-            callback_id: REPORT_MODAL_CALLBACK,
+            callback_id: String(view.view.callback_id ?? REPORT_MODAL_CALLBACK),
             private_metadata: String(view.view.private_metadata ?? ''),
             hash: view.hash,
             blocks: view.view.blocks as unknown[],
@@ -149,6 +179,56 @@ export async function createWorld(
         }),
       );
       return { status: res.status, body: res.text ? (res.json() as Record<string, unknown>) : null };
+    },
+    card(reference) {
+      const copy = fake
+        .messages(SECURITY_CHANNEL)
+        .filter((m) => !m.thread_ts || m.thread_ts === m.ts)
+        .find((m) => JSON.stringify(m.blocks ?? []).includes(`${reference} ·`));
+      if (!copy) throw new Error(`no card for ${reference} in the security channel`);
+      return {
+        ts: copy.ts,
+        text: copy.text,
+        blocks: structuredClone(copy.blocks ?? []) as CardCopy['blocks'],
+      };
+    },
+    async click(userId, card, actionId, choice = {}) {
+      const found = card.blocks
+        .flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map((e) => ({ b, e })))
+        .find(({ e }) => e.action_id === actionId);
+      if (!found?.b.block_id) throw new Error(`the card has no ${actionId} control`);
+      const responseUrl = fake.responseUrl();
+      const before = fake.responseUrlPosts.length;
+      const res = await slack.interaction(
+        blockAction({
+          userId,
+          actionId,
+          blockId: found.b.block_id,
+          actionType: found.e.type,
+          ...(choice.option !== undefined ? { selectedOption: { value: choice.option } } : {}),
+          ...(choice.user !== undefined ? { selectedUser: choice.user } : {}),
+          ...(found.e.value !== undefined || choice.value !== undefined
+            ? { value: choice.value ?? found.e.value }
+            : {}),
+          container: { type: 'message', channelId: SECURITY_CHANNEL, messageTs: card.ts },
+          triggerId: fake.issueTrigger(userId),
+          responseUrl,
+        }),
+      );
+      // Listeners answer after the ack; give them a moment to reply or open a form.
+      await new Promise((r) => setTimeout(r, 100));
+      await vigil.outbox.drain();
+      const replies = fake.responseUrlPosts
+        .slice(before)
+        .filter((p) => p.path.endsWith(new URL(responseUrl).pathname.split('/').pop() ?? ''))
+        .map((p) => String(p.body.text ?? ''));
+      return { status: res.status, replies };
+    },
+    lastModal(userId) {
+      const views = [...fake.views.values()].filter((v) => v.userId === userId && v.view.type === 'modal');
+      const last = views.at(-1);
+      if (!last) throw new Error(`no modal was opened for ${userId}`);
+      return last;
     },
     async report(userId, answers = {}) {
       const view = await world.openReportForm(userId);

@@ -103,9 +103,12 @@ describe('/report-incident', () => {
     expect(incident?.discoveredAt.toISOString()).toBe('2026-03-10T08:30:00.000Z');
     expect(incident?.reportedAt.toISOString()).toBe('2026-03-10T09:00:00.000Z');
 
+    // Customers or staff affected: escalated on the spot (seed 003 §5.6).
     const events = world.db.select().from(incidentEvents).all();
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'reported', actorId: PEOPLE.staff });
+    expect(events.map((e) => [e.type, e.actorId])).toEqual([
+      ['reported', PEOPLE.staff],
+      ['escalated', 'vigil'],
+    ]);
 
     const [card] = await world.fake.waitFor('chat.postMessage', 1, {
       ok: true,
@@ -119,8 +122,7 @@ describe('/report-incident', () => {
     expect(cardText).toContain(`<@${PEOPLE.staff}>`);
     expect(cardText).toContain(`<@${PEOPLE.hodFinance}>`);
     expect(cardText).toContain('about 120 people');
-    // Controls arrive with the triage issue; until then the card offers none that do nothing.
-    expect(cardText).not.toContain('"actions"');
+    expect(cardText).toContain('"action_id":"card_triage"');
 
     const [dm] = await world.fake.waitFor('chat.postMessage', 1, {
       ok: true,
@@ -129,6 +131,15 @@ describe('/report-incident', () => {
     expect(JSON.stringify(dm?.args)).toContain('INC-2026-0001');
     expect(JSON.stringify(dm?.args)).not.toContain('Leeds');
     expect(JSON.stringify(dm?.args)).not.toContain('Laptop');
+
+    for (const person of [PEOPLE.siro, PEOPLE.md]) {
+      const [escalation] = await world.fake.waitFor('chat.postMessage', 1, {
+        ok: true,
+        where: (c) => c.args.channel === person,
+      });
+      expect(JSON.stringify(escalation?.args)).toContain('*INC-2026-0001* is escalated to you');
+      expect(JSON.stringify(escalation?.args)).not.toContain('Leeds');
+    }
 
     await world.vigil.outbox.drain();
     const after = world.db.select().from(incidents).get();

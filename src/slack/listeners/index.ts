@@ -1,7 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps';
+import { registerCardChanges } from './actions/card-changed';
+import { registerCardModalOpeners } from './actions/card-modal-opened';
 import { registerLossLocationSelected } from './actions/loss-location-selected';
 import { registerReportIncidentCommand } from './commands/report-incident';
+import { registerCardModalSubmissions } from './views/card-modal-submitted';
 import { registerReportSubmitted } from './views/report-submitted';
 
 /** Every Slack entry point of the app; manifest.yml must match this list (test/manifest.test.ts). */
@@ -9,4 +12,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerReportIncidentCommand(app, deps);
   registerLossLocationSelected(app, deps);
   registerReportSubmitted(app, deps);
+  registerCardModalOpeners(app, deps);
+  registerCardChanges(app, deps);
+  registerCardModalSubmissions(app, deps);
 }

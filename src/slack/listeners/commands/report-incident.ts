@@ -3,7 +3,7 @@ import { reportModal } from '../../../../blocks/report-modal';
 import { TITLE_MAX } from '../../../domain/report-input';
 import type { ListenerDeps } from '../../deps';
 import { openReportModal } from '../../open-report-modal';
-import { unescapeSlackText } from '../../report-form';
+import { unescapeSlackText } from '../../view-state';
 
 export const REPORT_COMMAND = '/report-incident';
 

@@ -17,16 +17,12 @@ export function registerReportSubmitted(app: App, deps: ListenerDeps): void {
       return;
     }
     const meta = parseReportMetadata(view.private_metadata);
-    const incident = submitReport(
-      { db, clock, departments: config.departments, orgTimeZone: config.orgTimeZone },
-      parsed.input,
-      {
-        reporterId: body.user.id,
-        source: meta.source,
-        submissionKey: view.id,
-        sourcePermalink: meta.permalink,
-      },
-    );
+    const incident = submitReport({ db, clock, config }, parsed.value, {
+      reporterId: body.user.id,
+      source: meta.source,
+      submissionKey: view.id,
+      sourcePermalink: meta.permalink,
+    });
     await ack({ response_action: 'update', view: reportConfirmation(incident) });
     logger.info(`${incident.reference} reported`);
     outbox.kick();

@@ -2,10 +2,10 @@ import { TZDate } from '@date-fns/tz';
 import { addDays, isValid, parseISO, startOfDay } from 'date-fns';
 
 /**
- * A command-line date: `2026-03-01` means that calendar day in the organisation's zone; a full
+ * A calendar date or time given by a person: `2026-03-01` means that calendar day in the organisation's zone; a full
  * ISO 8601 time must carry its offset so nobody guesses which zone was meant.
  */
-export function parseCliDate(text: string, orgTimeZone: string, end: 'start' | 'end'): Date {
+export function parseOrgDate(text: string, orgTimeZone: string, end: 'start' | 'end'): Date {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     const [y, m, d] = text.split('-').map(Number) as [number, number, number];
     const day = startOfDay(new TZDate(y, m - 1, d, orgTimeZone));

@@ -1,0 +1,229 @@
+import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { Incident, Notification } from '../db/schema';
+import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { PRIORITIES, SEVERITIES } from '../src/domain/triage';
+import { SEVERITY_LABELS } from './labels';
+import { FIELD_ACTION } from './report-modal';
+import { md, plain } from './text';
+
+export const CARD_MODALS = {
+  triage: 'triage_incident',
+  update: 'post_update',
+  action: 'add_action',
+  notification: 'record_notification',
+} as const;
+
+/** What a modal opened from a card carries back: which incident, as seen at which version. */
+export interface CardModalMetadata {
+  i: number;
+  v: number;
+  n?: number;
+}
+
+const opt = (value: string, label: string): PlainTextOption => ({ text: plain(label, 75), value });
+
+const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
+
+function heading(i: Incident): KnownBlock {
+  return { type: 'context', elements: [plain(`${i.reference} · ${i.title}`, 3000)] };
+}
+
+function modal(
+  callbackId: string,
+  title: string,
+  submit: string,
+  meta: CardModalMetadata,
+  blocks: KnownBlock[],
+): ModalView {
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    title: plain(title, 24),
+    submit: plain(submit, 24),
+    close: plain('Cancel', 24),
+    private_metadata: JSON.stringify(meta),
+    blocks,
+  };
+}
+
+function text(
+  id: string,
+  label: string,
+  opts: { optional?: boolean; multiline?: boolean; max?: number; hint?: string } = {},
+): InputBlock {
+  return {
+    type: 'input',
+    block_id: id,
+    optional: opts.optional ?? false,
+    label: plain(label, 2000),
+    ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: FIELD_ACTION,
+      multiline: opts.multiline ?? false,
+      max_length: opts.max ?? 3000,
+    },
+  };
+}
+
+/** The SIRO's decision (seed 003 §4.3, §5.5): event or incident, severity, priority, and who must be told. */
+export function triageModal(i: Incident): ModalView {
+  const severity = i.severity ?? i.suggestedSeverity;
+  const severityOptions = SEVERITIES.map((s) => opt(s, SEVERITY_LABELS[s]));
+  const factOptions = [
+    opt('personal_data', 'Personal data is involved (regulator)'),
+    opt('criminal', 'It is criminal (police)'),
+    opt('customers_affected', 'Customers are affected (tell them)'),
+  ];
+  const initialFacts = factOptions.filter(
+    (o) =>
+      (o.value === 'personal_data' && i.personalData === 'yes') ||
+      (o.value === 'criminal' && i.crimeNumber) ||
+      (o.value === 'customers_affected' && i.customersOrStaffAffected === 'yes'),
+  );
+  const outcomes = [
+    opt('incident', 'A security incident'),
+    opt('not_incident', 'An event, not a security incident'),
+    opt('duplicate', 'A duplicate of another report'),
+  ];
+  return modal(CARD_MODALS.triage, 'Triage', 'Save decision', { i: i.id, v: i.version }, [
+    heading(i),
+    {
+      type: 'input',
+      block_id: 'outcome',
+      label: plain('What is it?', 2000),
+      element: {
+        type: 'radio_buttons',
+        action_id: FIELD_ACTION,
+        options: outcomes,
+        initial_option: outcomes.find((o) => o.value === (i.triageOutcome ?? 'incident')) ?? outcomes[0],
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'severity',
+      optional: true,
+      label: plain('Severity', 2000),
+      hint: plain('Preselected from the category; needed for an incident.', 2000),
+      element: {
+        type: 'static_select',
+        action_id: FIELD_ACTION,
+        options: severityOptions,
+        ...(severity ? { initial_option: severityOptions.find((o) => o.value === severity) } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'priority',
+      optional: true,
+      label: plain('Priority', 2000),
+      element: {
+        type: 'static_select',
+        action_id: FIELD_ACTION,
+        options: PRIORITIES.map((p) => opt(p, p)),
+        ...(i.priority ? { initial_option: opt(i.priority, i.priority) } : {}),
+      },
+    },
+    text('rationale', 'Why? (kept in the register)', { multiline: true }),
+    text('duplicateOf', 'If a duplicate: of which reference?', { optional: true, max: 20 }),
+    {
+      type: 'input',
+      block_id: 'awareAt',
+      label: plain('When did the organisation become aware?', 2000),
+      hint: plain('The 72-hour regulator deadline runs from this time.', 2000),
+      element: { type: 'datetimepicker', action_id: FIELD_ACTION, initial_date_time: seconds(i.awareAt) },
+    },
+    {
+      type: 'input',
+      block_id: 'facts',
+      optional: true,
+      label: plain('Who must be told?', 2000),
+      element: {
+        type: 'checkboxes',
+        action_id: FIELD_ACTION,
+        options: factOptions,
+        ...(initialFacts.length > 0 ? { initial_options: initialFacts } : {}),
+      },
+    },
+  ]);
+}
+
+export function updateModal(i: Incident): ModalView {
+  return modal(CARD_MODALS.update, 'Post update', 'Post', { i: i.id, v: i.version }, [
+    heading(i),
+    text('text', 'What is the latest?', { multiline: true, max: 2500 }),
+  ]);
+}
+
+export function actionModal(i: Incident): ModalView {
+  const kinds = [
+    opt('corrective', 'Corrective: fixes this incident'),
+    opt('preventive', 'Preventive: stops it happening again'),
+  ];
+  return modal(CARD_MODALS.action, 'Add action', 'Add', { i: i.id, v: i.version }, [
+    heading(i),
+    {
+      type: 'input',
+      block_id: 'kind',
+      label: plain('What kind of action?', 2000),
+      element: { type: 'radio_buttons', action_id: FIELD_ACTION, options: kinds, initial_option: kinds[0] },
+    },
+    text('description', 'What needs doing?', { multiline: true, max: 1000 }),
+    {
+      type: 'input',
+      block_id: 'ownerId',
+      label: plain('Who owns it?', 2000),
+      element: { type: 'users_select', action_id: FIELD_ACTION },
+    },
+    {
+      type: 'input',
+      block_id: 'dueAt',
+      optional: true,
+      label: plain('Due by', 2000),
+      element: { type: 'datepicker', action_id: FIELD_ACTION },
+    },
+  ]);
+}
+
+export function notificationModal(i: Incident, n: Notification, now: Date): ModalView {
+  const label = NOTIFICATION_LABELS[n.kind];
+  const outcomes = [opt('done', `${label} notified`), opt('not_required', 'Not required')];
+  return modal(
+    CARD_MODALS.notification,
+    'Record notification',
+    'Record',
+    { i: i.id, v: i.version, n: n.id },
+    [
+      heading(i),
+      { type: 'section', text: md(`*${label}*`) },
+      {
+        type: 'input',
+        block_id: 'outcome',
+        label: plain('What happened?', 2000),
+        element: {
+          type: 'radio_buttons',
+          action_id: FIELD_ACTION,
+          options: outcomes,
+          initial_option: outcomes[0],
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'doneAt',
+        optional: true,
+        label: plain('When?', 2000),
+        element: { type: 'datetimepicker', action_id: FIELD_ACTION, initial_date_time: seconds(now) },
+      },
+      text('externalRef', n.kind === 'police' ? 'Crime number' : 'Their reference, if any', {
+        optional: true,
+        max: 200,
+      }),
+      text('reason', 'If not required: why not?', {
+        optional: true,
+        multiline: true,
+        max: 2000,
+        hint: 'GDPR Art. 33(5): the reasoning for not notifying the regulator must be documented.',
+      }),
+    ],
+  );
+}

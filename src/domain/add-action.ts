@@ -1,0 +1,70 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { z } from 'zod';
+import { userText } from '../../blocks/text';
+import { actions } from '../../db/schema';
+import { loadForChange, type RecordResult, recordChange, type Target } from './change';
+import type { DomainContext } from './context';
+import { assertOpen } from './lifecycle';
+import { assertCan } from './permissions';
+import type { Actor } from './roles';
+import { writeTransaction } from './tx';
+
+export const actionInputSchema = z.object({
+  kind: z.enum(['corrective', 'preventive'], { error: 'Please say whether it corrects or prevents.' }),
+  description: z
+    .string({ error: 'Please describe the action.' })
+    .trim()
+    .min(1, 'Please describe the action.')
+    .max(1000, 'Please keep this under 1000 characters.'),
+  ownerId: z
+    .string({ error: 'Please choose who owns it.' })
+    .regex(/^[UW][A-Z0-9]+$/, 'Please choose who owns it.'),
+  /** The end of the due day in the organisation's zone. */
+  dueAt: z
+    .date()
+    .nullish()
+    .transform((d) => d ?? null),
+});
+export type ActionInput = z.output<typeof actionInputSchema>;
+
+/** Corrective and preventive actions with an owner and a due date (seed 003 §5.5 action plan). */
+export function addAction(
+  ctx: DomainContext,
+  actor: Actor,
+  target: Target,
+  input: ActionInput,
+): RecordResult {
+  return writeTransaction(ctx.db, (tx) => {
+    const loaded = loadForChange(tx, {
+      incidentId: target.incidentId,
+      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
+    });
+    if (loaded.duplicate) return { incident: loaded.incident, applied: false };
+    const { incident } = loaded;
+    assertCan(ctx.config, actor, 'add_action', incident, 'add actions');
+    assertOpen(incident, 'add actions');
+    const now = ctx.clock.now();
+    const action = tx
+      .insert(actions)
+      .values({ incidentId: incident.id, ...input, createdBy: actor.id, createdAt: now })
+      .returning()
+      .get();
+    const result = recordChange(tx, incident, {
+      actor,
+      at: now,
+      type: 'action_added',
+      after: {
+        actionId: action.id,
+        kind: input.kind,
+        ownerId: input.ownerId,
+        dueAt: input.dueAt?.toISOString() ?? null,
+      },
+      summary:
+        `<@${actor.id}> added a ${input.kind} action for <@${input.ownerId}>` +
+        `${input.dueAt ? `, due ${format(new TZDate(input.dueAt.getTime() - 1, ctx.config.orgTimeZone), 'd MMM yyyy')}` : ''}: ${userText(input.description, 500)}`,
+      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
+    });
+    return { incident: result.incident, applied: true };
+  });
+}

@@ -1,0 +1,109 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { type Incident, type IncidentEvent, incidents, processedRequests } from '../../db/schema';
+import { appendEvent } from './audit';
+import { type Delivery, enqueue } from './deliveries';
+import { NotFound, Stale } from './errors';
+import type { Actor } from './roles';
+import type { Tx } from './tx';
+
+/** The incident a click or form is about, as the person saw it (id and version come from Slack: hints). */
+export interface Target {
+  incidentId: number;
+  /** Omitted for additive work (an update, an action) that does not depend on what the person saw. */
+  version?: number;
+  /** Slack's id for this exact request (view id, action ts): a retried request applies once. */
+  requestKey?: string;
+}
+
+/** The incident after a change, and whether this request changed it (false: already applied). */
+export interface RecordResult {
+  incident: Incident;
+  applied: boolean;
+}
+
+export type Loaded = { incident: Incident; duplicate: false } | { incident: Incident; duplicate: true };
+
+/**
+ * Reads the incident for a change, refusing when it moved on since the person looked at it.
+ * A request already applied is reported as a duplicate so the caller can answer without redoing it.
+ */
+export function loadForChange(tx: Tx, target: Target): Loaded {
+  const incident = tx.select().from(incidents).where(eq(incidents.id, target.incidentId)).get();
+  if (!incident) throw new NotFound('That incident does not exist.');
+  if (target.requestKey) {
+    const seen = tx
+      .select()
+      .from(processedRequests)
+      .where(eq(processedRequests.key, target.requestKey))
+      .get();
+    if (seen) return { incident, duplicate: true };
+  }
+  if (target.version !== undefined && incident.version !== target.version)
+    throw new Stale(
+      `${incident.reference} changed while you were looking at it. The card now shows its current state.`,
+    );
+  return { incident, duplicate: false };
+}
+
+export interface ChangeSpec {
+  actor: Actor;
+  at: Date;
+  type: string;
+  patch?: Partial<Incident>;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  summary: string;
+  deliveries?: Delivery[];
+  requestKey?: string;
+}
+
+/**
+ * Applies one change: the incident row (version bumped, so concurrent clicks cannot both win), an
+ * audit event, its line in the card's thread, a refresh of the card, and any DMs, atomically.
+ */
+export function recordChange(
+  tx: Tx,
+  incident: Incident,
+  spec: ChangeSpec,
+): { incident: Incident; event: IncidentEvent } {
+  const updated = tx
+    .update(incidents)
+    .set({ ...spec.patch, version: sql`${incidents.version} + 1`, updatedAt: spec.at })
+    .where(and(eq(incidents.id, incident.id), eq(incidents.version, incident.version)))
+    .returning()
+    .get();
+  if (!updated)
+    throw new Stale(
+      `${incident.reference} changed at the same moment. The card now shows its current state.`,
+    );
+  const event = appendEvent(tx, {
+    incidentId: incident.id,
+    at: spec.at,
+    actorId: spec.actor.id,
+    type: spec.type,
+    before: spec.before ?? null,
+    after: spec.after ?? null,
+    summary: spec.summary,
+  });
+  if (spec.requestKey)
+    tx.insert(processedRequests).values({ key: spec.requestKey, incidentId: incident.id, at: spec.at }).run();
+  enqueue(tx, { kind: 'thread_line', incidentId: incident.id, eventId: event.id }, spec.at);
+  enqueue(tx, { kind: 'update_card', incidentId: incident.id }, spec.at);
+  for (const d of spec.deliveries ?? []) enqueue(tx, d, spec.at);
+  return { incident: updated, event };
+}
+
+/** Before/after of just the fields a patch changes, for the audit trail. */
+export function diff(incident: Incident, patch: Partial<Incident>) {
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(patch)) {
+    const old = incident[k as keyof Incident];
+    const norm = (x: unknown) => (x instanceof Date ? x.toISOString() : (x ?? null));
+    if (norm(old) !== norm(v)) {
+      before[k] = norm(old);
+      after[k] = norm(v);
+    }
+  }
+  return { before, after };
+}

@@ -1,0 +1,91 @@
+import { addHours } from 'date-fns';
+import { and, eq } from 'drizzle-orm';
+import { type Incident, notifications } from '../../db/schema';
+import type { Config } from '../config';
+import { isNetworkCategory } from './categories';
+import type { NotificationKind } from './permissions';
+import type { Tx } from './tx';
+
+export const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
+  regulator: 'Data-protection regulator',
+  police: 'Police',
+  cert: 'National CERT',
+  customers: 'Affected customers',
+};
+
+export interface ObligationFacts {
+  personalData: boolean;
+  criminal: boolean;
+  customersAffected: boolean;
+}
+
+/**
+ * Which outside parties must be told (seed 003 §5.7–5.9): the regulator when personal data is
+ * involved, the police when it is criminal, the national CERT for network security incidents,
+ * and customers when they are affected.
+ */
+export function requiredNotifications(incident: Incident, facts: ObligationFacts): NotificationKind[] {
+  const kinds: NotificationKind[] = [];
+  if (facts.personalData) kinds.push('regulator');
+  if (facts.criminal || incident.crimeNumber) kinds.push('police');
+  if (isNetworkCategory(incident.category)) kinds.push('cert');
+  if (facts.customersAffected) kinds.push('customers');
+  return kinds;
+}
+
+/** Deadlines run from when the organisation became aware (GDPR Art. 33: 72 hours). */
+export function dueAt(kind: NotificationKind, awareAt: Date, hours: Config['notifyHours']): Date {
+  return addHours(awareAt, hours[kind]);
+}
+
+/**
+ * Creates the obligations that do not exist yet and moves the deadline of pending ones when the
+ * awareness time changed. A crime number given in the report counts as the police already told.
+ */
+export function ensureObligations(
+  tx: Tx,
+  incident: Incident,
+  kinds: NotificationKind[],
+  at: Date,
+  hours: Config['notifyHours'],
+): NotificationKind[] {
+  const existing = tx.select().from(notifications).where(eq(notifications.incidentId, incident.id)).all();
+  const added: NotificationKind[] = [];
+  for (const n of existing) {
+    const due = dueAt(n.kind, incident.awareAt, hours);
+    if (n.status === 'pending' && n.dueAt?.getTime() !== due.getTime())
+      tx.update(notifications).set({ dueAt: due }).where(eq(notifications.id, n.id)).run();
+  }
+  for (const kind of kinds) {
+    if (existing.some((n) => n.kind === kind)) continue;
+    const alreadyReported = kind === 'police' && incident.crimeNumber;
+    tx.insert(notifications)
+      .values({
+        incidentId: incident.id,
+        kind,
+        dueAt: dueAt(kind, incident.awareAt, hours),
+        status: alreadyReported ? 'done' : 'pending',
+        ...(alreadyReported
+          ? { doneBy: incident.reporterId, doneAt: incident.reportedAt, externalRef: incident.crimeNumber }
+          : {}),
+        createdAt: at,
+      })
+      .run();
+    added.push(kind);
+  }
+  return added;
+}
+
+/** A record closed at triage owes nobody a notification; the reason is kept (GDPR Art. 33(5)). */
+export function releasePendingObligations(
+  tx: Tx,
+  incidentId: number,
+  by: string,
+  at: Date,
+  reason: string,
+): void {
+  tx.update(notifications)
+    .set({ status: 'not_required', reason, doneBy: by, doneAt: at })
+    .where(and(eq(notifications.incidentId, incidentId), eq(notifications.status, 'pending')))
+    .run();
+}

@@ -1,0 +1,87 @@
+import type { Incident } from '../../db/schema';
+import type { Config } from '../config';
+import { Forbidden } from './errors';
+import { type Actor, type Role, relationsTo } from './roles';
+
+export type NotificationKind = 'regulator' | 'police' | 'cert' | 'customers';
+
+export type Capability =
+  | 'use_card'
+  | 'triage'
+  | 'assign_irm'
+  | 'escalate'
+  | 'post_update'
+  | 'add_action'
+  | `notify_${NotificationKind}`;
+
+const ROLE_NAMES: Record<Role, string> = {
+  siro: 'the SIRO',
+  cio: 'the CIO',
+  md: 'the Managing Director / DPO',
+  iao: 'the Information Asset Officer',
+  hod: 'a head of department',
+  security: 'the security team',
+};
+
+/** Role holders, the security team, and the incident's own IRM and head of department. */
+const TEAM: Role[] = ['security', 'siro', 'cio', 'md', 'iao'];
+
+interface Rule {
+  roles: Role[];
+  irm?: boolean;
+  hod?: boolean;
+}
+
+/**
+ * The permissions matrix. Seeds: SIRO allocates severity and priority (003 §4.3); police by the
+ * IAO or SIRO (§5.9); national CERT by the CIO (§5.8); the regulator is the DPO's duty (PRODUCT).
+ */
+export function rules(config: Pick<Config, 'triageRoles'>): Record<Capability, Rule> {
+  return {
+    use_card: { roles: TEAM, irm: true, hod: true },
+    triage: { roles: config.triageRoles },
+    assign_irm: { roles: ['siro', 'cio', 'security'], irm: true },
+    escalate: { roles: TEAM, irm: true, hod: true },
+    post_update: { roles: TEAM, irm: true, hod: true },
+    add_action: { roles: TEAM, irm: true, hod: true },
+    notify_regulator: { roles: ['siro', 'md'] },
+    notify_police: { roles: ['siro', 'iao'] },
+    notify_cert: { roles: ['cio'] },
+    notify_customers: { roles: ['siro', 'md'], irm: true },
+  };
+}
+
+export function can(
+  config: Pick<Config, 'triageRoles'>,
+  actor: Actor,
+  capability: Capability,
+  incident: Incident,
+): boolean {
+  const rule = rules(config)[capability];
+  const rel = relationsTo(actor, incident);
+  return (
+    rule.roles.some((r) => actor.roles.has(r)) ||
+    (rule.irm === true && rel.irm) ||
+    (rule.hod === true && rel.hod)
+  );
+}
+
+/** Who may, in words, for the refusal message. */
+export function whoMay(config: Pick<Config, 'triageRoles'>, capability: Capability): string {
+  const rule = rules(config)[capability];
+  const names = rule.roles.map((r) => ROLE_NAMES[r]);
+  if (rule.irm) names.push("the incident's Incident Response Manager");
+  if (rule.hod) names.push("the reporter's head of department");
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? 'nobody');
+}
+
+export function assertCan(
+  config: Pick<Config, 'triageRoles'>,
+  actor: Actor,
+  capability: Capability,
+  incident: Incident,
+  what: string,
+): void {
+  if (!can(config, actor, capability, incident))
+    throw new Forbidden(`Only ${whoMay(config, capability)} may ${what} on ${incident.reference}.`);
+}

@@ -1,0 +1,122 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { userText } from '../../blocks/text';
+import { notifications } from '../../db/schema';
+import { loadForChange, type RecordResult, recordChange, type Target } from './change';
+import type { DomainContext } from './context';
+import { InvalidTransition, NotFound } from './errors';
+import { NOTIFICATION_LABELS } from './obligations';
+import { assertCan } from './permissions';
+import type { Actor } from './roles';
+import { writeTransaction } from './tx';
+
+export function notificationInputSchema(opts: { now: Date; kind: string }) {
+  return z
+    .object({
+      outcome: z.enum(['done', 'not_required'], { error: 'Please choose what happened.' }),
+      doneAt: z
+        .date()
+        .nullish()
+        .transform((d) => d ?? null),
+      externalRef: z
+        .string()
+        .trim()
+        .max(200, 'Please keep this under 200 characters.')
+        .nullish()
+        .transform((v) => v || null),
+      reason: z
+        .string()
+        .trim()
+        .max(2000, 'Please keep this under 2000 characters.')
+        .nullish()
+        .transform((v) => v || null),
+    })
+    .superRefine((n, ctx) => {
+      if (n.outcome === 'done' && opts.kind === 'police' && !n.externalRef)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['externalRef'],
+          message: 'Please give the crime number the police gave you.',
+        });
+      if (n.outcome === 'not_required' && !n.reason)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reason'],
+          message: 'Please record why no notification is needed.',
+        });
+      if (n.doneAt && n.doneAt.getTime() > opts.now.getTime() + 5 * 60_000)
+        ctx.addIssue({ code: 'custom', path: ['doneAt'], message: 'This time is in the future.' });
+    });
+}
+export type NotificationInput = z.output<ReturnType<typeof notificationInputSchema>>;
+
+/**
+ * Records that an outside party was told (who, when, their reference) or why it is not needed:
+ * GDPR Art. 33(5) wants the reasoning for not notifying the regulator kept.
+ */
+export function recordNotification(
+  ctx: DomainContext,
+  actor: Actor,
+  target: Target & { notificationId: number },
+  input: NotificationInput,
+): RecordResult {
+  return writeTransaction(ctx.db, (tx) => {
+    const loaded = loadForChange(tx, {
+      incidentId: target.incidentId,
+      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
+    });
+    if (loaded.duplicate) return { incident: loaded.incident, applied: false };
+    const { incident } = loaded;
+    const n = tx
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.id, target.notificationId), eq(notifications.incidentId, incident.id)))
+      .get();
+    if (!n) throw new NotFound('That notification does not belong to this incident.');
+    const label = NOTIFICATION_LABELS[n.kind];
+    assertCan(
+      ctx.config,
+      actor,
+      `notify_${n.kind}`,
+      incident,
+      `record the ${label.toLowerCase()} notification`,
+    );
+    if (n.status !== 'pending')
+      throw new InvalidTransition(
+        `The ${label.toLowerCase()} notification was already recorded by <@${n.doneBy}>.`,
+      );
+    const now = ctx.clock.now();
+    const doneAt = input.doneAt ?? now;
+    tx.update(notifications)
+      .set({
+        status: input.outcome,
+        doneBy: actor.id,
+        doneAt,
+        externalRef: input.outcome === 'done' ? input.externalRef : null,
+        reason: input.reason,
+      })
+      .where(eq(notifications.id, n.id))
+      .run();
+    const late = input.outcome === 'done' && n.dueAt && doneAt.getTime() > n.dueAt.getTime();
+    const result = recordChange(tx, incident, {
+      actor,
+      at: now,
+      type: input.outcome === 'done' ? 'notification_done' : 'notification_not_required',
+      patch: n.kind === 'police' && input.outcome === 'done' ? { crimeNumber: input.externalRef } : {},
+      before: { notification: n.kind, status: 'pending' },
+      after: {
+        notification: n.kind,
+        status: input.outcome,
+        doneAt: doneAt.toISOString(),
+        externalRef: input.externalRef,
+        reason: input.reason,
+      },
+      summary:
+        input.outcome === 'done'
+          ? `<@${actor.id}> recorded the ${label.toLowerCase()} as notified${input.externalRef ? ` (reference ${userText(input.externalRef, 200)})` : ''}${late ? ', after the deadline' : ''}.`
+          : `<@${actor.id}> recorded that the ${label.toLowerCase()} need not be notified. Reason: ${userText(input.reason ?? '', 500)}`,
+      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
+    });
+    return { incident: result.incident, applied: true };
+  });
+}

@@ -1,0 +1,213 @@
+import { addHours } from 'date-fns';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { userText } from '../../blocks/text';
+import { type Incident, incidents, type Severity } from '../../db/schema';
+import { diff, loadForChange, type RecordResult, recordChange, type Target } from './change';
+import type { DomainContext } from './context';
+import { InvalidTransition } from './errors';
+import { assertTransition } from './lifecycle';
+import { parseReference } from './numbering';
+import { ensureObligations, releasePendingObligations, requiredNotifications } from './obligations';
+import { assertCan } from './permissions';
+import type { Actor } from './roles';
+import { writeTransaction } from './tx';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Severity[];
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export const TRIAGE_FACTS = ['personal_data', 'criminal', 'customers_affected'] as const;
+
+/** The SIRO's triage decision (seed 003 §4.3, §5.5), keyed like the triage form's blocks. */
+export function triageInputSchema(opts: { now: Date }) {
+  return z
+    .object({
+      outcome: z.enum(['incident', 'not_incident', 'duplicate'], { error: 'Please choose a decision.' }),
+      rationale: z
+        .string({ error: 'Please give the reason for the decision.' })
+        .trim()
+        .min(1, 'Please give the reason for the decision.')
+        .max(3000, 'Please keep this under 3000 characters.'),
+      duplicateOf: z
+        .string()
+        .trim()
+        .nullish()
+        .transform((v) => v || null),
+      severity: z
+        .enum(SEVERITIES)
+        .nullish()
+        .transform((v) => v ?? null),
+      priority: z
+        .enum(PRIORITIES)
+        .nullish()
+        .transform((v) => v ?? null),
+      awareAt: z.date({ error: 'Please say when the organisation became aware.' }),
+      facts: z
+        .array(z.enum(TRIAGE_FACTS))
+        .nullish()
+        .transform((v) => v ?? []),
+    })
+    .superRefine((t, ctx) => {
+      if (t.outcome === 'incident' && !t.severity)
+        ctx.addIssue({ code: 'custom', path: ['severity'], message: 'Please set the severity.' });
+      if (t.outcome === 'incident' && !t.priority)
+        ctx.addIssue({ code: 'custom', path: ['priority'], message: 'Please set the priority.' });
+      if (t.outcome === 'duplicate' && !(t.duplicateOf && parseReference(t.duplicateOf)))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['duplicateOf'],
+          message: 'Please give the reference it duplicates, e.g. INC-2026-0007.',
+        });
+      if (t.awareAt.getTime() > opts.now.getTime() + 5 * 60_000)
+        ctx.addIssue({ code: 'custom', path: ['awareAt'], message: 'This time is in the future.' });
+    });
+}
+
+export type TriageInput = z.output<ReturnType<typeof triageInputSchema>>;
+
+export const SEVERITY_NAMES: Record<Severity, string> = {
+  critical: 'Critical',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+};
+
+/** The target resolution time follows from severity (seed 003 §5.5), counted from triage. */
+export function targetResolution(ctx: DomainContext, severity: Severity, from: Date): Date {
+  return addHours(from, ctx.config.targetHours[severity]);
+}
+
+export function triageIncident(
+  ctx: DomainContext,
+  actor: Actor,
+  target: Target,
+  input: TriageInput,
+): RecordResult {
+  return writeTransaction(ctx.db, (tx) => {
+    const loaded = loadForChange(tx, target);
+    if (loaded.duplicate) return { incident: loaded.incident, applied: false };
+    const { incident } = loaded;
+    assertCan(ctx.config, actor, 'triage', incident, 'triage');
+    const now = ctx.clock.now();
+    const requestKey = target.requestKey ? { requestKey: target.requestKey } : {};
+    const rationale = input.rationale;
+
+    if (input.outcome !== 'incident') {
+      const to = assertTransition(
+        incident,
+        input.outcome === 'duplicate' ? 'dismiss_duplicate' : 'dismiss_not_incident',
+      );
+      let duplicateOf: Incident | undefined;
+      if (input.outcome === 'duplicate') {
+        const reference = parseReference(input.duplicateOf ?? '') ?? '';
+        duplicateOf = tx.select().from(incidents).where(eq(incidents.reference, reference)).get();
+        if (!duplicateOf || duplicateOf.id === incident.id)
+          throw new InvalidTransition(
+            `There is no other incident ${reference || input.duplicateOf} to be a duplicate of.`,
+          );
+      }
+      const patch: Partial<Incident> = {
+        status: to,
+        triageOutcome: input.outcome,
+        triageRationale: rationale,
+        duplicateOfId: duplicateOf?.id ?? null,
+        triagedAt: now,
+        closedAt: now,
+        awareAt: input.awareAt,
+      };
+      releasePendingObligations(
+        tx,
+        incident.id,
+        actor.id,
+        now,
+        `Triage: ${input.outcome === 'duplicate' ? 'duplicate' : 'not a security incident'}`,
+      );
+      const { before, after } = diff(incident, patch);
+      const result = recordChange(tx, incident, {
+        actor,
+        at: now,
+        type: input.outcome === 'duplicate' ? 'dismissed_duplicate' : 'dismissed_not_incident',
+        patch,
+        before,
+        after,
+        summary:
+          input.outcome === 'duplicate'
+            ? `<@${actor.id}> marked this a duplicate of ${duplicateOf?.reference}. Reason: ${userText(rationale, 500)}`
+            : `<@${actor.id}> decided this is not a security incident; it stays in the register. Reason: ${userText(rationale, 500)}`,
+        ...requestKey,
+      });
+      return { incident: result.incident, applied: true };
+    }
+
+    assertTransition(incident, 'triage');
+    const severity = input.severity as Severity;
+    const triagedAt = incident.triagedAt ?? now;
+    const patch: Partial<Incident> = {
+      status: 'triaged',
+      triageOutcome: 'incident',
+      triageRationale: rationale,
+      severity,
+      priority: input.priority,
+      triagedAt,
+      targetResolutionAt: targetResolution(ctx, severity, triagedAt),
+      awareAt: input.awareAt,
+      ...(input.facts.includes('personal_data') ? { personalData: 'yes' as const } : {}),
+      ...(input.facts.includes('customers_affected') ? { customersOrStaffAffected: 'yes' as const } : {}),
+    };
+    const { before, after } = diff(incident, patch);
+    const result = recordChange(tx, incident, {
+      actor,
+      at: now,
+      type: incident.status === 'reported' ? 'triaged' : 'retriaged',
+      patch,
+      before,
+      after,
+      summary:
+        `<@${actor.id}> triaged this as a security incident: severity ${SEVERITY_NAMES[severity]}, priority ${input.priority}. ` +
+        `Reason: ${userText(rationale, 500)}`,
+      ...requestKey,
+    });
+    const kinds = requiredNotifications(result.incident, {
+      personalData: input.facts.includes('personal_data') || result.incident.personalData === 'yes',
+      criminal: input.facts.includes('criminal'),
+      customersAffected: input.facts.includes('customers_affected'),
+    });
+    ensureObligations(tx, result.incident, kinds, now, ctx.config.notifyHours);
+    return { incident: result.incident, applied: true };
+  });
+}
+
+export function setSeverity(
+  ctx: DomainContext,
+  actor: Actor,
+  target: Target,
+  severity: Severity,
+): RecordResult {
+  return writeTransaction(ctx.db, (tx) => {
+    const loaded = loadForChange(tx, target);
+    if (loaded.duplicate) return { incident: loaded.incident, applied: false };
+    const { incident } = loaded;
+    assertCan(ctx.config, actor, 'triage', incident, 'set the severity');
+    if (!['triaged', 'resolving', 'resolved', 'in_review'].includes(incident.status))
+      throw new InvalidTransition(
+        incident.status === 'reported'
+          ? `Triage ${incident.reference} first: severity is set with the triage decision.`
+          : `${incident.reference} is closed; its severity can no longer change.`,
+      );
+    if (incident.severity === severity) return { incident, applied: false };
+    const now = ctx.clock.now();
+    const from = incident.triagedAt ?? now;
+    const patch: Partial<Incident> = { severity, targetResolutionAt: targetResolution(ctx, severity, from) };
+    const { before, after } = diff(incident, patch);
+    const result = recordChange(tx, incident, {
+      actor,
+      at: now,
+      type: 'severity_changed',
+      patch,
+      before,
+      after,
+      summary: `<@${actor.id}> changed severity from ${incident.severity ? SEVERITY_NAMES[incident.severity] : 'unset'} to ${SEVERITY_NAMES[severity]}.`,
+      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
+    });
+    return { incident: result.incident, applied: true };
+  });
+}

@@ -1,0 +1,106 @@
+import type { RespondFn } from '@slack/bolt';
+import { eq } from 'drizzle-orm';
+import { parseCardBlockId } from '../../blocks/card-ids';
+import { type Incident, incidents } from '../../db/schema';
+import type { Target } from '../domain/change';
+import { enqueue } from '../domain/deliveries';
+import { DomainError, Stale } from '../domain/errors';
+import { type Capability, can, whoMay } from '../domain/permissions';
+import { type Actor, actorFor } from '../domain/roles';
+import type { ListenerDeps } from './deps';
+
+export async function resolveActor(deps: ListenerDeps, userId: string): Promise<Actor> {
+  return actorFor(deps.config, userId, await deps.securityTeam.has(userId));
+}
+
+export function findIncident(deps: ListenerDeps, incidentId: number): Incident | undefined {
+  return deps.db.select().from(incidents).where(eq(incidents.id, incidentId)).get();
+}
+
+/** Queues a redraw of the card, so whoever acted on an old copy sees the current state. */
+export function refreshCard(deps: ListenerDeps, incidentId: number): void {
+  enqueue(deps.db, { kind: 'update_card', incidentId }, deps.clock.now());
+  deps.outbox.kick();
+}
+
+/** A refusal goes only to the person who tried (PRODUCT.md Privacy), and is logged without details. */
+export async function refuse(
+  deps: ListenerDeps,
+  respond: RespondFn | undefined,
+  userId: string,
+  text: string,
+  what: string,
+) {
+  deps.logger.info(`refused ${what} for ${userId}`);
+  await respond?.({ response_type: 'ephemeral', replace_original: false, text });
+}
+
+/**
+ * Checks before a form opens that the person may do this at all, so nobody fills a form only to
+ * be refused; the domain checks again when the form comes back.
+ */
+export async function mayOpen(
+  deps: ListenerDeps,
+  respond: RespondFn | undefined,
+  userId: string,
+  incident: Incident,
+  capability: Capability,
+): Promise<boolean> {
+  const actor = await resolveActor(deps, userId);
+  if (can(deps.config, actor, capability, incident)) return true;
+  await refuse(
+    deps,
+    respond,
+    userId,
+    `Only ${whoMay(deps.config, capability)} may do that on ${incident.reference}.`,
+    `${capability} on ${incident.reference}`,
+  );
+  return false;
+}
+
+/** Runs a change from a card control; a refusal is explained to the clicker alone. */
+export async function runCardChange(
+  deps: ListenerDeps,
+  respond: RespondFn | undefined,
+  userId: string,
+  target: Target,
+  what: string,
+  change: (actor: Actor) => { applied: boolean },
+): Promise<void> {
+  const actor = await resolveActor(deps, userId);
+  try {
+    change(actor);
+    deps.outbox.kick();
+  } catch (err) {
+    if (!(err instanceof DomainError)) throw err;
+    if (err instanceof Stale) refreshCard(deps, target.incidentId);
+    await refuse(deps, respond, userId, err.message, `${what} on incident ${target.incidentId}`);
+  }
+}
+
+export interface CardClick {
+  ack: () => Promise<void>;
+  body: { user: { id: string }; trigger_id: string };
+  action: { block_id: string };
+  respond?: RespondFn;
+}
+
+/** Parses which incident a card control belongs to; a control from an unknown card is refused. */
+export async function clickedIncident(
+  deps: ListenerDeps,
+  click: CardClick,
+): Promise<{ incident: Incident; version: number } | undefined> {
+  const ids = parseCardBlockId(click.action.block_id);
+  const incident = ids ? findIncident(deps, ids.incidentId) : undefined;
+  if (!ids || !incident) {
+    await refuse(
+      deps,
+      click.respond,
+      click.body.user.id,
+      'That incident no longer exists in the register.',
+      'unknown card',
+    );
+    return undefined;
+  }
+  return { incident, version: ids.version };
+}

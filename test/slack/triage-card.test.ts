@@ -1,0 +1,379 @@
+import { asc, eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { actions, incidentEvents, incidents, notifications } from '../../db/schema';
+import {
+  createWorld,
+  PEOPLE,
+  SECURITY_CHANNEL,
+  testClock,
+  unexpectedErrors,
+  type World,
+} from '../helpers/world';
+
+let world: World;
+afterEach(async () => {
+  await world?.stop();
+});
+
+const REF = 'INC-2026-0001';
+const incident = (w: World) => {
+  const row = w.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
+  if (!row) throw new Error('no incident');
+  return row;
+};
+const dmsTo = (w: World, user: string) =>
+  w.fake.callsTo('chat.postMessage', { ok: true }).filter((c) => c.args.channel === user);
+const threadLines = (w: World) =>
+  w.fake
+    .messages(SECURITY_CHANNEL)
+    .filter((m) => m.thread_ts && m.thread_ts !== m.ts)
+    .map((m) => m.text ?? '');
+
+async function reported(answers = {}, env: Record<string, string> = {}) {
+  world = await createWorld({ env });
+  await world.report(PEOPLE.staff, answers);
+  await world.vigil.outbox.drain();
+  return world.card(REF);
+}
+
+async function triage(user: string, answers: Record<string, string | Date | null>) {
+  const res = await world.click(user, world.card(REF), CARD_ACTIONS.triage);
+  if (res.replies.length > 0) return { opened: false, replies: res.replies, body: null };
+  const modal = world.lastModal(user);
+  const submitted = await world.submitForm(user, modal, answers);
+  await world.vigil.outbox.drain();
+  return { opened: true, replies: [], body: submitted.body, modal };
+}
+
+describe('triage by the SIRO', () => {
+  it('records the decision, sets the target from severity, edits the card and logs a thread line', async () => {
+    await reported();
+    const result = await triage(PEOPLE.siro, {
+      severity: 'high',
+      priority: 'P2',
+      rationale: 'Unencrypted laptop with payroll data <b>',
+    });
+    expect(result.body).toBeNull(); // the form closes
+    // The category's tier (information leakage: Medium) was preselected in the form.
+    expect(JSON.stringify(result.modal?.view.blocks)).toContain(
+      '"initial_option":{"text":{"type":"plain_text","text":"Medium"',
+    );
+
+    const row = incident(world);
+    expect(row).toMatchObject({
+      status: 'triaged',
+      triageOutcome: 'incident',
+      severity: 'high',
+      priority: 'P2',
+    });
+    expect(row.triagedAt?.toISOString()).toBe('2026-03-10T09:00:00.000Z');
+    expect(row.targetResolutionAt?.toISOString()).toBe('2026-03-13T09:00:00.000Z'); // High: 72 hours
+    expect(row.triageRationale).toBe('Unencrypted laptop with payroll data <b>');
+
+    const card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain('Triaged');
+    expect(card).toContain('*Target resolution:*');
+    expect(card).toContain('3 days left'); // exactly 72 hours
+    expect(card).toContain('&lt;b&gt;');
+    expect(card).not.toContain('card_triage'); // decided: the Triage button gives way to severity
+    expect(card).toContain('card_severity');
+    expect(world.fake.callsTo('chat.update', { ok: true }).length).toBeGreaterThan(0);
+    expect(
+      threadLines(world).some((l) =>
+        l.includes(`<@${PEOPLE.siro}> triaged this as a security incident: severity High`),
+      ),
+    ).toBe(true);
+    expect(unexpectedErrors(world)).toEqual([]);
+  });
+
+  it('refuses triage to anyone but the SIRO, explaining it only to them, and changes nothing', async () => {
+    await reported();
+    for (const person of [PEOPLE.responder, PEOPLE.staff, PEOPLE.md]) {
+      const res = await world.click(person, world.card(REF), CARD_ACTIONS.triage);
+      expect(res.status).toBe(200);
+      expect(res.replies).toEqual([`Only the SIRO may do that on ${REF}.`]);
+    }
+    expect(world.fake.callsTo('views.open')).toHaveLength(1); // only the report form
+    expect(incident(world).status).toBe('reported');
+    expect(
+      world.logs.some((l) => l.message.includes(`refused triage on ${REF} for ${PEOPLE.responder}`)),
+    ).toBe(true);
+  });
+
+  it('lets the configuration widen triage to the security team', async () => {
+    await reported({}, { TRIAGE_ROLES: 'siro,security' });
+    const result = await triage(PEOPLE.responder, { severity: 'low', priority: 'P4', rationale: 'Minor' });
+    expect(result.opened).toBe(true);
+    expect(incident(world).severity).toBe('low');
+  });
+
+  it('keeps an event that is not an incident in the register, closed, with its reason', async () => {
+    await reported({ personalData: 'yes' });
+    await triage(PEOPLE.siro, { outcome: 'not_incident', rationale: 'Laptop was in the locker all along' });
+    const row = incident(world);
+    expect(row).toMatchObject({ status: 'not_incident', triageOutcome: 'not_incident' });
+    const regulator = world.db.select().from(notifications).where(eq(notifications.incidentId, row.id)).get();
+    expect(regulator).toMatchObject({
+      kind: 'regulator',
+      status: 'not_required',
+      reason: 'Triage: not a security incident',
+    });
+    const card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain('Closed: not a security incident');
+    expect(card).not.toContain('"type":"actions"');
+  });
+
+  it('records a duplicate of another reference, and refuses one that does not exist', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.report(PEOPLE.staff2);
+    await world.vigil.outbox.drain();
+    const second = world.card('INC-2026-0002');
+    await world.click(PEOPLE.siro, second, CARD_ACTIONS.triage);
+    const modal = world.lastModal(PEOPLE.siro);
+    const bad = await world.submitForm(PEOPLE.siro, modal, {
+      outcome: 'duplicate',
+      duplicateOf: 'INC-2026-0099',
+      rationale: 'Same laptop',
+    });
+    expect(bad.body).toEqual({
+      response_action: 'errors',
+      errors: { rationale: 'There is no other incident INC-2026-0099 to be a duplicate of.' },
+    });
+    const good = await world.submitForm(PEOPLE.siro, modal, {
+      outcome: 'duplicate',
+      duplicateOf: 'inc-2026-0001',
+      rationale: 'Same laptop',
+    });
+    expect(good.body).toBeNull();
+    const row = world.db.select().from(incidents).where(eq(incidents.reference, 'INC-2026-0002')).get();
+    expect(row).toMatchObject({ status: 'duplicate', duplicateOfId: incident(world).id });
+    await world.vigil.outbox.drain();
+    expect(JSON.stringify(world.card('INC-2026-0002').blocks)).toContain('a duplicate of INC-2026-0001');
+  });
+});
+
+describe('assignment and escalation', () => {
+  it('defaults the IRM to the head of department and DMs a new IRM without the description', async () => {
+    const card = await reported();
+    expect(incident(world).irmId).toBe(PEOPLE.hodFinance);
+    await world.click(PEOPLE.responder, card, CARD_ACTIONS.assignIrm, { user: 'UNEWIRM' });
+    expect(incident(world).irmId).toBe('UNEWIRM');
+    const [dm] = dmsTo(world, 'UNEWIRM');
+    const text = JSON.stringify(dm?.args);
+    expect(text).toContain(`*${REF}*`);
+    expect(text).toContain('Lost or stolen device');
+    expect(text).toContain('https://example.slack.com/archives/GSECURITY');
+    expect(text).not.toContain('Leeds');
+    expect(threadLines(world)).toContain(
+      `<@${PEOPLE.responder}> made <@UNEWIRM> the Incident Response Manager.`,
+    );
+  });
+
+  it('refuses reassignment by someone outside the team', async () => {
+    const card = await reported();
+    const res = await world.click(PEOPLE.staff2, card, CARD_ACTIONS.assignIrm, { user: PEOPLE.staff2 });
+    expect(res.replies[0]).toContain('may assign the Incident Response Manager');
+    expect(incident(world).irmId).toBe(PEOPLE.hodFinance);
+  });
+
+  it('escalates to the SIRO and MD once per click, and records a deliberate re-escalation', async () => {
+    const card = await reported();
+    const [first, doubleClick] = await Promise.all([
+      world.click(PEOPLE.responder, card, CARD_ACTIONS.escalate),
+      world.click(PEOPLE.responder, card, CARD_ACTIONS.escalate),
+    ]);
+    expect([...first.replies, ...doubleClick.replies]).toEqual([
+      `${REF} changed while you were looking at it. The card now shows its current state.`,
+    ]);
+    expect(dmsTo(world, PEOPLE.siro)).toHaveLength(1);
+    expect(dmsTo(world, PEOPLE.md)).toHaveLength(1);
+    expect(incident(world).escalatedAt?.toISOString()).toBe('2026-03-10T09:00:00.000Z');
+
+    const again = await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.escalate);
+    expect(again.replies).toEqual([]);
+    expect(dmsTo(world, PEOPLE.siro)).toHaveLength(2);
+    const types = world.db
+      .select({ t: incidentEvents.type })
+      .from(incidentEvents)
+      .all()
+      .map((e) => e.t);
+    expect(types.filter((t) => t === 'escalated')).toHaveLength(2);
+    expect(threadLines(world).filter((l) => l.includes('re-escalated'))).toHaveLength(1);
+  });
+});
+
+describe('external notifications', () => {
+  it('counts the regulator deadline 72 hours from awareness across a clock change', async () => {
+    // 27 March 2026 10:00 GMT; British Summer Time starts at 01:00 UTC on 29 March.
+    const clock = testClock('2026-03-27T12:00:00Z');
+    world = await createWorld({ clock });
+    await world.report(PEOPLE.staff, { personalData: 'yes', discoveredAt: new Date('2026-03-27T10:00:00Z') });
+    await world.vigil.outbox.drain();
+    const n = world.db.select().from(notifications).get();
+    expect(n).toMatchObject({ kind: 'regulator', status: 'pending' });
+    expect(n?.dueAt?.toISOString()).toBe('2026-03-30T10:00:00.000Z');
+    const card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain('Data-protection regulator:* to notify by');
+    expect(card).toContain('Mon 30 Mar 2026 11:00 Europe/London'); // 72 h later, an hour later on the wall clock
+    expect(card).toContain('2 days 22 hours left');
+
+    // Awareness set explicitly at triage moves the deadline.
+    await triage(PEOPLE.siro, {
+      severity: 'high',
+      priority: 'P1',
+      rationale: 'Payroll data',
+      awareAt: new Date('2026-03-27T08:00:00Z'),
+    });
+    expect(world.db.select().from(notifications).get()?.dueAt?.toISOString()).toBe(
+      '2026-03-30T08:00:00.000Z',
+    );
+
+    clock.set('2026-03-30T09:00:00Z');
+    const late = await world.click(PEOPLE.md, world.card(REF), CARD_ACTIONS.recordNotification);
+    expect(late.replies).toEqual([]);
+    const res = await world.submitForm(PEOPLE.md, world.lastModal(PEOPLE.md), { externalRef: 'ICO-12345' });
+    expect(res.body).toBeNull();
+    await world.vigil.outbox.drain();
+    expect(world.db.select().from(notifications).get()).toMatchObject({
+      status: 'done',
+      doneBy: PEOPLE.md,
+      externalRef: 'ICO-12345',
+    });
+    expect(threadLines(world).at(-1)).toContain('(reference ICO-12345), after the deadline.');
+  });
+
+  it('records a decision not to notify the regulator only with its reason, by the DPO or SIRO', async () => {
+    await reported({ personalData: 'yes' });
+    const refused = await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.recordNotification);
+    expect(refused.replies[0]).toMatch(/^Only the SIRO or the Managing Director \/ DPO may do that/);
+
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.recordNotification);
+    const modal = world.lastModal(PEOPLE.siro);
+    const missing = await world.submitForm(PEOPLE.siro, modal, { outcome: 'not_required' });
+    expect(missing.body).toEqual({
+      response_action: 'errors',
+      errors: { reason: 'Please record why no notification is needed.' },
+    });
+    await world.submitForm(PEOPLE.siro, modal, {
+      outcome: 'not_required',
+      reason: 'Data was encrypted at rest',
+    });
+    expect(world.db.select().from(notifications).get()).toMatchObject({
+      status: 'not_required',
+      reason: 'Data was encrypted at rest',
+    });
+  });
+
+  it('opens the police obligation for a criminal incident and needs a crime number to close it', async () => {
+    await reported();
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.triage);
+    await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {
+      severity: 'medium',
+      priority: 'P3',
+      rationale: 'Stolen from a car',
+      facts: 'criminal',
+    });
+    await world.vigil.outbox.drain();
+    const police = world.db.select().from(notifications).get();
+    expect(police).toMatchObject({ kind: 'police', status: 'pending' });
+    expect(police?.dueAt?.toISOString()).toBe('2026-03-11T09:00:00.000Z'); // 24 h from awareness
+
+    await world.click(PEOPLE.iao, world.card(REF), CARD_ACTIONS.recordNotification);
+    const modal = world.lastModal(PEOPLE.iao);
+    const noNumber = await world.submitForm(PEOPLE.iao, modal, { outcome: 'done' });
+    expect(noNumber.body).toEqual({
+      response_action: 'errors',
+      errors: { externalRef: 'Please give the crime number the police gave you.' },
+    });
+    await world.submitForm(PEOPLE.iao, modal, { outcome: 'done', externalRef: 'CR/2026/0042' });
+    expect(incident(world).crimeNumber).toBe('CR/2026/0042');
+  });
+
+  it('opens the national CERT obligation for network incidents, for the CIO alone', async () => {
+    await reported({ category: 'intrusion' });
+    expect(world.db.select().from(notifications).get()).toMatchObject({ kind: 'cert', status: 'pending' });
+    const siro = await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.recordNotification);
+    expect(siro.replies[0]).toMatch(/^Only the CIO may do that/);
+    const cio = await world.click(PEOPLE.cio, world.card(REF), CARD_ACTIONS.recordNotification);
+    expect(cio.replies).toEqual([]);
+  });
+});
+
+describe('updates, actions and consistency', () => {
+  it('posts updates in the thread with the text escaped', async () => {
+    await reported();
+    await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.postUpdate);
+    const res = await world.submitForm(PEOPLE.responder, world.lastModal(PEOPLE.responder), {
+      text: 'Laptop wiped remotely <!channel>',
+    });
+    expect(res.body).toBeNull();
+    await world.vigil.outbox.drain();
+    expect(threadLines(world)).toContain(
+      `:speech_balloon: <@${PEOPLE.responder}>: Laptop wiped remotely &lt;!channel&gt;`,
+    );
+  });
+
+  it('adds corrective and preventive actions with owner and due date, listed on the card', async () => {
+    await reported();
+    await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.addAction);
+    await world.submitForm(PEOPLE.responder, world.lastModal(PEOPLE.responder), {
+      kind: 'preventive',
+      description: 'Enable disk encryption on all Finance laptops',
+      ownerId: PEOPLE.hodFinance,
+      dueAt: '2026-03-20',
+    });
+    await world.vigil.outbox.drain();
+    const action = world.db.select().from(actions).get();
+    expect(action).toMatchObject({
+      kind: 'preventive',
+      ownerId: PEOPLE.hodFinance,
+      status: 'open',
+      createdBy: PEOPLE.responder,
+    });
+    expect(action?.dueAt?.toISOString()).toBe('2026-03-21T00:00:00.000Z'); // end of 20 March, London (GMT)
+    expect(JSON.stringify(world.card(REF).blocks)).toContain('Enable disk encryption on all Finance laptops');
+  });
+
+  it('refuses a click on an out-of-date card and redraws it', async () => {
+    const stale = await reported();
+    await world.click(PEOPLE.responder, stale, CARD_ACTIONS.assignIrm, { user: 'UOTHER' });
+    const updatesBefore = world.fake.callsTo('chat.update').length;
+    const res = await world.click(PEOPLE.responder, stale, CARD_ACTIONS.escalate);
+    expect(res.replies).toEqual([
+      `${REF} changed while you were looking at it. The card now shows its current state.`,
+    ]);
+    expect(incident(world).escalatedAt).toBeNull();
+    expect(world.fake.callsTo('chat.update').length).toBeGreaterThan(updatesBefore);
+  });
+
+  it('lets only one of two simultaneous conflicting changes win, and the card agrees with the database', async () => {
+    await reported();
+    await triage(PEOPLE.siro, { severity: 'medium', priority: 'P3', rationale: 'Laptop' });
+    const card = world.card(REF);
+    const results = await Promise.all([
+      world.click(PEOPLE.siro, card, CARD_ACTIONS.severity, { option: 'critical' }),
+      world.click(PEOPLE.siro, card, CARD_ACTIONS.severity, { option: 'low' }),
+    ]);
+    expect(results.flatMap((r) => r.replies)).toHaveLength(1);
+    await world.vigil.outbox.drain();
+    const severity = incident(world).severity;
+    expect(['critical', 'low']).toContain(severity);
+    const shown = JSON.stringify(world.card(REF).blocks);
+    expect(shown).toContain(`"text":"*Severity*\\n${severity === 'low' ? 'Low' : 'Critical'}"`);
+  });
+
+  it('tells the same story in the thread as in the audit trail', async () => {
+    await reported({ customersOrStaffAffected: 'yes' });
+    await triage(PEOPLE.siro, { severity: 'high', priority: 'P1', rationale: 'Customers affected' });
+    await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.assignIrm, { user: 'UNEWIRM' });
+    await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.postUpdate);
+    await world.submitForm(PEOPLE.responder, world.lastModal(PEOPLE.responder), { text: 'Contained' });
+    await world.vigil.outbox.drain();
+    const events = world.db.select().from(incidentEvents).orderBy(asc(incidentEvents.id)).all();
+    expect(events.map((e) => e.type)).toEqual(['reported', 'escalated', 'triaged', 'irm_assigned', 'update']);
+    // Every event after the report itself has its line in the thread, in order.
+    expect(threadLines(world)).toEqual(events.slice(1).map((e) => e.summary));
+  });
+});
