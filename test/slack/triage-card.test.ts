@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { actions, incidentEvents, incidents, notifications } from '../../db/schema';
+import { addAction } from '../../src/domain/add-action';
 import {
   createWorld,
   PEOPLE,
@@ -375,5 +376,53 @@ describe('updates, actions and consistency', () => {
     expect(events.map((e) => e.type)).toEqual(['reported', 'escalated', 'triaged', 'irm_assigned', 'update']);
     // Every event after the report itself has its line in the thread, in order.
     expect(threadLines(world)).toEqual(events.slice(1).map((e) => e.summary));
+  });
+
+  it('keeps the card within Block Kit limits with long text, many actions and every notification', async () => {
+    const long = (c: string) => c.repeat(3000);
+    await reported({
+      category: 'intrusion',
+      personalData: 'yes',
+      customersOrStaffAffected: 'yes',
+      title: 'T'.repeat(150),
+      description: long('<'),
+      location: long('&'),
+      dataInvolved: long('D'),
+      thirdPartyUse: long('>'),
+    });
+    await triage(PEOPLE.siro, {
+      severity: 'critical',
+      priority: 'P1',
+      rationale: long('R'),
+      facts: 'personal_data,criminal,customers_affected',
+    });
+    const ctx = { db: world.db, clock: world.clock, config: world.config };
+    const actor = { id: PEOPLE.responder, roles: new Set(['security'] as const) };
+    for (let n = 0; n < 30; n++)
+      addAction(
+        ctx,
+        actor,
+        { incidentId: incident(world).id },
+        {
+          kind: 'corrective',
+          description: long('A').slice(0, 1000),
+          ownerId: PEOPLE.hodFinance,
+          dueAt: null,
+        },
+      );
+    await world.vigil.outbox.drain();
+    expect(world.fake.callsTo('chat.update', { ok: false })).toEqual([]);
+    expect(world.fake.callsTo('chat.postMessage', { ok: false })).toEqual([]);
+    const card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain('…and 22 more');
+    expect(card).toContain('… (truncated)');
+    expect(
+      world.db
+        .select()
+        .from(notifications)
+        .all()
+        .map((n) => n.kind)
+        .sort(),
+    ).toEqual(['cert', 'customers', 'police', 'regulator']);
   });
 });
