@@ -7,6 +7,15 @@ export const CARD_ACTIONS = {
   postUpdate: 'card_post_update',
   addAction: 'card_add_action',
   recordNotification: 'card_record_notification',
+  startResolution: 'card_start_resolution',
+  resolve: 'card_resolve',
+  analysis: 'card_causal_analysis',
+  analysisReview: 'card_review_analysis',
+  learning: 'card_learning_review',
+  closure: 'card_request_closure',
+  peerReview: 'card_peer_review',
+  approval: 'card_approve_closure',
+  reopen: 'card_reopen',
 } as const;
 
 /**

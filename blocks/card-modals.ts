@@ -11,6 +11,15 @@ export const CARD_MODALS = {
   update: 'post_update',
   action: 'add_action',
   notification: 'record_notification',
+  resolve: 'resolve_incident',
+  analysis: 'causal_analysis',
+  analysisReview: 'causal_analysis_review',
+  learning: 'learning_review',
+  closure: 'request_closure',
+  peerReview: 'peer_review',
+  approval: 'approve_closure',
+  reopen: 'reopen_incident',
+  actionNotDoing: 'action_not_doing',
 } as const;
 
 /** What a modal opened from a card carries back: which incident, as seen at which version. */
@@ -18,6 +27,8 @@ export interface CardModalMetadata {
   i: number;
   v: number;
   n?: number;
+  /** An action, for forms about one action. */
+  a?: number;
 }
 
 const opt = (value: string, label: string): PlainTextOption => ({ text: plain(label, 75), value });
@@ -226,4 +237,126 @@ export function notificationModal(i: Incident, n: Notification, now: Date): Moda
       }),
     ],
   );
+}
+
+export function resolveModal(i: Incident, now: Date): ModalView {
+  return modal(CARD_MODALS.resolve, 'Mark resolved', 'Resolved', { i: i.id, v: i.version }, [
+    heading(i),
+    {
+      type: 'input',
+      block_id: 'restoredAt',
+      label: plain('When were operations back to normal?', 2000),
+      element: { type: 'datetimepicker', action_id: FIELD_ACTION, initial_date_time: seconds(now) },
+    },
+    text('how', 'How were they restored?', { multiline: true }),
+  ]);
+}
+
+/** Seed 000 §4.1: the HOD's causal analysis and permanent preventive measures. */
+export function causalAnalysisModal(i: Incident): ModalView {
+  return modal(CARD_MODALS.analysis, 'Causal analysis', 'Submit to IRM', { i: i.id, v: i.version }, [
+    heading(i),
+    text('rootCause', 'What was the root cause?', { multiline: true }),
+    text('contributingFactors', 'What else contributed?', { optional: true, multiline: true }),
+    text('technicalMeasures', 'Permanent technical measures', { optional: true, multiline: true }),
+    text('administrativeMeasures', 'Permanent administrative measures', { optional: true, multiline: true }),
+    text('costAndResources', 'Cost and resources the measures need', { multiline: true }),
+  ]);
+}
+
+export function decisionModal(
+  callbackId: (typeof CARD_MODALS)['analysisReview' | 'peerReview' | 'approval'],
+  i: Incident,
+  summary: string,
+): ModalView {
+  const titles = {
+    [CARD_MODALS.analysisReview]: ['Review analysis', 'Approve the analysis and plan'],
+    [CARD_MODALS.peerReview]: ['Peer review', 'Ready to close'],
+    [CARD_MODALS.approval]: ['Approve closure', 'Close the incident'],
+  } as const;
+  const [title, approve] = titles[callbackId];
+  const choices = [opt('approved', approve), opt('returned', 'Send back')];
+  return modal(callbackId, title, 'Save', { i: i.id, v: i.version }, [
+    heading(i),
+    { type: 'section', text: md(summary) },
+    {
+      type: 'input',
+      block_id: 'decision',
+      label: plain('Your decision', 2000),
+      element: { type: 'radio_buttons', action_id: FIELD_ACTION, options: choices },
+    },
+    text('comment', 'Comment (needed to send back)', { optional: true, multiline: true, max: 2000 }),
+  ]);
+}
+
+/** Seed 003 §5.10: recurrence risk, vulnerabilities, risk register. */
+export function learningReviewModal(i: Incident): ModalView {
+  const yesNo = [opt('yes', 'Yes'), opt('no', 'No')];
+  return modal(CARD_MODALS.learning, 'Review and learning', 'Save review', { i: i.id, v: i.version }, [
+    heading(i),
+    {
+      type: 'input',
+      block_id: 'recurrenceRisk',
+      label: plain('Could it happen again?', 2000),
+      element: { type: 'radio_buttons', action_id: FIELD_ACTION, options: yesNo },
+    },
+    text('reasoning', 'Why do you think so?', { multiline: true }),
+    text('vulnerabilities', 'Which vulnerabilities were assessed, and what was done?', { multiline: true }),
+    text('riskRegisterRef', 'Risk register reference (if updated)', { optional: true, max: 200 }),
+    text('noChangeReason', 'If the risk register needs no change: why not?', {
+      optional: true,
+      multiline: true,
+      max: 2000,
+    }),
+  ]);
+}
+
+export function closureModal(i: Incident, gaps: string[]): ModalView {
+  const blocks: KnownBlock[] = [
+    heading(i),
+    {
+      type: 'section',
+      text: md(
+        gaps.length === 0
+          ? ':white_check_mark: Documentation is complete and every action is done or accepted. A peer review by someone else and the CIO’s approval follow.'
+          : `:warning: Not ready yet:\n• ${gaps.join('\n• ')}`,
+      ),
+    },
+  ];
+  if (i.severity === 'low')
+    blocks.push(
+      {
+        type: 'input',
+        block_id: 'noAction',
+        optional: true,
+        label: plain('Low severity', 2000),
+        element: {
+          type: 'checkboxes',
+          action_id: FIELD_ACTION,
+          options: [opt('yes', 'Close with "no action": the effort outweighs the impact')],
+        },
+      },
+      text('justification', 'Justification for "no action"', { optional: true, multiline: true, max: 2000 }),
+    );
+  else
+    blocks.push(
+      text('justification', 'Anything the reviewers should know?', {
+        optional: true,
+        multiline: true,
+        max: 2000,
+      }),
+    );
+  return modal(CARD_MODALS.closure, 'Request closure', 'Request', { i: i.id, v: i.version }, blocks);
+}
+
+export function reasonModal(
+  callbackId: (typeof CARD_MODALS)['reopen' | 'actionNotDoing'],
+  i: Incident,
+  meta: CardModalMetadata,
+  question: string,
+): ModalView {
+  return modal(callbackId, callbackId === CARD_MODALS.reopen ? 'Reopen' : 'Won’t do', 'Save', meta, [
+    heading(i),
+    text('reason', question, { multiline: true, max: 2000 }),
+  ]);
 }

@@ -1,7 +1,7 @@
-import type { Incident } from '../db/schema';
-import { categoryLabel, SEVERITY_LABELS } from './labels';
+import type { Action, Incident } from '../db/schema';
+import { categoryLabel, SEVERITY_LABELS, STATUS_LABELS } from './labels';
 import type { SlackMessage } from './reporter-receipt';
-import { md, slackDate } from './text';
+import { md, plain, slackDate, userText } from './text';
 
 /**
  * DMs to people other than the security channel carry the reference, the category and what is
@@ -47,4 +47,84 @@ export function escalationMessage(i: Incident, permalink: string | null, timeZon
       ...(permalink ? [{ type: 'context' as const, elements: [md(cardLink(permalink))] }] : []),
     ],
   };
+}
+
+export const ACTION_DM_ACTIONS = { done: 'action_done', notDoing: 'action_not_doing' } as const;
+
+export function actionAssignedMessage(
+  i: Incident,
+  action: Action,
+  permalink: string | null,
+  timeZone: string,
+): SlackMessage {
+  const due = action.dueAt
+    ? `, due ${slackDate(new Date(action.dueAt.getTime() - 1), timeZone, '{date_short}')}`
+    : '';
+  return {
+    text: `You own a ${action.kind} action on ${i.reference}.`,
+    blocks: [
+      {
+        type: 'section',
+        text: md(
+          `:white_square_button: You own a *${action.kind}* action on *${i.reference}*${due}:\n${userText(action.description, 1000)}`,
+        ),
+      },
+      {
+        type: 'actions',
+        block_id: `act:${action.id}`,
+        elements: [
+          {
+            type: 'button',
+            action_id: ACTION_DM_ACTIONS.done,
+            text: plain('Done', 75),
+            style: 'primary',
+            value: String(action.id),
+          },
+          {
+            type: 'button',
+            action_id: ACTION_DM_ACTIONS.notDoing,
+            text: plain('Won’t do', 75),
+            value: String(action.id),
+          },
+        ],
+      },
+      ...(permalink ? [{ type: 'context' as const, elements: [md(cardLink(permalink))] }] : []),
+    ],
+  };
+}
+
+const ASKS: Record<'causal_analysis_due' | 'causal_analysis_submitted' | 'causal_analysis_returned', string> =
+  {
+    causal_analysis_due:
+      'Operations are restored. As head of department, please do the *causal analysis*: root cause, permanent preventive measures, and the cost and resources they need. Use *Causal analysis* on the card.',
+    causal_analysis_submitted:
+      'A *causal analysis* is waiting for your approval as Incident Response Manager. Use *Review analysis* on the card.',
+    causal_analysis_returned:
+      'Your *causal analysis* was sent back with comments on the card. Please revise and submit it again.',
+  };
+
+export function askMessage(
+  i: Incident,
+  ask: keyof typeof ASKS,
+  permalink: string | null,
+  timeZone: string,
+): SlackMessage {
+  return {
+    text: `${i.reference}: ${ASKS[ask].replace(/\*/g, '')}`,
+    blocks: [
+      { type: 'section', text: md(`:memo: *${i.reference}*: ${ASKS[ask]}\n${facts(i, timeZone)}`) },
+      ...(permalink ? [{ type: 'context' as const, elements: [md(cardLink(permalink))] }] : []),
+    ],
+  };
+}
+
+/** The reporter hears of each change of status, and is thanked at closure; no other details. */
+export function statusMessage(i: Incident): SlackMessage {
+  const text =
+    i.status === 'closed'
+      ? `Your report *${i.reference}* is now closed. Thank you for reporting it: reports like yours are how we keep information safe.`
+      : i.status === 'not_incident' || i.status === 'duplicate'
+        ? `Your report *${i.reference}* has been looked at and closed (${STATUS_LABELS[i.status].replace('Closed: ', '')}). Thank you for reporting it.`
+        : `Your report *${i.reference}* is now: ${STATUS_LABELS[i.status].toLowerCase()}.`;
+  return { text: text.replace(/\*/g, ''), blocks: [{ type: 'section', text: md(text) }] };
 }

@@ -1,6 +1,6 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import { type Duration, formatDuration, intervalToDuration } from 'date-fns';
-import type { Action, Incident, Notification } from '../db/schema';
+import type { Action, Incident, Notification, Review } from '../db/schema';
 import { isOpen } from '../src/domain/lifecycle';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
 import { followUpsFor, labelOf } from '../src/domain/report-options';
@@ -65,6 +65,9 @@ export interface CardModel {
   incident: Incident;
   notifications: Notification[];
   actions: Action[];
+  reviews: Review[];
+  /** What still blocks closure, for a resolved incident; null before then. */
+  closureGaps: string[] | null;
   duplicateOf: string | null;
   now: Date;
   orgTimeZone: string;
@@ -152,26 +155,71 @@ function actionList(m: CardModel): KnownBlock[] {
   return [{ type: 'section', text: md(truncate(`*Actions*\n${lines.join('\n')}`, 3000)) }];
 }
 
+const button = (action_id: string, label: string, primary = false) => ({
+  type: 'button' as const,
+  action_id,
+  text: plain(label, 75),
+  ...(primary ? { style: 'primary' as const } : {}),
+});
+
+/** The next step of the procedure for the incident's state, first on the card. */
+function phaseButtons(m: CardModel) {
+  const i = m.incident;
+  const latest = (type: Review['type']) => m.reviews.filter((r) => r.type === type).at(-1);
+  switch (i.status) {
+    case 'reported':
+      return [button(CARD_ACTIONS.triage, 'Triage', true)];
+    case 'triaged':
+      return [
+        button(CARD_ACTIONS.startResolution, 'Start resolution', true),
+        button(CARD_ACTIONS.resolve, 'Mark resolved'),
+      ];
+    case 'resolving':
+      return [button(CARD_ACTIONS.resolve, 'Mark resolved', true)];
+    case 'resolved': {
+      const analysis = latest('causal_analysis');
+      return [
+        ...(analysis?.decision === 'pending'
+          ? [button(CARD_ACTIONS.analysisReview, 'Review analysis', true)]
+          : analysis?.decision !== 'approved'
+            ? [button(CARD_ACTIONS.analysis, 'Causal analysis', true)]
+            : []),
+        ...(latest('learning') ? [] : [button(CARD_ACTIONS.learning, 'Review & learning')]),
+        button(CARD_ACTIONS.closure, 'Request closure', m.closureGaps?.length === 0),
+      ];
+    }
+    case 'in_review':
+      return latest('closure_approval')?.decision === 'pending'
+        ? [button(CARD_ACTIONS.approval, 'Approve closure (CIO)', true)]
+        : [button(CARD_ACTIONS.peerReview, 'Peer review', true)];
+    case 'closed':
+      return [button(CARD_ACTIONS.reopen, 'Reopen')];
+    default:
+      return [];
+  }
+}
+
 function controls(m: CardModel): KnownBlock[] {
   const i = m.incident;
-  if (!isOpen(i.status)) return [];
+  const phase = phaseButtons(m);
+  if (!isOpen(i.status))
+    return phase.length > 0
+      ? [{ type: 'actions', block_id: cardBlockId(i.id, i.version, 'controls'), elements: phase }]
+      : [];
   const severityOptions = SEVERITIES.map((s) => ({ text: plain(SEVERITY_LABELS[s], 75), value: s }));
   const current = i.severity ? severityOptions.find((o) => o.value === i.severity) : undefined;
-  const first =
+  const severity =
     i.status === 'reported'
-      ? {
-          type: 'button' as const,
-          action_id: CARD_ACTIONS.triage,
-          text: plain('Triage', 75),
-          style: 'primary' as const,
-        }
-      : {
-          type: 'static_select' as const,
-          action_id: CARD_ACTIONS.severity,
-          placeholder: plain('Severity', 150),
-          options: severityOptions,
-          ...(current ? { initial_option: current } : {}),
-        };
+      ? []
+      : [
+          {
+            type: 'static_select' as const,
+            action_id: CARD_ACTIONS.severity,
+            placeholder: plain('Severity', 150),
+            options: severityOptions,
+            ...(current ? { initial_option: current } : {}),
+          },
+        ];
   return [
     {
       type: 'section',
@@ -188,7 +236,8 @@ function controls(m: CardModel): KnownBlock[] {
       type: 'actions',
       block_id: cardBlockId(i.id, i.version, 'controls'),
       elements: [
-        first,
+        ...phase,
+        ...severity,
         {
           type: 'button',
           action_id: CARD_ACTIONS.escalate,
@@ -204,11 +253,47 @@ function controls(m: CardModel): KnownBlock[] {
             deny: plain('Cancel', 30),
           },
         },
-        { type: 'button', action_id: CARD_ACTIONS.postUpdate, text: plain('Post update', 75) },
-        { type: 'button', action_id: CARD_ACTIONS.addAction, text: plain('Add action', 75) },
+        button(CARD_ACTIONS.postUpdate, 'Post update'),
+        button(CARD_ACTIONS.addAction, 'Add action'),
       ],
     },
   ];
+}
+
+function followThrough(m: CardModel): KnownBlock[] {
+  const i = m.incident;
+  if (!i.resolvedAt) return [];
+  const lines = [
+    `*Operations restored* ${slackDate(i.resolvedAt, m.orgTimeZone)}${i.resolutionNote ? `: ${userText(i.resolutionNote, 500)}` : ''}`,
+  ];
+  const analysis = m.reviews.filter((r) => r.type === 'causal_analysis').at(-1);
+  if (analysis) {
+    const state = {
+      pending: 'waiting for the IRM',
+      approved: 'approved',
+      returned: 'sent back for revision',
+    }[analysis.decision];
+    const root = typeof analysis.content.rootCause === 'string' ? analysis.content.rootCause : '';
+    lines.push(`*Causal analysis* (round ${analysis.round}, ${state}): ${userText(root, 400)}`);
+  }
+  const learning = m.reviews.filter((r) => r.type === 'learning').at(-1);
+  if (learning)
+    lines.push(
+      `*Recurrence risk:* ${learning.content.recurrenceRisk === 'yes' ? 'yes' : 'no'} · *Risk register:* ${i.riskRegisterRef ? userText(i.riskRegisterRef, 100) : 'no change'}`,
+    );
+  if (m.closureGaps && i.status === 'resolved')
+    lines.push(
+      m.closureGaps.length === 0
+        ? ':white_check_mark: Ready to request closure.'
+        : `*Before closure:*\n• ${m.closureGaps.join('\n• ')}`,
+    );
+  if (i.status === 'in_review')
+    lines.push(':mag: In review: peer review by someone other than the requester, then the CIO.');
+  if (i.status === 'closed' && i.closedAt)
+    lines.push(
+      `:lock: Closed ${slackDate(i.closedAt, m.orgTimeZone)}${i.closureJustification ? ` with no action: ${userText(i.closureJustification, 300)}` : ''}`,
+    );
+  return [{ type: 'section', text: md(truncate(lines.join('\n'), 3000)) }];
 }
 
 /**
@@ -261,7 +346,7 @@ export function triageCard(m: CardModel): SlackMessage {
   if (warnings.length > 0) blocks.push({ type: 'section', text: md(warnings.join('\n')) });
   const notices = notificationBlocks(m);
   if (notices.length > 0) blocks.push({ type: 'divider' }, ...notices);
-  blocks.push(...actionList(m), ...controls(m));
+  blocks.push(...followThrough(m), ...actionList(m), ...controls(m));
   blocks.push({
     type: 'context',
     elements: [

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Times are stored as UTC epoch milliseconds so SQL can compute durations for statistics.
 const time = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -84,6 +84,7 @@ export const incidents = sqliteTable(
     escalatedAt: time('escalated_at'),
     resolvedAt: time('resolved_at'),
     closedAt: time('closed_at'),
+    resolutionNote: text('resolution_note'),
     closureJustification: text('closure_justification'),
     riskRegisterRef: text('risk_register_ref'),
 
@@ -224,12 +225,32 @@ export const processedRequests = sqliteTable('processed_requests', {
   at: time('at').notNull(),
 });
 
+/** One row per reminder sent: a second sweep, a restart or a second instance cannot send it again. */
+export const remindersSent = sqliteTable('reminders_sent', {
+  key: text('key').primaryKey(),
+  userId: text('user_id').notNull(),
+  itemKey: text('item_key').notNull(),
+  sentAt: time('sent_at').notNull(),
+});
+
+/** A person's "snooze" or "done" on a reminder item, until a time (done: far in the future). */
+export const snoozes = sqliteTable(
+  'snoozes',
+  {
+    userId: text('user_id').notNull(),
+    itemKey: text('item_key').notNull(),
+    until: time('until').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.itemKey] })],
+);
+
 export type Incident = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;
 export type IncidentEvent = typeof incidentEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type Action = typeof actions.$inferSelect;
+export type Review = typeof reviews.$inferSelect;
 export type Severity = NonNullable<Incident['severity']>;
 export type IncidentKind = Incident['kind'];
 export type IncidentStatus = Incident['status'];

@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import { OutboxWorker } from './services/outbox';
+import { Scheduler } from './services/scheduler';
 import { registerListeners } from './slack/listeners';
 import { SecurityTeam } from './slack/security-team';
 
@@ -21,6 +22,7 @@ export interface VigilDeps {
 export interface Vigil {
   app: App;
   outbox: OutboxWorker;
+  scheduler: Scheduler;
   /** Starts serving (HTTP on `port`, default config.port; or Socket Mode) and delivering. */
   start(port?: number): Promise<{ port?: number }>;
   stop(): Promise<void>;
@@ -62,18 +64,22 @@ export function createVigil(deps: VigilDeps): Vigil {
   });
   const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
   registerListeners(app, { ...deps, outbox, securityTeam });
+  const scheduler = new Scheduler({ ...deps, client: app.client, outbox });
 
   return {
     app,
     outbox,
+    scheduler,
     async start(port = config.port) {
       const started = (socketMode ? await app.start() : await app.start(port)) as Server | undefined;
       outbox.start();
+      scheduler.start();
       const address = !socketMode && started && 'address' in started ? started.address() : null;
       return typeof address === 'object' && address ? { port: address.port } : {};
     },
     async stop() {
       await app.stop();
+      await scheduler.stop();
       await outbox.stop();
     },
   };

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { closeDatabase, openDatabase } from '../db/client';
+import { run as runReminders } from './cli/reminders';
+import { UsageError } from './cli/usage-error';
 import { ConfigError, loadStorageConfig } from './config';
 import { parseOrgDate } from './dates';
 import { loadDotEnv } from './env';
@@ -11,9 +13,10 @@ Commands:
   export [--format csv|json] [--from DATE] [--to DATE]
       The incident register to stdout (CSV with a header row, or JSON). DATE is YYYY-MM-DD in
       ORG_TIME_ZONE (--to is inclusive) or an ISO 8601 time with offset.
+  reminders [--at ISO-TIME]
+      One reminder sweep as if at that time (default now), e.g. from cron; prints one line per
+      reminder DM sent. Safe while the app runs: nothing is sent twice.
 `;
-
-class UsageError extends Error {}
 
 async function runExport(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -37,7 +40,10 @@ async function runExport(args: string[]): Promise<void> {
   }
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { export: runExport };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  export: runExport,
+  reminders: runReminders,
+};
 
 async function main(argv: string[]): Promise<void> {
   loadDotEnv();
@@ -48,8 +54,11 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError) process.stderr.write(`${err.message}\n\n${USAGE}`);
+  const usage =
+    err instanceof UsageError ||
+    (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'));
+  if (usage) process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
   else if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
   else process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(err instanceof UsageError ? 2 : 1);
+  process.exit(usage ? 2 : 1);
 });

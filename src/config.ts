@@ -29,6 +29,14 @@ const WHERE: Record<string, string> = {
   NOTIFY_POLICE_HOURS: 'hours from awareness to report a crime to the police, default 24',
   NOTIFY_CERT_HOURS: 'hours from awareness to report a network incident to the national CERT, default 24',
   NOTIFY_CUSTOMERS_HOURS: 'hours from awareness to tell affected customers, default 72',
+  REMIND_UNTRIAGED_HOURS: 'hours a report may wait for triage before the SIRO is reminded, default 4',
+  REMIND_BEFORE_TARGET_HOURS: 'hours before the target resolution time to remind the IRM, default 24',
+  REMIND_ANALYSIS_DAYS: 'days after resolution before the causal analysis is chased, default 3',
+  REMIND_ACTION_DAYS: 'days before an action is due to remind its owner, default 2',
+  REMIND_NOTIFY_HOURS: 'hours before a notification deadline to send an urgent reminder, default 24',
+  ESCALATE_OVERDUE_DAYS: 'days overdue before the SIRO is told, default 2',
+  WORKDAY_HOURS: 'working hours in the recipient’s own zone for non-urgent reminders, default 09-17',
+  REMINDER_SWEEP_MINUTES: 'minutes between reminder sweeps in the running app, default 5',
   LOG_LEVEL: 'debug, info, warn or error; default info',
 };
 
@@ -142,6 +150,22 @@ const envSchema = z.object({
   NOTIFY_POLICE_HOURS: hours(24),
   NOTIFY_CERT_HOURS: hours(24),
   NOTIFY_CUSTOMERS_HOURS: hours(72),
+  REMIND_UNTRIAGED_HOURS: hours(4),
+  REMIND_BEFORE_TARGET_HOURS: hours(24),
+  REMIND_ANALYSIS_DAYS: hours(3),
+  REMIND_ACTION_DAYS: hours(2),
+  REMIND_NOTIFY_HOURS: hours(24),
+  ESCALATE_OVERDUE_DAYS: hours(2),
+  WORKDAY_HOURS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^([01]?\d|2[0-3])-([01]?\d|2[0-4])$/, 'must look like 09-17')
+      .default('09-17')
+      .transform((s) => s.split('-').map(Number) as [number, number])
+      .refine(([a, b]) => a < b, 'must start before it ends'),
+  ),
+  REMINDER_SWEEP_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(1440).default(5)),
 });
 
 export interface Department {
@@ -161,6 +185,16 @@ export interface Config {
   outboxMaxBackoffMs: number;
   triageRoles: ('siro' | 'cio' | 'security')[];
   notifyHours: Record<'regulator' | 'police' | 'cert' | 'customers', number>;
+  reminders: {
+    untriagedHours: number;
+    beforeTargetHours: number;
+    analysisDays: number;
+    actionDays: number;
+    notifyHours: number;
+    escalateOverdueDays: number;
+    workday: [number, number];
+    sweepMinutes: number;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -223,6 +257,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       police: e.NOTIFY_POLICE_HOURS,
       cert: e.NOTIFY_CERT_HOURS,
       customers: e.NOTIFY_CUSTOMERS_HOURS,
+    },
+    reminders: {
+      untriagedHours: e.REMIND_UNTRIAGED_HOURS,
+      beforeTargetHours: e.REMIND_BEFORE_TARGET_HOURS,
+      analysisDays: e.REMIND_ANALYSIS_DAYS,
+      actionDays: e.REMIND_ACTION_DAYS,
+      notifyHours: e.REMIND_NOTIFY_HOURS,
+      escalateOverdueDays: e.ESCALATE_OVERDUE_DAYS,
+      workday: e.WORKDAY_HOURS,
+      sweepMinutes: e.REMINDER_SWEEP_MINUTES,
     },
     logLevel: e.LOG_LEVEL,
   };

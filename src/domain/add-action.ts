@@ -3,12 +3,11 @@ import { format } from 'date-fns';
 import { z } from 'zod';
 import { userText } from '../../blocks/text';
 import { actions } from '../../db/schema';
-import { loadForChange, type RecordResult, recordChange, type Target } from './change';
+import { applyChange, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { assertOpen } from './lifecycle';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
-import { writeTransaction } from './tx';
 
 export const actionInputSchema = z.object({
   kind: z.enum(['corrective', 'preventive'], { error: 'Please say whether it corrects or prevents.' }),
@@ -35,24 +34,19 @@ export function addAction(
   target: Target,
   input: ActionInput,
 ): RecordResult {
-  return writeTransaction(ctx.db, (tx) => {
-    const loaded = loadForChange(tx, {
-      incidentId: target.incidentId,
-      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
-    });
-    if (loaded.duplicate) return { incident: loaded.incident, applied: false };
-    const { incident } = loaded;
+  return applyChange(ctx, { ...target, version: undefined }, (tx, incident, now) => {
     assertCan(ctx.config, actor, 'add_action', incident, 'add actions');
     assertOpen(incident, 'add actions');
-    const now = ctx.clock.now();
     const action = tx
       .insert(actions)
       .values({ incidentId: incident.id, ...input, createdBy: actor.id, createdAt: now })
       .returning()
       .get();
-    const result = recordChange(tx, incident, {
+    const due = input.dueAt
+      ? `, due ${format(new TZDate(input.dueAt.getTime() - 1, ctx.config.orgTimeZone), 'd MMM yyyy')}`
+      : '';
+    return {
       actor,
-      at: now,
       type: 'action_added',
       after: {
         actionId: action.id,
@@ -60,11 +54,19 @@ export function addAction(
         ownerId: input.ownerId,
         dueAt: input.dueAt?.toISOString() ?? null,
       },
-      summary:
-        `<@${actor.id}> added a ${input.kind} action for <@${input.ownerId}>` +
-        `${input.dueAt ? `, due ${format(new TZDate(input.dueAt.getTime() - 1, ctx.config.orgTimeZone), 'd MMM yyyy')}` : ''}: ${userText(input.description, 500)}`,
-      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
-    });
-    return { incident: result.incident, applied: true };
+      summary: `<@${actor.id}> added a ${input.kind} action for <@${input.ownerId}>${due}: ${userText(input.description, 500)}`,
+      deliveries:
+        input.ownerId !== actor.id
+          ? [
+              {
+                kind: 'dm',
+                incidentId: incident.id,
+                userId: input.ownerId,
+                template: 'action_assigned',
+                actionId: action.id,
+              },
+            ]
+          : [],
+    };
   });
 }

@@ -1,10 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { type Incident, type IncidentEvent, incidents, processedRequests } from '../../db/schema';
 import { appendEvent } from './audit';
+import type { DomainContext } from './context';
 import { type Delivery, enqueue } from './deliveries';
 import { NotFound, Stale } from './errors';
 import type { Actor } from './roles';
-import type { Tx } from './tx';
+import { type Tx, writeTransaction } from './tx';
 
 /** The incident a click or form is about, as the person saw it (id and version come from Slack: hints). */
 export interface Target {
@@ -89,6 +90,13 @@ export function recordChange(
     tx.insert(processedRequests).values({ key: spec.requestKey, incidentId: incident.id, at: spec.at }).run();
   enqueue(tx, { kind: 'thread_line', incidentId: incident.id, eventId: event.id }, spec.at);
   enqueue(tx, { kind: 'update_card', incidentId: incident.id }, spec.at);
+  // The reporter hears of every change of status (and nothing more: PRODUCT.md Privacy).
+  if (spec.patch?.status && spec.patch.status !== incident.status)
+    enqueue(
+      tx,
+      { kind: 'dm', incidentId: incident.id, userId: incident.reporterId, template: 'status' },
+      spec.at,
+    );
   for (const d of spec.deliveries ?? []) enqueue(tx, d, spec.at);
   return { incident: updated, event };
 }
@@ -106,4 +114,30 @@ export function diff(incident: Incident, patch: Partial<Incident>) {
     }
   }
   return { before, after };
+}
+
+export type ChangeBuilder = (
+  tx: Tx,
+  incident: Incident,
+  now: Date,
+) => Omit<ChangeSpec, 'at' | 'requestKey'> | null;
+
+/**
+ * The shape of every change: one transaction that loads the incident (refusing stale or repeated
+ * requests), lets `build` check rules and describe the change (null: nothing to do), and records it.
+ */
+export function applyChange(ctx: DomainContext, target: Target, build: ChangeBuilder): RecordResult {
+  return writeTransaction(ctx.db, (tx) => {
+    const loaded = loadForChange(tx, target);
+    if (loaded.duplicate) return { incident: loaded.incident, applied: false };
+    const now = ctx.clock.now();
+    const spec = build(tx, loaded.incident, now);
+    if (!spec) return { incident: loaded.incident, applied: false };
+    const { incident } = recordChange(tx, loaded.incident, {
+      ...spec,
+      at: now,
+      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
+    });
+    return { incident, applied: true };
+  });
 }

@@ -1,13 +1,12 @@
 import type { Incident } from '../../db/schema';
 import { appendEvent } from './audit';
-import { loadForChange, type RecordResult, recordChange, type Target } from './change';
+import { applyChange, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { type Delivery, enqueue } from './deliveries';
 import { assertOpen } from './lifecycle';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
 import type { Tx } from './tx';
-import { writeTransaction } from './tx';
 
 /** Seed 003 §5.6: the SIRO and the Managing Director hear of it. */
 function escalationDms(ctx: DomainContext, incident: Incident): Extract<Delivery, { kind: 'dm' }>[] {
@@ -18,26 +17,19 @@ function escalationDms(ctx: DomainContext, incident: Incident): Extract<Delivery
 }
 
 export function escalateIncident(ctx: DomainContext, actor: Actor, target: Target): RecordResult {
-  return writeTransaction(ctx.db, (tx) => {
-    const loaded = loadForChange(tx, target);
-    if (loaded.duplicate) return { incident: loaded.incident, applied: false };
-    const { incident } = loaded;
+  return applyChange(ctx, target, (_tx, incident, now) => {
     assertCan(ctx.config, actor, 'escalate', incident, 'escalate');
     assertOpen(incident, 'escalate it');
-    const now = ctx.clock.now();
     const again = incident.escalatedAt !== null;
-    const { incident: updated } = recordChange(tx, incident, {
+    return {
       actor,
-      at: now,
       type: 'escalated',
       patch: { escalatedAt: now },
       before: { escalatedAt: incident.escalatedAt?.toISOString() ?? null },
       after: { escalatedAt: now.toISOString() },
       summary: `<@${actor.id}> ${again ? 're-escalated' : 'escalated'} this to the SIRO and the Managing Director.`,
       deliveries: escalationDms(ctx, incident),
-      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
-    });
-    return { incident: updated, applied: true };
+    };
   });
 }
 

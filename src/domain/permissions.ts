@@ -12,7 +12,16 @@ export type Capability =
   | 'escalate'
   | 'post_update'
   | 'add_action'
-  | `notify_${NotificationKind}`;
+  | `notify_${NotificationKind}`
+  | 'resolve'
+  | 'causal_analysis'
+  | 'approve_causal_analysis'
+  | 'learning_review'
+  | 'request_closure'
+  | 'peer_review'
+  | 'approve_closure'
+  | 'reopen'
+  | 'update_action';
 
 const ROLE_NAMES: Record<Role, string> = {
   siro: 'the SIRO',
@@ -48,6 +57,17 @@ export function rules(config: Pick<Config, 'triageRoles'>): Record<Capability, R
     notify_police: { roles: ['siro', 'iao'] },
     notify_cert: { roles: ['cio'] },
     notify_customers: { roles: ['siro', 'md'], irm: true },
+    // Seed 000 §3–4: the IRM follows it to resolution; the HOD plans the preventive measures and
+    // the IRM approves them. Seed 003 §4.3, §5.10–5.11: the SIRO reviews; the CIO approves closure.
+    resolve: { roles: ['siro'], irm: true },
+    causal_analysis: { roles: [], irm: true, hod: true },
+    approve_causal_analysis: { roles: ['siro'], irm: true },
+    learning_review: { roles: ['siro', 'security'] },
+    request_closure: { roles: ['siro'], irm: true },
+    peer_review: { roles: TEAM, irm: true, hod: true },
+    approve_closure: { roles: ['cio'] },
+    reopen: { roles: ['siro', 'cio'], irm: true },
+    update_action: { roles: ['siro'], irm: true },
   };
 }
 

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { userText } from '../../blocks/text';
 import { type Incident, incidents, type Severity } from '../../db/schema';
-import { diff, loadForChange, type RecordResult, recordChange, type Target } from './change';
+import { applyChange, diff, loadForChange, type RecordResult, recordChange, type Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
 import { assertTransition } from './lifecycle';
@@ -182,10 +182,7 @@ export function setSeverity(
   target: Target,
   severity: Severity,
 ): RecordResult {
-  return writeTransaction(ctx.db, (tx) => {
-    const loaded = loadForChange(tx, target);
-    if (loaded.duplicate) return { incident: loaded.incident, applied: false };
-    const { incident } = loaded;
+  return applyChange(ctx, target, (_tx, incident, now) => {
     assertCan(ctx.config, actor, 'triage', incident, 'set the severity');
     if (!['triaged', 'resolving', 'resolved', 'in_review'].includes(incident.status))
       throw new InvalidTransition(
@@ -193,21 +190,17 @@ export function setSeverity(
           ? `Triage ${incident.reference} first: severity is set with the triage decision.`
           : `${incident.reference} is closed; its severity can no longer change.`,
       );
-    if (incident.severity === severity) return { incident, applied: false };
-    const now = ctx.clock.now();
-    const from = incident.triagedAt ?? now;
-    const patch: Partial<Incident> = { severity, targetResolutionAt: targetResolution(ctx, severity, from) };
-    const { before, after } = diff(incident, patch);
-    const result = recordChange(tx, incident, {
+    if (incident.severity === severity) return null;
+    const patch: Partial<Incident> = {
+      severity,
+      targetResolutionAt: targetResolution(ctx, severity, incident.triagedAt ?? now),
+    };
+    return {
       actor,
-      at: now,
       type: 'severity_changed',
       patch,
-      before,
-      after,
+      ...diff(incident, patch),
       summary: `<@${actor.id}> changed severity from ${incident.severity ? SEVERITY_NAMES[incident.severity] : 'unset'} to ${SEVERITY_NAMES[severity]}.`,
-      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
-    });
-    return { incident: result.incident, applied: true };
+    };
   });
 }

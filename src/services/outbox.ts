@@ -1,7 +1,14 @@
 import { type Logger, WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
 import { and, asc, count, eq, lte } from 'drizzle-orm';
-import { escalationMessage, irmAssignedMessage } from '../../blocks/direct-messages';
-import { reporterReceipt } from '../../blocks/reporter-receipt';
+import {
+  actionAssignedMessage,
+  askMessage,
+  escalationMessage,
+  irmAssignedMessage,
+  statusMessage,
+} from '../../blocks/direct-messages';
+import { reminderDigest } from '../../blocks/reminder-digest';
+import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receipt';
 import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
 import {
@@ -12,8 +19,12 @@ import {
   notifications,
   type OutboxRow,
   outbox,
+  reviews,
 } from '../../db/schema';
 import type { Clock } from '../clock';
+import { closureGaps } from '../domain/closure';
+import type { DirectMessage } from '../domain/deliveries';
+import type { ReminderItem } from '../domain/reminders';
 
 export interface OutboxDeps {
   db: Db;
@@ -39,6 +50,7 @@ const PERMANENT = new Set([
 class NotYet extends Error {}
 
 const TICK_MS = 5000;
+const LEASE_MS = 60_000;
 const BATCH = 200;
 
 /**
@@ -133,7 +145,7 @@ export class OutboxWorker {
     for (const row of rows) {
       const lane = laneOf(row);
       if (blocked.has(lane)) continue;
-      if (row.nextAttemptAt.getTime() > clock.now().getTime()) {
+      if (row.nextAttemptAt.getTime() > clock.now().getTime() || !this.claim(row)) {
         blocked.add(lane);
         continue;
       }
@@ -150,6 +162,21 @@ export class OutboxWorker {
       }
     }
     return sent;
+  }
+
+  /**
+   * Takes a delivery for this process with a lease, so the CLI and the app (or two instances)
+   * never send the same message; if this process dies mid-send, the lease runs out and it is retried.
+   */
+  private claim(row: OutboxRow): boolean {
+    const now = this.deps.clock.now();
+    return (
+      this.deps.db
+        .update(outbox)
+        .set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
+        .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+        .run().changes > 0
+    );
   }
 
   private failed(row: OutboxRow, err: unknown): void {
@@ -177,6 +204,11 @@ export class OutboxWorker {
 
   private async deliver(row: OutboxRow): Promise<void> {
     const { client, securityChannelId } = this.deps;
+    if (row.kind === 'digest') {
+      const items = row.payload.items as ReminderItem[];
+      await client.chat.postMessage({ channel: String(row.payload.userId), ...reminderDigest(items) });
+      return;
+    }
     const incident = row.incidentId === null ? undefined : this.incident(row.incidentId);
     if (!incident) throw new Error(`incident ${row.incidentId} not found`);
     switch (row.kind) {
@@ -229,7 +261,7 @@ export class OutboxWorker {
       case 'dm': {
         await client.chat.postMessage({
           channel: String(row.payload.userId),
-          ...(await this.directMessage(incident, String(row.payload.template))),
+          ...(await this.directMessage(incident, row.payload)),
         });
         return;
       }
@@ -261,21 +293,45 @@ export class OutboxWorker {
         .where(eq(actions.incidentId, incident.id))
         .orderBy(asc(actions.id))
         .all(),
+      reviews: db
+        .select()
+        .from(reviews)
+        .where(eq(reviews.incidentId, incident.id))
+        .orderBy(asc(reviews.id))
+        .all(),
+      closureGaps: incident.status === 'resolved' ? closureGaps(db, incident) : null,
       duplicateOf,
       now: clock.now(),
       orgTimeZone,
     };
   }
 
-  private async directMessage(incident: Incident, template: string) {
-    const { orgTimeZone } = this.deps;
+  private async directMessage(incident: Incident, payload: Record<string, unknown>): Promise<SlackMessage> {
+    const { orgTimeZone, db } = this.deps;
+    const template = payload.template as DirectMessage;
+    // The reporter's messages carry no link: they may not see the security channel.
     if (template === 'receipt') return reporterReceipt(incident);
+    if (template === 'status') return statusMessage(incident);
     const { channel, ts } = cardOf(incident);
     const link = await this.deps.client.chat.getPermalink({ channel, message_ts: ts });
     const permalink = link.permalink ?? null;
-    if (template === 'irm_assigned') return irmAssignedMessage(incident, permalink, orgTimeZone);
-    if (template === 'escalation') return escalationMessage(incident, permalink, orgTimeZone);
-    throw new Error(`unknown message template ${template}`);
+    switch (template) {
+      case 'irm_assigned':
+        return irmAssignedMessage(incident, permalink, orgTimeZone);
+      case 'escalation':
+        return escalationMessage(incident, permalink, orgTimeZone);
+      case 'action_assigned': {
+        const action = db
+          .select()
+          .from(actions)
+          .where(eq(actions.id, Number(payload.actionId)))
+          .get();
+        if (!action) throw new Error(`action ${String(payload.actionId)} not found`);
+        return actionAssignedMessage(incident, action, permalink, orgTimeZone);
+      }
+      default:
+        return askMessage(incident, template, permalink, orgTimeZone);
+    }
   }
 
   private incident(id: number): Incident | undefined {
@@ -290,7 +346,7 @@ function cardOf(incident: Incident): { channel: string; ts: string } {
 
 /** Deliveries about one incident's card keep their order; DMs go independently. */
 function laneOf(row: OutboxRow): string {
-  return row.kind === 'dm' ? `dm:${row.id}` : `card:${row.incidentId}`;
+  return row.kind === 'dm' || row.kind === 'digest' ? `dm:${row.id}` : `card:${row.incidentId}`;
 }
 
 function errorCode(err: unknown): string {

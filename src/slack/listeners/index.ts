@@ -1,8 +1,10 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps';
+import { registerActionDmButtons } from './actions/action-dm-clicked';
 import { registerCardChanges } from './actions/card-changed';
 import { registerCardModalOpeners } from './actions/card-modal-opened';
 import { registerLossLocationSelected } from './actions/loss-location-selected';
+import { registerReminderButtons } from './actions/reminder-clicked';
 import { registerReportIncidentCommand } from './commands/report-incident';
 import { registerCardModalSubmissions } from './views/card-modal-submitted';
 import { registerReportSubmitted } from './views/report-submitted';
@@ -15,4 +17,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerCardModalOpeners(app, deps);
   registerCardChanges(app, deps);
   registerCardModalSubmissions(app, deps);
+  registerActionDmButtons(app, deps);
+  registerReminderButtons(app, deps);
 }

@@ -3,6 +3,7 @@ import { CARD_ACTIONS } from '../../../../blocks/card-ids';
 import type { Severity } from '../../../../db/schema';
 import { assignIrm } from '../../../domain/assign-irm';
 import { escalateIncident } from '../../../domain/escalate';
+import { startResolution } from '../../../domain/follow-through';
 import { SEVERITIES, setSeverity } from '../../../domain/triage';
 import { clickedIncident, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
@@ -38,6 +39,20 @@ export function registerCardChanges(app: App, deps: ListenerDeps): void {
     };
     await runCardChange(deps, args.respond, args.body.user.id, target, 'assign IRM', (actor) =>
       assignIrm(ctx, actor, target, irmId),
+    );
+  });
+
+  app.action<BlockAction<ButtonAction>>(CARD_ACTIONS.startResolution, async (args) => {
+    await args.ack();
+    const clicked = await clickedIncident(deps, args);
+    if (!clicked) return;
+    const target = {
+      incidentId: clicked.incident.id,
+      version: clicked.version,
+      requestKey: `action:${args.action.action_ts}`,
+    };
+    await runCardChange(deps, args.respond, args.body.user.id, target, 'start resolution', (actor) =>
+      startResolution(ctx, actor, target),
     );
   });
 

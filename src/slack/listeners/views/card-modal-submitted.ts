@@ -4,9 +4,22 @@ import { z } from 'zod';
 import { CARD_MODALS } from '../../../../blocks/card-modals';
 import { notifications } from '../../../../db/schema';
 import { parseOrgDate } from '../../../dates';
+import { setActionStatus } from '../../../domain/action-status';
 import { actionInputSchema, addAction } from '../../../domain/add-action';
 import type { RecordResult, Target } from '../../../domain/change';
+import { approveClosure, peerReview, reopenIncident, requestClosure } from '../../../domain/closure';
 import { DomainError, Stale } from '../../../domain/errors';
+import {
+  causalAnalysisSchema,
+  closureRequestSchema,
+  decideCausalAnalysis,
+  decisionSchema,
+  learningReviewSchema,
+  markResolved,
+  recordLearningReview,
+  resolutionInputSchema,
+  submitCausalAnalysis,
+} from '../../../domain/follow-through';
 import { postUpdate } from '../../../domain/post-update';
 import { notificationInputSchema, recordNotification } from '../../../domain/record-notification';
 import type { Actor } from '../../../domain/roles';
@@ -19,6 +32,7 @@ const metadataSchema = z.object({
   i: z.number().int().positive(),
   v: z.number().int().positive(),
   n: z.number().int().optional(),
+  a: z.number().int().optional(),
 });
 
 type Args = SlackViewMiddlewareArgs;
@@ -127,6 +141,84 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     },
     (actor, target, value, meta) =>
       recordNotification(ctx, actor, { ...target, version: undefined, notificationId: meta.n ?? -1 }, value),
+  );
+
+  const simpleForm =
+    <S extends z.ZodType>(schema: S | (() => S), errorBlock: string) =>
+    (answers: Map<string, unknown>) =>
+      parseForm(
+        typeof schema === 'function' ? schema() : schema,
+        Object.fromEntries(answers),
+        new Set(answers.keys()),
+        errorBlock,
+      );
+
+  handle(
+    CARD_MODALS.resolve,
+    'how',
+    simpleForm(() => resolutionInputSchema(deps.clock.now()), 'how'),
+    (actor, target, value) => markResolved(ctx, actor, target, value),
+  );
+  handle(
+    CARD_MODALS.analysis,
+    'rootCause',
+    simpleForm(causalAnalysisSchema, 'rootCause'),
+    (actor, target, value) => submitCausalAnalysis(ctx, actor, target, value),
+  );
+  handle(
+    CARD_MODALS.analysisReview,
+    'decision',
+    simpleForm(decisionSchema, 'decision'),
+    (actor, target, value) => decideCausalAnalysis(ctx, actor, target, value),
+  );
+  handle(
+    CARD_MODALS.learning,
+    'reasoning',
+    simpleForm(learningReviewSchema, 'reasoning'),
+    (actor, target, value) => recordLearningReview(ctx, actor, target, value),
+  );
+  handle(
+    CARD_MODALS.closure,
+    'justification',
+    (answers) => {
+      const ticked = answers.get('noAction');
+      return parseForm(
+        closureRequestSchema,
+        {
+          noAction: Array.isArray(ticked) && ticked.includes('yes'),
+          justification: answers.get('justification'),
+        },
+        new Set(answers.keys()),
+        'justification',
+      );
+    },
+    // A closure request is judged on the record as it is now, not as it was when the form opened.
+    (actor, target, value) => requestClosure(ctx, actor, { ...target, version: undefined }, value),
+  );
+  handle(CARD_MODALS.peerReview, 'decision', simpleForm(decisionSchema, 'decision'), (actor, target, value) =>
+    peerReview(ctx, actor, target, value),
+  );
+  handle(CARD_MODALS.approval, 'decision', simpleForm(decisionSchema, 'decision'), (actor, target, value) =>
+    approveClosure(ctx, actor, target, value),
+  );
+  const reasonSchema = z.object({
+    reason: z.string({ error: 'Please give the reason.' }).trim().min(1, 'Please give the reason.').max(2000),
+  });
+  handle(CARD_MODALS.reopen, 'reason', simpleForm(reasonSchema, 'reason'), (actor, target, value) =>
+    reopenIncident(ctx, actor, target, value.reason),
+  );
+  handle(
+    CARD_MODALS.actionNotDoing,
+    'reason',
+    simpleForm(reasonSchema, 'reason'),
+    (actor, target, value, meta) =>
+      setActionStatus(
+        ctx,
+        actor,
+        { actionId: meta.a ?? -1, ...(target.requestKey ? { requestKey: target.requestKey } : {}) },
+        'not_doing',
+        value.reason,
+      ),
   );
 }
 

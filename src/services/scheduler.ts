@@ -1,0 +1,57 @@
+import type { Logger, WebClient } from '@slack/web-api';
+import type { Db } from '../../db/client';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { OutboxWorker } from './outbox';
+import { sweepReminders } from './reminders';
+
+/**
+ * Runs the periodic jobs. The timer is only a heartbeat: what is due is decided from the database
+ * and the clock, so a missed tick, a restart or a second instance changes nothing.
+ */
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      clock: Clock;
+      config: Config;
+      client: WebClient;
+      logger: Logger;
+      outbox: OutboxWorker;
+    },
+  ) {}
+
+  start(): void {
+    const every = this.deps.config.reminders.sweepMinutes * 60_000;
+    this.timer = setInterval(() => void this.tick(), every);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  tick(): Promise<void> {
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    const { db, clock, config, client, logger, outbox } = this.deps;
+    try {
+      const sent = await sweepReminders({ db, config, client, logger, now: clock.now() });
+      if (sent.length > 0) {
+        logger.info(`reminders: ${sent.length} digest${sent.length === 1 ? '' : 's'} queued`);
+        outbox.kick();
+      }
+    } catch (err) {
+      logger.error('reminder sweep failed', err);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { addDays } from 'date-fns';
+import { REMINDER_ACTIONS } from '../../../../blocks/reminder-digest';
+import { slackDate } from '../../../../blocks/text';
+import { setActionStatus } from '../../../domain/action-status';
+import { DomainError } from '../../../domain/errors';
+import { snooze } from '../../../domain/reminders';
+import { refuse, resolveActor } from '../../card-interaction';
+import type { ListenerDeps } from '../../deps';
+
+const FOREVER = new Date('9999-12-31T00:00:00Z');
+
+/**
+ * Done and Snooze on a reminder. The button's item key is a hint: snoozing only ever quiets the
+ * clicker's own reminders, and completing an action goes through the action's own permission check.
+ */
+export function registerReminderButtons(app: App, deps: ListenerDeps): void {
+  const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
+  const reply = (text: string) => ({ response_type: 'ephemeral' as const, replace_original: false, text });
+
+  for (const [actionId, days] of [
+    [REMINDER_ACTIONS.snoozeDay, 1],
+    [REMINDER_ACTIONS.snoozeWeek, 7],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const until = addDays(deps.clock.now(), days);
+      snooze(deps.db, body.user.id, String(action.value).slice(0, 200), until);
+      await respond(reply(`:zzz: Snoozed until ${slackDate(until, deps.config.orgTimeZone)}.`));
+    });
+  }
+
+  app.action<BlockAction<ButtonAction>>(REMINDER_ACTIONS.done, async ({ ack, body, action, respond }) => {
+    await ack();
+    const key = String(action.value).slice(0, 200);
+    const actionMatch = /^action:(\d+):/.exec(key);
+    if (actionMatch) {
+      const actor = await resolveActor(deps, body.user.id);
+      try {
+        setActionStatus(
+          ctx,
+          actor,
+          { actionId: Number(actionMatch[1]), requestKey: `action:${action.action_ts}` },
+          'done',
+          null,
+        );
+        deps.outbox.kick();
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        await refuse(deps, respond, body.user.id, err.message, 'reminder done');
+        return;
+      }
+      await respond(reply(':white_check_mark: Action marked done. Thank you.'));
+      return;
+    }
+    snooze(deps.db, body.user.id, key, FOREVER);
+    await respond(reply(':white_check_mark: Dismissed. You will hear again if its state changes.'));
+  });
+}
