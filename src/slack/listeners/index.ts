@@ -6,12 +6,14 @@ import { registerCardModalOpeners } from './actions/card-modal-opened';
 import { registerLossLocationSelected } from './actions/loss-location-selected';
 import { registerReminderButtons } from './actions/reminder-clicked';
 import { registerReportIncidentCommand } from './commands/report-incident';
+import { registerReportShortcuts } from './shortcuts/report-shortcuts';
 import { registerCardModalSubmissions } from './views/card-modal-submitted';
 import { registerReportSubmitted } from './views/report-submitted';
 
 /** Every Slack entry point of the app; manifest.yml must match this list (test/manifest.test.ts). */
 export function registerListeners(app: App, deps: ListenerDeps): void {
   registerReportIncidentCommand(app, deps);
+  registerReportShortcuts(app, deps);
   registerLossLocationSelected(app, deps);
   registerReportSubmitted(app, deps);
   registerCardModalOpeners(app, deps);
