@@ -244,6 +244,20 @@ export const snoozes = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.itemKey] })],
 );
 
+/** People who opened App Home, so their Home is refreshed when something they see changes. */
+export const homeViews = sqliteTable('home_views', {
+  userId: text('user_id').primaryKey(),
+  /** Whether they saw the security team's view when they last opened it. */
+  team: integer('team', { mode: 'boolean' }).notNull(),
+  openedAt: time('opened_at').notNull(),
+});
+
+/** Monthly reports sent, one row per period, so each month's report goes out once. */
+export const periodicReports = sqliteTable('periodic_reports', {
+  period: text('period').primaryKey(),
+  sentAt: time('sent_at').notNull(),
+});
+
 export type Incident = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;
 export type IncidentEvent = typeof incidentEvents.$inferSelect;

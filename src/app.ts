@@ -17,6 +17,8 @@ export interface VigilDeps {
   /** From the start-up auth.test, so Bolt does not call it again in its constructor. */
   botUserId: string;
   botId: string;
+  /** The workspace's URL (auth.test), for links to cards without a Slack call each. */
+  workspaceUrl: string;
 }
 
 export interface Vigil {
@@ -61,6 +63,7 @@ export function createVigil(deps: VigilDeps): Vigil {
     securityChannelId: config.securityChannelId,
     orgTimeZone: config.orgTimeZone,
     maxBackoffMs: config.outboxMaxBackoffMs,
+    home: { config, workspaceUrl: deps.workspaceUrl },
   });
   const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
   registerListeners(app, { ...deps, outbox, securityTeam });

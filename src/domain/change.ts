@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { type Incident, type IncidentEvent, incidents, processedRequests } from '../../db/schema';
 import { appendEvent } from './audit';
 import type { DomainContext } from './context';
-import { type Delivery, enqueue } from './deliveries';
+import { type Delivery, enqueue, refreshHomes } from './deliveries';
 import { NotFound, Stale } from './errors';
 import type { Actor } from './roles';
 import { type Tx, writeTransaction } from './tx';
@@ -98,6 +98,7 @@ export function recordChange(
       spec.at,
     );
   for (const d of spec.deliveries ?? []) enqueue(tx, d, spec.at);
+  refreshHomes(tx, updated, spec.at);
   return { incident: updated, event };
 }
 

@@ -1,4 +1,5 @@
-import { outbox } from '../../db/schema';
+import { eq, inArray, or } from 'drizzle-orm';
+import { homeViews, outbox } from '../../db/schema';
 import type { ReminderItem } from './reminders';
 import type { Tx } from './tx';
 
@@ -21,7 +22,8 @@ export type Delivery =
   | { kind: 'update_card'; incidentId: number }
   | { kind: 'thread_line'; incidentId: number; eventId: number }
   | { kind: 'dm'; incidentId: number; userId: string; template: DirectMessage; actionId?: number }
-  | { kind: 'digest'; incidentId: null; userId: string; items: ReminderItem[] };
+  | { kind: 'digest'; incidentId: null; userId: string; items: ReminderItem[] }
+  | { kind: 'home'; incidentId: null; userId: string };
 
 export function enqueue(tx: Tx, delivery: Delivery, at: Date, dedupeKey?: string): boolean {
   const { kind, incidentId, ...rest } = delivery;
@@ -39,4 +41,24 @@ export function enqueue(tx: Tx, delivery: Delivery, at: Date, dedupeKey?: string
       .onConflictDoNothing({ target: outbox.dedupeKey })
       .run().changes > 0
   );
+}
+
+/**
+ * Refreshes the App Home of those who see this incident there: its reporter, IRM and head of
+ * department, and the team members who use Home. Only people who have opened Home get one.
+ */
+export function refreshHomes(
+  tx: Tx,
+  incident: { reporterId: string; irmId: string | null; hodId: string | null },
+  at: Date,
+): void {
+  const involved = [incident.reporterId, incident.irmId, incident.hodId].filter((u): u is string =>
+    Boolean(u),
+  );
+  const viewers = tx
+    .select({ userId: homeViews.userId })
+    .from(homeViews)
+    .where(or(eq(homeViews.team, true), inArray(homeViews.userId, involved)))
+    .all();
+  for (const { userId } of viewers) enqueue(tx, { kind: 'home', incidentId: null, userId }, at);
 }

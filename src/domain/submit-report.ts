@@ -3,7 +3,7 @@ import { type Incident, incidents } from '../../db/schema';
 import { appendEvent } from './audit';
 import { suggestedSeverityFor } from './categories';
 import type { DomainContext } from './context';
-import { enqueue } from './deliveries';
+import { enqueue, refreshHomes } from './deliveries';
 import { escalateOnReport } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
 import { ensureObligations, requiredNotifications } from './obligations';
@@ -104,6 +104,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
       config.notifyHours,
     );
     if (incident.customersOrStaffAffected === 'yes') escalateOnReport(ctx, tx, incident, now);
+    refreshHomes(tx, incident, now);
     enqueue(
       tx,
       { kind: 'dm', incidentId: incident.id, userId: meta.reporterId, template: 'receipt' },

@@ -1,5 +1,5 @@
 import { type Logger, WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
-import { and, asc, count, eq, lte } from 'drizzle-orm';
+import { and, asc, count, eq, lte, max, sql } from 'drizzle-orm';
 import {
   actionAssignedMessage,
   askMessage,
@@ -7,12 +7,14 @@ import {
   irmAssignedMessage,
   statusMessage,
 } from '../../blocks/direct-messages';
+import { homeView } from '../../blocks/home-view';
 import { reminderDigest } from '../../blocks/reminder-digest';
 import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receipt';
 import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
 import {
   actions,
+  homeViews,
   type Incident,
   incidentEvents,
   incidents,
@@ -22,9 +24,11 @@ import {
   reviews,
 } from '../../db/schema';
 import type { Clock } from '../clock';
+import type { Config } from '../config';
 import { closureGaps } from '../domain/closure';
 import type { DirectMessage } from '../domain/deliveries';
 import type { ReminderItem } from '../domain/reminders';
+import { buildHomeModel } from './home';
 
 export interface OutboxDeps {
   db: Db;
@@ -34,6 +38,8 @@ export interface OutboxDeps {
   securityChannelId: string;
   orgTimeZone: string;
   maxBackoffMs: number;
+  /** For refreshing App Home; absent in the command line, which leaves Home to the app. */
+  home?: { config: Config; workspaceUrl: string };
 }
 
 /** Errors that will not go away by retrying: a bug to fix, so the delivery is parked, loudly. */
@@ -204,6 +210,10 @@ export class OutboxWorker {
 
   private async deliver(row: OutboxRow): Promise<void> {
     const { client, securityChannelId } = this.deps;
+    if (row.kind === 'home') {
+      await this.publishHome(row);
+      return;
+    }
     if (row.kind === 'digest') {
       const items = row.payload.items as ReminderItem[];
       await client.chat.postMessage({ channel: String(row.payload.userId), ...reminderDigest(items) });
@@ -268,6 +278,38 @@ export class OutboxWorker {
       default:
         throw new Error(`unknown delivery kind ${row.kind}`);
     }
+  }
+
+  /** Publishes a person's Home as it is now; older queued refreshes of it have nothing to add. */
+  private async publishHome(row: OutboxRow): Promise<void> {
+    const { db, clock, client, home } = this.deps;
+    if (!home) throw new NotYet('App Home is refreshed by the app');
+    const userId = String(row.payload.userId);
+    const forUser = and(
+      eq(outbox.status, 'pending'),
+      eq(outbox.kind, 'home'),
+      sql`json_extract(${outbox.payload}, '$.userId') = ${userId}`,
+    );
+    const newest =
+      db
+        .select({ id: max(outbox.id) })
+        .from(outbox)
+        .where(forUser)
+        .get()?.id ?? row.id;
+    const seen = db.select().from(homeViews).where(eq(homeViews.userId, userId)).get();
+    const model = buildHomeModel(
+      db,
+      home.config,
+      clock.now(),
+      userId,
+      seen?.team ?? false,
+      home.workspaceUrl,
+    );
+    await client.views.publish({ user_id: userId, view: homeView(model) });
+    db.update(outbox)
+      .set({ status: 'sent', sentAt: clock.now() })
+      .where(and(forUser, lte(outbox.id, newest)))
+      .run();
   }
 
   private cardModel(incident: Incident): CardModel {
@@ -346,6 +388,7 @@ function cardOf(incident: Incident): { channel: string; ts: string } {
 
 /** Deliveries about one incident's card keep their order; DMs go independently. */
 function laneOf(row: OutboxRow): string {
+  if (row.kind === 'home') return `home:${String(row.payload.userId)}`;
   return row.kind === 'dm' || row.kind === 'digest' ? `dm:${row.id}` : `card:${row.incidentId}`;
 }
 

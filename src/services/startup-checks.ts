@@ -14,7 +14,7 @@ const codeOf = (err: unknown) => (err instanceof WebAPIPlatformError ? String(er
 export async function verifySlackSetup(
   client: WebClient,
   config: Config,
-): Promise<{ botUserId: string; botId: string }> {
+): Promise<{ botUserId: string; botId: string; workspaceUrl: string }> {
   let auth: Awaited<ReturnType<WebClient['auth']['test']>>;
   try {
     auth = await client.auth.test();
@@ -64,5 +64,5 @@ export async function verifySlackSetup(
     throw new SetupError(
       `SECURITY_CHANNEL_ID ${channelId} is archived: unarchive it or choose another channel.`,
     );
-  return { botUserId: auth.user_id, botId: auth.bot_id };
+  return { botUserId: auth.user_id, botId: auth.bot_id, workspaceUrl: auth.url ?? '' };
 }

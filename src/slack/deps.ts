@@ -13,4 +13,5 @@ export interface ListenerDeps {
   outbox: OutboxWorker;
   logger: Logger;
   securityTeam: SecurityTeam;
+  workspaceUrl: string;
 }

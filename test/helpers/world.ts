@@ -130,7 +130,15 @@ export async function createWorld(
   const db = openDatabase(opts.databasePath ?? ':memory:');
   const logs: LogRecord[] = [];
   const logger = createLogger('debug', (r) => logs.push(r));
-  const vigil = createVigil({ config, db, clock, logger, botUserId: fake.botUserId, botId: fake.botId });
+  const vigil = createVigil({
+    config,
+    db,
+    clock,
+    logger,
+    botUserId: fake.botUserId,
+    botId: fake.botId,
+    workspaceUrl: `https://${fake.teamDomain}.slack.com/`,
+  });
   const { port } = await vigil.start(0);
   const slack = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET);
 

@@ -35,6 +35,7 @@ describe('start-up checks', () => {
     await expect(check({ isPrivate: true, botIsMember: true })).resolves.toEqual({
       botUserId: 'UBOT',
       botId: 'BBOT',
+      workspaceUrl: 'https://vigil-test.slack.com/',
     });
   });
 

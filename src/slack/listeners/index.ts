@@ -3,9 +3,11 @@ import type { ListenerDeps } from '../deps';
 import { registerActionDmButtons } from './actions/action-dm-clicked';
 import { registerCardChanges } from './actions/card-changed';
 import { registerCardModalOpeners } from './actions/card-modal-opened';
+import { registerHomeReportButton } from './actions/home-report-clicked';
 import { registerLossLocationSelected } from './actions/loss-location-selected';
 import { registerReminderButtons } from './actions/reminder-clicked';
 import { registerReportIncidentCommand } from './commands/report-incident';
+import { registerAppHomeOpened } from './events/app-home-opened';
 import { registerReportShortcuts } from './shortcuts/report-shortcuts';
 import { registerCardModalSubmissions } from './views/card-modal-submitted';
 import { registerReportSubmitted } from './views/report-submitted';
@@ -21,4 +23,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerCardModalSubmissions(app, deps);
   registerActionDmButtons(app, deps);
   registerReminderButtons(app, deps);
+  registerAppHomeOpened(app, deps);
+  registerHomeReportButton(app, deps);
 }
