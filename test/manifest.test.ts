@@ -32,7 +32,15 @@ describe('manifest.yml', () => {
 
   it('asks for the scopes the app uses and no more', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['channels:read', 'chat:write', 'commands', 'groups:read', 'im:write', 'users:read'].sort(),
+      [
+        'channels:read',
+        'chat:write',
+        'commands',
+        'files:write',
+        'groups:read',
+        'im:write',
+        'users:read',
+      ].sort(),
     );
   });
 

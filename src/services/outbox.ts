@@ -28,6 +28,7 @@ import type { Config } from '../config';
 import { closureGaps } from '../domain/closure';
 import type { DirectMessage } from '../domain/deliveries';
 import type { ReminderItem } from '../domain/reminders';
+import { loadCardModel } from './card-model';
 import { buildHomeModel } from './home';
 
 export interface OutboxDeps {
@@ -313,39 +314,7 @@ export class OutboxWorker {
   }
 
   private cardModel(incident: Incident): CardModel {
-    const { db, clock, orgTimeZone } = this.deps;
-    const duplicateOf = incident.duplicateOfId
-      ? (db
-          .select({ r: incidents.reference })
-          .from(incidents)
-          .where(eq(incidents.id, incident.duplicateOfId))
-          .get()?.r ?? null)
-      : null;
-    return {
-      incident,
-      notifications: db
-        .select()
-        .from(notifications)
-        .where(eq(notifications.incidentId, incident.id))
-        .orderBy(asc(notifications.id))
-        .all(),
-      actions: db
-        .select()
-        .from(actions)
-        .where(eq(actions.incidentId, incident.id))
-        .orderBy(asc(actions.id))
-        .all(),
-      reviews: db
-        .select()
-        .from(reviews)
-        .where(eq(reviews.incidentId, incident.id))
-        .orderBy(asc(reviews.id))
-        .all(),
-      closureGaps: incident.status === 'resolved' ? closureGaps(db, incident) : null,
-      duplicateOf,
-      now: clock.now(),
-      orgTimeZone,
-    };
+    return loadCardModel(this.deps.db, incident, this.deps.clock.now(), this.deps.orgTimeZone);
   }
 
   private async directMessage(incident: Incident, payload: Record<string, unknown>): Promise<SlackMessage> {

@@ -6,6 +6,7 @@ import { registerCardModalOpeners } from './actions/card-modal-opened';
 import { registerHomeReportButton } from './actions/home-report-clicked';
 import { registerLossLocationSelected } from './actions/loss-location-selected';
 import { registerReminderButtons } from './actions/reminder-clicked';
+import { registerIncidentCommand } from './commands/incident';
 import { registerReportIncidentCommand } from './commands/report-incident';
 import { registerAppHomeOpened } from './events/app-home-opened';
 import { registerReportShortcuts } from './shortcuts/report-shortcuts';
@@ -16,6 +17,7 @@ import { registerReportSubmitted } from './views/report-submitted';
 export function registerListeners(app: App, deps: ListenerDeps): void {
   registerReportIncidentCommand(app, deps);
   registerReportShortcuts(app, deps);
+  registerIncidentCommand(app, deps);
   registerLossLocationSelected(app, deps);
   registerReportSubmitted(app, deps);
   registerCardModalOpeners(app, deps);
