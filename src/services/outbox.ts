@@ -18,14 +18,11 @@ import {
   type Incident,
   incidentEvents,
   incidents,
-  notifications,
   type OutboxRow,
   outbox,
-  reviews,
 } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import { closureGaps } from '../domain/closure';
 import type { DirectMessage } from '../domain/deliveries';
 import type { ReminderItem } from '../domain/reminders';
 import { loadCardModel } from './card-model';
