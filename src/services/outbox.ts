@@ -90,6 +90,11 @@ export class OutboxWorker {
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
+      // A round already under way may have started before the caller's change: wait, then look again.
+      if (this.running) {
+        await this.running.catch(() => 0);
+        continue;
+      }
       const sent = await this.run();
       total += sent;
       if (sent === 0) return total;
