@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { dedupeEvents } from '../dedupe-events';
 import type { ListenerDeps } from '../deps';
 import { registerActionDmButtons } from './actions/action-dm-clicked';
 import { registerCardChanges } from './actions/card-changed';
@@ -15,6 +16,7 @@ import { registerReportSubmitted } from './views/report-submitted';
 
 /** Every Slack entry point of the app; manifest.yml must match this list (test/manifest.test.ts). */
 export function registerListeners(app: App, deps: ListenerDeps): void {
+  app.use(dedupeEvents(deps));
   registerReportIncidentCommand(app, deps);
   registerReportShortcuts(app, deps);
   registerIncidentCommand(app, deps);
