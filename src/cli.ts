@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { closeDatabase, openDatabase } from '../db/client';
 import { run as runReminders } from './cli/reminders';
+import { run as runStats } from './cli/stats';
 import { UsageError } from './cli/usage-error';
 import { ConfigError, loadStorageConfig } from './config';
 import { parseOrgDate } from './dates';
@@ -16,6 +17,9 @@ Commands:
   reminders [--at ISO-TIME]
       One reminder sweep as if at that time (default now), e.g. from cron; prints one line per
       reminder DM sent. Safe while the app runs: nothing is sent twice.
+  stats [--from DATE] [--to DATE] [--format text|json]
+      Statistics for management review over reports made in the period (default: the previous
+      full calendar month in ORG_TIME_ZONE).
 `;
 
 async function runExport(args: string[]): Promise<void> {
@@ -43,6 +47,7 @@ async function runExport(args: string[]): Promise<void> {
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   export: runExport,
   reminders: runReminders,
+  stats: runStats,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, isValid, parseISO, startOfDay } from 'date-fns';
+import { addDays, isValid, parseISO, startOfDay, startOfMonth, subMonths } from 'date-fns';
 
 /**
  * A calendar date or time given by a person: `2026-03-01` means that calendar day in the organisation's zone; a full
@@ -17,4 +17,40 @@ export function parseOrgDate(text: string, orgTimeZone: string, end: 'start' | '
   const at = parseISO(text);
   if (!isValid(at)) throw new Error(`"${text}" is not an ISO 8601 time`);
   return at;
+}
+
+export interface Period {
+  from: Date;
+  to: Date;
+}
+
+/** The calendar month before the one `now` falls in, in the organisation's zone, as [from, to). */
+export function previousMonth(now: Date, timeZone: string): Period {
+  const thisMonth = startOfMonth(new TZDate(now.getTime(), timeZone));
+  return { from: new Date(subMonths(thisMonth, 1).getTime()), to: new Date(thisMonth.getTime()) };
+}
+
+/**
+ * A period as people say it: `last-month` (the default), `2026-03`, `2026-Q1`, `2026`, or
+ * `2026-01-01..2026-03-31` (both days included), in the organisation's zone.
+ */
+export function parsePeriod(text: string | undefined, now: Date, timeZone: string): Period {
+  const t = (text ?? '').trim().toLowerCase();
+  const at = (y: number, m: number) => new Date(new TZDate(y, m, 1, timeZone).getTime());
+  if (t === '' || t === 'last-month') return previousMonth(now, timeZone);
+  let m = /^(\d{4})-(\d{2})$/.exec(t);
+  if (m) return { from: at(Number(m[1]), Number(m[2]) - 1), to: at(Number(m[1]), Number(m[2])) };
+  m = /^(\d{4})-q([1-4])$/.exec(t);
+  if (m) return { from: at(Number(m[1]), (Number(m[2]) - 1) * 3), to: at(Number(m[1]), Number(m[2]) * 3) };
+  m = /^(\d{4})$/.exec(t);
+  if (m) return { from: at(Number(m[1]), 0), to: at(Number(m[1]) + 1, 0) };
+  m = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(t);
+  if (m?.[1] && m[2]) {
+    const period = { from: parseOrgDate(m[1], timeZone, 'start'), to: parseOrgDate(m[2], timeZone, 'end') };
+    if (period.to <= period.from) throw new Error('the period ends before it starts');
+    return period;
+  }
+  throw new Error(
+    `"${text}" is not a period: try last-month, 2026-03, 2026-Q1, 2026 or 2026-01-01..2026-03-31`,
+  );
 }

@@ -23,7 +23,8 @@ export type Delivery =
   | { kind: 'thread_line'; incidentId: number; eventId: number }
   | { kind: 'dm'; incidentId: number; userId: string; template: DirectMessage; actionId?: number }
   | { kind: 'digest'; incidentId: null; userId: string; items: ReminderItem[] }
-  | { kind: 'home'; incidentId: null; userId: string };
+  | { kind: 'home'; incidentId: null; userId: string }
+  | { kind: 'monthly_report' | 'monthly_chart'; incidentId: null; userId: string; period: string };
 
 export function enqueue(tx: Tx, delivery: Delivery, at: Date, dedupeKey?: string): boolean {
   const { kind, incidentId, ...rest } = delivery;

@@ -27,6 +27,7 @@ import type { DirectMessage } from '../domain/deliveries';
 import type { ReminderItem } from '../domain/reminders';
 import { loadCardModel } from './card-model';
 import { buildHomeModel } from './home';
+import { monthlyReportMessage, monthlyTrendChart } from './monthly-report';
 
 export interface OutboxDeps {
   db: Db;
@@ -217,6 +218,10 @@ export class OutboxWorker {
       await this.publishHome(row);
       return;
     }
+    if (row.kind === 'monthly_report' || row.kind === 'monthly_chart') {
+      await this.sendMonthlyReport(row);
+      return;
+    }
     if (row.kind === 'digest') {
       const items = row.payload.items as ReminderItem[];
       await client.chat.postMessage({ channel: String(row.payload.userId), ...reminderDigest(items) });
@@ -315,6 +320,29 @@ export class OutboxWorker {
       .run();
   }
 
+  private async sendMonthlyReport(row: OutboxRow): Promise<void> {
+    const { db, clock, client, home } = this.deps;
+    if (!home) throw new NotYet('the monthly report is sent by the app');
+    const userId = String(row.payload.userId);
+    const period = String(row.payload.period);
+    if (row.kind === 'monthly_report') {
+      await client.chat.postMessage({
+        channel: userId,
+        ...monthlyReportMessage(db, home.config, period, clock.now()),
+      });
+      return;
+    }
+    const chart = monthlyTrendChart(db, home.config, period, clock.now());
+    const dm = await client.conversations.open({ users: userId });
+    if (!dm.channel?.id) throw new Error('no DM channel');
+    await client.filesUploadV2({
+      channel_id: dm.channel.id,
+      file: chart.png,
+      filename: chart.filename,
+      title: chart.title,
+    });
+  }
+
   private cardModel(incident: Incident): CardModel {
     return loadCardModel(this.deps.db, incident, this.deps.clock.now(), this.deps.orgTimeZone);
   }
@@ -360,6 +388,8 @@ function cardOf(incident: Incident): { channel: string; ts: string } {
 /** Deliveries about one incident's card keep their order; DMs go independently. */
 function laneOf(row: OutboxRow): string {
   if (row.kind === 'home') return `home:${String(row.payload.userId)}`;
+  if (row.kind.startsWith('monthly_'))
+    return `report:${String(row.payload.userId)}:${String(row.payload.period)}`;
   return row.kind === 'dm' || row.kind === 'digest' ? `dm:${row.id}` : `card:${row.incidentId}`;
 }
 

@@ -2,6 +2,7 @@ import type { Logger, WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import { queueMonthlyReport } from './monthly-report';
 import type { OutboxWorker } from './outbox';
 import { sweepReminders } from './reminders';
 
@@ -52,6 +53,15 @@ export class Scheduler {
       }
     } catch (err) {
       logger.error('reminder sweep failed', err);
+    }
+    try {
+      const period = queueMonthlyReport(db, config, clock.now());
+      if (period) {
+        logger.info(`monthly report for ${period} queued`);
+        outbox.kick();
+      }
+    } catch (err) {
+      logger.error('monthly report failed', err);
     }
   }
 }

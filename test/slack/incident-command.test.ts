@@ -86,4 +86,23 @@ describe('/incident', () => {
     expect(pack.auditTrail[0]?.type).toBe('reported');
     expect(pack.auditTrail[0]?.hash).toMatch(/^[0-9a-f]{64}$/);
   });
+
+  it('gives role holders statistics for a period, and others a refusal', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.report(PEOPLE.staff2, { kind: 'near_miss', department: 'Engineering' });
+    const md = await incident(PEOPLE.md, 'stats 2026-03');
+    await expect
+      .poll(() => world.fake.responseUrlPosts.filter((p) => md.responseUrl.endsWith(p.path)).length)
+      .toBe(1);
+    const body = JSON.stringify(
+      world.fake.responseUrlPosts.find((p) => md.responseUrl.endsWith(p.path))?.body,
+    );
+    expect(body).toContain('Incident statistics: March 2026');
+    expect(body).toContain('Engineering 1 · Finance 1');
+    const bad = await incident(PEOPLE.md, 'stats next-tuesday');
+    await expect.poll(() => later(bad.responseUrl).at(-1)).toContain('is not a period');
+    const refused = await incident(PEOPLE.responder, 'stats');
+    await expect.poll(() => later(refused.responseUrl).at(-1)).toContain('Only the SIRO');
+  });
 });

@@ -3,13 +3,16 @@ import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import { INCIDENT_HELP, incidentDetails, incidentStatus } from '../../../../blocks/incident-lookup';
+import { statisticsMessage } from '../../../../blocks/statistics-report';
 import { incidents } from '../../../../db/schema';
+import { type Period, parsePeriod } from '../../../dates';
 import { messageUrl } from '../../../domain/links';
 import { parseReference } from '../../../domain/numbering';
 import { type Actor, relationsTo } from '../../../domain/roles';
 import { loadCardModel } from '../../../services/card-model';
 import { evidencePack } from '../../../services/evidence';
 import { exportRegister } from '../../../services/export';
+import { computeStatistics } from '../../../services/statistics';
 import { refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { unescapeSlackText } from '../../view-state';
@@ -104,6 +107,22 @@ export type Subcommand = (args: {
 }) => Promise<void>;
 
 const SUBCOMMANDS: Record<string, Subcommand> = {
+  async stats({ deps, respond, args }) {
+    const now = deps.clock.now();
+    let period: Period;
+    try {
+      period = parsePeriod(args.join(' '), now, deps.config.orgTimeZone);
+    } catch (err) {
+      await respond({
+        response_type: 'ephemeral',
+        text: `${err instanceof Error ? err.message : String(err)}.`,
+      });
+      return;
+    }
+    const stats = computeStatistics(deps.db, { ...period, now, orgTimeZone: deps.config.orgTimeZone });
+    await respond({ response_type: 'ephemeral', ...statisticsMessage(stats) });
+  },
+
   async export({ deps, client, respond, userId, args }) {
     const format = args[0]?.toLowerCase() === 'json' ? 'json' : 'csv';
     const chunks: Buffer[] = [];

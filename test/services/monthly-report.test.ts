@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { periodicReports } from '../../db/schema';
+import { createWorld, PEOPLE, testClock, type World } from '../helpers/world';
+
+let world: World;
+afterEach(async () => {
+  await world?.stop();
+});
+
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+describe('the monthly report', () => {
+  it('DMs the Managing Director last month’s statistics and a trend chart, once', async () => {
+    world = await createWorld({ clock: testClock('2026-03-10T09:00:00Z') });
+    await world.report(PEOPLE.staff);
+    await world.report(PEOPLE.staff2, { kind: 'near_miss' });
+    await world.vigil.outbox.drain();
+
+    world.clock.set('2026-04-01T00:05:00Z'); // 01:05 on 1 April in London (BST)
+    await world.vigil.scheduler.tick();
+    await world.vigil.scheduler.tick();
+    await world.vigil.outbox.drain();
+
+    const reports = world.fake
+      .callsTo('chat.postMessage', { ok: true })
+      .filter(
+        (c) => c.args.channel === PEOPLE.md && String(c.args.text).startsWith('Monthly incident report'),
+      );
+    expect(reports).toHaveLength(1);
+    const text = JSON.stringify(reports[0]?.args.blocks);
+    expect(text).toContain('Incident statistics: March 2026');
+    expect(text).toContain('*2 reports*');
+    expect(text).toContain('Incidents 1 · Near misses 1');
+    expect(text).not.toContain('Leeds');
+    const charts = world.fake.uploads.filter((u) => u.filename === 'vigil-trend-2026-03.png');
+    expect(charts).toHaveLength(1);
+    expect(charts[0]?.bytes.subarray(0, 8).equals(PNG)).toBe(true);
+    expect(charts[0]?.completed).toBe(true);
+    expect(
+      world.db
+        .select()
+        .from(periodicReports)
+        .all()
+        .map((r) => r.period),
+    ).toContain('2026-03');
+
+    // Later sweeps in April send nothing more; May brings April's report.
+    world.clock.set('2026-04-20T10:00:00Z');
+    await world.vigil.scheduler.tick();
+    await world.vigil.outbox.drain();
+    expect(world.fake.uploads).toHaveLength(1);
+  });
+});
