@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { closeDatabase, openDatabase } from '../db/client';
+import { run as runBackup } from './cli/backup';
 import { run as runReminders } from './cli/reminders';
 import { run as runStats } from './cli/stats';
 import { UsageError } from './cli/usage-error';
+import { run as runVerify } from './cli/verify';
 import { ConfigError, loadStorageConfig } from './config';
 import { parseOrgDate } from './dates';
 import { loadDotEnv } from './env';
@@ -20,6 +22,10 @@ Commands:
   stats [--from DATE] [--to DATE] [--format text|json]
       Statistics for management review over reports made in the period (default: the previous
       full calendar month in ORG_TIME_ZONE).
+  backup <file>
+      An online backup of the database (SQLite's backup API), safe while the app runs.
+  verify
+      Checks the audit trail's hash chain and reports the first broken link.
 `;
 
 async function runExport(args: string[]): Promise<void> {
@@ -48,6 +54,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   export: runExport,
   reminders: runReminders,
   stats: runStats,
+  backup: runBackup,
+  verify: runVerify,
 };
 
 async function main(argv: string[]): Promise<void> {
