@@ -144,10 +144,7 @@ export function formatStatistics(s: Statistics): string {
           })),
       ),
     ),
-    row(
-      'by category',
-      list(c.byCategory.map((x) => ({ label: x.label, count: x.current, change: x.change }))),
-    ),
+    row('by category', list(c.byCategory.map((x) => ({ label: x.label, count: x.current, change: x.change })))),
     row(
       'by department',
       list(c.byDepartment.map((x) => ({ label: x.department, count: x.current, change: x.change }))),

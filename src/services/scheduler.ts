@@ -54,6 +54,9 @@ export class Scheduler {
     } catch (err) {
       logger.error('reminder sweep failed', err);
     }
+    // Operators see a Slack outage in the logs as a growing queue, not as silence.
+    const pending = outbox.pendingCount();
+    if (pending > 0) logger.warn(`${pending} Slack deliveries pending`);
     try {
       const period = queueMonthlyReport(db, config, clock.now());
       if (period) {

@@ -289,43 +289,75 @@ function countByMonth(db: Tx, period: Period, timeZone: string): MonthCount[] {
   return months.map((m, i) => ({ ...m, count: counts.get(i) ?? 0 }));
 }
 
-/**
- * Median and 90th percentile of end − start by the nearest-rank method: the values at ranks
- * ⌈n/2⌉ = (n + 1) / 2 and ⌈9n/10⌉ = (9n + 9) / 10 (integer division) of the sorted durations,
- * ranked by a window function so one row leaves SQLite. One query per measure: a single window
- * partitioned over all four is several times slower in SQLite.
- */
-function duration(db: Tx, period: Period, start: SQL, end: SQL, only: SQL = sql`1`): DurationSummary {
-  const row = db.get<{ n: number; median: number | null; p90: number | null }>(sql`
-    with ranked as (
-      select ${end} - ${start} as ms,
-        row_number() over (order by ${end} - ${start}) as rn,
-        count(*) over () as n
-      from ${incidents}
-      where ${inPeriod(period)} and ${start} is not null and ${end} is not null and ${only}
-    )
-    select count(*) as n,
-      max(case when rn = (n + 1) / 2 then ms end) as median,
-      max(case when rn = (9 * n + 9) / 10 then ms end) as p90
-    from ranked`);
-  const hours = (v: number | null | undefined) => (v === null || v === undefined ? null : v / HOUR_MS);
-  return { count: row?.n ?? 0, medianHours: hours(row?.median), p90Hours: hours(row?.p90) };
+interface Measure {
+  start: SQL;
+  end: SQL;
+  /** Further condition on the reports measured. */
+  only: SQL;
 }
 
+const MEASURES: Record<keyof Durations, Measure> = {
+  occurrenceToReport: {
+    start: sql`${incidents.occurredAt}`,
+    end: sql`${incidents.reportedAt}`,
+    only: sql`1`,
+  },
+  reportToTriage: { start: sql`${incidents.reportedAt}`, end: sql`${incidents.triagedAt}`, only: sql`1` },
+  triageToResolution: { start: sql`${incidents.triagedAt}`, end: sql`${incidents.resolvedAt}`, only: sql`1` },
+  // A dismissal is "closed" at triage: it is not an incident closed.
+  reportToClosure: {
+    start: sql`${incidents.reportedAt}`,
+    end: sql`${incidents.closedAt}`,
+    only: sql`${incidents.triageOutcome} = 'incident'`,
+  },
+};
+const MEASURE_KEYS = Object.keys(MEASURES) as (keyof Durations)[];
+
+/**
+ * Median and 90th percentile by the nearest-rank method: the values at ranks ⌈n/2⌉ and ⌈9n/10⌉ of
+ * the sorted durations. One pass counts n for every measure; then each rank is one ORDER BY …
+ * LIMIT 1 OFFSET query, so a single value per rank leaves SQLite. The 90th percentile is taken
+ * from the top (DESC, offset n − k), which sorts a tenth of the rows instead of nine tenths.
+ * (A row_number() window was measured at twice the cost, and one window partitioned over all
+ * four measures at six times.)
+ */
 function durations(db: Tx, period: Period): Durations {
-  const i = incidents;
+  const measured = (m: Measure) =>
+    sql`${inPeriod(period)} and ${m.start} is not null and ${m.end} is not null and ${m.only}`;
+  const counts = db.get<Record<keyof Durations, number>>(sql`
+    select ${sql.join(
+      MEASURE_KEYS.map((k) => {
+        const m = MEASURES[k];
+        return sql`count(case when ${m.start} is not null and ${m.end} is not null and ${m.only} then 1 end) as ${sql.identifier(k)}`;
+      }),
+      sql`, `,
+    )}
+    from ${incidents}
+    where ${inPeriod(period)}`);
+  const at = (m: Measure, rank: number, n: number): number | null => {
+    // Rank k from the bottom is rank n − k + 1 from the top; take whichever sorts fewer rows.
+    const fromTop = rank > n / 2;
+    const row = db.get<{ ms: number } | undefined>(sql`
+      select ${m.end} - ${m.start} as ms from ${incidents}
+      where ${measured(m)}
+      order by ms ${fromTop ? sql`desc` : sql`asc`}
+      limit 1 offset ${fromTop ? n - rank : rank - 1}`);
+    return row ? row.ms / HOUR_MS : null;
+  };
+  const summary = (k: keyof Durations): DurationSummary => {
+    const n = counts?.[k] ?? 0;
+    if (n === 0) return { count: 0, medianHours: null, p90Hours: null };
+    return {
+      count: n,
+      medianHours: at(MEASURES[k], Math.ceil(n / 2), n),
+      p90Hours: at(MEASURES[k], Math.ceil((9 * n) / 10), n),
+    };
+  };
   return {
-    occurrenceToReport: duration(db, period, sql`${i.occurredAt}`, sql`${i.reportedAt}`),
-    reportToTriage: duration(db, period, sql`${i.reportedAt}`, sql`${i.triagedAt}`),
-    triageToResolution: duration(db, period, sql`${i.triagedAt}`, sql`${i.resolvedAt}`),
-    // A dismissal is "closed" at triage: it is not an incident closed.
-    reportToClosure: duration(
-      db,
-      period,
-      sql`${i.reportedAt}`,
-      sql`${i.closedAt}`,
-      sql`${i.triageOutcome} = 'incident'`,
-    ),
+    occurrenceToReport: summary('occurrenceToReport'),
+    reportToTriage: summary('reportToTriage'),
+    triageToResolution: summary('triageToResolution'),
+    reportToClosure: summary('reportToClosure'),
   };
 }
 

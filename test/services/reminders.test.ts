@@ -76,6 +76,19 @@ describe('reminders', () => {
     expect([...people]).toEqual([PEOPLE.siro]);
   });
 
+  it('keeps a reminder through a Slack failure and sends it once when Slack answers', async () => {
+    await start();
+    world.fake.fail('chat.postMessage', { kind: 'ratelimited', retryAfter: 30 }, 1);
+    await sweepAt('2026-03-09T13:05:00Z');
+    expect(digests(PEOPLE.siro)).toHaveLength(0);
+    await sweepAt('2026-03-09T13:10:00Z'); // the next sweep does not queue it again
+    expect(world.logs.some((l) => l.message.includes('Slack deliveries pending'))).toBe(true);
+    await sweepAt('2026-03-09T13:11:00Z');
+    expect(digests(PEOPLE.siro)).toHaveLength(1);
+    await sweepAt('2026-03-09T13:20:00Z');
+    expect(digests(PEOPLE.siro)).toHaveLength(1);
+  });
+
   it('waits for working hours in the recipient’s own zone, across the weekend and a clock change', async () => {
     await start('2026-03-27T10:00:00Z'); // Friday 27 March
     world.fake.addUser({ id: PEOPLE.siro, tz: 'America/New_York' });
