@@ -53,7 +53,7 @@ export async function run(args: string[]): Promise<void> {
   const to = values.to ? parseDate('--to', values.to, timeZone, 'end') : lastMonth.to;
   if (from.getTime() >= to.getTime())
     throw new UsageError(
-      `--from (${from.toISOString()}) must be before --to (${to.toISOString()}); --to DATE includes that day`,
+      `--from ${values.from ?? from.toISOString()} is not before --to ${values.to ?? to.toISOString()} (a --to date includes that whole day)`,
     );
 
   const db = openDatabase(storage.databasePath);
@@ -86,7 +86,8 @@ const hours = (h: number | null) => (h === null ? '–' : h.toFixed(1));
 
 function changeText(c: Change): string {
   if (c.changePercent === null) return c.current === 0 ? 'previous 0' : `previous 0, ${signed(c.change)}`;
-  return `previous ${c.previous}, ${signed(c.change)}, ${c.changePercent > 0 ? '+' : ''}${c.changePercent}%`;
+  const sign = c.changePercent > 0 ? '+' : c.changePercent < 0 ? '−' : '';
+  return `previous ${c.previous}, ${signed(c.change)}, ${sign}${Math.abs(c.changePercent)}%`;
 }
 
 /** `label 5 (+2)`, listed with a middle dot; `none` for an empty list. */
@@ -97,77 +98,89 @@ function list(items: { label: string; count: number; change?: number }[]): strin
     .join(' · ');
 }
 
+/** A titled table of labels with right-aligned number columns. */
+function table(title: string, head: string[], rows: [string, ...(string | number)[]][]): string[] {
+  const width = Math.min(60, Math.max(title.length - 2, ...rows.map(([label]) => label.length)));
+  const cols = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i + 1] ?? '').length)) + 2);
+  const line = (label: string, cells: (string | number)[]) =>
+    label.padEnd(width + 2) + cells.map((c, i) => String(c).padStart(cols[i] ?? 0)).join('');
+  const clip = (label: string) => (label.length > width ? `${label.slice(0, width - 1)}…` : label);
+  return [
+    line(title, head),
+    ...(rows.length === 0 ? ['  none'] : rows.map(([label, ...cells]) => line(`  ${clip(label)}`, cells))),
+  ];
+}
+
 const KIND_NAMES = { incident: 'incident', near_miss: 'near miss', weakness: 'weakness' } as const;
 
 /** A compact plain-text report for the management review. */
 export function formatStatistics(s: Statistics): string {
   const tz = s.period.timeZone;
   const c = s.change;
-  const row = (label: string, text: string) => `  ${label.padEnd(20)}${text}`;
   const lines = [
     `Information-security incident statistics: ${formatPeriod(s.period, tz)} (${tz})`,
     `Changes are against ${formatPeriod(s.previous.period, tz)}.`,
     '',
     `Reports: ${s.total} (${changeText(c.total)})`,
-    row('by month', list(s.byMonth.map((m) => ({ label: m.month, count: m.count })))),
-    row(
-      'by kind',
-      list(
-        (['incident', 'near_miss', 'weakness'] as const).map((k) => ({
-          label: KIND_NAMES[k],
-          count: s.byKind[k],
-          change: c.byKind[k].change,
-        })),
-      ),
-    ),
-    row(
-      'near-miss ratio',
-      `${percent(s.nearMissRatio)} of incidents and near misses (previous ${percent(s.previous.nearMissRatio)})`,
-    ),
-    row(
-      'by severity',
-      list(
-        (['critical', 'high', 'medium', 'low', 'untriaged', 'dismissed'] as const)
-          .filter((k) => c.bySeverity[k].current + c.bySeverity[k].previous > 0)
-          .map((k) => ({ label: k, count: s.bySeverity[k], change: c.bySeverity[k].change })),
-      ),
-    ),
-    row(
-      'by category group',
-      list(
-        (Object.keys(CATEGORY_GROUPS) as CategoryGroup[])
-          .filter((g) => c.byCategoryGroup[g].current + c.byCategoryGroup[g].previous > 0)
-          .map((g) => ({
-            label: CATEGORY_GROUPS[g].label,
-            count: s.byCategoryGroup[g],
-            change: c.byCategoryGroup[g].change,
-          })),
-      ),
-    ),
-    row('by category', list(c.byCategory.map((x) => ({ label: x.label, count: x.current, change: x.change })))),
-    row(
-      'by department',
-      list(c.byDepartment.map((x) => ({ label: x.department, count: x.current, change: x.change }))),
+    `Near-miss ratio: ${percent(s.nearMissRatio)} of incidents and near misses (previous ${percent(s.previous.nearMissRatio)})`,
+    `By month: ${list(s.byMonth.map((m) => ({ label: m.month, count: m.count })))}`,
+    `By kind: ${list(
+      (['incident', 'near_miss', 'weakness'] as const).map((k) => ({
+        label: KIND_NAMES[k],
+        count: s.byKind[k],
+        change: c.byKind[k].change,
+      })),
+    )}`,
+    `By severity: ${list(
+      (['critical', 'high', 'medium', 'low', 'untriaged', 'dismissed'] as const)
+        .filter((k) => c.bySeverity[k].current + c.bySeverity[k].previous > 0)
+        .map((k) => ({ label: k, count: s.bySeverity[k], change: c.bySeverity[k].change })),
+    )}`,
+    '',
+    ...table(
+      'By category',
+      ['reports', 'change'],
+      (Object.keys(CATEGORY_GROUPS) as CategoryGroup[])
+        .filter((g) => c.byCategoryGroup[g].current + c.byCategoryGroup[g].previous > 0)
+        .flatMap((g) => [
+          [CATEGORY_GROUPS[g].label, s.byCategoryGroup[g], signed(c.byCategoryGroup[g].change)] as [
+            string,
+            number,
+            string,
+          ],
+          ...c.byCategory
+            .filter((x) => x.group === g)
+            .map((x) => [`  ${x.label}`, x.current, signed(x.change)] as [string, number, string]),
+        ]),
     ),
     '',
-    `Time taken, hours        ${'median'.padStart(8)}${'90th pct'.padStart(10)}${'reports'.padStart(9)}`,
-    ...(
-      [
-        ['occurrence → report', s.durations.occurrenceToReport],
-        ['report → triage', s.durations.reportToTriage],
-        ['triage → resolution', s.durations.triageToResolution],
-        ['report → closure', s.durations.reportToClosure],
-      ] as [string, DurationSummary][]
-    ).map(
-      ([label, d]) =>
-        `  ${label.padEnd(22)}${hours(d.medianHours).padStart(8)}${hours(d.p90Hours).padStart(10)}${String(d.count).padStart(9)}`,
+    ...table(
+      'By department',
+      ['reports', 'change'],
+      c.byDepartment.map((x) => [x.department, x.current, signed(x.change)]),
     ),
     '',
-    `Notification deadlines   ${'met'.padStart(6)}${'missed'.padStart(8)}${'pending'.padStart(9)}${'not required'.padStart(14)}`,
-    ...(Object.keys(s.notificationDeadlines) as (keyof Statistics['notificationDeadlines'])[]).map((k) => {
-      const d = s.notificationDeadlines[k];
-      return `  ${NOTIFICATION_LABELS[k].padEnd(22)}${String(d.met).padStart(6)}${String(d.missed).padStart(8)}${String(d.pending).padStart(9)}${String(d.notRequired).padStart(14)}`;
-    }),
+    ...table(
+      'Time taken (hours)',
+      ['median', '90th pct', 'reports'],
+      (
+        [
+          ['occurrence → report', s.durations.occurrenceToReport],
+          ['report → triage', s.durations.reportToTriage],
+          ['triage → resolution', s.durations.triageToResolution],
+          ['report → closure', s.durations.reportToClosure],
+        ] as [string, DurationSummary][]
+      ).map(([label, d]) => [label, hours(d.medianHours), hours(d.p90Hours), d.count]),
+    ),
+    '',
+    ...table(
+      'Notification deadlines',
+      ['met', 'missed', 'pending', 'not required'],
+      (Object.keys(s.notificationDeadlines) as (keyof Statistics['notificationDeadlines'])[]).map((k) => {
+        const d = s.notificationDeadlines[k];
+        return [NOTIFICATION_LABELS[k], d.met, d.missed, d.pending, d.notRequired];
+      }),
+    ),
     '',
     `Overdue actions now: ${s.overdueActions.count} (${s.overdueActions.fromPeriod} on this period's reports)`,
     `Repeat immediate causes: ${list(s.repeatCauses.immediateCauses)}`,

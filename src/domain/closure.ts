@@ -3,8 +3,8 @@ import { userText } from '../../blocks/text';
 import { actions, type Incident, notifications, reviews } from '../../db/schema';
 import { applyChange, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
-import { Forbidden, InvalidTransition } from './errors';
-import { type ClosureRequestInput, type DecisionInput, latestReview } from './follow-through';
+import { InvalidTransition } from './errors';
+import { type ClosureRequestInput, type DecisionInput, decidePending, latestReview } from './follow-through';
 import { assertTransition } from './lifecycle';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
@@ -89,15 +89,12 @@ export function peerReview(
 ): RecordResult {
   return applyChange(ctx, { ...target, version: undefined }, (tx, incident, now) => {
     assertCan(ctx.config, actor, 'peer_review', incident, 'peer-review the closure');
-    const review = latestReview(tx, incident.id, 'peer_review');
-    if (incident.status !== 'in_review' || review?.decision !== 'pending')
-      throw new InvalidTransition(`${incident.reference} is not waiting for a peer review.`);
-    if (review.submittedBy === actor.id)
-      throw new Forbidden('You put this forward for closure: the peer review must be done by someone else.');
-    tx.update(reviews)
-      .set({ decision: input.decision, decidedBy: actor.id, decidedAt: now, comment: input.comment })
-      .where(eq(reviews.id, review.id))
-      .run();
+    const waiting = `${incident.reference} is not waiting for a peer review.`;
+    if (incident.status !== 'in_review') throw new InvalidTransition(waiting);
+    const review = decidePending(tx, incident.id, 'peer_review', actor, input, now, {
+      waiting,
+      ownWork: 'You put this forward for closure: the peer review must be done by someone else.',
+    });
     const back = input.decision === 'returned';
     if (!back)
       tx.insert(reviews)
@@ -130,17 +127,12 @@ export function approveClosure(
 ): RecordResult {
   return applyChange(ctx, { ...target, version: undefined }, (tx, incident, now) => {
     assertCan(ctx.config, actor, 'approve_closure', incident, 'approve closure');
-    const approval = latestReview(tx, incident.id, 'closure_approval');
-    if (incident.status !== 'in_review' || approval?.decision !== 'pending')
-      throw new InvalidTransition(
-        `${incident.reference} needs an approved peer review before the CIO can close it.`,
-      );
-    if (approval.submittedBy === actor.id)
-      throw new Forbidden('You did the peer review: closure must be approved by another CIO.');
-    tx.update(reviews)
-      .set({ decision: input.decision, decidedBy: actor.id, decidedAt: now, comment: input.comment })
-      .where(eq(reviews.id, approval.id))
-      .run();
+    const waiting = `${incident.reference} needs an approved peer review before the CIO can close it.`;
+    if (incident.status !== 'in_review') throw new InvalidTransition(waiting);
+    decidePending(tx, incident.id, 'closure_approval', actor, input, now, {
+      waiting,
+      ownWork: 'You did the peer review: closure must be approved by another CIO.',
+    });
     if (input.decision === 'returned') {
       return {
         actor,

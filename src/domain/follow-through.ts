@@ -85,6 +85,29 @@ export function latestReview(tx: Tx, incidentId: number, type: Review['type']): 
     .get();
 }
 
+/**
+ * Decides the pending review of a kind, with four eyes: whoever submitted it may not decide it.
+ * `waiting` says when nothing is pending; `ownWork` when the decider is its author.
+ */
+export function decidePending(
+  tx: Tx,
+  incidentId: number,
+  type: Review['type'],
+  actor: Actor,
+  input: DecisionInput,
+  now: Date,
+  refusals: { waiting: string; ownWork: string },
+): Review {
+  const pending = latestReview(tx, incidentId, type);
+  if (pending?.decision !== 'pending') throw new InvalidTransition(refusals.waiting);
+  if (pending.submittedBy === actor.id) throw new Forbidden(refusals.ownWork);
+  tx.update(reviews)
+    .set({ decision: input.decision, decidedBy: actor.id, decidedAt: now, comment: input.comment })
+    .where(eq(reviews.id, pending.id))
+    .run();
+  return pending;
+}
+
 export function startResolution(ctx: DomainContext, actor: Actor, target: Target): RecordResult {
   return applyChange(ctx, target, (_tx, incident) => {
     assertCan(ctx.config, actor, 'resolve', incident, 'start resolution');
@@ -186,15 +209,10 @@ export function decideCausalAnalysis(
 ): RecordResult {
   return applyChange(ctx, { ...target, version: undefined }, (tx, incident, now) => {
     assertCan(ctx.config, actor, 'approve_causal_analysis', incident, 'approve the causal analysis');
-    const pending = latestReview(tx, incident.id, 'causal_analysis');
-    if (pending?.decision !== 'pending')
-      throw new InvalidTransition('There is no causal analysis waiting for approval.');
-    if (pending.submittedBy === actor.id)
-      throw new Forbidden('You submitted this analysis: the SIRO, or another IRM, must review it.');
-    tx.update(reviews)
-      .set({ decision: input.decision, decidedBy: actor.id, decidedAt: now, comment: input.comment })
-      .where(eq(reviews.id, pending.id))
-      .run();
+    const pending = decidePending(tx, incident.id, 'causal_analysis', actor, input, now, {
+      waiting: 'There is no causal analysis waiting for approval.',
+      ownWork: 'You submitted this analysis: the SIRO, or another IRM, must review it.',
+    });
     return {
       actor,
       type: input.decision === 'approved' ? 'causal_analysis_approved' : 'causal_analysis_returned',

@@ -176,11 +176,12 @@ describe('verifyAuditTrail', () => {
     });
 
     it('carries the chain across a page boundary', () => {
-      tamper('DELETE FROM incident_events WHERE id = 1000');
+      // Page one is events 1 to 1000; page two starts at 1002 and must chain onto 1000.
+      tamper('DELETE FROM incident_events WHERE id = 1001');
       expect(verifyAuditTrail(db)).toMatchObject({
         ok: false,
-        events: 1000,
-        brokenAt: { eventId: 1001, reason: 'prev_hash does not match event 999 (deleted or inserted?)' },
+        events: 1001,
+        brokenAt: { eventId: 1002, reason: 'prev_hash does not match event 1000 (deleted or inserted?)' },
       });
     });
 
