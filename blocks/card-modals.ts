@@ -2,8 +2,8 @@ import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/
 import type { Incident, Notification } from '../db/schema';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
 import { PRIORITIES, SEVERITIES } from '../src/domain/triage';
+import { FIELD_ACTION, textInput } from './inputs';
 import { SEVERITY_LABELS } from './labels';
-import { FIELD_ACTION } from './report-modal';
 import { md, plain } from './text';
 
 export const CARD_MODALS = {
@@ -54,26 +54,6 @@ function modal(
     close: plain('Cancel', 24),
     private_metadata: JSON.stringify(meta),
     blocks,
-  };
-}
-
-function text(
-  id: string,
-  label: string,
-  opts: { optional?: boolean; multiline?: boolean; max?: number; hint?: string } = {},
-): InputBlock {
-  return {
-    type: 'input',
-    block_id: id,
-    optional: opts.optional ?? false,
-    label: plain(label, 2000),
-    ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
-    element: {
-      type: 'plain_text_input',
-      action_id: FIELD_ACTION,
-      multiline: opts.multiline ?? false,
-      max_length: opts.max ?? 3000,
-    },
   };
 }
 
@@ -135,8 +115,8 @@ export function triageModal(i: Incident): ModalView {
         ...(i.priority ? { initial_option: opt(i.priority, i.priority) } : {}),
       },
     },
-    text('rationale', 'Why? (kept in the register)', { multiline: true }),
-    text('duplicateOf', 'If a duplicate: of which reference?', { optional: true, max: 20 }),
+    textInput('rationale', 'Why? (kept in the register)', { multiline: true }),
+    textInput('duplicateOf', 'If a duplicate: of which reference?', { optional: true, max: 20 }),
     {
       type: 'input',
       block_id: 'awareAt',
@@ -162,7 +142,7 @@ export function triageModal(i: Incident): ModalView {
 export function updateModal(i: Incident): ModalView {
   return modal(CARD_MODALS.update, 'Post update', 'Post', { i: i.id, v: i.version }, [
     heading(i),
-    text('text', 'What is the latest?', { multiline: true, max: 2500 }),
+    textInput('text', 'What is the latest?', { multiline: true, max: 2500 }),
   ]);
 }
 
@@ -179,7 +159,7 @@ export function actionModal(i: Incident): ModalView {
       label: plain('What kind of action?', 2000),
       element: { type: 'radio_buttons', action_id: FIELD_ACTION, options: kinds, initial_option: kinds[0] },
     },
-    text('description', 'What needs doing?', { multiline: true, max: 1000 }),
+    textInput('description', 'What needs doing?', { multiline: true, max: 1000 }),
     {
       type: 'input',
       block_id: 'ownerId',
@@ -225,11 +205,11 @@ export function notificationModal(i: Incident, n: Notification, now: Date): Moda
         label: plain('When?', 2000),
         element: { type: 'datetimepicker', action_id: FIELD_ACTION, initial_date_time: seconds(now) },
       },
-      text('externalRef', n.kind === 'police' ? 'Crime number' : 'Their reference, if any', {
+      textInput('externalRef', n.kind === 'police' ? 'Crime number' : 'Their reference, if any', {
         optional: true,
         max: 200,
       }),
-      text('reason', 'If not required: why not?', {
+      textInput('reason', 'If not required: why not?', {
         optional: true,
         multiline: true,
         max: 2000,
@@ -248,7 +228,7 @@ export function resolveModal(i: Incident, now: Date): ModalView {
       label: plain('When were operations back to normal?', 2000),
       element: { type: 'datetimepicker', action_id: FIELD_ACTION, initial_date_time: seconds(now) },
     },
-    text('how', 'How were they restored?', { multiline: true }),
+    textInput('how', 'How were they restored?', { multiline: true }),
   ]);
 }
 
@@ -256,11 +236,14 @@ export function resolveModal(i: Incident, now: Date): ModalView {
 export function causalAnalysisModal(i: Incident): ModalView {
   return modal(CARD_MODALS.analysis, 'Causal analysis', 'Submit to IRM', { i: i.id, v: i.version }, [
     heading(i),
-    text('rootCause', 'What was the root cause?', { multiline: true }),
-    text('contributingFactors', 'What else contributed?', { optional: true, multiline: true }),
-    text('technicalMeasures', 'Permanent technical measures', { optional: true, multiline: true }),
-    text('administrativeMeasures', 'Permanent administrative measures', { optional: true, multiline: true }),
-    text('costAndResources', 'Cost and resources the measures need', { multiline: true }),
+    textInput('rootCause', 'What was the root cause?', { multiline: true }),
+    textInput('contributingFactors', 'What else contributed?', { optional: true, multiline: true }),
+    textInput('technicalMeasures', 'Permanent technical measures', { optional: true, multiline: true }),
+    textInput('administrativeMeasures', 'Permanent administrative measures', {
+      optional: true,
+      multiline: true,
+    }),
+    textInput('costAndResources', 'Cost and resources the measures need', { multiline: true }),
   ]);
 }
 
@@ -285,7 +268,7 @@ export function decisionModal(
       label: plain('Your decision', 2000),
       element: { type: 'radio_buttons', action_id: FIELD_ACTION, options: choices },
     },
-    text('comment', 'Comment (needed to send back)', { optional: true, multiline: true, max: 2000 }),
+    textInput('comment', 'Comment (needed to send back)', { optional: true, multiline: true, max: 2000 }),
   ]);
 }
 
@@ -300,10 +283,12 @@ export function learningReviewModal(i: Incident): ModalView {
       label: plain('Could it happen again?', 2000),
       element: { type: 'radio_buttons', action_id: FIELD_ACTION, options: yesNo },
     },
-    text('reasoning', 'Why do you think so?', { multiline: true }),
-    text('vulnerabilities', 'Which vulnerabilities were assessed, and what was done?', { multiline: true }),
-    text('riskRegisterRef', 'Risk register reference (if updated)', { optional: true, max: 200 }),
-    text('noChangeReason', 'If the risk register needs no change: why not?', {
+    textInput('reasoning', 'Why do you think so?', { multiline: true }),
+    textInput('vulnerabilities', 'Which vulnerabilities were assessed, and what was done?', {
+      multiline: true,
+    }),
+    textInput('riskRegisterRef', 'Risk register reference (if updated)', { optional: true, max: 200 }),
+    textInput('noChangeReason', 'If the risk register needs no change: why not?', {
       optional: true,
       multiline: true,
       max: 2000,
@@ -336,11 +321,15 @@ export function closureModal(i: Incident, gaps: string[]): ModalView {
           options: [opt('yes', 'Close with "no action": the effort outweighs the impact')],
         },
       },
-      text('justification', 'Justification for "no action"', { optional: true, multiline: true, max: 2000 }),
+      textInput('justification', 'Justification for "no action"', {
+        optional: true,
+        multiline: true,
+        max: 2000,
+      }),
     );
   else
     blocks.push(
-      text('justification', 'Anything the reviewers should know?', {
+      textInput('justification', 'Anything the reviewers should know?', {
         optional: true,
         multiline: true,
         max: 2000,
@@ -357,6 +346,6 @@ export function reasonModal(
 ): ModalView {
   return modal(callbackId, callbackId === CARD_MODALS.reopen ? 'Reopen' : 'Won’t do', 'Save', meta, [
     heading(i),
-    text('reason', question, { multiline: true, max: 2000 }),
+    textInput('reason', question, { multiline: true, max: 2000 }),
   ]);
 }

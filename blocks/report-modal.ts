@@ -11,11 +11,10 @@ import {
   SENSITIVITY,
   YES_NO_UNKNOWN,
 } from '../src/domain/report-options';
+import { FIELD_ACTION, type TextInputOptions, textInput } from './inputs';
 import { plain } from './text';
 
 export const REPORT_MODAL_CALLBACK = 'report_incident';
-/** Every input in the form uses this action id; the block id names the question. */
-export const FIELD_ACTION = 'value';
 /** The loss-location select dispatches at once so its follow-up questions can appear. */
 export const LOSS_LOCATION_ACTION = 'report_loss_location';
 export const LOSS_DETAIL_PREFIX = 'lossDetails.';
@@ -44,28 +43,13 @@ function initialOption(
   return c ? { initial_option: option(c) } : {};
 }
 
-function textInput(
+function textQuestion(
   id: string,
   label: string,
   draft: ReportDraft,
-  opts: { optional?: boolean; multiline?: boolean; max?: number; hint?: string; placeholder?: string } = {},
+  opts: Omit<TextInputOptions, 'initial'> = {},
 ): InputBlock {
-  const initial = draft.text[id];
-  return {
-    type: 'input',
-    block_id: id,
-    optional: opts.optional ?? true,
-    label: plain(label, 2000),
-    ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
-    element: {
-      type: 'plain_text_input',
-      action_id: FIELD_ACTION,
-      multiline: opts.multiline ?? false,
-      max_length: opts.max ?? TEXT_MAX,
-      ...(initial ? { initial_value: initial.slice(0, opts.max ?? TEXT_MAX) } : {}),
-      ...(opts.placeholder ? { placeholder: plain(opts.placeholder, 150) } : {}),
-    },
-  };
+  return textInput(id, label, { optional: true, max: TEXT_MAX, ...opts, initial: draft.text[id] });
 }
 
 function radioInput(id: string, label: string, choices: readonly Choice[], draft: ReportDraft): InputBlock {
@@ -150,7 +134,7 @@ function lossFollowUps(draft: ReportDraft): KnownBlock[] {
   return followUpsFor(draft.text.lossLocation).map((q) => {
     const id = `${LOSS_DETAIL_PREFIX}${q.key}`;
     return q.answers === 'text'
-      ? textInput(id, q.label, draft, { max: 500 })
+      ? textQuestion(id, q.label, draft, { max: 500 })
       : q.answers.length <= 3
         ? radioInput(id, q.label, q.answers, draft)
         : selectInput(id, q.label, q.answers, draft);
@@ -179,12 +163,12 @@ export function reportModal(opts: ReportModalOptions): ModalView {
       text: { kind: 'incident', ...draft.text },
     }),
     categorySelect(draft),
-    textInput('title', 'Give it a short title', draft, {
+    textQuestion('title', 'Give it a short title', draft, {
       optional: false,
       max: TITLE_MAX,
       placeholder: 'e.g. Laptop left on a train',
     }),
-    textInput('description', 'What happened?', draft, {
+    textQuestion('description', 'What happened?', draft, {
       optional: false,
       multiline: true,
       hint: 'What you saw, what was done so far, and how bad it might be.',
@@ -194,10 +178,14 @@ export function reportModal(opts: ReportModalOptions): ModalView {
     selectInput('department', 'Which department are you in?', departments, draft, { optional: false }),
     { type: 'divider' },
     { type: 'header', text: plain('If you know more', 150) },
-    textInput('location', 'Where did it happen?', draft, { placeholder: 'Office, site, system or address' }),
-    textInput('dataInvolved', 'What information, devices or media are involved?', draft, { multiline: true }),
-    textInput('peopleInvolved', 'Who is involved (people, teams, offices)?', draft),
-    textInput('peopleAware', 'Who else knows about it?', draft),
+    textQuestion('location', 'Where did it happen?', draft, {
+      placeholder: 'Office, site, system or address',
+    }),
+    textQuestion('dataInvolved', 'What information, devices or media are involved?', draft, {
+      multiline: true,
+    }),
+    textQuestion('peopleInvolved', 'Who is involved (people, teams, offices)?', draft),
+    textQuestion('peopleAware', 'Who else knows about it?', draft),
     radioInput('customersOrStaffAffected', 'Could customers or staff be affected?', YES_NO_UNKNOWN, draft),
     radioInput('personalData', 'Is personal data involved?', YES_NO_UNKNOWN, draft),
     {
@@ -212,13 +200,15 @@ export function reportModal(opts: ReportModalOptions): ModalView {
         ...(draft.text.personalDataCount ? { initial_value: draft.text.personalDataCount } : {}),
       },
     },
-    textInput('personalDataKinds', 'What kinds of personal data?', draft, {
+    textQuestion('personalDataKinds', 'What kinds of personal data?', draft, {
       placeholder: 'e.g. names and addresses, health records, bank details',
     }),
     selectInput('sensitivity', 'How sensitive is the information?', SENSITIVITY, draft),
-    textInput('protectiveMarking', 'Was it protectively marked? If so, at what level?', draft, { max: 200 }),
+    textQuestion('protectiveMarking', 'Was it protectively marked? If so, at what level?', draft, {
+      max: 200,
+    }),
     radioInput('encrypted', 'Was the device or media encrypted?', ENCRYPTED, draft),
-    textInput('thirdPartyUse', 'Could someone else use the information? How?', draft, { multiline: true }),
+    textQuestion('thirdPartyUse', 'Could someone else use the information? How?', draft, { multiline: true }),
     {
       type: 'input',
       block_id: 'assetOwnerId',
@@ -231,7 +221,7 @@ export function reportModal(opts: ReportModalOptions): ModalView {
       },
     },
     selectInput('immediateCause', 'What was the immediate cause?', IMMEDIATE_CAUSES, draft),
-    textInput('crimeNumber', 'If you reported it to the police, what is the crime number?', draft, {
+    textQuestion('crimeNumber', 'If you reported it to the police, what is the crime number?', draft, {
       max: 100,
     }),
     selectInput('lossLocation', 'Where was the information when it was lost?', LOSS_LOCATIONS, draft, {
