@@ -83,6 +83,8 @@ export interface World {
   ): Promise<ClickResult>;
   /** The modal most recently opened for `userId`. */
   lastModal(userId: string): FakeView;
+  /** Errors this test expects to be logged; any other error logged fails the test at stop(). */
+  expectErrors(pattern: RegExp): void;
   /** Opens, fills with a minimal valid report plus `answers`, and submits. */
   report(userId: string, answers?: Record<string, Answer>): Promise<Record<string, unknown> | null>;
   stop(): Promise<void>;
@@ -142,6 +144,7 @@ export async function createWorld(
   const { port } = await vigil.start(0);
   const slack = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET);
 
+  const allowedErrors: RegExp[] = [];
   const world: World = {
     fake,
     db,
@@ -244,10 +247,16 @@ export async function createWorld(
       if (res.status !== 200) throw new Error(`submission answered ${res.status}`);
       return res.body;
     },
+    expectErrors(pattern) {
+      allowedErrors.push(pattern);
+    },
     async stop() {
       await vigil.stop();
       await fake.stop();
       closeDatabase(db);
+      // STYLE.md habit 10: an error nobody expected fails the test that logged it.
+      const unexpected = unexpectedErrors(world, allowedErrors);
+      if (unexpected.length > 0) throw new Error(`unexpected errors were logged:\n${unexpected.join('\n')}`);
     },
   };
   return world;
