@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { seedReport } from '../helpers/seed';
 import { blockAction, eventCallback } from '../helpers/signed-requests';
 import { createWorld, PEOPLE, type World } from '../helpers/world';
 
@@ -72,5 +73,17 @@ describe('App Home', () => {
 
     const outsider = await openHome(PEOPLE.staff2);
     expect(outsider).not.toContain('INC-2026-0001');
+  });
+
+  it('stays within Block Kit limits with a large register', async () => {
+    world = await createWorld();
+    for (let n = 0; n < 300; n++)
+      seedReport(world.db, world.clock, { title: `Report ${n} ${'x'.repeat(130)}` }, PEOPLE.staff);
+    const team = await openHome(PEOPLE.siro);
+    expect(team).toContain('*Open incidents: 300*');
+    expect(team).toContain('…and 285 more');
+    const mine = await openHome(PEOPLE.staff);
+    expect(mine).toContain('…and 285 more');
+    expect(world.fake.callsTo('views.publish', { ok: false })).toEqual([]);
   });
 });
