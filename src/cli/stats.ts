@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { TZDate } from '@date-fns/tz';
-import { addMilliseconds, format, startOfDay, startOfMonth, subMonths } from 'date-fns';
+import { addMilliseconds, format, startOfDay } from 'date-fns';
 import { closeDatabase, openDatabase } from '../../db/client';
 import { loadStorageConfig } from '../config';
-import { parseOrgDate } from '../dates';
+import { parseOrgDate, previousMonth } from '../dates';
 import { CATEGORY_GROUPS, type CategoryGroup } from '../domain/categories';
 import { NOTIFICATION_LABELS } from '../domain/obligations';
 import {
@@ -14,12 +14,6 @@ import {
   type Statistics,
 } from '../services/statistics';
 import { UsageError } from './usage-error';
-
-/** The previous full calendar month in the organisation's zone, as [from, to). */
-export function previousCalendarMonth(now: Date, timeZone: string): Period {
-  const thisMonth = startOfMonth(new TZDate(now.getTime(), timeZone));
-  return { from: new Date(subMonths(thisMonth, 1).getTime()), to: new Date(thisMonth.getTime()) };
-}
 
 function parseDate(flag: string, text: string, timeZone: string, end: 'start' | 'end'): Date {
   try {
@@ -48,7 +42,7 @@ export async function run(args: string[]): Promise<void> {
   const storage = loadStorageConfig(process.env);
   const timeZone = storage.orgTimeZone;
   const now = new Date();
-  const lastMonth = previousCalendarMonth(now, timeZone);
+  const lastMonth = previousMonth(now, timeZone);
   const from = values.from ? parseDate('--from', values.from, timeZone, 'start') : lastMonth.from;
   const to = values.to ? parseDate('--to', values.to, timeZone, 'end') : lastMonth.to;
   if (from.getTime() >= to.getTime())

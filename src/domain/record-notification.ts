@@ -2,13 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { userText } from '../../blocks/text';
 import { notifications } from '../../db/schema';
-import { loadForChange, type RecordResult, recordChange, type Target } from './change';
+import { applyChange, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition, NotFound } from './errors';
 import { NOTIFICATION_LABELS } from './obligations';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
-import { writeTransaction } from './tx';
 
 export function notificationInputSchema(opts: { now: Date; kind: string }) {
   return z
@@ -60,13 +59,7 @@ export function recordNotification(
   target: Target & { notificationId: number },
   input: NotificationInput,
 ): RecordResult {
-  return writeTransaction(ctx.db, (tx) => {
-    const loaded = loadForChange(tx, {
-      incidentId: target.incidentId,
-      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
-    });
-    if (loaded.duplicate) return { incident: loaded.incident, applied: false };
-    const { incident } = loaded;
+  return applyChange(ctx, { ...target, version: undefined }, (tx, incident, now) => {
     const n = tx
       .select()
       .from(notifications)
@@ -85,7 +78,6 @@ export function recordNotification(
       throw new InvalidTransition(
         `The ${label.toLowerCase()} notification was already recorded by <@${n.doneBy}>.`,
       );
-    const now = ctx.clock.now();
     const doneAt = input.doneAt ?? now;
     tx.update(notifications)
       .set({
@@ -98,9 +90,8 @@ export function recordNotification(
       .where(eq(notifications.id, n.id))
       .run();
     const late = input.outcome === 'done' && n.dueAt && doneAt.getTime() > n.dueAt.getTime();
-    const result = recordChange(tx, incident, {
+    return {
       actor,
-      at: now,
       type: input.outcome === 'done' ? 'notification_done' : 'notification_not_required',
       patch: n.kind === 'police' && input.outcome === 'done' ? { crimeNumber: input.externalRef } : {},
       before: { notification: n.kind, status: 'pending' },
@@ -115,8 +106,6 @@ export function recordNotification(
         input.outcome === 'done'
           ? `<@${actor.id}> recorded the ${label.toLowerCase()} as notified${input.externalRef ? ` (reference ${userText(input.externalRef, 200)})` : ''}${late ? ', after the deadline' : ''}.`
           : `<@${actor.id}> recorded that the ${label.toLowerCase()} need not be notified. Reason: ${userText(input.reason ?? '', 500)}`,
-      ...(target.requestKey ? { requestKey: target.requestKey } : {}),
-    });
-    return { incident: result.incident, applied: true };
+    };
   });
 }

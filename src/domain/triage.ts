@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { userText } from '../../blocks/text';
 import { type Incident, incidents, type Severity } from '../../db/schema';
-import { applyChange, diff, loadForChange, type RecordResult, recordChange, type Target } from './change';
+import { applyChange, diff, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
 import { assertTransition } from './lifecycle';
@@ -11,7 +11,6 @@ import { parseReference } from './numbering';
 import { ensureObligations, releasePendingObligations, requiredNotifications } from './obligations';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
-import { writeTransaction } from './tx';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Severity[];
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
@@ -82,22 +81,15 @@ export function triageIncident(
   target: Target,
   input: TriageInput,
 ): RecordResult {
-  return writeTransaction(ctx.db, (tx) => {
-    const loaded = loadForChange(tx, target);
-    if (loaded.duplicate) return { incident: loaded.incident, applied: false };
-    const { incident } = loaded;
+  return applyChange(ctx, target, (tx, incident, now) => {
     assertCan(ctx.config, actor, 'triage', incident, 'triage');
-    const now = ctx.clock.now();
-    const requestKey = target.requestKey ? { requestKey: target.requestKey } : {};
-    const rationale = input.rationale;
+    const reason = `Reason: ${userText(input.rationale, 500)}`;
 
     if (input.outcome !== 'incident') {
-      const to = assertTransition(
-        incident,
-        input.outcome === 'duplicate' ? 'dismiss_duplicate' : 'dismiss_not_incident',
-      );
+      const duplicate = input.outcome === 'duplicate';
+      const to = assertTransition(incident, duplicate ? 'dismiss_duplicate' : 'dismiss_not_incident');
       let duplicateOf: Incident | undefined;
-      if (input.outcome === 'duplicate') {
+      if (duplicate) {
         const reference = parseReference(input.duplicateOf ?? '') ?? '';
         duplicateOf = tx.select().from(incidents).where(eq(incidents.reference, reference)).get();
         if (!duplicateOf || duplicateOf.id === incident.id)
@@ -108,7 +100,7 @@ export function triageIncident(
       const patch: Partial<Incident> = {
         status: to,
         triageOutcome: input.outcome,
-        triageRationale: rationale,
+        triageRationale: input.rationale,
         duplicateOfId: duplicateOf?.id ?? null,
         triagedAt: now,
         closedAt: now,
@@ -119,23 +111,17 @@ export function triageIncident(
         incident.id,
         actor.id,
         now,
-        `Triage: ${input.outcome === 'duplicate' ? 'duplicate' : 'not a security incident'}`,
+        `Triage: ${duplicate ? 'duplicate' : 'not a security incident'}`,
       );
-      const { before, after } = diff(incident, patch);
-      const result = recordChange(tx, incident, {
+      return {
         actor,
-        at: now,
-        type: input.outcome === 'duplicate' ? 'dismissed_duplicate' : 'dismissed_not_incident',
+        type: duplicate ? 'dismissed_duplicate' : 'dismissed_not_incident',
         patch,
-        before,
-        after,
-        summary:
-          input.outcome === 'duplicate'
-            ? `<@${actor.id}> marked this a duplicate of ${duplicateOf?.reference}. Reason: ${userText(rationale, 500)}`
-            : `<@${actor.id}> decided this is not a security incident; it stays in the register. Reason: ${userText(rationale, 500)}`,
-        ...requestKey,
-      });
-      return { incident: result.incident, applied: true };
+        ...diff(incident, patch),
+        summary: duplicate
+          ? `<@${actor.id}> marked this a duplicate of ${duplicateOf?.reference}. ${reason}`
+          : `<@${actor.id}> decided this is not a security incident; it stays in the register. ${reason}`,
+      };
     }
 
     assertTransition(incident, 'triage');
@@ -144,7 +130,7 @@ export function triageIncident(
     const patch: Partial<Incident> = {
       status: 'triaged',
       triageOutcome: 'incident',
-      triageRationale: rationale,
+      triageRationale: input.rationale,
       severity,
       priority: input.priority,
       triagedAt,
@@ -153,26 +139,21 @@ export function triageIncident(
       ...(input.facts.includes('personal_data') ? { personalData: 'yes' as const } : {}),
       ...(input.facts.includes('customers_affected') ? { customersOrStaffAffected: 'yes' as const } : {}),
     };
-    const { before, after } = diff(incident, patch);
-    const result = recordChange(tx, incident, {
-      actor,
-      at: now,
-      type: incident.status === 'reported' ? 'triaged' : 'retriaged',
-      patch,
-      before,
-      after,
-      summary:
-        `<@${actor.id}> triaged this as a security incident: severity ${SEVERITY_NAMES[severity]}, priority ${input.priority}. ` +
-        `Reason: ${userText(rationale, 500)}`,
-      ...requestKey,
-    });
-    const kinds = requiredNotifications(result.incident, {
-      personalData: input.facts.includes('personal_data') || result.incident.personalData === 'yes',
+    // Obligations follow the decision: who must be told, with deadlines from the awareness time.
+    const decided = { ...incident, ...patch };
+    const kinds = requiredNotifications(decided, {
+      personalData: decided.personalData === 'yes',
       criminal: input.facts.includes('criminal'),
       customersAffected: input.facts.includes('customers_affected'),
     });
-    ensureObligations(tx, result.incident, kinds, now, ctx.config.notifyHours);
-    return { incident: result.incident, applied: true };
+    ensureObligations(tx, decided, kinds, now, ctx.config.notifyHours);
+    return {
+      actor,
+      type: incident.status === 'reported' ? 'triaged' : 'retriaged',
+      patch,
+      ...diff(incident, patch),
+      summary: `<@${actor.id}> triaged this as a security incident: severity ${SEVERITY_NAMES[severity]}, priority ${input.priority}. ${reason}`,
+    };
   });
 }
 

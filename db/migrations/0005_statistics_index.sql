@@ -1,0 +1,2 @@
+DROP INDEX `incidents_reported_at`;--> statement-breakpoint
+CREATE INDEX `incidents_statistics` ON `incidents` (`reported_at`,`kind`,`category`,`department`,`severity`,`triage_outcome`,`immediate_cause`,`occurred_at`,`triaged_at`,`resolved_at`,`closed_at`);
