@@ -1,4 +1,4 @@
-import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Incident, Notification } from '../db/schema';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
 import { PRIORITIES, SEVERITIES } from '../src/domain/triage';

@@ -169,7 +169,7 @@ export async function exportRegister(db: Db, out: Writable, opts: ExportOptions)
     header: true,
     columns: [...REGISTER_COLUMNS],
     record_delimiter: '\r\n',
-    quoted_match: /[\s\S]*[",\r\n]/,
+    quoted_match: /[",\r\n]/,
     cast: { string: (v) => neutraliseFormula(v) },
   });
   csv.on('data', (chunk: Buffer) => {
