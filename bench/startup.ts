@@ -1,5 +1,5 @@
 /**
- * Start-up as in production: spawn `node --import tsx src/main.ts` (HTTP mode, PORT=0) against a
+ * Start-up as in production: spawn `node dist/main.mjs` (what `npm start` runs after its build) (HTTP mode, PORT=0) against a
  * FakeSlack with the security channel and a fresh, empty DATABASE_PATH (so every migration runs),
  * and time spawn → the log line `listening on`. Then, after 2 s idle, read VmRSS from /proc.
  * Repeated, and once more on a copy of the seeded 100k database (migrations already applied).
@@ -68,7 +68,7 @@ async function startOnce(args: string[], env: Record<string, string> = {}): Prom
 }
 
 const vigil = (fakeUrl: string, databasePath: string) =>
-  startOnce(['--import', 'tsx', 'src/main.ts'], {
+  startOnce(['dist/main.mjs'], {
     ...BENCH_ENV,
     SLACK_APP_TOKEN: '',
     SLACK_API_URL: fakeUrl,
@@ -101,7 +101,7 @@ try {
       max_ms: round(Math.max(...times), 0),
       runs: JSON.stringify(times.map((t) => Math.round(t))),
     },
-    note: 'spawn of `node --import tsx src/main.ts` → "listening on"; includes Node and tsx start-up and the Slack checks against the fake.',
+    note: 'spawn of `node dist/main.mjs` (built by `npm install`) → "listening on"; includes Node start-up and the Slack checks against the fake.',
   });
   emit({
     id: 'startup.idle-rss',
