@@ -55,7 +55,8 @@ const PERMANENT = new Set([
 class NotYet extends Error {}
 
 const TICK_MS = 5000;
-const LEASE_MS = 60_000;
+// Longer than a Slack call may take (the client times out at 10 s), short enough to resume soon after a crash.
+const LEASE_MS = 15_000;
 const BATCH = 200;
 
 /**

@@ -39,6 +39,8 @@ function startApp(env: Record<string, string>) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = proc;
+  // Listen from the start: a killed process may be gone before anyone asks.
+  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
   let out = '';
   proc.stderr?.on('data', (d) => {
     out += d;
@@ -54,7 +56,7 @@ function startApp(env: Record<string, string>) {
       }
     }, 20);
   });
-  return { proc, port };
+  return { proc, port, exited };
 }
 
 const form = reportModal({
@@ -91,7 +93,7 @@ describe('crashes', () => {
     await Promise.race(inFlight);
     first.proc.kill('SIGKILL');
     await Promise.all(inFlight);
-    await new Promise((r) => first.proc.once('exit', r));
+    await first.exited;
 
     const second = startApp(env);
     const again = new SlackSender(`http://127.0.0.1:${await second.port}/slack/events`, SIGNING_SECRET);
@@ -115,7 +117,8 @@ describe('crashes', () => {
     expect(counter.last_seq).toBe(refs.length);
     db.close();
 
-    // The restarted app delivers whatever was pending; each card goes out once.
+    // The restarted app delivers whatever was pending (a send cut off by the kill waits out its
+    // 15-second lease); each card goes out once.
     await expect
       .poll(
         () =>
@@ -126,13 +129,13 @@ describe('crashes', () => {
               .map((m) => JSON.stringify(m.blocks).match(/INC-\d{4}-\d{4}/)?.[0]),
           ).size,
         {
-          timeout: 10_000,
+          timeout: 30_000,
         },
       )
       .toBe(refs.length);
     const cards = fake.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts).length;
     expect(cards).toBe(refs.length);
-  }, 40_000);
+  }, 60_000);
 
   it('stops cleanly on SIGTERM, finishing what is in flight', async () => {
     fake = await FakeSlack.start({
@@ -144,7 +147,7 @@ describe('crashes', () => {
     const res = await sender.interaction(submission(1));
     expect(res.status).toBe(200);
     app.proc.kill('SIGTERM');
-    const code = await new Promise((r) => app.proc.once('exit', r));
+    const code = await app.exited;
     expect(code).toBe(0);
     const db = new Database(databasePath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
