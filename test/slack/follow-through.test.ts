@@ -44,6 +44,18 @@ async function resolvedIncident(severity = 'medium') {
   expect(incident().status).toBe('resolved');
 }
 
+/** A Low incident, reviewed and put forward for closure with "no action" by the SIRO. */
+async function lowIncidentInReview() {
+  await resolvedIncident('low');
+  await act(PEOPLE.siro, CARD_ACTIONS.learning, {
+    recurrenceRisk: 'no',
+    reasoning: 'x',
+    vulnerabilities: 'y',
+    noChangeReason: 'z',
+  });
+  await act(PEOPLE.siro, CARD_ACTIONS.closure, { noAction: 'yes', justification: 'Minor' });
+}
+
 describe('from restored to closed', () => {
   it('drives an incident from report to closed in Slack, every seed step in the audit trail', async () => {
     await resolvedIncident();
@@ -206,14 +218,7 @@ describe('from restored to closed', () => {
   });
 
   it('reopens a closed incident with a reason, and the reporter hears of it', async () => {
-    await resolvedIncident('low');
-    await act(PEOPLE.siro, CARD_ACTIONS.learning, {
-      recurrenceRisk: 'no',
-      reasoning: 'x',
-      vulnerabilities: 'y',
-      noChangeReason: 'z',
-    });
-    await act(PEOPLE.siro, CARD_ACTIONS.closure, { noAction: 'yes', justification: 'Minor' });
+    await lowIncidentInReview();
     await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
     await act(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved' });
     const refused = await act(PEOPLE.staff2, CARD_ACTIONS.reopen, { reason: 'x' });
@@ -231,14 +236,7 @@ describe('from restored to closed', () => {
   });
 
   it('sends the closure back to resolved when the peer reviewer disagrees', async () => {
-    await resolvedIncident('low');
-    await act(PEOPLE.siro, CARD_ACTIONS.learning, {
-      recurrenceRisk: 'no',
-      reasoning: 'x',
-      vulnerabilities: 'y',
-      noChangeReason: 'z',
-    });
-    await act(PEOPLE.siro, CARD_ACTIONS.closure, { noAction: 'yes', justification: 'Minor' });
+    await lowIncidentInReview();
     const noComment = await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'returned' });
     expect(noComment.errors).toEqual({ comment: 'Please say what needs to change.' });
     await act(PEOPLE.responder, CARD_ACTIONS.peerReview, {
