@@ -25,7 +25,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { blockAction, slashCommand } from '../test/helpers/signed-requests';
-import { emit, int, ms, percentile, progress, ROOT, round, sleep, spawnTs, stopChild } from './common';
+import { cpuMs, emit, int, ms, percentile, progress, ROOT, round, sleep, spawnTs, stopChild } from './common';
 import { BENCH_ENV, PEOPLE, SECURITY_CHANNEL, SIGNING_SECRET } from './config';
 import type { FakeReply, FakeRequest, Harvest } from './fake-slack-process';
 import { type LoadResult, runLoad } from './load';
@@ -340,9 +340,11 @@ interface Figures {
   non200: number;
   errors: number;
   rps: number;
+  /** The server's CPU time per request while the phase ran (ms; warm-up included), or null. */
+  cpu: number | null;
 }
 
-function figures(r: LoadResult): Figures {
+function figures(r: LoadResult, cpuPerRequest: number | null): Figures {
   const non200 = Object.entries(r.statuses)
     .filter(([s]) => s !== '200')
     .reduce((sum, [, n]) => sum + n, 0);
@@ -354,11 +356,13 @@ function figures(r: LoadResult): Figures {
     non200,
     errors: r.errors,
     rps: r.requestsPerSecond,
+    cpu: cpuPerRequest,
   };
 }
 
 const describe = (f: Figures) =>
   `p50 ${ms(f.p50)} · p99 ${ms(f.p99)} (max ${ms(f.max)}; ${int(f.n)} req, ${int(f.rps)} req/s` +
+  `${f.cpu === null ? '' : `, ${round(f.cpu, 2)} ms CPU/req`}` +
   `${f.non200 + f.errors > 0 ? `, ${f.non200} non-200, ${f.errors} socket errors` : ', all 200'})`;
 
 const data = (f: Figures) => ({
@@ -369,6 +373,7 @@ const data = (f: Figures) => ({
   non_200: f.non200,
   socket_errors: f.errors,
   requests_per_second: round(f.rps, 0),
+  cpu_ms_per_request: f.cpu === null ? null : round(f.cpu, 3),
 });
 
 function emitVsFloor(id: string, label: string, f: Figures, floor: Figures, note: string): void {
@@ -459,16 +464,22 @@ async function main(): Promise<void> {
           `${shape.connections} connection${shape.connections === 1 ? '' : 's'})`,
       );
       const harvester = setInterval(() => void fake.harvest().then((h) => tally.add(h)), 1000);
+      const pid = server.child.pid ?? 0;
+      const cpuBefore = cpuMs(pid);
       try {
-        return figures(
-          await runLoad({
-            ...shape,
-            signingSecret: SIGNING_SECRET,
-            url: server.url,
-            body,
-            ...(onSend ? { onSend } : {}),
-          }),
-        );
+        const result = await runLoad({
+          ...shape,
+          signingSecret: SIGNING_SECRET,
+          url: server.url,
+          body,
+          ...(onSend ? { onSend } : {}),
+        });
+        const cpuAfter = cpuMs(pid);
+        const cpu =
+          cpuBefore === null || cpuAfter === null
+            ? null
+            : (cpuAfter - cpuBefore) / (shape.warmup + shape.requests);
+        return figures(result, cpu);
       } finally {
         clearInterval(harvester);
         tally.add(await fake.harvest());

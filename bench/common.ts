@@ -81,6 +81,23 @@ export function vmRss(pid: number): number | null {
 }
 
 /**
+ * CPU time (user + system) a live process has used so far, in ms (Linux; null elsewhere). Unlike
+ * latency it barely moves with other load on the machine, so it is the steadier cost figure.
+ */
+export function cpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux that Node supports. */
+const CLOCK_TICKS = 100;
+
+/**
  * This process's peak RSS in bytes since it started: VmHWM (Linux). Not getrusage's maxrss, which
  * keeps the parent's high-water mark across fork + exec and so over-reports in a spawned job.
  */
