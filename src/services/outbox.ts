@@ -353,7 +353,12 @@ export class OutboxWorker {
     const template = payload.template as DirectMessage;
     // The reporter's messages carry no link: they may not see the security channel.
     if (template === 'receipt') return reporterReceipt(incident);
-    if (template === 'status') return statusMessage(incident);
+    // The status the change announced, not the one at delivery: a close then a reopen sends both.
+    if (template === 'status')
+      return statusMessage({
+        ...incident,
+        status: (payload.status as Incident['status']) ?? incident.status,
+      });
     const { channel, ts } = cardOf(incident);
     const link = await this.deps.client.chat.getPermalink({ channel, message_ts: ts });
     const permalink = link.permalink ?? null;
