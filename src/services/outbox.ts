@@ -225,7 +225,8 @@ export class OutboxWorker {
     }
     if (row.kind === 'digest') {
       const items = row.payload.items as ReminderItem[];
-      await client.chat.postMessage({ channel: String(row.payload.userId), ...reminderDigest(items) });
+      const more = typeof row.payload.more === 'number' ? row.payload.more : 0;
+      await client.chat.postMessage({ channel: String(row.payload.userId), ...reminderDigest(items, more) });
       return;
     }
     const incident = row.incidentId === null ? undefined : this.incident(row.incidentId);
