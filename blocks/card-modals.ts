@@ -238,7 +238,11 @@ export function causalAnalysisModal(i: Incident): ModalView {
     heading(i),
     textInput('rootCause', 'What was the root cause?', { multiline: true }),
     textInput('contributingFactors', 'What else contributed?', { optional: true, multiline: true }),
-    textInput('technicalMeasures', 'Permanent technical measures', { optional: true, multiline: true }),
+    textInput('technicalMeasures', 'Permanent technical measures', {
+      optional: true,
+      multiline: true,
+      hint: 'Give at least one measure: technical, administrative, or both.',
+    }),
     textInput('administrativeMeasures', 'Permanent administrative measures', {
       optional: true,
       multiline: true,

@@ -9,20 +9,24 @@ export const REMINDER_ACTIONS = {
   snoozeWeek: 'reminder_snooze_week',
 } as const;
 
-const MAX_ITEMS = 20;
-
-/** One DM per person per sweep: what they owe, each with Done and Snooze. */
-export function reminderDigest(items: ReminderItem[]): SlackMessage {
+/**
+ * One DM per person per sweep: what they owe, urgent first, each with Snooze and, where the
+ * register can tell whether it was done, Done. `more` items are due too and come next sweep.
+ */
+export function reminderDigest(items: ReminderItem[], more = 0): SlackMessage {
   const urgent = items.some((i) => i.urgent);
+  const total = items.length + more;
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       text: md(
-        `${urgent ? ':rotating_light: *Urgent:* ' : ':bell: '}${items.length === 1 ? 'One incident item needs' : `${items.length} incident items need`} your attention.`,
+        `${urgent ? ':rotating_light: *Urgent:* ' : ':bell: '}${total === 1 ? 'One incident item needs' : `${total} incident items need`} your attention.`,
       ),
     },
   ];
-  items.slice(0, MAX_ITEMS).forEach((item, n) => {
+  items.forEach((item, n) => {
+    // Items queued before Done was a choice carry no `done`: an action's Done still completes it.
+    const done = item.done ?? (item.actionId ? 'action' : 'none');
     blocks.push(
       {
         type: 'section',
@@ -33,12 +37,16 @@ export function reminderDigest(items: ReminderItem[]): SlackMessage {
         type: 'actions',
         block_id: `rem:${n}`,
         elements: [
-          {
-            type: 'button',
-            action_id: REMINDER_ACTIONS.done,
-            text: plain(item.actionId ? 'Done' : 'Dismiss', 75),
-            value: item.key,
-          },
+          ...(done === 'none'
+            ? []
+            : [
+                {
+                  type: 'button' as const,
+                  action_id: REMINDER_ACTIONS.done,
+                  text: plain('Done', 75),
+                  value: item.key,
+                },
+              ]),
           {
             type: 'button',
             action_id: REMINDER_ACTIONS.snoozeDay,
@@ -55,13 +63,13 @@ export function reminderDigest(items: ReminderItem[]): SlackMessage {
       },
     );
   });
-  if (items.length > MAX_ITEMS)
+  if (more > 0)
     blocks.push({
       type: 'context',
-      elements: [md(`…and ${items.length - MAX_ITEMS} more; they will follow.`)],
+      elements: [md(`…and ${more} more; they follow in the next reminder.`)],
     });
   return {
-    text: `${urgent ? 'Urgent: ' : ''}${items.length} incident item${items.length === 1 ? '' : 's'} need your attention`,
+    text: `${urgent ? 'Urgent: ' : ''}${total} incident item${total === 1 ? ' needs' : 's need'} your attention`,
     blocks,
   };
 }

@@ -184,7 +184,10 @@ function phaseButtons(m: CardModel) {
           : analysis?.decision !== 'approved'
             ? [button(CARD_ACTIONS.analysis, 'Causal analysis', true)]
             : []),
-        ...(latest('learning') ? [] : [button(CARD_ACTIONS.learning, 'Review & learning')]),
+        // A reopening sends the learning review back: it is offered again.
+        ...(latest('learning')?.decision === 'approved'
+          ? []
+          : [button(CARD_ACTIONS.learning, 'Review & learning')]),
         button(CARD_ACTIONS.closure, 'Request closure', m.closureGaps?.length === 0),
       ];
     }
@@ -277,7 +280,7 @@ function followThrough(m: CardModel): KnownBlock[] {
     lines.push(`*Causal analysis* (round ${analysis.round}, ${state}): ${userText(root, 400)}`);
   }
   const learning = m.reviews.filter((r) => r.type === 'learning').at(-1);
-  if (learning)
+  if (learning?.decision === 'approved')
     lines.push(
       `*Recurrence risk:* ${learning.content.recurrenceRisk === 'yes' ? 'yes' : 'no'} · *Risk register:* ${i.riskRegisterRef ? userText(i.riskRegisterRef, 100) : 'no change'}`,
     );

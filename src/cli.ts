@@ -16,9 +16,10 @@ Commands:
   export [--format csv|json] [--from DATE] [--to DATE]
       The incident register to stdout (CSV with a header row, or JSON). DATE is YYYY-MM-DD in
       ORG_TIME_ZONE (--to is inclusive) or an ISO 8601 time with offset.
-  reminders [--at ISO-TIME]
+  reminders [--at ISO-TIME] [--dry-run]
       One reminder sweep as if at that time (default now), e.g. from cron; prints one line per
-      reminder DM sent. Safe while the app runs: nothing is sent twice.
+      reminder DM sent. Safe while the app runs: nothing is sent twice. --dry-run prints what
+      would be sent, and sends and records nothing.
   stats [--from DATE] [--to DATE] [--format text|json]
       Statistics for management review over reports made in the period (default: the previous
       full calendar month in ORG_TIME_ZONE).

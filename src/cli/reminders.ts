@@ -2,47 +2,55 @@ import { parseArgs } from 'node:util';
 import { WebClient } from '@slack/web-api';
 import { closeDatabase, openDatabase } from '../../db/client';
 import { slackClientOptions } from '../app';
+import { systemClock } from '../clock';
 import { loadConfig } from '../config';
 import { parseOrgDate } from '../dates';
 import { createLogger } from '../logger';
 import { OutboxWorker } from '../services/outbox';
-import { sweepReminders } from '../services/reminders';
+import { sweepReminders, TimeZones } from '../services/reminders';
 import { UsageError } from './usage-error';
 
 /**
- * One reminder sweep as if at --at (default now), then delivery of what it queued. Safe beside the
- * running app: what was already sent is recorded, and deliveries are claimed before sending.
+ * One reminder sweep as if at --at (default now), then delivery of what it queued. Only the sweep
+ * runs "as if": delivery (leases, retries) keeps real time, so the app can pick up where this
+ * left off. Safe beside the running app: what was already sent is recorded, and deliveries are
+ * claimed before sending. --dry-run prints what would go out and records and sends nothing.
  */
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { at: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { at: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+    strict: true,
+  });
   const config = loadConfig(process.env);
-  let now = new Date();
+  let at = systemClock.now();
   if (values.at) {
     try {
-      now = parseOrgDate(values.at, config.orgTimeZone, 'start');
+      at = parseOrgDate(values.at, config.orgTimeZone, 'start');
     } catch (err) {
       throw new UsageError(`--at ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+  const dryRun = values['dry-run'];
   const logger = createLogger(config.logLevel);
   const db = openDatabase(config.databasePath);
   try {
     const client = new WebClient(config.slack.botToken, slackClientOptions(config, logger));
-    const clock = { now: () => now };
-    const sent = await sweepReminders({ db, config, client, logger, now });
-    const outbox = new OutboxWorker({
-      db,
-      clock,
-      client,
-      logger,
-      securityChannelId: config.securityChannelId,
-      orgTimeZone: config.orgTimeZone,
-      maxBackoffMs: config.outboxMaxBackoffMs,
-    });
-    await outbox.drain();
-    for (const { userId, items } of sent)
+    const zones = new TimeZones(client, config.orgTimeZone, logger);
+    const sent = await sweepReminders({ db, config, zones, at, deliverAt: systemClock.now(), dryRun });
+    if (!dryRun)
+      await new OutboxWorker({
+        db,
+        clock: systemClock,
+        client,
+        logger,
+        securityChannelId: config.securityChannelId,
+        orgTimeZone: config.orgTimeZone,
+        maxBackoffMs: config.outboxMaxBackoffMs,
+      }).drain();
+    for (const { userId, items, more } of sent)
       process.stdout.write(
-        `${now.toISOString()} reminded ${userId}: ${items.length} item${items.length === 1 ? '' : 's'} (${items.map((i) => i.key).join(', ')})\n`,
+        `${at.toISOString()} ${dryRun ? 'would remind' : 'reminded'} ${userId}: ${items.length} item${items.length === 1 ? '' : 's'} (${items.map((i) => i.key).join(', ')})${more > 0 ? `, ${more} more next sweep` : ''}\n`,
       );
     if (sent.length === 0) process.stderr.write('no reminders due\n');
   } finally {

@@ -39,11 +39,14 @@ export function loadForChange(tx: Tx, target: Target): Loaded {
       .get();
     if (seen) return { incident, duplicate: true };
   }
-  if (target.version !== undefined && incident.version !== target.version)
-    throw new Stale(
-      `${incident.reference} changed while you were looking at it. The card now shows its current state.`,
-    );
+  if (target.version !== undefined && incident.version !== target.version) throw staleFor(incident);
   return { incident, duplicate: false };
+}
+
+export function staleFor(incident: Incident): Stale {
+  return new Stale(
+    `${incident.reference} changed while you were looking at it. The card now shows its current state.`,
+  );
 }
 
 export interface ChangeSpec {
@@ -56,6 +59,8 @@ export interface ChangeSpec {
   summary: string;
   deliveries?: Delivery[];
   requestKey?: string;
+  /** What the change sets off, recorded after it in the same transaction (an automatic escalation). */
+  followUp?: (tx: Tx, incident: Incident) => void;
 }
 
 /**
@@ -90,14 +95,22 @@ export function recordChange(
     tx.insert(processedRequests).values({ key: spec.requestKey, incidentId: incident.id, at: spec.at }).run();
   enqueue(tx, { kind: 'thread_line', incidentId: incident.id, eventId: event.id }, spec.at);
   enqueue(tx, { kind: 'update_card', incidentId: incident.id }, spec.at);
-  // The reporter hears of every change of status (and nothing more: PRODUCT.md Privacy).
+  // The reporter hears of every change of status (and nothing more: PRODUCT.md Privacy). The
+  // status goes with the message, so a close and a reopen before delivery still send both.
   if (spec.patch?.status && spec.patch.status !== incident.status)
     enqueue(
       tx,
-      { kind: 'dm', incidentId: incident.id, userId: incident.reporterId, template: 'status' },
+      {
+        kind: 'dm',
+        incidentId: incident.id,
+        userId: incident.reporterId,
+        template: 'status',
+        status: spec.patch.status,
+      },
       spec.at,
     );
   for (const d of spec.deliveries ?? []) enqueue(tx, d, spec.at);
+  spec.followUp?.(tx, updated);
   refreshHomes(tx, updated, spec.at);
   return { incident: updated, event };
 }

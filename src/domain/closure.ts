@@ -1,47 +1,21 @@
-import { and, eq } from 'drizzle-orm';
 import { userText } from '../../blocks/text';
-import { actions, type Incident, notifications, reviews } from '../../db/schema';
-import { applyChange, type RecordResult, type Target } from './change';
+import { reviews } from '../../db/schema';
+import type { RecordResult, Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
-import { type ClosureRequestInput, type DecisionInput, decidePending, latestReview } from './follow-through';
-import { assertTransition } from './lifecycle';
-import { assertCan } from './permissions';
+import type { ClosureRequestInput, DecisionInput } from './follow-through';
+import { applyTransition } from './lifecycle';
+import { decideReview, invalidateReviews, pendingReview } from './reviews';
 import type { Actor } from './roles';
+import { targetResolution } from './triage';
 import type { Tx } from './tx';
 
-/**
- * What still stands between an incident and closure (seed 003 §5.10–5.11, §5.5): restored,
- * analysed and approved, reviewed for recurrence, every action done or accepted, every outside
- * party told or recorded as not needed. A Low incident closed with "no action" skips the analysis.
- */
-export function closureGaps(tx: Tx, incident: Incident, noAction = false): string[] {
-  const gaps: string[] = [];
-  if (!incident.resolvedAt) gaps.push('Operations have not been marked restored.');
-  if (!incident.severity) gaps.push('No severity is set.');
-  if (noAction && incident.severity !== 'low')
-    gaps.push('Only a Low-severity incident may close with "no action".');
-  if (!noAction) {
-    const analysis = latestReview(tx, incident.id, 'causal_analysis');
-    if (!analysis) gaps.push('The causal analysis and preventive plan have not been submitted.');
-    else if (analysis.decision !== 'approved') gaps.push('The causal analysis is not approved by the IRM.');
-  }
-  if (!latestReview(tx, incident.id, 'learning'))
-    gaps.push('The recurrence and risk-register review is missing.');
-  const open = tx
-    .select({ id: actions.id })
-    .from(actions)
-    .where(and(eq(actions.incidentId, incident.id), eq(actions.status, 'open')))
-    .all();
-  if (open.length > 0) gaps.push(`${open.length} action${open.length === 1 ? ' is' : 's are'} still open.`);
-  const pending = tx
-    .select({ kind: notifications.kind })
-    .from(notifications)
-    .where(and(eq(notifications.incidentId, incident.id), eq(notifications.status, 'pending')))
-    .all();
-  for (const n of pending)
-    gaps.push(`The ${n.kind === 'cert' ? 'national CERT' : n.kind} notification is not recorded.`);
-  return gaps;
+export { closureGaps } from './closure-gaps';
+
+function pending(tx: Tx, incidentId: number, type: 'peer_review' | 'closure_approval') {
+  const review = pendingReview(tx, incidentId, type);
+  if (!review) throw new InvalidTransition('Nothing is waiting for this decision.');
+  return review;
 }
 
 export function requestClosure(
@@ -50,14 +24,7 @@ export function requestClosure(
   target: Target,
   input: ClosureRequestInput,
 ): RecordResult {
-  return applyChange(ctx, target, (tx, incident, now) => {
-    assertCan(ctx.config, actor, 'request_closure', incident, 'put it forward for closure');
-    const status = assertTransition(incident, 'request_closure');
-    if (input.noAction && !input.justification)
-      throw new InvalidTransition('Closing with "no action" needs a recorded justification (seed 003 §5.5).');
-    const gaps = closureGaps(tx, incident, input.noAction);
-    if (gaps.length > 0)
-      throw new InvalidTransition(`${incident.reference} cannot close yet:\n• ${gaps.join('\n• ')}`);
+  return applyTransition(ctx, actor, target, 'request_closure', input, (tx, incident, now) => {
     tx.insert(reviews)
       .values({
         incidentId: incident.id,
@@ -67,18 +34,28 @@ export function requestClosure(
         content: { ...input },
       })
       .run();
+    const justification = input.noAction ? input.justification : null;
     return {
       actor,
       type: 'closure_requested',
-      patch: { status, closureJustification: input.noAction ? input.justification : null },
-      before: { status: incident.status },
-      after: { status, noAction: input.noAction, justification: input.justification },
+      patch: { closureJustification: justification },
+      after: { noAction: input.noAction, justification: input.justification },
       summary:
         `<@${actor.id}> put this forward for closure${input.noAction ? ` with no action: ${userText(input.justification ?? '', 400)}` : ''}. ` +
         'It needs a peer review by someone else, then the CIO’s approval.',
     };
   });
 }
+
+/**
+ * A closure sent back withdraws the request: its "no action" justification goes with it, so the
+ * next request is judged on its own (seed 003 §5.5).
+ */
+const withdrawn = (justification: string | null) => ({
+  patch: { closureJustification: null },
+  before: { closureJustification: justification },
+  after: { closureJustification: null },
+});
 
 /** Four eyes: the peer reviewer is not the person who put it forward (seed 003 §5.11). */
 export function peerReview(
@@ -87,16 +64,27 @@ export function peerReview(
   target: Target,
   input: DecisionInput,
 ): RecordResult {
-  return applyChange(ctx, { ...target, version: undefined }, (tx, incident, now) => {
-    assertCan(ctx.config, actor, 'peer_review', incident, 'peer-review the closure');
-    const waiting = `${incident.reference} is not waiting for a peer review.`;
-    if (incident.status !== 'in_review') throw new InvalidTransition(waiting);
-    const review = decidePending(tx, incident.id, 'peer_review', actor, input, now, {
-      waiting,
-      ownWork: 'You put this forward for closure: the peer review must be done by someone else.',
-    });
-    const back = input.decision === 'returned';
-    if (!back)
+  const back = input.decision === 'returned';
+  return applyTransition(
+    ctx,
+    actor,
+    { ...target, version: undefined },
+    back ? 'peer_review_return' : 'peer_review_approve',
+    null,
+    (tx, incident, now) => {
+      const review = pending(tx, incident.id, 'peer_review');
+      decideReview(tx, review, actor, input.decision, input.comment, now);
+      if (back) {
+        const w = withdrawn(incident.closureJustification);
+        return {
+          actor,
+          type: 'peer_review_returned',
+          patch: w.patch,
+          before: w.before,
+          after: { ...w.after, decision: input.decision, comment: input.comment },
+          summary: `<@${actor.id}> sent the closure back after peer review: ${userText(input.comment ?? '', 500)}`,
+        };
+      }
       tx.insert(reviews)
         .values({
           incidentId: incident.id,
@@ -106,17 +94,14 @@ export function peerReview(
           content: { peerReviewId: review.id },
         })
         .run();
-    const status = back ? assertTransition(incident, 'return_from_review') : incident.status;
-    return {
-      actor,
-      type: back ? 'peer_review_returned' : 'peer_review_approved',
-      patch: { status },
-      after: { decision: input.decision, comment: input.comment },
-      summary: back
-        ? `<@${actor.id}> sent the closure back after peer review: ${userText(input.comment ?? '', 500)}`
-        : `<@${actor.id}> peer-reviewed the closure: approved. Waiting for the CIO.`,
-    };
-  });
+      return {
+        actor,
+        type: 'peer_review_approved',
+        after: { decision: input.decision, comment: input.comment },
+        summary: `<@${actor.id}> peer-reviewed the closure: approved. Waiting for the CIO.`,
+      };
+    },
+  );
 }
 
 export function approveClosure(
@@ -125,54 +110,80 @@ export function approveClosure(
   target: Target,
   input: DecisionInput,
 ): RecordResult {
-  return applyChange(ctx, { ...target, version: undefined }, (tx, incident, now) => {
-    assertCan(ctx.config, actor, 'approve_closure', incident, 'approve closure');
-    const waiting = `${incident.reference} needs an approved peer review before the CIO can close it.`;
-    if (incident.status !== 'in_review') throw new InvalidTransition(waiting);
-    decidePending(tx, incident.id, 'closure_approval', actor, input, now, {
-      waiting,
-      ownWork: 'You did the peer review: closure must be approved by another CIO.',
-    });
-    if (input.decision === 'returned') {
+  const back = input.decision === 'returned';
+  return applyTransition(
+    ctx,
+    actor,
+    { ...target, version: undefined },
+    back ? 'return_closure' : 'approve_closure',
+    null,
+    (tx, incident, now) => {
+      decideReview(
+        tx,
+        pending(tx, incident.id, 'closure_approval'),
+        actor,
+        input.decision,
+        input.comment,
+        now,
+      );
+      if (back) {
+        const w = withdrawn(incident.closureJustification);
+        return {
+          actor,
+          type: 'closure_returned',
+          patch: w.patch,
+          before: w.before,
+          after: { ...w.after, decision: 'returned', comment: input.comment },
+          summary: `<@${actor.id}> did not approve closure: ${userText(input.comment ?? '', 500)}`,
+        };
+      }
       return {
         actor,
-        type: 'closure_returned',
-        patch: { status: assertTransition(incident, 'return_from_review') },
-        after: { decision: 'returned', comment: input.comment },
-        summary: `<@${actor.id}> did not approve closure: ${userText(input.comment ?? '', 500)}`,
+        type: 'closed',
+        patch: { closedAt: now },
+        after: { closedAt: now.toISOString() },
+        summary: `<@${actor.id}> approved closure. ${incident.reference} is closed.`,
       };
-    }
-    const gaps = closureGaps(tx, incident, incident.closureJustification !== null);
-    if (gaps.length > 0)
-      throw new InvalidTransition(`${incident.reference} cannot close yet:\n• ${gaps.join('\n• ')}`);
-    const status = assertTransition(incident, 'close');
-    return {
-      actor,
-      type: 'closed',
-      patch: { status, closedAt: now },
-      before: { status: incident.status },
-      after: { status, closedAt: now.toISOString() },
-      summary: `<@${actor.id}> approved closure. ${incident.reference} is closed.`,
-    };
-  });
+    },
+  );
 }
 
+/**
+ * Reopening starts the follow-through again (seed 000 §4, seed 003 §5.10–5.11): restored, a new
+ * causal analysis round and learning review, a new target resolution time counted from now, and a
+ * new closure request judged on its own, without the old "no action" justification.
+ */
 export function reopenIncident(
   ctx: DomainContext,
   actor: Actor,
   target: Target,
   reason: string,
 ): RecordResult {
-  return applyChange(ctx, target, (_tx, incident) => {
-    assertCan(ctx.config, actor, 'reopen', incident, 'reopen it');
-    const status = assertTransition(incident, 'reopen');
-    if (!reason.trim()) throw new InvalidTransition('Please give the reason for reopening.');
+  return applyTransition(ctx, actor, target, 'reopen', { reason }, (tx, incident, now) => {
+    const invalidated = invalidateReviews(tx, incident.id, actor, `Reopened: ${reason.trim()}`, now);
+    const targetResolutionAt = incident.severity
+      ? targetResolution(ctx, incident.severity, now)
+      : incident.targetResolutionAt;
+    const iso = (d: Date | null) => d?.toISOString() ?? null;
     return {
       actor,
       type: 'reopened',
-      patch: { status, closedAt: null, resolvedAt: null },
-      before: { status: incident.status },
-      after: { status, reason },
+      patch: { closedAt: null, resolvedAt: null, closureJustification: null, targetResolutionAt },
+      before: {
+        closedAt: iso(incident.closedAt),
+        resolvedAt: iso(incident.resolvedAt),
+        closureJustification: incident.closureJustification,
+        targetResolutionAt: iso(incident.targetResolutionAt),
+        reviews: invalidated.before,
+      },
+      after: {
+        reason,
+        closedAt: null,
+        resolvedAt: null,
+        closureJustification: null,
+        targetResolutionAt: iso(targetResolutionAt),
+        reviews: invalidated.after,
+      },
       summary: `<@${actor.id}> reopened this: ${userText(reason, 500)}`,
     };
   });

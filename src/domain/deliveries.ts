@@ -1,5 +1,5 @@
 import { eq, inArray, or } from 'drizzle-orm';
-import { homeViews, outbox } from '../../db/schema';
+import { homeViews, type IncidentStatus, outbox } from '../../db/schema';
 import type { ReminderItem } from './reminders';
 import type { Tx } from './tx';
 
@@ -15,14 +15,23 @@ export type DirectMessage =
 
 /**
  * What Slack must be told, decided by the domain and rendered from the database at delivery time,
- * so a message delayed by an outage still shows the incident as it is then.
+ * so a message delayed by an outage still shows the incident as it is then (except what the
+ * message announces, such as a status, which is carried with it).
  */
 export type Delivery =
   | { kind: 'post_card'; incidentId: number }
   | { kind: 'update_card'; incidentId: number }
   | { kind: 'thread_line'; incidentId: number; eventId: number }
-  | { kind: 'dm'; incidentId: number; userId: string; template: DirectMessage; actionId?: number }
-  | { kind: 'digest'; incidentId: null; userId: string; items: ReminderItem[] }
+  | {
+      kind: 'dm';
+      incidentId: number;
+      userId: string;
+      template: DirectMessage;
+      actionId?: number;
+      /** For `status`: the status it announces, as it was when the change was made. */
+      status?: IncidentStatus;
+    }
+  | { kind: 'digest'; incidentId: null; userId: string; items: ReminderItem[]; more?: number }
   | { kind: 'home'; incidentId: null; userId: string }
   | { kind: 'monthly_report' | 'monthly_chart'; incidentId: null; userId: string; period: string };
 

@@ -1,14 +1,12 @@
-import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { userText } from '../../blocks/text';
-import { type Incident, type Review, reviews } from '../../db/schema';
-import { applyChange, type RecordResult, type Target } from './change';
+import { reviews } from '../../db/schema';
+import type { RecordResult, Target } from './change';
 import type { DomainContext } from './context';
-import { Forbidden, InvalidTransition } from './errors';
-import { assertTransition } from './lifecycle';
-import { assertCan } from './permissions';
+import { InvalidTransition } from './errors';
+import { applyTransition } from './lifecycle';
+import { decideReview, latestReview, pendingReview } from './reviews';
 import type { Actor } from './roles';
-import type { Tx } from './tx';
 
 const text = (max: number, message: string) =>
   z.string({ error: message }).trim().min(1, message).max(max, `Please keep this under ${max} characters.`);
@@ -32,13 +30,18 @@ export const resolutionInputSchema = (now: Date) =>
     });
 
 /** Seed 000 §4.1: causal analysis, permanent preventive measures, and their cost and resources. */
-export const causalAnalysisSchema = z.object({
-  rootCause: text(3000, 'Please give the root cause.'),
-  contributingFactors: optionalText(3000),
-  technicalMeasures: optionalText(3000),
-  administrativeMeasures: optionalText(3000),
-  costAndResources: text(3000, 'Please give the cost and resources the measures need.'),
-});
+export const causalAnalysisSchema = z
+  .object({
+    rootCause: text(3000, 'Please give the root cause.'),
+    contributingFactors: optionalText(3000),
+    technicalMeasures: optionalText(3000),
+    administrativeMeasures: optionalText(3000),
+    costAndResources: text(3000, 'Please give the cost and resources the measures need.'),
+  })
+  .refine((a) => a.technicalMeasures || a.administrativeMeasures, {
+    path: ['technicalMeasures'],
+    message: 'Please give at least one permanent preventive measure, technical or administrative.',
+  });
 
 export const decisionSchema = z
   .object({
@@ -75,52 +78,14 @@ export type DecisionInput = z.output<typeof decisionSchema>;
 export type LearningReviewInput = z.output<typeof learningReviewSchema>;
 export type ClosureRequestInput = z.output<typeof closureRequestSchema>;
 
-export function latestReview(tx: Tx, incidentId: number, type: Review['type']): Review | undefined {
-  return tx
-    .select()
-    .from(reviews)
-    .where(and(eq(reviews.incidentId, incidentId), eq(reviews.type, type)))
-    .orderBy(desc(reviews.id))
-    .limit(1)
-    .get();
-}
-
-/**
- * Decides the pending review of a kind, with four eyes: whoever submitted it may not decide it.
- * `waiting` says when nothing is pending; `ownWork` when the decider is its author.
- */
-export function decidePending(
-  tx: Tx,
-  incidentId: number,
-  type: Review['type'],
-  actor: Actor,
-  input: DecisionInput,
-  now: Date,
-  refusals: { waiting: string; ownWork: string },
-): Review {
-  const pending = latestReview(tx, incidentId, type);
-  if (pending?.decision !== 'pending') throw new InvalidTransition(refusals.waiting);
-  if (pending.submittedBy === actor.id) throw new Forbidden(refusals.ownWork);
-  tx.update(reviews)
-    .set({ decision: input.decision, decidedBy: actor.id, decidedAt: now, comment: input.comment })
-    .where(eq(reviews.id, pending.id))
-    .run();
-  return pending;
-}
+export { latestReview } from './reviews';
 
 export function startResolution(ctx: DomainContext, actor: Actor, target: Target): RecordResult {
-  return applyChange(ctx, target, (_tx, incident) => {
-    assertCan(ctx.config, actor, 'resolve', incident, 'start resolution');
-    const status = assertTransition(incident, 'start_resolution');
-    return {
-      actor,
-      type: 'resolution_started',
-      patch: { status },
-      before: { status: incident.status },
-      after: { status },
-      summary: `<@${actor.id}> started resolving this.`,
-    };
-  });
+  return applyTransition(ctx, actor, target, 'start_resolution', null, () => ({
+    actor,
+    type: 'resolution_started',
+    summary: `<@${actor.id}> started resolving this.`,
+  }));
 }
 
 /** Operations restored (seed 000 §3). The HOD's causal analysis is now due. */
@@ -130,16 +95,13 @@ export function markResolved(
   target: Target,
   input: ResolutionInput,
 ): RecordResult {
-  return applyChange(ctx, target, (_tx, incident) => {
-    assertCan(ctx.config, actor, 'resolve', incident, 'mark it resolved');
-    const status = assertTransition(incident, 'resolve');
+  return applyTransition(ctx, actor, target, 'resolve', null, (_tx, incident) => {
     const analyst = incident.hodId ?? incident.irmId;
     return {
       actor,
       type: 'resolved',
-      patch: { status, resolvedAt: input.restoredAt, resolutionNote: input.how },
-      before: { status: incident.status },
-      after: { status, resolvedAt: input.restoredAt.toISOString(), how: input.how },
+      patch: { resolvedAt: input.restoredAt, resolutionNote: input.how },
+      after: { resolvedAt: input.restoredAt.toISOString(), how: input.how },
       summary: `<@${actor.id}> marked operations restored. How: ${userText(input.how, 500)}`,
       deliveries: analyst
         ? [{ kind: 'dm', incidentId: incident.id, userId: analyst, template: 'causal_analysis_due' }]
@@ -148,56 +110,49 @@ export function markResolved(
   });
 }
 
-function assertAfterResolution(incident: Incident, what: string): void {
-  if (incident.status !== 'resolved')
-    throw new InvalidTransition(
-      `${incident.reference} must be resolved (operations restored) before ${what}${incident.status === 'in_review' ? '; it is in review now' : ''}.`,
-    );
-}
-
 export function submitCausalAnalysis(
   ctx: DomainContext,
   actor: Actor,
   target: Target,
   input: CausalAnalysisInput,
 ): RecordResult {
-  return applyChange(ctx, { ...target, version: undefined }, (tx, incident, now) => {
-    assertCan(ctx.config, actor, 'causal_analysis', incident, 'submit the causal analysis');
-    assertAfterResolution(incident, 'the causal analysis');
-    const previous = latestReview(tx, incident.id, 'causal_analysis');
-    if (previous?.decision === 'approved')
-      throw new InvalidTransition('The causal analysis is already approved.');
-    if (previous?.decision === 'pending')
-      throw new InvalidTransition('A causal analysis is already waiting for approval.');
-    const round = (previous?.round ?? 0) + 1;
-    tx.insert(reviews)
-      .values({
-        incidentId: incident.id,
-        type: 'causal_analysis',
-        round,
-        submittedBy: actor.id,
-        submittedAt: now,
-        content: input,
-      })
-      .run();
-    return {
-      actor,
-      type: 'causal_analysis_submitted',
-      after: { round, ...input },
-      summary: `<@${actor.id}> submitted the causal analysis${round > 1 ? ` (round ${round})` : ''} for the IRM's approval. Root cause: ${userText(input.rootCause, 400)}`,
-      deliveries:
-        incident.irmId && incident.irmId !== actor.id
-          ? [
-              {
-                kind: 'dm',
-                incidentId: incident.id,
-                userId: incident.irmId,
-                template: 'causal_analysis_submitted',
-              },
-            ]
-          : [],
-    };
-  });
+  return applyTransition(
+    ctx,
+    actor,
+    { ...target, version: undefined },
+    'submit_causal_analysis',
+    input,
+    (tx, incident, now) => {
+      const round = (latestReview(tx, incident.id, 'causal_analysis')?.round ?? 0) + 1;
+      tx.insert(reviews)
+        .values({
+          incidentId: incident.id,
+          type: 'causal_analysis',
+          round,
+          submittedBy: actor.id,
+          submittedAt: now,
+          content: input,
+        })
+        .run();
+      return {
+        actor,
+        type: 'causal_analysis_submitted',
+        after: { round, ...input },
+        summary: `<@${actor.id}> submitted the causal analysis${round > 1 ? ` (round ${round})` : ''} for the IRM's approval. Root cause: ${userText(input.rootCause, 400)}`,
+        deliveries:
+          incident.irmId && incident.irmId !== actor.id
+            ? [
+                {
+                  kind: 'dm',
+                  incidentId: incident.id,
+                  userId: incident.irmId,
+                  template: 'causal_analysis_submitted',
+                },
+              ]
+            : [],
+      };
+    },
+  );
 }
 
 /** Seed 000 §4.2: the IRM approves the analysis and plan, or sends it back; each round is kept. */
@@ -207,34 +162,39 @@ export function decideCausalAnalysis(
   target: Target,
   input: DecisionInput,
 ): RecordResult {
-  return applyChange(ctx, { ...target, version: undefined }, (tx, incident, now) => {
-    assertCan(ctx.config, actor, 'approve_causal_analysis', incident, 'approve the causal analysis');
-    const pending = decidePending(tx, incident.id, 'causal_analysis', actor, input, now, {
-      waiting: 'There is no causal analysis waiting for approval.',
-      ownWork: 'You submitted this analysis: the SIRO, or another IRM, must review it.',
-    });
-    return {
-      actor,
-      type: input.decision === 'approved' ? 'causal_analysis_approved' : 'causal_analysis_returned',
-      before: { round: pending.round, decision: 'pending' },
-      after: { round: pending.round, decision: input.decision, comment: input.comment },
-      summary:
-        input.decision === 'approved'
-          ? `<@${actor.id}> approved the causal analysis and preventive plan.`
-          : `<@${actor.id}> sent the causal analysis back: ${userText(input.comment ?? '', 500)}`,
-      deliveries:
-        input.decision === 'returned'
-          ? [
-              {
-                kind: 'dm',
-                incidentId: incident.id,
-                userId: pending.submittedBy,
-                template: 'causal_analysis_returned',
-              },
-            ]
-          : [],
-    };
-  });
+  return applyTransition(
+    ctx,
+    actor,
+    { ...target, version: undefined },
+    'decide_causal_analysis',
+    null,
+    (tx, incident, now) => {
+      const pending = pendingReview(tx, incident.id, 'causal_analysis');
+      if (!pending) throw new InvalidTransition('There is no causal analysis waiting for approval.');
+      decideReview(tx, pending, actor, input.decision, input.comment, now);
+      return {
+        actor,
+        type: input.decision === 'approved' ? 'causal_analysis_approved' : 'causal_analysis_returned',
+        before: { round: pending.round, decision: 'pending' },
+        after: { round: pending.round, decision: input.decision, comment: input.comment },
+        summary:
+          input.decision === 'approved'
+            ? `<@${actor.id}> approved the causal analysis and preventive plan.`
+            : `<@${actor.id}> sent the causal analysis back: ${userText(input.comment ?? '', 500)}`,
+        deliveries:
+          input.decision === 'returned'
+            ? [
+                {
+                  kind: 'dm',
+                  incidentId: incident.id,
+                  userId: pending.submittedBy,
+                  template: 'causal_analysis_returned',
+                },
+              ]
+            : [],
+      };
+    },
+  );
 }
 
 export function recordLearningReview(
@@ -243,31 +203,36 @@ export function recordLearningReview(
   target: Target,
   input: LearningReviewInput,
 ): RecordResult {
-  return applyChange(ctx, { ...target, version: undefined }, (tx, incident, now) => {
-    assertCan(ctx.config, actor, 'learning_review', incident, 'record the review');
-    assertAfterResolution(incident, 'the review');
-    tx.insert(reviews)
-      .values({
-        incidentId: incident.id,
-        type: 'learning',
-        submittedBy: actor.id,
-        submittedAt: now,
-        content: input,
-        decision: 'approved',
-        decidedBy: actor.id,
-        decidedAt: now,
-      })
-      .run();
-    return {
-      actor,
-      type: 'learning_review',
-      patch: { riskRegisterRef: input.riskRegisterRef },
-      after: { ...input },
-      summary:
-        `<@${actor.id}> reviewed it: recurrence risk ${input.recurrenceRisk === 'yes' ? 'yes' : 'no'}; ` +
-        (input.riskRegisterRef
-          ? `risk register ${userText(input.riskRegisterRef, 200)}.`
-          : `risk register unchanged: ${userText(input.noChangeReason ?? '', 300)}`),
-    };
-  });
+  return applyTransition(
+    ctx,
+    actor,
+    { ...target, version: undefined },
+    'learning_review',
+    null,
+    (tx, incident, now) => {
+      tx.insert(reviews)
+        .values({
+          incidentId: incident.id,
+          type: 'learning',
+          submittedBy: actor.id,
+          submittedAt: now,
+          content: input,
+          decision: 'approved',
+          decidedBy: actor.id,
+          decidedAt: now,
+        })
+        .run();
+      return {
+        actor,
+        type: 'learning_review',
+        patch: { riskRegisterRef: input.riskRegisterRef },
+        after: { ...input },
+        summary:
+          `<@${actor.id}> reviewed it: recurrence risk ${input.recurrenceRisk === 'yes' ? 'yes' : 'no'}; ` +
+          (input.riskRegisterRef
+            ? `risk register ${userText(input.riskRegisterRef, 200)}.`
+            : `risk register unchanged: ${userText(input.noChangeReason ?? '', 300)}`),
+      };
+    },
+  );
 }

@@ -1,24 +1,15 @@
-import type { Incident, IncidentStatus } from '../../db/schema';
-import { InvalidTransition } from './errors';
-
-/**
- * The incident lifecycle (PRODUCT.md): reported → triaged → resolving → resolved → in review →
- * closed, with reopen back to resolving; triage may instead close the record as not an incident
- * or a duplicate, which keeps it in the register.
- */
-export const TRANSITIONS = {
-  triage: { from: ['reported', 'triaged'], to: 'triaged' },
-  dismiss_not_incident: { from: ['reported', 'triaged'], to: 'not_incident' },
-  dismiss_duplicate: { from: ['reported', 'triaged'], to: 'duplicate' },
-  start_resolution: { from: ['triaged'], to: 'resolving' },
-  resolve: { from: ['triaged', 'resolving'], to: 'resolved' },
-  request_closure: { from: ['resolved'], to: 'in_review' },
-  return_from_review: { from: ['in_review'], to: 'resolved' },
-  close: { from: ['in_review'], to: 'closed' },
-  reopen: { from: ['closed', 'resolved', 'in_review'], to: 'resolving' },
-} as const satisfies Record<string, { from: readonly IncidentStatus[]; to: IncidentStatus }>;
-
-export type Transition = keyof typeof TRANSITIONS;
+import { eq } from 'drizzle-orm';
+import { type Incident, type IncidentStatus, incidents } from '../../db/schema';
+import type { Config } from '../config';
+import { applyChange, type ChangeSpec, type RecordResult, type Target } from './change';
+import { closureGaps } from './closure-gaps';
+import type { DomainContext } from './context';
+import { Forbidden, InvalidTransition } from './errors';
+import { parseReference } from './numbering';
+import { assertCan, type Capability } from './permissions';
+import { latestReview, pendingReview } from './reviews';
+import type { Actor } from './roles';
+import type { Tx } from './tx';
 
 export const FINAL_STATES: readonly IncidentStatus[] = ['closed', 'not_incident', 'duplicate'];
 
@@ -37,25 +28,278 @@ const STATUS_WORDS: Record<IncidentStatus, string> = {
   duplicate: 'closed as a duplicate',
 };
 
+/** What each step needs from the person taking it, beyond the incident itself. */
+export interface TransitionInputs {
+  triage: null;
+  dismiss_not_incident: null;
+  dismiss_duplicate: { duplicateOf: string | null };
+  start_resolution: null;
+  resolve: null;
+  submit_causal_analysis: { technicalMeasures: string | null; administrativeMeasures: string | null };
+  decide_causal_analysis: null;
+  learning_review: null;
+  request_closure: { noAction: boolean; justification: string | null };
+  peer_review_approve: null;
+  peer_review_return: null;
+  approve_closure: null;
+  return_closure: null;
+  reopen: { reason: string };
+}
+
+export type Transition = keyof TransitionInputs;
+
+interface GuardArgs<I> {
+  tx: Tx;
+  incident: Incident;
+  actor: Actor;
+  config: Config;
+  input: I;
+}
+
+/** Why a step cannot be taken: a precondition not met, or (four eyes) someone else's to take. */
+type Refusal = string | { fourEyes: string };
+
+interface Rule<I> {
+  from: readonly IncidentStatus[];
+  /** null: a step within the state (the analysis, the learning review, an approving peer review). */
+  to: IncidentStatus | null;
+  who: Capability;
+  /** What the person tried, for "Only … may <what> on INC-…". */
+  what: string;
+  /** Said when the incident is in none of the `from` states; by default its state and the verb. */
+  notNow?: (incident: Incident) => string;
+  /** Preconditions, checked after who-may and the state. */
+  guard?: (g: GuardArgs<I>) => Refusal | null;
+}
+
+const reviewable = (what: string) => (i: Incident) =>
+  `${i.reference} must be resolved (operations restored) before ${what}${i.status === 'in_review' ? '; it is in review now' : ''}.`;
+
+function gapsRefusal(incident: Incident, gaps: string[]): string | null {
+  return gaps.length > 0 ? `${incident.reference} cannot close yet:\n• ${gaps.join('\n• ')}` : null;
+}
+
+/** The record a report would duplicate, by the reference the SIRO typed. */
+export function findOriginal(tx: Tx, typed: string | null): { reference: string; original?: Incident } {
+  const reference = parseReference(typed ?? '') ?? '';
+  const original = reference
+    ? tx.select().from(incidents).where(eq(incidents.reference, reference)).get()
+    : undefined;
+  return { reference: reference || (typed ?? ''), ...(original ? { original } : {}) };
+}
+
+function waitingPeerReview(g: GuardArgs<null>): Refusal | null {
+  const pending = pendingReview(g.tx, g.incident.id, 'peer_review');
+  if (!pending) return `${g.incident.reference} is not waiting for a peer review.`;
+  if (pending.submittedBy === g.actor.id)
+    return { fourEyes: 'You put this forward for closure: the peer review must be done by someone else.' };
+  return null;
+}
+
+function waitingClosureApproval(g: GuardArgs<null>): Refusal | null {
+  const pending = pendingReview(g.tx, g.incident.id, 'closure_approval');
+  if (!pending) return `${g.incident.reference} needs an approved peer review before the CIO can close it.`;
+  if (pending.submittedBy === g.actor.id)
+    return { fourEyes: 'You did the peer review: closure must be approved by another CIO.' };
+  return null;
+}
+
+/**
+ * The incident lifecycle (PRODUCT.md, seeds 000 §3–4 and 003 §4.3, §5.5–5.11) as one table:
+ * reported → triaged → resolving → resolved → in review → closed, reopen back to resolving, and
+ * triage closing a record as not an incident or a duplicate, which keeps it in the register.
+ * Each step names its from-states, its to-state, who may take it and what must be true first.
+ */
+export const LIFECYCLE: { [T in Transition]: Rule<TransitionInputs[T]> } = {
+  triage: { from: ['reported', 'triaged'], to: 'triaged', who: 'triage', what: 'triage' },
+  dismiss_not_incident: {
+    from: ['reported', 'triaged'],
+    to: 'not_incident',
+    who: 'triage',
+    what: 'triage',
+  },
+  dismiss_duplicate: {
+    from: ['reported', 'triaged'],
+    to: 'duplicate',
+    who: 'triage',
+    what: 'triage',
+    guard: ({ tx, incident, input }) => {
+      const { reference, original } = findOriginal(tx, input.duplicateOf);
+      if (!original || original.id === incident.id)
+        return `There is no other incident ${reference} to be a duplicate of.`;
+      if (original.status === 'duplicate' || original.status === 'not_incident') {
+        const root = original.duplicateOfId
+          ? tx.select().from(incidents).where(eq(incidents.id, original.duplicateOfId)).get()
+          : undefined;
+        return `${original.reference} is itself ${STATUS_WORDS[original.status]}: ${root ? `mark this a duplicate of ${root.reference} instead` : 'a report can only duplicate a record that stands'}.`;
+      }
+      return null;
+    },
+  },
+  start_resolution: { from: ['triaged'], to: 'resolving', who: 'resolve', what: 'start resolution' },
+  resolve: { from: ['triaged', 'resolving'], to: 'resolved', who: 'resolve', what: 'mark it resolved' },
+  submit_causal_analysis: {
+    from: ['resolved'],
+    to: null,
+    who: 'causal_analysis',
+    what: 'submit the causal analysis',
+    notNow: reviewable('the causal analysis'),
+    guard: ({ tx, incident, input }) => {
+      const previous = latestReview(tx, incident.id, 'causal_analysis');
+      if (previous?.decision === 'approved') return 'The causal analysis is already approved.';
+      if (previous?.decision === 'pending') return 'A causal analysis is already waiting for approval.';
+      if (!input.technicalMeasures && !input.administrativeMeasures)
+        return 'Please give at least one permanent preventive measure, technical or administrative (seed 000 §4.1).';
+      return null;
+    },
+  },
+  decide_causal_analysis: {
+    from: ['resolved', 'in_review'],
+    to: null,
+    who: 'approve_causal_analysis',
+    what: 'approve the causal analysis',
+    notNow: () => 'There is no causal analysis waiting for approval.',
+    guard: ({ tx, incident, actor }) => {
+      const pending = pendingReview(tx, incident.id, 'causal_analysis');
+      if (!pending) return 'There is no causal analysis waiting for approval.';
+      if (pending.submittedBy === actor.id)
+        return { fourEyes: 'You submitted this analysis: the SIRO, or another IRM, must review it.' };
+      return null;
+    },
+  },
+  learning_review: {
+    from: ['resolved'],
+    to: null,
+    who: 'learning_review',
+    what: 'record the review',
+    notNow: reviewable('the review'),
+  },
+  request_closure: {
+    from: ['resolved'],
+    to: 'in_review',
+    who: 'request_closure',
+    what: 'put it forward for closure',
+    guard: ({ tx, incident, input }) => {
+      if (input.noAction && !input.justification)
+        return 'Closing with "no action" needs a recorded justification (seed 003 §5.5).';
+      return gapsRefusal(incident, closureGaps(tx, incident, input.noAction));
+    },
+  },
+  peer_review_approve: {
+    from: ['in_review'],
+    to: null,
+    who: 'peer_review',
+    what: 'peer-review the closure',
+    notNow: (i) => `${i.reference} is not waiting for a peer review.`,
+    guard: waitingPeerReview,
+  },
+  peer_review_return: {
+    from: ['in_review'],
+    to: 'resolved',
+    who: 'peer_review',
+    what: 'peer-review the closure',
+    notNow: (i) => `${i.reference} is not waiting for a peer review.`,
+    guard: waitingPeerReview,
+  },
+  approve_closure: {
+    from: ['in_review'],
+    to: 'closed',
+    who: 'approve_closure',
+    what: 'approve closure',
+    notNow: (i) => `${i.reference} needs an approved peer review before the CIO can close it.`,
+    guard: (g) =>
+      waitingClosureApproval(g) ??
+      gapsRefusal(g.incident, closureGaps(g.tx, g.incident, g.incident.closureJustification !== null)),
+  },
+  return_closure: {
+    from: ['in_review'],
+    to: 'resolved',
+    who: 'approve_closure',
+    what: 'approve closure',
+    notNow: (i) => `${i.reference} needs an approved peer review before the CIO can close it.`,
+    guard: waitingClosureApproval,
+  },
+  reopen: {
+    from: ['closed', 'resolved', 'in_review'],
+    to: 'resolving',
+    who: 'reopen',
+    what: 'reopen it',
+    guard: ({ input }) => (input.reason.trim() ? null : 'Please give the reason for reopening.'),
+  },
+};
+
 const VERBS: Record<Transition, string> = {
   triage: 'triaged',
   dismiss_not_incident: 'dismissed',
   dismiss_duplicate: 'dismissed',
   start_resolution: 'moved to resolution',
   resolve: 'marked resolved',
+  submit_causal_analysis: 'analysed',
+  decide_causal_analysis: 'reviewed',
+  learning_review: 'reviewed',
   request_closure: 'put forward for closure',
-  return_from_review: 'returned from review',
-  close: 'closed',
+  peer_review_approve: 'peer-reviewed',
+  peer_review_return: 'peer-reviewed',
+  approve_closure: 'closed',
+  return_closure: 'returned from review',
   reopen: 'reopened',
 };
 
-export function assertTransition(incident: Incident, transition: Transition): IncidentStatus {
-  const rule = TRANSITIONS[transition];
-  if (!(rule.from as readonly IncidentStatus[]).includes(incident.status))
+/**
+ * Whether `actor` may take `transition` on the incident as it is now: who may, then the state,
+ * then the preconditions. Refuses with the reason; returns the state it leads to.
+ */
+export function checkTransition<T extends Transition>(
+  config: Config,
+  tx: Tx,
+  actor: Actor,
+  incident: Incident,
+  transition: T,
+  input: TransitionInputs[T],
+): IncidentStatus {
+  const rule: Rule<TransitionInputs[T]> = LIFECYCLE[transition];
+  assertCan(config, actor, rule.who, incident, rule.what);
+  if (!rule.from.includes(incident.status))
     throw new InvalidTransition(
-      `${incident.reference} is ${STATUS_WORDS[incident.status]}: it cannot be ${VERBS[transition]} now.`,
+      rule.notNow?.(incident) ??
+        `${incident.reference} is ${STATUS_WORDS[incident.status]}: it cannot be ${VERBS[transition]} now.`,
     );
-  return rule.to;
+  const refusal = rule.guard?.({ tx, incident, actor, config, input }) ?? null;
+  if (typeof refusal === 'string') throw new InvalidTransition(refusal);
+  if (refusal) throw new Forbidden(refusal.fourEyes);
+  return rule.to ?? incident.status;
+}
+
+export type TransitionEffect = (
+  tx: Tx,
+  incident: Incident,
+  now: Date,
+  to: IncidentStatus,
+) => Omit<ChangeSpec, 'at' | 'requestKey'>;
+
+/**
+ * Takes one step of the lifecycle: checks it, lets `effect` record what the step does, and sets
+ * the new state with its before and after in the step's audit event, all in one transaction.
+ */
+export function applyTransition<T extends Transition>(
+  ctx: DomainContext,
+  actor: Actor,
+  target: Target,
+  transition: T,
+  input: TransitionInputs[T],
+  effect: TransitionEffect,
+): RecordResult {
+  return applyChange(ctx, target, (tx, incident, now) => {
+    const to = checkTransition(ctx.config, tx, actor, incident, transition, input);
+    const spec = effect(tx, incident, now, to);
+    if (to === incident.status) return spec;
+    return {
+      ...spec,
+      patch: { ...spec.patch, status: to },
+      before: { status: incident.status, ...spec.before },
+      after: { status: to, ...spec.after },
+    };
+  });
 }
 
 /** Work on an incident (updates, actions, notifications) stops when its record is closed. */

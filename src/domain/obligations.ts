@@ -38,6 +38,26 @@ export function dueAt(kind: NotificationKind, awareAt: Date, hours: Config['noti
   return addHours(awareAt, hours[kind]);
 }
 
+/** How obligations stood before and after a change, by kind, for the audit event that made it. */
+export interface ObligationTrace {
+  before: Partial<Record<NotificationKind, Record<string, unknown> | null>>;
+  after: Partial<Record<NotificationKind, Record<string, unknown>>>;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** Adds the obligations a change touched to its event's before/after, when it touched any. */
+export function withObligations(
+  change: { before: Record<string, unknown>; after: Record<string, unknown> },
+  trace: ObligationTrace,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  if (Object.keys(trace.after).length === 0) return change;
+  return {
+    before: { ...change.before, notifications: trace.before },
+    after: { ...change.after, notifications: trace.after },
+  };
+}
+
 /**
  * Creates the obligations that do not exist yet and moves the deadline of pending ones when the
  * awareness time changed. A crime number given in the report counts as the police already told.
@@ -48,18 +68,22 @@ export function ensureObligations(
   kinds: NotificationKind[],
   at: Date,
   hours: Config['notifyHours'],
-): NotificationKind[] {
+): ObligationTrace {
   const existing = tx.select().from(notifications).where(eq(notifications.incidentId, incident.id)).all();
-  const added: NotificationKind[] = [];
+  const trace: ObligationTrace = { before: {}, after: {} };
   for (const n of existing) {
     const due = dueAt(n.kind, incident.awareAt, hours);
-    if (n.status === 'pending' && n.dueAt?.getTime() !== due.getTime())
+    if (n.status === 'pending' && n.dueAt?.getTime() !== due.getTime()) {
       tx.update(notifications).set({ dueAt: due }).where(eq(notifications.id, n.id)).run();
+      trace.before[n.kind] = { status: n.status, dueAt: iso(n.dueAt) };
+      trace.after[n.kind] = { status: n.status, dueAt: iso(due) };
+    }
   }
   for (const kind of kinds) {
     if (existing.some((n) => n.kind === kind)) continue;
     const alreadyReported = kind === 'police' && incident.crimeNumber;
-    tx.insert(notifications)
+    const row = tx
+      .insert(notifications)
       .values({
         incidentId: incident.id,
         kind,
@@ -70,10 +94,18 @@ export function ensureObligations(
           : {}),
         createdAt: at,
       })
-      .run();
-    added.push(kind);
+      .returning()
+      .get();
+    trace.before[kind] = null;
+    trace.after[kind] = {
+      status: row.status,
+      dueAt: iso(row.dueAt),
+      ...(row.status === 'done'
+        ? { doneBy: row.doneBy, doneAt: iso(row.doneAt), externalRef: row.externalRef }
+        : {}),
+    };
   }
-  return added;
+  return trace;
 }
 
 /** A record closed at triage owes nobody a notification; the reason is kept (GDPR Art. 33(5)). */
@@ -83,9 +115,21 @@ export function releasePendingObligations(
   by: string,
   at: Date,
   reason: string,
-): void {
+): ObligationTrace {
+  const pending = tx
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.incidentId, incidentId), eq(notifications.status, 'pending')))
+    .all();
+  const trace: ObligationTrace = { before: {}, after: {} };
+  if (pending.length === 0) return trace;
   tx.update(notifications)
     .set({ status: 'not_required', reason, doneBy: by, doneAt: at })
     .where(and(eq(notifications.incidentId, incidentId), eq(notifications.status, 'pending')))
     .run();
+  for (const n of pending) {
+    trace.before[n.kind] = { status: 'pending', dueAt: iso(n.dueAt) };
+    trace.after[n.kind] = { status: 'not_required', reason };
+  }
+  return trace;
 }

@@ -5,6 +5,7 @@ import { notifications } from '../../db/schema';
 import { applyChange, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition, NotFound } from './errors';
+import { assertOpen } from './lifecycle';
 import { NOTIFICATION_LABELS } from './obligations';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
@@ -74,10 +75,16 @@ export function recordNotification(
       incident,
       `record the ${label.toLowerCase()} notification`,
     );
+    assertOpen(incident, 'record notifications');
     if (n.status !== 'pending')
       throw new InvalidTransition(
         `The ${label.toLowerCase()} notification was already recorded by <@${n.doneBy}>.`,
       );
+    // Seed 003 §5.9: the crime number is documented with the incident report.
+    if (n.kind === 'police' && input.outcome === 'done' && !input.externalRef?.trim())
+      throw new InvalidTransition('Please give the crime number the police gave you.');
+    if (input.outcome === 'not_required' && !input.reason?.trim())
+      throw new InvalidTransition('Please record why no notification is needed.');
     const doneAt = input.doneAt ?? now;
     tx.update(notifications)
       .set({

@@ -1,19 +1,23 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, addHours, format, subDays, subHours } from 'date-fns';
-import { and, eq, gt, inArray, isNotNull, lte } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, lte, notInArray } from 'drizzle-orm';
 import { userText } from '../../blocks/text';
 import type { Db } from '../../db/client';
 import { actions, incidents, notifications, remindersSent, reviews, snoozes } from '../../db/schema';
 import type { Config } from '../config';
 import { findCategory } from './categories';
 import { enqueue } from './deliveries';
+import { FINAL_STATES } from './lifecycle';
 import { NOTIFICATION_LABELS } from './obligations';
 import { rules } from './permissions';
 import { type Tx, writeTransaction } from './tx';
 
 /** One thing a person owes, as a reminder shows it: reference and what is owed, never details. */
 export interface ReminderItem {
-  /** Stable for the item in its current stage: "done" and "snooze" apply to this key. */
+  /**
+   * `<what>:<id>` for the thing owed (its subject, see subjectOf), then its stage when it has
+   * several (`:soon`, `:passed`, a round): "already sent" and "snooze" apply to this key.
+   */
   key: string;
   incidentId: number;
   reference: string;
@@ -21,9 +25,22 @@ export interface ReminderItem {
   urgent: boolean;
   /** Set for an action, so "Done" can complete it. */
   actionId?: number;
-  /** How often it may repeat: once per `day`, or once per `stage`. */
+  /**
+   * What Done does: completes the action; checks the register that the thing is done (and, if not,
+   * asks again tomorrow); or is not offered (an escalation to the SIRO about someone else's work).
+   */
+  done: 'action' | 'check' | 'none';
+  /** How often it may repeat: once per `day` (in the recipient's zone), or once per `stage`. */
   repeat: 'day' | 'stage';
 }
+
+/** The thing a reminder is about, whatever its stage: `target:7:passed` → `target:7`. */
+export function subjectOf(key: string): string {
+  return key.split(':').slice(0, 2).join(':');
+}
+
+/** At most this many items in one digest (Block Kit allows 50 blocks); the rest come next sweep. */
+export const DIGEST_LIMIT = 20;
 
 type Draft = Omit<ReminderItem, 'reference'> & { recipients: string[] };
 
@@ -36,8 +53,8 @@ function hoursBetween(a: Date, b: Date): number {
 /**
  * Everything owed at `now`, by rule (ISSUE 4 / seeds): the SIRO for untriaged reports; the IRM
  * for the target resolution time approaching and passed and for analyses awaiting approval; the
- * HOD for the causal analysis; owners for their actions; the people who may record a notification
- * for its deadline (urgent); and the SIRO for anything overdue past the escalation threshold.
+ * HOD for the causal analysis; owners and the IRM for actions; the people who may record a
+ * notification for its deadline (urgent); and the SIRO for anything overdue past the threshold.
  */
 export function findDueReminders(db: Db, now: Date, config: Config): Map<string, ReminderItem[]> {
   const r = config.reminders;
@@ -55,6 +72,7 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
       incidentId: i.id,
       text: `waiting for triage for ${hoursBetween(now, i.reportedAt)} hours`,
       urgent: false,
+      done: 'check',
       repeat: 'day',
       recipients: sirOs,
     });
@@ -82,6 +100,7 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
           ? `target resolution time passed ${hoursBetween(now, due)} hours ago: resolve it or agree a new severity`
           : `target resolution time in ${hoursBetween(now, due)} hours`,
         urgent: false,
+        done: 'check',
         repeat: 'day',
         recipients: [owner],
       });
@@ -91,6 +110,7 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
         incidentId: i.id,
         text: `is past its target resolution time by more than ${r.escalateOverdueDays} days (IRM <@${owner ?? 'nobody'}>)`,
         urgent: false,
+        done: 'none',
         repeat: 'day',
         recipients: sirOs,
       });
@@ -117,6 +137,7 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
           incidentId: i.id,
           text: 'causal analysis waiting for your approval',
           urgent: false,
+          done: 'check',
           repeat: 'day',
           recipients: [approver],
         });
@@ -130,18 +151,22 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
             ? 'causal analysis sent back to you: please revise it'
             : 'causal analysis and preventive plan due from you',
           urgent: false,
+          done: 'check',
           repeat: 'day',
           recipients: [analyst],
         });
     }
   }
 
-  for (const a of db
-    .select()
+  // Actions of records still open: one dismissed at triage, or closed, owes nothing more.
+  for (const { a, irmId, hodId } of db
+    .select({ a: actions, irmId: incidents.irmId, hodId: incidents.hodId })
     .from(actions)
+    .innerJoin(incidents, eq(incidents.id, actions.incidentId))
     .where(
       and(
         eq(actions.status, 'open'),
+        notInArray(incidents.status, [...FINAL_STATES]),
         isNotNull(actions.dueAt),
         lte(actions.dueAt, addDays(now, r.actionDays)),
       ),
@@ -150,21 +175,32 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
     const due = a.dueAt as Date;
     const overdue = due.getTime() <= now.getTime();
     const day = format(new TZDate(due.getTime() - 1, config.orgTimeZone), 'd MMM');
-    drafts.push({
+    const when = overdue ? `overdue since ${day}` : `due ${day}`;
+    const what = userText(a.description, 120);
+    const item = {
       key: `action:${a.id}:${overdue ? 'overdue' : 'soon'}`,
       incidentId: a.incidentId,
       actionId: a.id,
-      text: `${a.kind} action ${overdue ? `overdue since ${day}` : `due ${day}`}: ${userText(a.description, 120)}`,
       urgent: false,
+      done: 'action',
       repeat: 'day',
-      recipients: [a.ownerId],
-    });
+    } as const;
+    drafts.push({ ...item, text: `${a.kind} action ${when}: ${what}`, recipients: [a.ownerId] });
+    // Issue 4: the IRM (or the head of department) follows the plan, so hears of it too.
+    const follower = irmId ?? hodId;
+    if (follower && follower !== a.ownerId)
+      drafts.push({
+        ...item,
+        text: `${a.kind} action owned by <@${a.ownerId}> ${when}: ${what}`,
+        recipients: [follower],
+      });
     if (overdue && due.getTime() <= escalateBefore.getTime())
       drafts.push({
         key: `action-overdue:${a.id}`,
         incidentId: a.incidentId,
         text: `an action owned by <@${a.ownerId}> is more than ${r.escalateOverdueDays} days overdue`,
         urgent: false,
+        done: 'none',
         repeat: 'day',
         recipients: sirOs,
       });
@@ -193,8 +229,10 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
       ...(rule.irm && n.irmId ? [n.irmId] : []),
     ];
     const hoursLeft = Math.max(0, Math.floor((due.getTime() - now.getTime()) / 3_600_000));
-    // Urgent stages: once a day ahead, once in the last 6 hours, once overdue.
-    const stage = overdue ? 'overdue' : hoursLeft < 6 ? 'final' : 'soon';
+    // Urgent stages: once ahead, once in the last 6 hours, then every 24 hours once it has passed
+    // (counted from the deadline, so the same in every time zone) until it is recorded.
+    const daysLate = Math.floor((now.getTime() - due.getTime()) / 86_400_000) + 1;
+    const stage = overdue ? `overdue:${daysLate}` : hoursLeft < 6 ? 'final' : 'soon';
     drafts.push({
       key: `notify:${n.n.id}:${stage}`,
       incidentId: n.n.incidentId,
@@ -202,6 +240,7 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
         ? `${NOTIFICATION_LABELS[n.n.kind]} notification deadline passed ${hoursBetween(now, due)} hours ago: notify now or record why not`
         : `${NOTIFICATION_LABELS[n.n.kind]} must be notified within ${hoursLeft} hours`,
       urgent: true,
+      done: 'check',
       repeat: 'stage',
       recipients: [...new Set(recipients)],
     });
@@ -227,49 +266,112 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
   return byPerson;
 }
 
-/** The key under which one reminder counts as sent: per day, or once for its stage. */
+/** The key under which one reminder counts as sent: per day in the recipient's zone, or once for its stage. */
 export function reminderKey(userId: string, item: ReminderItem, now: Date, timeZone: string): string {
   const bucket = item.repeat === 'day' ? format(new TZDate(now, timeZone), 'yyyy-MM-dd') : 'once';
   return `${userId}|${item.key}|${bucket}`;
 }
+
+/** A snooze lasts a week at most; longer rows (the old "dismiss forever") no longer silence anything. */
+const LONGEST_SNOOZE_DAYS = 7;
 
 export function activeSnoozes(tx: Tx, userId: string, now: Date): Set<string> {
   return new Set(
     tx
       .select({ key: snoozes.itemKey })
       .from(snoozes)
-      .where(and(eq(snoozes.userId, userId), gt(snoozes.until, now)))
+      .where(
+        and(
+          eq(snoozes.userId, userId),
+          gt(snoozes.until, now),
+          lte(snoozes.until, addDays(now, LONGEST_SNOOZE_DAYS + 1)),
+        ),
+      )
       .all()
       .map((s) => s.key),
   );
 }
 
+function alreadySent(tx: Tx, key: string): boolean {
+  return (
+    tx.select({ key: remindersSent.key }).from(remindersSent).where(eq(remindersSent.key, key)).get() !==
+    undefined
+  );
+}
+
 /**
- * Records and queues one digest for a person: only items not snoozed and not already sent, all in
- * one transaction, so two sweeps racing each other send each reminder once.
+ * The items a person has not been sent and has not snoozed, urgent first. Without their time zone
+ * (`null`), an item that repeats daily counts as unsent: only a check, never a decision to send.
+ */
+export function unsentItems(
+  tx: Tx,
+  userId: string,
+  items: ReminderItem[],
+  now: Date,
+  timeZone: string | null,
+): ReminderItem[] {
+  const snoozed = activeSnoozes(tx, userId, now);
+  const fresh = items.filter((item) => {
+    if (snoozed.has(item.key)) return false;
+    if (item.repeat === 'day' && timeZone === null) return true;
+    return !alreadySent(tx, reminderKey(userId, item, now, timeZone ?? 'UTC'));
+  });
+  return [...fresh.filter((i) => i.urgent), ...fresh.filter((i) => !i.urgent)];
+}
+
+export interface Digest {
+  /** What the digest shows, each recorded as sent. */
+  items: ReminderItem[];
+  /** Due but left for the next sweep, to keep the message within Slack's limits. */
+  more: number;
+}
+
+/** The digest a person would get now, without recording or sending anything (a dry run). */
+export function planDigest(
+  tx: Tx,
+  userId: string,
+  items: ReminderItem[],
+  now: Date,
+  timeZone: string,
+): Digest {
+  const fresh = unsentItems(tx, userId, items, now, timeZone);
+  return { items: fresh.slice(0, DIGEST_LIMIT), more: Math.max(0, fresh.length - DIGEST_LIMIT) };
+}
+
+/**
+ * Records and queues one digest for a person: urgent items first, only those not snoozed and not
+ * already sent, and only as many as the message shows; the rest stay due for the next sweep. One
+ * transaction, so two sweeps racing each other (two processes, too) send each reminder once.
+ * `deliverAt` is the real time: a sweep run "as if" at another time must not delay the message.
  */
 export function queueDigest(
   db: Db,
   userId: string,
   items: ReminderItem[],
-  now: Date,
-  timeZone: string,
-): ReminderItem[] {
+  at: { now: Date; deliverAt: Date; timeZone: string },
+): Digest {
   return writeTransaction(db, (tx) => {
-    const snoozed = activeSnoozes(tx, userId, now);
-    const fresh = items.filter((item) => {
-      if (snoozed.has(item.key)) return false;
-      const key = reminderKey(userId, item, now, timeZone);
-      return (
+    const plan = planDigest(tx, userId, items, at.now, at.timeZone);
+    const recorded = plan.items.filter(
+      (item) =>
         tx
           .insert(remindersSent)
-          .values({ key, userId, itemKey: item.key, sentAt: now })
+          .values({
+            key: reminderKey(userId, item, at.now, at.timeZone),
+            userId,
+            itemKey: item.key,
+            sentAt: at.now,
+          })
           .onConflictDoNothing()
-          .run().changes > 0
+          .run().changes > 0,
+    );
+    if (recorded.length > 0)
+      enqueue(
+        tx,
+        { kind: 'digest', incidentId: null, userId, items: recorded, more: plan.more },
+        at.deliverAt,
       );
-    });
-    if (fresh.length > 0) enqueue(tx, { kind: 'digest', incidentId: null, userId, items: fresh }, now);
-    return fresh;
+    return { items: recorded, more: plan.more };
   });
 }
 
@@ -278,4 +380,23 @@ export function snooze(db: Db, userId: string, itemKey: string, until: Date): vo
     .values({ userId, itemKey, until })
     .onConflictDoUpdate({ target: [snoozes.userId, snoozes.itemKey], set: { until } })
     .run();
+}
+
+/**
+ * Done on a reminder that is not an action: looks in the register whether the person still owes
+ * the thing (in any stage). Still owed: snoozed for a day, so it comes back rather than vanishing.
+ */
+export function checkDone(
+  db: Db,
+  userId: string,
+  itemKey: string,
+  now: Date,
+  config: Config,
+): { stillOwed: ReminderItem | undefined } {
+  const subject = subjectOf(itemKey);
+  const stillOwed = findDueReminders(db, now, config)
+    .get(userId)
+    ?.find((i) => subjectOf(i.key) === subject);
+  if (stillOwed) snooze(db, userId, stillOwed.key, addDays(now, 1));
+  return { stillOwed };
 }

@@ -4,9 +4,9 @@ import { appendEvent } from './audit';
 import { suggestedSeverityFor } from './categories';
 import type { DomainContext } from './context';
 import { enqueue, refreshHomes } from './deliveries';
-import { escalateOnReport } from './escalate';
+import { escalateAutomatically } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
-import { ensureObligations, requiredNotifications } from './obligations';
+import { ensureObligations, requiredNotifications, withObligations } from './obligations';
 import type { ReportInput } from './report-input';
 import { writeTransaction } from './tx';
 
@@ -83,27 +83,44 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
       })
       .returning()
       .get();
-    appendEvent(tx, {
-      incidentId: incident.id,
-      at: now,
-      actorId: meta.reporterId,
-      type: 'reported',
-      after: { reference, kind: incident.kind, category: incident.category, department: incident.department },
-      summary: `Reported by <@${meta.reporterId}> (${meta.source === 'command' ? '/report-incident' : meta.source})`,
-    });
-    enqueue(tx, { kind: 'post_card', incidentId: incident.id }, now, `card:${incident.id}`);
-    ensureObligations(
+    // Who must be told follows from the report at once (seed 003 §5.7–5.9): the regulator for
+    // personal data, customers when they are affected, the police marked done by a crime number.
+    const obligations = ensureObligations(
       tx,
       incident,
       requiredNotifications(incident, {
         personalData: incident.personalData === 'yes',
         criminal: false,
-        customersAffected: false,
+        customersAffected: incident.customersOrStaffAffected === 'yes',
       }),
       now,
       config.notifyHours,
     );
-    if (incident.customersOrStaffAffected === 'yes') escalateOnReport(ctx, tx, incident, now);
+    const trace = withObligations(
+      {
+        before: {},
+        after: {
+          reference,
+          kind: incident.kind,
+          category: incident.category,
+          department: incident.department,
+          ...(incident.irmId ? { irmId: incident.irmId } : {}),
+        },
+      },
+      obligations,
+    );
+    appendEvent(tx, {
+      incidentId: incident.id,
+      at: now,
+      actorId: meta.reporterId,
+      type: 'reported',
+      before: Object.keys(trace.before).length > 0 ? trace.before : null,
+      after: trace.after,
+      summary: `Reported by <@${meta.reporterId}> (${meta.source === 'command' ? '/report-incident' : meta.source})`,
+    });
+    enqueue(tx, { kind: 'post_card', incidentId: incident.id }, now, `card:${incident.id}`);
+    if (incident.customersOrStaffAffected === 'yes')
+      escalateAutomatically(ctx, tx, incident, now, 'the report says customers or staff may be affected');
     refreshHomes(tx, incident, now);
     enqueue(
       tx,
@@ -111,6 +128,14 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
       now,
       `receipt:${incident.id}`,
     );
+    // Seed 000: the head of department is the default IRM, and is told so (never the description).
+    if (incident.irmId)
+      enqueue(
+        tx,
+        { kind: 'dm', incidentId: incident.id, userId: incident.irmId, template: 'irm_assigned' },
+        now,
+        `irm:${incident.id}:${incident.irmId}`,
+      );
     return incident;
   });
 }

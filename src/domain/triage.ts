@@ -1,16 +1,22 @@
 import { addHours } from 'date-fns';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { userText } from '../../blocks/text';
-import { type Incident, incidents, type Severity } from '../../db/schema';
+import type { Incident, Severity } from '../../db/schema';
 import { applyChange, diff, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
-import { assertTransition } from './lifecycle';
+import { escalateAutomatically } from './escalate';
+import { applyTransition, findOriginal } from './lifecycle';
 import { parseReference } from './numbering';
-import { ensureObligations, releasePendingObligations, requiredNotifications } from './obligations';
+import {
+  ensureObligations,
+  releasePendingObligations,
+  requiredNotifications,
+  withObligations,
+} from './obligations';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
+import type { Tx } from './tx';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Severity[];
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
@@ -81,80 +87,104 @@ export function triageIncident(
   target: Target,
   input: TriageInput,
 ): RecordResult {
-  return applyChange(ctx, target, (tx, incident, now) => {
-    assertCan(ctx.config, actor, 'triage', incident, 'triage');
-    const reason = `Reason: ${userText(input.rationale, 500)}`;
-
-    if (input.outcome !== 'incident') {
-      const duplicate = input.outcome === 'duplicate';
-      const to = assertTransition(incident, duplicate ? 'dismiss_duplicate' : 'dismiss_not_incident');
-      let duplicateOf: Incident | undefined;
-      if (duplicate) {
-        const reference = parseReference(input.duplicateOf ?? '') ?? '';
-        duplicateOf = tx.select().from(incidents).where(eq(incidents.reference, reference)).get();
-        if (!duplicateOf || duplicateOf.id === incident.id)
-          throw new InvalidTransition(
-            `There is no other incident ${reference || input.duplicateOf} to be a duplicate of.`,
-          );
-      }
-      const patch: Partial<Incident> = {
-        status: to,
-        triageOutcome: input.outcome,
-        triageRationale: input.rationale,
-        duplicateOfId: duplicateOf?.id ?? null,
-        triagedAt: now,
-        closedAt: now,
-        awareAt: input.awareAt,
-      };
-      releasePendingObligations(
-        tx,
-        incident.id,
-        actor.id,
-        now,
-        `Triage: ${duplicate ? 'duplicate' : 'not a security incident'}`,
-      );
-      return {
-        actor,
-        type: duplicate ? 'dismissed_duplicate' : 'dismissed_not_incident',
-        patch,
-        ...diff(incident, patch),
-        summary: duplicate
-          ? `<@${actor.id}> marked this a duplicate of ${duplicateOf?.reference}. ${reason}`
-          : `<@${actor.id}> decided this is not a security incident; it stays in the register. ${reason}`,
-      };
-    }
-
-    assertTransition(incident, 'triage');
-    const severity = input.severity as Severity;
+  if (input.outcome === 'not_incident')
+    return applyTransition(ctx, actor, target, 'dismiss_not_incident', null, (tx, incident, now, to) =>
+      dismissal(tx, actor, incident, now, to, input),
+    );
+  if (input.outcome === 'duplicate')
+    return applyTransition(
+      ctx,
+      actor,
+      target,
+      'dismiss_duplicate',
+      { duplicateOf: input.duplicateOf },
+      (tx, incident, now, to) => dismissal(tx, actor, incident, now, to, input),
+    );
+  return applyTransition(ctx, actor, target, 'triage', null, (tx, incident, now) => {
+    const { severity, priority } = input;
+    if (!severity || !priority) throw new InvalidTransition('Please set the severity and the priority.');
     const triagedAt = incident.triagedAt ?? now;
+    const customersAffected = input.facts.includes('customers_affected');
+    // Seed 003 §5.6: customers or staff affected means the SIRO and the MD hear of it at once.
+    const escalate = customersAffected && incident.escalatedAt === null;
     const patch: Partial<Incident> = {
-      status: 'triaged',
       triageOutcome: 'incident',
       triageRationale: input.rationale,
       severity,
-      priority: input.priority,
+      priority,
       triagedAt,
       targetResolutionAt: targetResolution(ctx, severity, triagedAt),
       awareAt: input.awareAt,
       ...(input.facts.includes('personal_data') ? { personalData: 'yes' as const } : {}),
-      ...(input.facts.includes('customers_affected') ? { customersOrStaffAffected: 'yes' as const } : {}),
+      ...(customersAffected ? { customersOrStaffAffected: 'yes' as const } : {}),
+      ...(escalate ? { escalatedAt: now } : {}),
     };
     // Obligations follow the decision: who must be told, with deadlines from the awareness time.
     const decided = { ...incident, ...patch };
     const kinds = requiredNotifications(decided, {
       personalData: decided.personalData === 'yes',
       criminal: input.facts.includes('criminal'),
-      customersAffected: input.facts.includes('customers_affected'),
+      customersAffected,
     });
-    ensureObligations(tx, decided, kinds, now, ctx.config.notifyHours);
+    const obligations = ensureObligations(tx, decided, kinds, now, ctx.config.notifyHours);
     return {
       actor,
       type: incident.status === 'reported' ? 'triaged' : 'retriaged',
       patch,
-      ...diff(incident, patch),
-      summary: `<@${actor.id}> triaged this as a security incident: severity ${SEVERITY_NAMES[severity]}, priority ${input.priority}. ${reason}`,
+      ...withObligations(diff(incident, patch), obligations),
+      summary: `<@${actor.id}> triaged this as a security incident: severity ${SEVERITY_NAMES[severity]}, priority ${priority}. Reason: ${userText(input.rationale, 500)}`,
+      ...(escalate
+        ? {
+            followUp: (after: Tx, updated: Incident) =>
+              escalateAutomatically(
+                ctx,
+                after,
+                updated,
+                now,
+                'triage found that customers or staff are affected',
+              ),
+          }
+        : {}),
     };
   });
+}
+
+/** Not an incident, or a duplicate: the record stays in the register, closed, owing nobody. */
+function dismissal(
+  tx: Tx,
+  actor: Actor,
+  incident: Incident,
+  now: Date,
+  to: Incident['status'],
+  input: TriageInput,
+) {
+  const duplicate = to === 'duplicate';
+  const original = duplicate ? findOriginal(tx, input.duplicateOf).original : undefined;
+  const patch: Partial<Incident> = {
+    triageOutcome: input.outcome,
+    triageRationale: input.rationale,
+    duplicateOfId: original?.id ?? null,
+    triagedAt: now,
+    closedAt: now,
+    awareAt: input.awareAt,
+  };
+  const released = releasePendingObligations(
+    tx,
+    incident.id,
+    actor.id,
+    now,
+    `Triage: ${duplicate ? 'duplicate' : 'not a security incident'}`,
+  );
+  const reason = `Reason: ${userText(input.rationale, 500)}`;
+  return {
+    actor,
+    type: duplicate ? 'dismissed_duplicate' : 'dismissed_not_incident',
+    patch,
+    ...withObligations(diff(incident, patch), released),
+    summary: duplicate
+      ? `<@${actor.id}> marked this a duplicate of ${original?.reference}. ${reason}`
+      : `<@${actor.id}> decided this is not a security incident; it stays in the register. ${reason}`,
+  };
 }
 
 export function setSeverity(

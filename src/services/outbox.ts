@@ -225,7 +225,8 @@ export class OutboxWorker {
     }
     if (row.kind === 'digest') {
       const items = row.payload.items as ReminderItem[];
-      await client.chat.postMessage({ channel: String(row.payload.userId), ...reminderDigest(items) });
+      const more = typeof row.payload.more === 'number' ? row.payload.more : 0;
+      await client.chat.postMessage({ channel: String(row.payload.userId), ...reminderDigest(items, more) });
       return;
     }
     const incident = row.incidentId === null ? undefined : this.incident(row.incidentId);
@@ -353,7 +354,12 @@ export class OutboxWorker {
     const template = payload.template as DirectMessage;
     // The reporter's messages carry no link: they may not see the security channel.
     if (template === 'receipt') return reporterReceipt(incident);
-    if (template === 'status') return statusMessage(incident);
+    // The status the change announced, not the one at delivery: a close then a reopen sends both.
+    if (template === 'status')
+      return statusMessage({
+        ...incident,
+        status: (payload.status as Incident['status']) ?? incident.status,
+      });
     const { channel, ts } = cardOf(incident);
     const link = await this.deps.client.chat.getPermalink({ channel, message_ts: ts });
     const permalink = link.permalink ?? null;

@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { queueMonthlyReport } from './monthly-report';
 import type { OutboxWorker } from './outbox';
-import { sweepReminders } from './reminders';
+import { sweepReminders, TimeZones } from './reminders';
 
 /**
  * Runs the periodic jobs. The timer is only a heartbeat: what is due is decided from the database
@@ -13,6 +13,7 @@ import { sweepReminders } from './reminders';
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private readonly zones: TimeZones;
 
   constructor(
     private readonly deps: {
@@ -23,7 +24,9 @@ export class Scheduler {
       logger: Logger;
       outbox: OutboxWorker;
     },
-  ) {}
+  ) {
+    this.zones = new TimeZones(deps.client, deps.config.orgTimeZone, deps.logger);
+  }
 
   start(): void {
     const every = this.deps.config.reminders.sweepMinutes * 60_000;
@@ -44,9 +47,10 @@ export class Scheduler {
   }
 
   private async run(): Promise<void> {
-    const { db, clock, config, client, logger, outbox } = this.deps;
+    const { db, clock, config, logger, outbox } = this.deps;
     try {
-      const sent = await sweepReminders({ db, config, client, logger, now: clock.now() });
+      const now = clock.now();
+      const sent = await sweepReminders({ db, config, zones: this.zones, at: now, deliverAt: now });
       if (sent.length > 0) {
         logger.info(`reminders: ${sent.length} digest${sent.length === 1 ? '' : 's'} queued`);
         outbox.kick();

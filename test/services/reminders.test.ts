@@ -5,10 +5,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
-import { actions, incidents } from '../../db/schema';
+import { actions, incidents, outbox, remindersSent } from '../../db/schema';
 import { addAction } from '../../src/domain/add-action';
+import { decideCausalAnalysis, markResolved, submitCausalAnalysis } from '../../src/domain/follow-through';
+import { actorFor } from '../../src/domain/roles';
+import { triageIncident } from '../../src/domain/triage';
+import { seedReport } from '../helpers/seed';
 import { blockAction } from '../helpers/signed-requests';
+import type { Answer } from '../helpers/slack-client';
 import { createWorld, PEOPLE, TEST_ENV, testClock, type World } from '../helpers/world';
 
 let world: World;
@@ -18,24 +24,37 @@ afterEach(async () => {
 
 interface Digest {
   text: string;
+  /** Item keys, from the Snooze button every item has. */
   keys: string[];
+  /** Item keys that offer Done. */
+  done: string[];
   ts: string;
 }
+
+const isDigest = (text: unknown) => /items? needs? your attention/.test(String(text));
 
 /** The reminder digests a person has received, newest last. */
 function digests(user: string): Digest[] {
   return world.fake
     .callsTo('chat.postMessage', { ok: true })
-    .filter((c) => c.args.channel === user && String(c.args.text).includes('need your attention'))
+    .filter((c) => c.args.channel === user && isDigest(c.args.text))
     .map((c) => {
       const blocks = c.args.blocks as { type: string; elements?: { action_id: string; value: string }[] }[];
-      const keys = blocks
-        .flatMap((b) => b.elements ?? [])
-        .filter((e) => e.action_id === REMINDER_ACTIONS.done)
-        .map((e) => e.value);
-      return { text: JSON.stringify(blocks), keys, ts: (c.response as { ts: string }).ts };
+      const buttons = (id: string) =>
+        blocks
+          .flatMap((b) => b.elements ?? [])
+          .filter((e) => e.action_id === id)
+          .map((e) => e.value);
+      return {
+        text: JSON.stringify(blocks),
+        keys: buttons(REMINDER_ACTIONS.snoozeDay),
+        done: buttons(REMINDER_ACTIONS.done),
+        ts: (c.response as { ts: string }).ts,
+      };
     });
 }
+
+const keysOf = (user: string) => digests(user).map((d) => d.keys.join(','));
 
 async function sweepAt(at: string) {
   world.clock.set(at);
@@ -43,11 +62,49 @@ async function sweepAt(at: string) {
   await world.vigil.outbox.drain();
 }
 
-async function start(at = '2026-03-09T09:00:00Z') {
-  world = await createWorld({ clock: testClock(at) });
+async function start(at = '2026-03-09T09:00:00Z', env: Record<string, string> = {}) {
+  world = await createWorld({ clock: testClock(at), env });
   await world.report(PEOPLE.staff);
   await world.vigil.outbox.drain();
   return world.db.select().from(incidents).get()?.id ?? 0;
+}
+
+let presses = 0;
+/** Presses a button of a reminder as `user`; returns the ephemeral answer. */
+async function press(user: string, digest: Digest | undefined, actionId: string, key = digest?.keys[0]) {
+  const name = `press${++presses}`;
+  await world.slack.interaction(
+    blockAction({
+      userId: user,
+      actionId,
+      blockId: 'rem:0',
+      value: key ?? '',
+      container: { type: 'message', channelId: user, messageTs: digest?.ts ?? '' },
+      triggerId: world.fake.issueTrigger(user),
+      responseUrl: world.fake.responseUrl(name),
+    }),
+  );
+  await expect.poll(() => world.fake.responseUrlPosts.some((p) => p.name === name)).toBe(true);
+  return String(world.fake.responseUrlPosts.find((p) => p.name === name)?.body.text);
+}
+
+const ctxOf = (w: World) => ({ db: w.db, clock: w.clock, config: w.config });
+const actor = (userId: string, security = false) => actorFor(world.config, userId, security);
+
+/** Through the card, as the SIRO would. */
+async function triageInSlack(answers: Record<string, Answer>) {
+  await world.click(PEOPLE.siro, world.card('INC-2026-0001'), CARD_ACTIONS.triage);
+  const res = await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), answers);
+  expect(res.body).toBeNull();
+  await world.vigil.outbox.drain();
+}
+
+async function actInSlack(user: string, actionId: string, answers: Record<string, Answer>) {
+  const click = await world.click(user, world.card('INC-2026-0001'), actionId);
+  expect(click.replies).toEqual([]);
+  const res = await world.submitForm(user, world.lastModal(user), answers);
+  expect(res.body).toBeNull();
+  await world.vigil.outbox.drain();
 }
 
 describe('reminders', () => {
@@ -70,7 +127,7 @@ describe('reminders', () => {
     const people = new Set(
       world.fake
         .callsTo('chat.postMessage', { ok: true })
-        .filter((c) => String(c.args.text).includes('need your attention'))
+        .filter((c) => isDigest(c.args.text))
         .map((c) => c.args.channel),
     );
     expect([...people]).toEqual([PEOPLE.siro]);
@@ -103,7 +160,52 @@ describe('reminders', () => {
     expect(digests(PEOPLE.siro)).toHaveLength(2);
   });
 
-  it('sends urgent regulator deadlines at any hour to those who may record them', async () => {
+  it('keeps London working hours across the change to summer time, on the Monday after', async () => {
+    await start('2026-03-27T10:00:00Z'); // Friday 27 March, 10:00 GMT
+    world.fake.addUser({ id: PEOPLE.siro, tz: 'Europe/London' });
+    await sweepAt('2026-03-27T16:55:00Z'); // 16:55 GMT
+    expect(digests(PEOPLE.siro)).toHaveLength(1);
+    await sweepAt('2026-03-30T07:55:00Z'); // Monday 08:55 BST: not yet
+    expect(digests(PEOPLE.siro)).toHaveLength(1);
+    await sweepAt('2026-03-30T08:00:00Z'); // 09:00 BST, an hour earlier in UTC than on Friday
+    expect(digests(PEOPLE.siro)).toHaveLength(2);
+    await sweepAt('2026-03-30T15:55:00Z'); // 16:55 BST, the same London day: not again
+    await sweepAt('2026-03-30T16:05:00Z'); // 17:05 BST: after hours
+    expect(digests(PEOPLE.siro)).toHaveLength(2);
+    await sweepAt('2026-03-31T08:00:00Z'); // Tuesday 09:00 BST
+    expect(digests(PEOPLE.siro)).toHaveLength(3);
+  });
+
+  it('counts "once a day" in the recipient’s zone, not the organisation’s', async () => {
+    await start(); // Monday 9 March, London
+    world.fake.addUser({ id: PEOPLE.siro, tz: 'Pacific/Honolulu' }); // UTC-10
+    await sweepAt('2026-03-09T23:30:00Z'); // Monday 13:30 in Honolulu (Monday 23:30 in London)
+    expect(digests(PEOPLE.siro)).toHaveLength(1);
+    await sweepAt('2026-03-10T00:30:00Z'); // Monday 14:30 in Honolulu, already Tuesday in London
+    expect(digests(PEOPLE.siro)).toHaveLength(1);
+    await sweepAt('2026-03-10T19:05:00Z'); // Tuesday 09:05 in Honolulu
+    expect(digests(PEOPLE.siro)).toHaveLength(2);
+  });
+
+  it('asks Slack for a time zone only when there is something to send, and remembers it briefly', async () => {
+    await start();
+    const lookups = () => world.fake.callsTo('users.info').length;
+    await sweepAt('2026-03-09T10:00:00Z'); // nothing due yet
+    expect(lookups()).toBe(0);
+    await sweepAt('2026-03-09T13:05:00Z');
+    expect(digests(PEOPLE.siro)).toHaveLength(1);
+    expect(lookups()).toBe(1);
+    for (const minute of ['10', '15', '20', '30', '45']) await sweepAt(`2026-03-09T13:${minute}:00Z`);
+    expect(lookups()).toBe(1); // remembered, and nothing new to send
+    await press(PEOPLE.siro, digests(PEOPLE.siro)[0], REMINDER_ACTIONS.snoozeDay);
+    await sweepAt('2026-03-09T15:00:00Z'); // the zone is forgotten, but everything is snoozed
+    expect(lookups()).toBe(1);
+    await sweepAt('2026-03-10T14:00:00Z'); // due again: asked again
+    expect(lookups()).toBe(2);
+    expect(digests(PEOPLE.siro)).toHaveLength(2);
+  });
+
+  it('sends urgent notification deadlines at any hour, then every day once passed', async () => {
     world = await createWorld({ clock: testClock('2026-03-27T18:00:00Z') }); // Friday evening
     await world.report(PEOPLE.staff, { personalData: 'yes', discoveredAt: new Date('2026-03-27T17:00:00Z') });
     await world.vigil.outbox.drain();
@@ -112,6 +214,7 @@ describe('reminders', () => {
       const [digest] = digests(person);
       expect(digest?.text).toContain(':rotating_light:');
       expect(digest?.text).toContain('Data-protection regulator must be notified within 23 hours');
+      expect(digest?.done).toEqual(digest?.keys); // Done: the register can tell
     }
     expect(digests(PEOPLE.responder)).toHaveLength(0);
     await sweepAt('2026-03-29T19:00:00Z');
@@ -120,14 +223,49 @@ describe('reminders', () => {
     expect(digests(PEOPLE.md)).toHaveLength(2);
     await sweepAt('2026-03-30T18:00:00Z'); // passed
     expect(digests(PEOPLE.md).at(-1)?.text).toContain('deadline passed 1 hours ago');
+    await sweepAt('2026-03-31T02:00:00Z');
+    await sweepAt('2026-03-31T16:59:00Z');
+    expect(digests(PEOPLE.md)).toHaveLength(3);
+    await sweepAt('2026-03-31T17:00:00Z'); // a day late, urgent still
+    await sweepAt('2026-04-01T17:30:00Z'); // two days late
+    expect(keysOf(PEOPLE.md)).toEqual([
+      'notify:1:soon',
+      'notify:1:final',
+      'notify:1:overdue:1',
+      'notify:1:overdue:2',
+      'notify:1:overdue:3',
+    ]);
   });
 
-  it('snoozes for a day, dismisses with Done, and completes actions from the reminder', async () => {
+  it('puts urgent items first and keeps what a digest cannot show for the next one', async () => {
+    world = await createWorld({ clock: testClock('2026-03-09T08:00:00Z') });
+    for (let n = 0; n < 23; n++) seedReport(world.db, world.clock);
+    seedReport(world.db, world.clock, {
+      personalData: 'yes',
+      discoveredAt: new Date('2026-03-07T08:00:00Z'), // the regulator deadline is in 24 hours
+    });
+    await sweepAt('2026-03-09T13:05:00Z');
+    const [first] = digests(PEOPLE.siro);
+    expect(first?.keys).toHaveLength(20);
+    expect(first?.keys[0]).toBe('notify:1:soon');
+    expect(first?.text).toContain('25 incident items need your attention');
+    expect(first?.text).toContain('…and 5 more; they follow in the next reminder.');
+    expect(
+      world.db.select().from(remindersSent).where(eq(remindersSent.userId, PEOPLE.siro)).all(),
+    ).toHaveLength(20);
+    await sweepAt('2026-03-09T13:10:00Z');
+    const second = digests(PEOPLE.siro)[1];
+    expect(second?.keys).toHaveLength(5);
+    expect(new Set([...(first?.keys ?? []), ...(second?.keys ?? [])]).size).toBe(25);
+    await sweepAt('2026-03-09T13:15:00Z');
+    expect(digests(PEOPLE.siro)).toHaveLength(2);
+  });
+
+  it('snoozes for a day or a week, and completes actions from the reminder', async () => {
     const id = await start();
-    const ctx = { db: world.db, clock: world.clock, config: world.config };
     addAction(
-      ctx,
-      { id: PEOPLE.siro, roles: new Set(['siro'] as const) },
+      ctxOf(world),
+      actor(PEOPLE.siro),
       { incidentId: id },
       {
         kind: 'corrective',
@@ -139,36 +277,65 @@ describe('reminders', () => {
     await sweepAt('2026-03-09T13:05:00Z');
     const [siroDigest] = digests(PEOPLE.siro);
     const [ownerDigest] = digests(PEOPLE.staff2);
-    expect(ownerDigest?.keys).toEqual([expect.stringMatching(/^action:\d+:soon$/)]);
+    expect(ownerDigest?.done).toEqual([expect.stringMatching(/^action:\d+:soon$/)]);
+    // The IRM follows the action too.
+    expect(keysOf(PEOPLE.hodFinance)).toEqual([ownerDigest?.keys[0]]);
+    expect(digests(PEOPLE.hodFinance)[0]?.text).toContain(`owned by <@${PEOPLE.staff2}>`);
 
-    const press = (user: string, digest: Digest | undefined, actionId: string) =>
-      world.slack.interaction(
-        blockAction({
-          userId: user,
-          actionId,
-          blockId: 'rem:0',
-          value: digest?.keys[0] ?? '',
-          container: { type: 'message', channelId: user, messageTs: digest?.ts ?? '' },
-          triggerId: world.fake.issueTrigger(user),
-          responseUrl: world.fake.responseUrl(),
-        }),
-      );
-    await press(PEOPLE.siro, siroDigest, REMINDER_ACTIONS.snoozeDay);
-    await press(PEOPLE.staff2, ownerDigest, REMINDER_ACTIONS.done);
-    await expect.poll(() => world.db.select().from(actions).get()?.status).toBe('done');
+    expect(await press(PEOPLE.siro, siroDigest, REMINDER_ACTIONS.snoozeDay)).toMatch(/^:zzz: Snoozed until/);
+    expect(await press(PEOPLE.staff2, ownerDigest, REMINDER_ACTIONS.done)).toBe(
+      ':white_check_mark: Action marked done. Thank you.',
+    );
+    expect(world.db.select().from(actions).get()?.status).toBe('done');
 
     await sweepAt('2026-03-10T09:30:00Z'); // snoozed until 13:05
     expect(digests(PEOPLE.siro)).toHaveLength(1);
     expect(digests(PEOPLE.staff2)).toHaveLength(1); // the action is done
+    expect(digests(PEOPLE.hodFinance)).toHaveLength(1);
     await sweepAt('2026-03-10T13:30:00Z');
     expect(digests(PEOPLE.siro)).toHaveLength(2);
 
-    await press(PEOPLE.siro, digests(PEOPLE.siro).at(-1), REMINDER_ACTIONS.done);
-    await sweepAt('2026-03-11T09:30:00Z');
+    // A week: nothing until the Tuesday after.
+    await press(PEOPLE.siro, digests(PEOPLE.siro).at(-1), REMINDER_ACTIONS.snoozeWeek);
+    for (const day of ['11', '12', '13', '16', '17']) await sweepAt(`2026-03-${day}T10:00:00Z`);
     expect(digests(PEOPLE.siro)).toHaveLength(2);
+    await sweepAt('2026-03-17T14:00:00Z');
+    expect(digests(PEOPLE.siro)).toHaveLength(3);
   });
 
-  it('escalates overdue work to the SIRO after the configured days', async () => {
+  it('checks Done against the register: still owed comes back tomorrow, not never', async () => {
+    const id = await start();
+    await sweepAt('2026-03-09T13:05:00Z');
+    expect(digests(PEOPLE.siro)[0]?.done).toEqual([`triage:${id}`]);
+    const answer = await press(PEOPLE.siro, digests(PEOPLE.siro)[0], REMINDER_ACTIONS.done);
+    expect(answer).toContain(
+      '*INC-2026-0001 (Lost or stolen device, media or papers)* still shows this as owed',
+    );
+    await sweepAt('2026-03-10T09:30:00Z'); // within the day
+    expect(digests(PEOPLE.siro)).toHaveLength(1);
+    await sweepAt('2026-03-10T13:30:00Z'); // back, not silenced for ever
+    expect(digests(PEOPLE.siro)).toHaveLength(2);
+
+    triageIncident(
+      ctxOf(world),
+      actor(PEOPLE.siro, true),
+      { incidentId: id },
+      {
+        outcome: 'incident',
+        rationale: 'Lost laptop',
+        duplicateOf: null,
+        severity: 'low',
+        priority: 'P4',
+        awareAt: world.clock.now(),
+        facts: [],
+      },
+    );
+    expect(await press(PEOPLE.siro, digests(PEOPLE.siro).at(-1), REMINDER_ACTIONS.done)).toBe(
+      ':white_check_mark: Thank you: the register shows nothing more owed from you on this.',
+    );
+  });
+
+  it('escalates overdue work to the SIRO after the configured days, with no Done to press', async () => {
     const id = await start();
     world.db
       .update(incidents)
@@ -185,96 +352,251 @@ describe('reminders', () => {
     expect(digests(PEOPLE.siro)).toHaveLength(0);
     await sweepAt('2026-03-12T10:00:00Z');
     expect(digests(PEOPLE.siro).at(-1)?.keys).toEqual([`overdue:${id}`]);
+    expect(digests(PEOPLE.siro).at(-1)?.done).toEqual([]);
   });
 
-  it('runs one sweep from the command line, printing what it sent, and never twice', async () => {
+  it('chases the causal analysis from the head of department, then its approval', async () => {
+    const id = await start();
+    triageIncident(
+      ctxOf(world),
+      actor(PEOPLE.siro, true),
+      { incidentId: id },
+      {
+        outcome: 'incident',
+        rationale: 'Lost laptop',
+        duplicateOf: null,
+        severity: 'low',
+        priority: 'P4',
+        awareAt: world.clock.now(),
+        facts: [],
+      },
+    );
+    markResolved(
+      ctxOf(world),
+      actor(PEOPLE.hodFinance),
+      { incidentId: id },
+      { restoredAt: world.clock.now(), how: 'Laptop wiped' },
+    );
+    await sweepAt('2026-03-11T10:00:00Z'); // two days after: not yet
+    expect(digests(PEOPLE.hodFinance)).toHaveLength(0);
+    await sweepAt('2026-03-12T09:05:00Z'); // three days
+    expect(keysOf(PEOPLE.hodFinance)).toEqual([`analysis:${id}:1`]);
+    expect(digests(PEOPLE.hodFinance)[0]?.text).toContain('causal analysis and preventive plan due from you');
+
+    world.clock.set('2026-03-12T10:00:00Z');
+    submitCausalAnalysis(
+      ctxOf(world),
+      actor(PEOPLE.hodFinance),
+      { incidentId: id },
+      {
+        rootCause: 'No encryption',
+        contributingFactors: null,
+        technicalMeasures: 'BitLocker',
+        administrativeMeasures: null,
+        costAndResources: 'A day',
+      },
+    );
+    // The HOD is also the IRM, and may not approve their own analysis: the SIRO is asked.
+    await sweepAt('2026-03-12T10:05:00Z');
+    expect(keysOf(PEOPLE.siro)).toEqual([`analysis-review:${id}:1`]);
+    expect(digests(PEOPLE.siro)[0]?.text).toContain('causal analysis waiting for your approval');
+    expect(digests(PEOPLE.hodFinance)).toHaveLength(1);
+
+    world.clock.set('2026-03-12T11:00:00Z');
+    decideCausalAnalysis(
+      ctxOf(world),
+      actor(PEOPLE.siro, true),
+      { incidentId: id },
+      { decision: 'returned', comment: 'Add the cost of licences' },
+    );
+    await sweepAt('2026-03-12T11:05:00Z');
+    expect(keysOf(PEOPLE.hodFinance)).toEqual([`analysis:${id}:1`, `analysis:${id}:2`]);
+    expect(digests(PEOPLE.hodFinance)[1]?.text).toContain('sent back to you');
+  });
+
+  it('stops reminding of actions once triage closes the record as not an incident', async () => {
+    const id = await start();
+    addAction(
+      ctxOf(world),
+      actor(PEOPLE.responder, true),
+      { incidentId: id },
+      {
+        kind: 'corrective',
+        description: 'Check the lost property office',
+        ownerId: PEOPLE.staff2,
+        dueAt: new Date('2026-03-10T00:00:00Z'),
+      },
+    );
+    await sweepAt('2026-03-09T10:00:00Z');
+    expect(digests(PEOPLE.staff2)).toHaveLength(1);
+    world.clock.set('2026-03-09T11:00:00Z');
+    await triageInSlack({ outcome: 'not_incident', rationale: 'It was in the office all along' });
+    await sweepAt('2026-03-10T10:00:00Z');
+    await sweepAt('2026-03-11T10:00:00Z');
+    expect(digests(PEOPLE.staff2)).toHaveLength(1);
+    expect(digests(PEOPLE.hodFinance)).toHaveLength(1);
+  });
+
+  it('over a simulated week, sends each person the reminders they should get and no others', async () => {
+    // Monday 9 March 2026, 09:00 London: a report with personal data, triaged the next day.
+    world = await createWorld({
+      clock: testClock('2026-03-09T09:00:00Z'),
+      env: { REMIND_ANALYSIS_DAYS: '1', ESCALATE_OVERDUE_DAYS: '1' },
+    });
+    await world.report(PEOPLE.staff, { personalData: 'yes', discoveredAt: new Date('2026-03-09T09:00:00Z') });
+    await world.vigil.outbox.drain();
+    const steps: Record<string, () => Promise<void>> = {
+      // Tuesday: triaged Critical (24 hours), an action due that evening.
+      '2026-03-10T10:00:00.000Z': async () => {
+        await triageInSlack({ severity: 'critical', priority: 'P1', rationale: 'Payroll data' });
+        await actInSlack(PEOPLE.siro, CARD_ACTIONS.addAction, {
+          kind: 'corrective',
+          description: 'Block the laptop in MDM',
+          ownerId: PEOPLE.staff2,
+          dueAt: '2026-03-10',
+        });
+      },
+      // Thursday: operations restored, after the target time.
+      '2026-03-12T12:00:00.000Z': () =>
+        actInSlack(PEOPLE.hodFinance, CARD_ACTIONS.resolve, { how: 'Laptop wiped remotely' }),
+      // Friday: the DPO records the regulator, a day late; the HOD submits the analysis.
+      '2026-03-13T10:00:00.000Z': () =>
+        actInSlack(PEOPLE.md, CARD_ACTIONS.recordNotification, { externalRef: 'ICO-42' }),
+      '2026-03-13T14:00:00.000Z': () =>
+        actInSlack(PEOPLE.hodFinance, CARD_ACTIONS.analysis, {
+          rootCause: 'No disk encryption',
+          technicalMeasures: 'BitLocker on every laptop',
+          costAndResources: 'Two days of IT time',
+        }),
+    };
+    const monday = new Date('2026-03-09T09:00:00Z').getTime();
+    const when = new Map<string, string[]>();
+    for (let hour = 0; hour < 7 * 24; hour++) {
+      const at = new Date(monday + hour * 3_600_000).toISOString();
+      world.clock.set(at);
+      await steps[at]?.();
+      const before = world.fake.calls.length;
+      await sweepAt(at);
+      for (const c of world.fake.calls.slice(before))
+        if (c.ok && isDigest(c.args.text))
+          when.set(String(c.args.channel), [...(when.get(String(c.args.channel)) ?? []), at.slice(5, 16)]);
+    }
+    // SIRO: untriaged Monday and Tuesday; the regulator ahead, in its last hours (at 04:00),
+    // when passed and a day later; the overdue action and target escalated; the analysis to approve.
+    expect(keysOf(PEOPLE.siro)).toEqual([
+      'triage:1',
+      'triage:1',
+      'notify:1:soon',
+      'notify:1:final',
+      'notify:1:overdue:1,action-overdue:1',
+      'overdue:1',
+      'notify:1:overdue:2,action-overdue:1',
+      'analysis-review:1:1',
+    ]);
+    expect(when.get(PEOPLE.siro)).toEqual([
+      '03-09T13:00',
+      '03-10T09:00',
+      '03-11T09:00',
+      '03-12T04:00',
+      '03-12T09:00',
+      '03-12T10:00',
+      '03-13T09:00',
+      '03-13T14:00',
+    ]);
+    // The DPO: the regulator deadline only, until recorded.
+    expect(keysOf(PEOPLE.md)).toEqual([
+      'notify:1:soon',
+      'notify:1:final',
+      'notify:1:overdue:1',
+      'notify:1:overdue:2',
+    ]);
+    // IRM (the Finance head): the target and the action, then the causal analysis; nothing at the weekend.
+    expect(keysOf(PEOPLE.hodFinance)).toEqual([
+      'target:1:soon,action:1:soon',
+      'target:1:soon,action:1:overdue',
+      'target:1:passed',
+      'target:1:passed,action:1:overdue',
+      'action:1:overdue',
+      'analysis:1:1',
+    ]);
+    expect(when.get(PEOPLE.hodFinance)).toEqual([
+      '03-10T10:00',
+      '03-11T09:00',
+      '03-11T10:00',
+      '03-12T09:00',
+      '03-13T09:00',
+      '03-13T12:00',
+    ]);
+    // The action's owner: due soon on Tuesday, overdue each working day after.
+    expect(keysOf(PEOPLE.staff2)).toEqual([
+      'action:1:soon',
+      'action:1:overdue',
+      'action:1:overdue',
+      'action:1:overdue',
+    ]);
+    for (const person of [PEOPLE.cio, PEOPLE.iao, PEOPLE.responder, PEOPLE.staff])
+      expect(keysOf(person)).toEqual([]);
+  }, 60_000);
+});
+
+describe('reminders from the command line', () => {
+  async function cliWorld() {
     const databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-rem-')), 'vigil.db');
     world = await createWorld({ clock: testClock('2026-03-09T09:00:00Z'), databasePath });
     await world.report(PEOPLE.staff);
     await world.vigil.outbox.drain();
-    const run = () =>
-      promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', 'src/cli.ts', 'reminders', '--at', '2026-03-09T14:00:00Z'],
-        {
-          env: {
-            PATH: process.env.PATH,
-            ...TEST_ENV,
-            SLACK_API_URL: world.fake.url,
-            DATABASE_PATH: databasePath,
-          },
+    return (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'reminders', ...args], {
+        env: {
+          PATH: process.env.PATH,
+          ...TEST_ENV,
+          SLACK_API_URL: world.fake.url,
+          DATABASE_PATH: databasePath,
         },
-      );
-    const first = await run();
-    expect(first.stdout.trim().split('\n')).toEqual([
-      expect.stringMatching(/^2026-03-09T14:00:00.000Z reminded USIRO: 1 item \(triage:1\)$/),
-    ]);
+      });
+  }
+
+  it('runs one sweep, printing what it sent, and never twice; a dry run sends and records nothing', async () => {
+    const run = await cliWorld();
+    const dry = await run('--at', '2026-03-09T14:00:00Z', '--dry-run');
+    expect(dry.stdout).toBe('2026-03-09T14:00:00.000Z would remind USIRO: 1 item (triage:1)\n');
+    expect(digests(PEOPLE.siro)).toHaveLength(0);
+    expect(world.db.select().from(remindersSent).all()).toEqual([]);
+
+    const first = await run('--at', '2026-03-09T14:00:00Z');
+    expect(first.stdout).toBe('2026-03-09T14:00:00.000Z reminded USIRO: 1 item (triage:1)\n');
     expect(digests(PEOPLE.siro)).toHaveLength(1);
-    const second = await run();
+    const second = await run('--at', '2026-03-09T14:00:00Z');
     expect(second.stdout).toBe('');
     expect(second.stderr).toContain('no reminders due');
     expect(digests(PEOPLE.siro)).toHaveLength(1);
-  });
+  }, 60_000);
 
-  it('over a simulated week, sends each person the reminders they should get and no others', async () => {
-    const id = await start(); // Monday 9 March 2026, 09:00
-    const ctx = { db: world.db, clock: world.clock, config: world.config };
-    addAction(
-      ctx,
-      { id: PEOPLE.siro, roles: new Set(['siro'] as const) },
-      { incidentId: id },
-      {
-        kind: 'corrective',
-        description: 'Block the laptop in MDM',
-        ownerId: PEOPLE.staff2,
-        dueAt: new Date('2026-03-13T00:00:00Z'), // end of Thursday
-      },
+  it('delivers in real time whatever time the sweep runs as', async () => {
+    const run = await cliWorld();
+    world.fake.fail('chat.postMessage', { kind: 'http', status: 500 }, 1);
+    const started = Date.now();
+    await run('--at', '2030-03-12T14:00:00Z'); // a Tuesday years ahead
+    const [digest] = world.db.select().from(outbox).where(eq(outbox.kind, 'digest')).all();
+    expect(digest?.status).toBe('pending');
+    expect(digest?.attempts).toBe(1);
+    // Retried a second or so from now, not a second after 2030.
+    expect(digest?.nextAttemptAt.getTime()).toBeGreaterThan(started);
+    expect(digest?.nextAttemptAt.getTime()).toBeLessThan(Date.now() + 30_000);
+  }, 60_000);
+
+  it('sends each reminder once when two processes sweep the same database at once', async () => {
+    const run = await cliWorld();
+    const both = await Promise.all([
+      run('--at', '2026-03-09T14:00:00Z'),
+      run('--at', '2026-03-09T14:00:00Z'),
+    ]);
+    expect(both.map((r) => r.stdout).join('')).toBe(
+      '2026-03-09T14:00:00.000Z reminded USIRO: 1 item (triage:1)\n',
     );
-    const monday = new Date('2026-03-09T09:00:00Z').getTime();
-    for (let hour = 0; hour < 7 * 24; hour++) {
-      const at = new Date(monday + hour * 3_600_000);
-      if (at.toISOString() === '2026-03-10T10:00:00.000Z')
-        world.db
-          .update(incidents)
-          .set({
-            status: 'triaged',
-            severity: 'high',
-            triagedAt: at,
-            targetResolutionAt: new Date('2026-03-13T10:00:00Z'),
-          })
-          .where(eq(incidents.id, id))
-          .run();
-      await sweepAt(at.toISOString());
-    }
-    const sent = (user: string) =>
-      world.fake
-        .callsTo('chat.postMessage', { ok: true })
-        .filter((c) => c.args.channel === user && String(c.args.text).includes('need your attention'))
-        .map((c) => digestKeys(c.args.blocks));
-    // SIRO: the untriaged report on Monday afternoon and Tuesday morning; overdue escalations fall on the weekend.
-    expect(sent(PEOPLE.siro)).toEqual([`triage:${id}`, `triage:${id}`]);
-    // Owner: due soon on Wednesday and Thursday, overdue on Friday; nothing at the weekend.
-    const [actionRow] = world.db.select().from(actions).all();
-    expect(sent(PEOPLE.staff2)).toEqual([
-      `action:${actionRow?.id}:soon`,
-      `action:${actionRow?.id}:soon`,
-      `action:${actionRow?.id}:overdue`,
+    await expect.poll(() => digests(PEOPLE.siro).length).toBe(1);
+    expect(world.db.select().from(outbox).where(eq(outbox.kind, 'digest')).all()).toMatchObject([
+      { status: 'sent' },
     ]);
-    // IRM: the target approaching on Thursday and Friday morning, then passed on Friday.
-    expect(sent(PEOPLE.hodFinance)).toEqual([
-      `target:${id}:soon`,
-      `target:${id}:soon`,
-      `target:${id}:passed`,
-    ]);
-    for (const person of [PEOPLE.md, PEOPLE.cio, PEOPLE.iao, PEOPLE.responder, PEOPLE.staff])
-      expect(sent(person)).toEqual([]);
-  });
+  }, 60_000);
 });
-
-function digestKeys(blocks: unknown): string {
-  return ((blocks ?? []) as { elements?: { action_id: string; value: string }[] }[])
-    .flatMap((b) => b.elements ?? [])
-    .filter((e) => e.action_id === REMINDER_ACTIONS.done)
-    .map((e) => e.value)
-    .join(',');
-}

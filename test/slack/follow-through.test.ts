@@ -2,6 +2,8 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { actions, incidentEvents, incidents, reviews } from '../../db/schema';
+import { approveClosure, reopenIncident } from '../../src/domain/closure';
+import { actorFor } from '../../src/domain/roles';
 import { blockAction } from '../helpers/signed-requests';
 import type { Answer } from '../helpers/slack-client';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
@@ -33,9 +35,9 @@ async function act(user: string, actionId: string, answers?: Record<string, Answ
   return { refused: null, errors };
 }
 
-async function resolvedIncident(severity = 'medium') {
+async function resolvedIncident(severity = 'medium', report: Record<string, Answer> = {}) {
   world = await createWorld();
-  await world.report(PEOPLE.staff);
+  await world.report(PEOPLE.staff, report);
   await world.vigil.outbox.drain();
   await act(PEOPLE.siro, CARD_ACTIONS.triage, { severity, priority: 'P3', rationale: 'Lost laptop' });
   await act(PEOPLE.hodFinance, CARD_ACTIONS.startResolution);
@@ -55,6 +57,26 @@ async function lowIncidentInReview() {
   });
   await act(PEOPLE.siro, CARD_ACTIONS.closure, { noAction: 'yes', justification: 'Minor' });
 }
+
+const ANALYSIS = {
+  rootCause: 'No disk encryption policy for Finance',
+  technicalMeasures: 'BitLocker on all laptops',
+  costAndResources: '2 days of IT time',
+};
+const LEARNING = { recurrenceRisk: 'no', reasoning: 'x', vulnerabilities: 'y', noChangeReason: 'z' };
+
+/** Analysis approved, reviewed, put forward, peer-reviewed and approved by the CIO. */
+async function closeWithAnalysis() {
+  await act(PEOPLE.hodFinance, CARD_ACTIONS.analysis, ANALYSIS);
+  await act(PEOPLE.siro, CARD_ACTIONS.analysisReview, { decision: 'approved' });
+  await act(PEOPLE.siro, CARD_ACTIONS.learning, LEARNING);
+  expect((await act(PEOPLE.hodFinance, CARD_ACTIONS.closure, {})).errors).toBeNull();
+  await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
+  await act(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved' });
+  expect(incident().status).toBe('closed');
+}
+
+const reporterDms = () => dmsTo(PEOPLE.staff).map((c) => String(c.args.text));
 
 describe('from restored to closed', () => {
   it('drives an incident from report to closed in Slack, every seed step in the audit trail', async () => {
@@ -88,6 +110,8 @@ describe('from restored to closed', () => {
     expect(JSON.stringify(dmsTo(PEOPLE.hodFinance).at(-1)?.args)).toContain('sent back');
     await act(PEOPLE.hodFinance, CARD_ACTIONS.analysis, {
       rootCause: 'No disk encryption policy for Finance',
+      technicalMeasures: 'BitLocker on all laptops',
+      administrativeMeasures: 'Encryption added to the laptop issue checklist',
       costAndResources: '2 days of IT time and 40 licences',
     });
     await act(PEOPLE.siro, CARD_ACTIONS.analysisReview, { decision: 'approved' });
@@ -235,14 +259,197 @@ describe('from restored to closed', () => {
     ).toBe(true);
   });
 
+  it('refuses a causal analysis without a permanent preventive measure (seed 000 §4.1)', async () => {
+    await resolvedIncident();
+    const res = await act(PEOPLE.hodFinance, CARD_ACTIONS.analysis, {
+      rootCause: 'No disk encryption policy',
+      costAndResources: 'None',
+    });
+    expect(res.errors).toEqual({
+      technicalMeasures:
+        'Please give at least one permanent preventive measure, technical or administrative.',
+    });
+    expect(world.db.select().from(reviews).all()).toEqual([]);
+  });
+
+  it('refuses closure while the analysis waits for approval and a notification is unrecorded', async () => {
+    await resolvedIncident('medium', { personalData: 'yes' });
+    await act(PEOPLE.hodFinance, CARD_ACTIONS.analysis, ANALYSIS);
+    await act(PEOPLE.siro, CARD_ACTIONS.learning, LEARNING);
+    const res = await act(PEOPLE.siro, CARD_ACTIONS.closure, {});
+    expect(res.errors?.justification).toBe(
+      `${REF} cannot close yet:\n• The causal analysis is waiting for the IRM’s approval.\n• The regulator notification is not recorded.`,
+    );
+    expect(incident().status).toBe('resolved');
+    expect(JSON.stringify(world.card(REF).blocks)).toContain('The regulator notification is not recorded.');
+  });
+
+  it('refuses "no action" above Low on the server, even from a form opened while it was Low', async () => {
+    await resolvedIncident('low');
+    await act(PEOPLE.siro, CARD_ACTIONS.learning, LEARNING);
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.closure);
+    const form = world.lastModal(PEOPLE.siro);
+    expect(JSON.stringify(form.view.blocks)).toContain('noAction');
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.severity, { option: 'high' });
+    expect(incident().severity).toBe('high');
+    const res = await world.submitForm(PEOPLE.siro, form, { noAction: 'yes', justification: 'Minor' });
+    expect(res.body?.errors).toEqual({
+      justification: `${REF} cannot close yet:\n• Only a Low-severity incident may close with "no action".`,
+    });
+    expect(incident()).toMatchObject({ status: 'resolved', closureJustification: null });
+  });
+
+  it('refuses approval by the CIO who did the peer review (four eyes)', async () => {
+    await lowIncidentInReview();
+    expect((await act(PEOPLE.cio, CARD_ACTIONS.peerReview, { decision: 'approved' })).errors).toBeNull();
+    const own = await act(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved' });
+    expect(own.errors?.decision).toBe('You did the peer review: closure must be approved by another CIO.');
+    expect(incident().status).toBe('in_review');
+    const approvals = world.db.select().from(reviews).where(eq(reviews.type, 'closure_approval')).all();
+    expect(approvals.map((r) => r.decision)).toEqual(['pending']);
+  });
+
+  it('refuses to reopen without a reason', async () => {
+    await lowIncidentInReview();
+    await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
+    await act(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved' });
+    const res = await act(PEOPLE.siro, CARD_ACTIONS.reopen, { reason: '   ' });
+    expect(res.errors).toEqual({ reason: 'Please give the reason.' });
+    expect(incident().status).toBe('closed');
+  });
+
+  it('reopening resets the target time and asks for a new analysis round and review before closing again', async () => {
+    await resolvedIncident('low');
+    await closeWithAnalysis();
+    world.clock.set('2026-03-12T15:00:00Z');
+    await act(PEOPLE.cio, CARD_ACTIONS.reopen, { reason: 'The same laptop model failed again' });
+    // Low: 720 hours, now counted from the reopening.
+    expect(incident()).toMatchObject({ status: 'resolving', closedAt: null, resolvedAt: null });
+    expect(incident().targetResolutionAt?.toISOString()).toBe('2026-04-11T15:00:00.000Z');
+    const reopened = world.db.select().from(incidentEvents).where(eq(incidentEvents.type, 'reopened')).get();
+    expect(reopened?.before?.reviews).toEqual([
+      expect.objectContaining({
+        review: 'causal_analysis',
+        round: 1,
+        decision: 'approved',
+        decidedBy: PEOPLE.siro,
+      }),
+      expect.objectContaining({ review: 'learning', decision: 'approved' }),
+    ]);
+    expect(reopened?.after?.reviews).toEqual([
+      expect.objectContaining({
+        review: 'causal_analysis',
+        round: 1,
+        decision: 'returned',
+        decidedBy: PEOPLE.cio,
+      }),
+      expect.objectContaining({ review: 'learning', decision: 'returned' }),
+    ]);
+
+    await act(PEOPLE.hodFinance, CARD_ACTIONS.resolve, { how: 'Replaced the laptop' });
+    const early = await act(PEOPLE.hodFinance, CARD_ACTIONS.closure, {});
+    expect(early.errors?.justification).toBe(
+      `${REF} cannot close yet:\n• The causal analysis (round 1) was sent back: a revised round is needed.\n• The recurrence and risk-register review must be done again since the reopening.`,
+    );
+    const card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain(CARD_ACTIONS.analysis);
+    expect(card).toContain(CARD_ACTIONS.learning);
+
+    await closeWithAnalysis();
+    const rounds = world.db.select().from(reviews).where(eq(reviews.type, 'causal_analysis')).all();
+    expect(rounds.map((r) => [r.round, r.decision])).toEqual([
+      [1, 'returned'],
+      [2, 'approved'],
+    ]);
+  });
+
+  it('tells the reporter of the closure and the reopening even when Slack delivers them late', async () => {
+    await lowIncidentInReview();
+    await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
+    const before = reporterDms().length;
+    // Closed and reopened before the outbox delivers anything (no await between the two).
+    const ctx = { db: world.db, clock: world.clock, config: world.config };
+    const target = { incidentId: incident().id };
+    approveClosure(ctx, actorFor(world.config, PEOPLE.cio, false), target, {
+      decision: 'approved',
+      comment: null,
+    });
+    reopenIncident(
+      ctx,
+      actorFor(world.config, PEOPLE.siro, true),
+      target,
+      'The laptop turned up at a pawn shop',
+    );
+    expect(incident().status).toBe('resolving');
+    await world.vigil.outbox.drain();
+    expect(reporterDms().slice(before)).toEqual([
+      `Your report ${REF} is now closed. Thank you for reporting it: reports like yours are how we keep information safe.`,
+      `Your report ${REF} is now: being resolved.`,
+    ]);
+  });
+
+  it('lets an action owner decline an action from their DM, with the reason', async () => {
+    await resolvedIncident();
+    await act(PEOPLE.responder, CARD_ACTIONS.addAction, {
+      kind: 'corrective',
+      description: 'Recall the laptop from the leasing company',
+      ownerId: PEOPLE.staff2,
+    });
+    const [owned] = world.db.select().from(actions).all();
+    const ownerDm = dmsTo(PEOPLE.staff2).at(-1);
+    const press = () =>
+      world.slack.interaction(
+        blockAction({
+          userId: PEOPLE.staff2,
+          actionId: 'action_not_doing',
+          blockId: `act:${owned?.id}`,
+          value: String(owned?.id),
+          container: {
+            type: 'message',
+            channelId: 'DSTAFF2',
+            messageTs: String((ownerDm?.response as { ts: string } | undefined)?.ts),
+          },
+          triggerId: world.fake.issueTrigger(PEOPLE.staff2),
+          responseUrl: world.fake.responseUrl('owner'),
+        }),
+      );
+    await press();
+    await expect
+      .poll(() => [...world.fake.views.values()].filter((v) => v.userId === PEOPLE.staff2).length)
+      .toBe(1);
+    const form = world.lastModal(PEOPLE.staff2);
+    const empty = await world.submitForm(PEOPLE.staff2, form, { reason: '' });
+    expect(empty.body?.errors).toEqual({ reason: 'Please give the reason.' });
+    await world.submitForm(PEOPLE.staff2, form, { reason: 'The lease ended last year; nothing to recall' });
+    await world.vigil.outbox.drain();
+    expect(world.db.select().from(actions).get()).toMatchObject({
+      status: 'not_doing',
+      statusReason: 'The lease ended last year; nothing to recall',
+    });
+    expect(
+      world.fake
+        .messages(SECURITY_CHANNEL)
+        .some((m) => m.text?.includes(`<@${PEOPLE.staff2}> will not do the action`)),
+    ).toBe(true);
+    // A second press finds the action closed.
+    await press();
+    await expect
+      .poll(() => world.fake.responseUrlPosts.filter((p) => p.name === 'owner').map((p) => p.body.text))
+      .toEqual(['That action is already closed.']);
+  });
+
   it('sends the closure back to resolved when the peer reviewer disagrees', async () => {
     await lowIncidentInReview();
     const noComment = await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'returned' });
     expect(noComment.errors).toEqual({ comment: 'Please say what needs to change.' });
+    expect(incident().closureJustification).toBe('Minor');
     await act(PEOPLE.responder, CARD_ACTIONS.peerReview, {
       decision: 'returned',
       comment: 'Add the police report',
     });
-    expect(incident().status).toBe('resolved');
+    // The request is withdrawn with its "no action" justification; a new one is judged afresh.
+    expect(incident()).toMatchObject({ status: 'resolved', closureJustification: null });
+    const card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain(CARD_ACTIONS.closure);
   });
 });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { incidentEvents, incidents, outbox } from '../../db/schema';
 import { blockAction, slashCommand } from '../helpers/signed-requests';
@@ -312,7 +312,12 @@ describe('/report-incident', () => {
     expect(textOf(second.body)).toContain('INC-2026-0001');
     expect(world.db.select().from(incidents).all()).toHaveLength(1);
     await world.vigil.outbox.drain();
-    expect(world.fake.callsTo('chat.postMessage', { ok: true })).toHaveLength(2);
+    // The card, the reporter's receipt and the head of department's note that they are the IRM.
+    expect(world.fake.callsTo('chat.postMessage', { ok: true }).map((c) => c.args.channel)).toEqual([
+      SECURITY_CHANNEL,
+      PEOPLE.staff,
+      PEOPLE.hodFinance,
+    ]);
   });
 
   it('gives 50 simultaneous reports 50 consecutive references', async () => {
@@ -382,13 +387,16 @@ describe('when Slack fails during reporting', () => {
       .poll(() => world.fake.callsTo('chat.postMessage', { ok: false }).length)
       .toBeGreaterThanOrEqual(1);
     expect(world.db.select().from(incidents).all()).toHaveLength(1);
-    expect(world.vigil.outbox.pendingCount()).toBe(2);
+    expect(world.vigil.outbox.pendingCount()).toBe(3); // card, receipt, and the IRM's DM
 
     world.fake.recover();
     world.clock.advance(30_000);
     await world.vigil.outbox.drain();
     expect(cardCalls(world)).toHaveLength(1);
     expect(dmCalls(world)).toHaveLength(1);
+    // The IRM's DM links to the card: it may wait a second for it.
+    world.clock.advance(1_000);
+    await world.vigil.outbox.drain();
     expect(world.vigil.outbox.pendingCount()).toBe(0);
 
     // Nothing is sent twice afterwards.
@@ -405,9 +413,16 @@ describe('when Slack fails during reporting', () => {
     await world.report(PEOPLE.staff);
     await expect.poll(() => world.fake.callsTo('chat.postMessage', { ok: false }).length).toBe(2);
     await world.vigil.outbox.drain();
-    const pending = world.db.select().from(outbox).where(eq(outbox.status, 'pending')).all();
-    expect(pending).toHaveLength(2);
-    for (const row of pending) expect(row.nextAttemptAt.getTime() - world.clock.now().getTime()).toBe(7000);
+    // The card and the receipt were refused; the IRM's DM waits for the card it links to.
+    const pending = world.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.status, 'pending'))
+      .orderBy(asc(outbox.id))
+      .all();
+    expect(pending.map((r) => r.lastError)).toEqual(['ratelimited', 'ratelimited', 'waiting_for_card']);
+    for (const row of pending.slice(0, 2))
+      expect(row.nextAttemptAt.getTime() - world.clock.now().getTime()).toBe(7000);
 
     world.clock.advance(6_000);
     await world.vigil.outbox.drain();

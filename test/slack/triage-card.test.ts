@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { actions, incidentEvents, incidents, notifications } from '../../db/schema';
 import { addAction } from '../../src/domain/add-action';
+import { recordNotification } from '../../src/domain/record-notification';
 import {
   createWorld,
   PEOPLE,
@@ -153,6 +154,43 @@ describe('triage by the SIRO', () => {
     await world.vigil.outbox.drain();
     expect(JSON.stringify(world.card('INC-2026-0002').blocks)).toContain('a duplicate of INC-2026-0001');
   });
+  it('refuses a duplicate of a record that is itself dismissed, pointing at the original', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.report(PEOPLE.staff2);
+    await world.report(PEOPLE.staff2);
+    await world.vigil.outbox.drain();
+    await world.click(PEOPLE.siro, world.card('INC-2026-0002'), CARD_ACTIONS.triage);
+    await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {
+      outcome: 'duplicate',
+      duplicateOf: 'INC-2026-0001',
+      rationale: 'Same laptop',
+    });
+    await world.vigil.outbox.drain();
+    await world.click(PEOPLE.siro, world.card('INC-2026-0003'), CARD_ACTIONS.triage);
+    const modal = world.lastModal(PEOPLE.siro);
+    const refused = await world.submitForm(PEOPLE.siro, modal, {
+      outcome: 'duplicate',
+      duplicateOf: 'INC-2026-0002',
+      rationale: 'Same laptop again',
+    });
+    expect(refused.body).toEqual({
+      response_action: 'errors',
+      errors: {
+        rationale:
+          'INC-2026-0002 is itself closed as a duplicate: mark this a duplicate of INC-2026-0001 instead.',
+      },
+    });
+    const third = () =>
+      world.db.select().from(incidents).where(eq(incidents.reference, 'INC-2026-0003')).get();
+    expect(third()?.status).toBe('reported');
+    await world.submitForm(PEOPLE.siro, modal, {
+      outcome: 'duplicate',
+      duplicateOf: 'INC-2026-0001',
+      rationale: 'Same laptop again',
+    });
+    expect(third()).toMatchObject({ status: 'duplicate', duplicateOfId: incident(world).id });
+  });
 });
 
 describe('assignment and escalation', () => {
@@ -185,8 +223,9 @@ describe('assignment and escalation', () => {
       world.click(PEOPLE.responder, card, CARD_ACTIONS.escalate),
       world.click(PEOPLE.responder, card, CARD_ACTIONS.escalate),
     ]);
+    // The second click of a double click hears what happened, not that the card moved.
     expect([...first.replies, ...doubleClick.replies]).toEqual([
-      `${REF} changed while you were looking at it. The card now shows its current state.`,
+      `${REF} was already escalated just now by <@${PEOPLE.responder}>: the SIRO and the Managing Director have been told. The card now shows it.`,
     ]);
     expect(dmsTo(world, PEOPLE.siro)).toHaveLength(1);
     expect(dmsTo(world, PEOPLE.md)).toHaveLength(1);
@@ -202,6 +241,68 @@ describe('assignment and escalation', () => {
       .map((e) => e.t);
     expect(types.filter((t) => t === 'escalated')).toHaveLength(2);
     expect(threadLines(world).filter((l) => l.includes('re-escalated'))).toHaveLength(1);
+  });
+
+  it('tells the head of department at report time that they are the IRM, without the description', async () => {
+    await reported();
+    const dms = dmsTo(world, PEOPLE.hodFinance);
+    expect(dms).toHaveLength(1);
+    const text = JSON.stringify(dms[0]?.args);
+    expect(text).toContain(`You are now the *Incident Response Manager* for *${REF}*`);
+    expect(text).toContain('Lost or stolen device');
+    expect(text).toContain('https://example.slack.com/archives/GSECURITY');
+    expect(text).not.toContain('Leeds');
+    expect(text).not.toContain('Laptop left on a train');
+  });
+
+  it('escalates automatically when triage finds customers or staff affected, once', async () => {
+    await reported();
+    expect(dmsTo(world, PEOPLE.md)).toHaveLength(0);
+    await triage(PEOPLE.siro, {
+      severity: 'high',
+      priority: 'P1',
+      rationale: 'Customer list on the laptop',
+      facts: 'customers_affected',
+    });
+    expect(incident(world).escalatedAt?.toISOString()).toBe('2026-03-10T09:00:00.000Z');
+    for (const person of [PEOPLE.siro, PEOPLE.md]) {
+      const dms = dmsTo(world, person);
+      expect(dms).toHaveLength(1);
+      expect(JSON.stringify(dms[0]?.args)).toContain(`*${REF}* is escalated to you.`);
+    }
+    const events = world.db.select().from(incidentEvents).orderBy(asc(incidentEvents.id)).all();
+    expect(events.map((e) => [e.type, e.actorId])).toEqual([
+      ['reported', PEOPLE.staff],
+      ['triaged', PEOPLE.siro],
+      ['escalated', 'vigil'],
+    ]);
+    expect(events[2]?.after).toEqual({ escalatedAt: '2026-03-10T09:00:00.000Z', automatic: true });
+    expect(threadLines(world).at(-1)).toBe(
+      'Escalated automatically to the SIRO and the Managing Director: triage found that customers or staff are affected.',
+    );
+    // The customers must be told, too.
+    expect(world.db.select({ kind: notifications.kind }).from(notifications).all()).toEqual([
+      { kind: 'customers' },
+    ]);
+  });
+
+  it('escalates at report time and opens the customers obligation when the reporter says they are affected', async () => {
+    await reported({ customersOrStaffAffected: 'yes' });
+    expect(dmsTo(world, PEOPLE.siro)).toHaveLength(1);
+    expect(dmsTo(world, PEOPLE.md)).toHaveLength(1);
+    const [customers] = world.db.select().from(notifications).all();
+    expect(customers).toMatchObject({ kind: 'customers', status: 'pending' });
+    expect(customers?.dueAt?.toISOString()).toBe('2026-03-13T09:00:00.000Z'); // 72 h from discovery
+    expect(JSON.stringify(world.card(REF).blocks)).toContain('Affected customers');
+    // Triage keeps the answer and does not escalate again.
+    await triage(PEOPLE.siro, {
+      severity: 'high',
+      priority: 'P1',
+      rationale: 'Customers affected',
+      facts: 'customers_affected',
+    });
+    expect(dmsTo(world, PEOPLE.md)).toHaveLength(1);
+    expect(world.db.select().from(notifications).all()).toHaveLength(1);
   });
 });
 
@@ -290,6 +391,94 @@ describe('external notifications', () => {
     });
     await world.submitForm(PEOPLE.iao, modal, { outcome: 'done', externalRef: 'CR/2026/0042' });
     expect(incident(world).crimeNumber).toBe('CR/2026/0042');
+  });
+
+  it('keeps every change to the obligations in the audit trail: created, moved and released', async () => {
+    world = await createWorld({ clock: testClock('2026-03-10T09:00:00Z') });
+    await world.report(PEOPLE.staff, {
+      personalData: 'yes',
+      crimeNumber: 'CR/2026/0007',
+      discoveredAt: new Date('2026-03-10T08:00:00Z'),
+    });
+    await world.vigil.outbox.drain();
+    // Created with the report: the regulator to tell, the police already told (the crime number).
+    const [reportedEvent] = world.db.select().from(incidentEvents).orderBy(asc(incidentEvents.id)).all();
+    expect(reportedEvent?.before).toEqual({ notifications: { regulator: null, police: null } });
+    expect(reportedEvent?.after?.notifications).toEqual({
+      regulator: { status: 'pending', dueAt: '2026-03-13T08:00:00.000Z' },
+      police: {
+        status: 'done',
+        dueAt: '2026-03-11T08:00:00.000Z',
+        doneBy: PEOPLE.staff,
+        doneAt: '2026-03-10T09:00:00.000Z',
+        externalRef: 'CR/2026/0007',
+      },
+    });
+
+    // Moved when triage sets an earlier awareness time.
+    await triage(PEOPLE.siro, {
+      severity: 'high',
+      priority: 'P1',
+      rationale: 'Stolen laptop',
+      awareAt: new Date('2026-03-10T06:00:00Z'),
+    });
+    const triaged = world.db.select().from(incidentEvents).where(eq(incidentEvents.type, 'triaged')).get();
+    expect(triaged?.before?.notifications).toEqual({
+      regulator: { status: 'pending', dueAt: '2026-03-13T08:00:00.000Z' },
+    });
+    expect(triaged?.after?.notifications).toEqual({
+      regulator: { status: 'pending', dueAt: '2026-03-13T06:00:00.000Z' },
+    });
+  });
+
+  it('records the obligations released when triage decides it is not an incident', async () => {
+    await reported({ personalData: 'yes' });
+    await triage(PEOPLE.siro, { outcome: 'not_incident', rationale: 'Test data only' });
+    const event = world.db
+      .select()
+      .from(incidentEvents)
+      .where(eq(incidentEvents.type, 'dismissed_not_incident'))
+      .get();
+    expect(event?.before?.notifications).toEqual({
+      regulator: { status: 'pending', dueAt: '2026-03-13T09:00:00.000Z' },
+    });
+    expect(event?.after?.notifications).toEqual({
+      regulator: { status: 'not_required', reason: 'Triage: not a security incident' },
+    });
+    // The thread stays one line per change.
+    expect(threadLines(world)).toHaveLength(1);
+  });
+
+  it('checks the crime number and that the record is open in the domain, not only in the form', async () => {
+    await reported();
+    await triage(PEOPLE.siro, { severity: 'low', priority: 'P4', rationale: 'Theft', facts: 'criminal' });
+    const police = world.db.select().from(notifications).get();
+    const ctx = { db: world.db, clock: world.clock, config: world.config };
+    const iao = { id: PEOPLE.iao, roles: new Set(['iao'] as const) };
+    const target = { incidentId: incident(world).id, notificationId: police?.id ?? 0 };
+    expect(() =>
+      recordNotification(ctx, iao, target, {
+        outcome: 'done',
+        doneAt: null,
+        externalRef: null,
+        reason: null,
+      }),
+    ).toThrow('Please give the crime number the police gave you.');
+    // A record closed at triage owes nobody anything: nothing can be recorded on it.
+    world.db
+      .update(incidents)
+      .set({ status: 'not_incident' })
+      .where(eq(incidents.id, target.incidentId))
+      .run();
+    expect(() =>
+      recordNotification(ctx, iao, target, {
+        outcome: 'done',
+        doneAt: null,
+        externalRef: 'CR/1',
+        reason: null,
+      }),
+    ).toThrow(`${REF} is closed (not incident): you cannot record notifications.`);
+    expect(world.db.select().from(notifications).get()?.status).toBe('pending');
   });
 
   it('opens the national CERT obligation for network incidents, for the CIO alone', async () => {

@@ -4,15 +4,14 @@ import { REMINDER_ACTIONS } from '../../../../blocks/reminder-digest';
 import { slackDate } from '../../../../blocks/text';
 import { setActionStatus } from '../../../domain/action-status';
 import { DomainError } from '../../../domain/errors';
-import { snooze } from '../../../domain/reminders';
+import { checkDone, snooze } from '../../../domain/reminders';
 import { refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 
-const FOREVER = new Date('9999-12-31T00:00:00Z');
-
 /**
  * Done and Snooze on a reminder. The button's item key is a hint: snoozing only ever quiets the
- * clicker's own reminders, and completing an action goes through the action's own permission check.
+ * clicker's own reminders, completing an action goes through the action's own permission check,
+ * and any other Done is checked against the register (still owed: asked again tomorrow).
  */
 export function registerReminderButtons(app: App, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
@@ -53,7 +52,13 @@ export function registerReminderButtons(app: App, deps: ListenerDeps): void {
       await respond(reply(':white_check_mark: Action marked done. Thank you.'));
       return;
     }
-    snooze(deps.db, body.user.id, key, FOREVER);
-    await respond(reply(':white_check_mark: Dismissed. You will hear again if its state changes.'));
+    const { stillOwed } = checkDone(deps.db, body.user.id, key, deps.clock.now(), deps.config);
+    await respond(
+      reply(
+        stillOwed
+          ? `:hourglass_flowing_sand: *${stillOwed.reference}* still shows this as owed: ${stillOwed.text}. It clears once it is recorded on the card; I will remind you again tomorrow.`
+          : ':white_check_mark: Thank you: the register shows nothing more owed from you on this.',
+      ),
+    );
   });
 }
