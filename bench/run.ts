@@ -6,7 +6,7 @@
  *   npm run bench -- [--incidents 100000] [--requests 3000] [--warmup 300] [--connections 50] [--keep]
  *
  * Jobs: bench/seed.ts (in this process), bench/ack-latency.ts, bench/export.ts (CSV, JSON),
- * bench/register-statistics.ts, bench/startup.ts.
+ * bench/register-statistics.ts, bench/reminder-sweep.ts, bench/startup.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -122,6 +122,7 @@ try {
   for (const format of ['csv', 'json'])
     await job(`export ${format}`, 'bench/export.ts', ['--db', seeded, '--format', format], ['--expose-gc']);
   await job('statistics', 'bench/register-statistics.ts', ['--db', seeded]);
+  await job('reminder sweep', 'bench/reminder-sweep.ts', ['--db', seeded, '--work', work]);
   await job('start-up', 'bench/startup.ts', ['--work', work, '--db', seeded]);
 } finally {
   if (!values.keep) rmSync(work, { recursive: true, force: true });

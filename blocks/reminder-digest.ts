@@ -11,7 +11,7 @@ export const REMINDER_ACTIONS = {
 
 /**
  * One DM per person per sweep: what they owe, urgent first, each with Snooze and, where the
- * register can tell whether it was done, Done. `more` items are due too and come next sweep.
+ * register can tell whether it was done, Done. `more` items are due too and not shown (App Home lists them).
  */
 export function reminderDigest(items: ReminderItem[], more = 0): SlackMessage {
   const urgent = items.some((i) => i.urgent);
@@ -66,7 +66,7 @@ export function reminderDigest(items: ReminderItem[], more = 0): SlackMessage {
   if (more > 0)
     blocks.push({
       type: 'context',
-      elements: [md(`…and ${more} more; they follow in the next reminder.`)],
+      elements: [md(`…and ${more} more: App Home lists everything waiting on you.`)],
     });
   return {
     text: `${urgent ? 'Urgent: ' : ''}${total} incident item${total === 1 ? ' needs' : 's need'} your attention`,

@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, addHours, format, subDays, subHours } from 'date-fns';
-import { and, eq, gt, inArray, isNotNull, lte, notInArray } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, lte, max, notInArray, sql } from 'drizzle-orm';
 import { userText } from '../../blocks/text';
 import type { Db } from '../../db/client';
 import { actions, incidents, notifications, remindersSent, reviews, snoozes } from '../../db/schema';
@@ -79,7 +79,12 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
   }
 
   for (const i of db
-    .select()
+    .select({
+      id: incidents.id,
+      targetResolutionAt: incidents.targetResolutionAt,
+      irmId: incidents.irmId,
+      hodId: incidents.hodId,
+    })
     .from(incidents)
     .where(
       and(
@@ -117,17 +122,34 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
   }
 
   // Causal analysis: due from the HOD once resolved; waiting on the IRM once submitted.
-  for (const i of db
-    .select()
+  // One query for every resolved record with its latest analysis round (not one query each).
+  const latestRound = db
+    .select({ incidentId: reviews.incidentId, round: max(reviews.round).as('latest_round') })
+    .from(reviews)
+    .where(eq(reviews.type, 'causal_analysis'))
+    .groupBy(reviews.incidentId)
+    .as('latest_round');
+  for (const { latest, ...i } of db
+    .select({
+      id: incidents.id,
+      resolvedAt: incidents.resolvedAt,
+      closureJustification: incidents.closureJustification,
+      irmId: incidents.irmId,
+      hodId: incidents.hodId,
+      latest: { round: reviews.round, decision: reviews.decision, submittedBy: reviews.submittedBy },
+    })
     .from(incidents)
+    .leftJoin(latestRound, eq(latestRound.incidentId, incidents.id))
+    .leftJoin(
+      reviews,
+      and(
+        eq(reviews.incidentId, incidents.id),
+        eq(reviews.type, 'causal_analysis'),
+        eq(reviews.round, latestRound.round),
+      ),
+    )
     .where(and(eq(incidents.status, 'resolved'), isNotNull(incidents.resolvedAt)))
     .all()) {
-    const latest = db
-      .select()
-      .from(reviews)
-      .where(and(eq(reviews.incidentId, i.id), eq(reviews.type, 'causal_analysis')))
-      .all()
-      .at(-1);
     if (latest?.decision === 'approved' || i.closureJustification) continue;
     if (latest?.decision === 'pending') {
       const approver = i.irmId && i.irmId !== latest.submittedBy ? i.irmId : sirOs[0];
@@ -250,26 +272,32 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
     db
       .select({ id: incidents.id, reference: incidents.reference, category: incidents.category })
       .from(incidents)
-      .where(inArray(incidents.id, [...new Set(drafts.map((d) => d.incidentId))]))
+      .where(
+        sql`${incidents.id} in (select value from json_each(${JSON.stringify([...new Set(drafts.map((d) => d.incidentId))])}))`,
+      )
       .all()
       .map((x) => [x.id, `${x.reference} (${findCategory(x.category)?.label ?? x.category})`]),
   );
-  const byPerson = new Map<string, ReminderItem[]>();
+  // By key, so a SIRO owed thousands of items in a large register is not a quadratic search.
+  const byPerson = new Map<string, Map<string, ReminderItem>>();
   for (const { recipients, ...item } of drafts) {
     for (const person of recipients) {
-      const list = byPerson.get(person) ?? [];
-      if (!list.some((x) => x.key === item.key))
-        list.push({ ...item, reference: refs.get(item.incidentId) ?? '' });
-      byPerson.set(person, list);
+      const items = byPerson.get(person) ?? new Map<string, ReminderItem>();
+      if (!items.has(item.key)) items.set(item.key, { ...item, reference: refs.get(item.incidentId) ?? '' });
+      byPerson.set(person, items);
     }
   }
-  return byPerson;
+  return new Map([...byPerson].map(([person, items]) => [person, [...items.values()]]));
+}
+
+/** The recipient's calendar day, the bucket of a reminder that repeats daily. */
+export function reminderDay(now: Date, timeZone: string): string {
+  return format(new TZDate(now, timeZone), 'yyyy-MM-dd');
 }
 
 /** The key under which one reminder counts as sent: per day in the recipient's zone, or once for its stage. */
-export function reminderKey(userId: string, item: ReminderItem, now: Date, timeZone: string): string {
-  const bucket = item.repeat === 'day' ? format(new TZDate(now, timeZone), 'yyyy-MM-dd') : 'once';
-  return `${userId}|${item.key}|${bucket}`;
+export function reminderKey(userId: string, item: ReminderItem, day: string): string {
+  return `${userId}|${item.key}|${item.repeat === 'day' ? day : 'once'}`;
 }
 
 /** A snooze lasts a week at most; longer rows (the old "dismiss forever") no longer silence anything. */
@@ -292,10 +320,16 @@ export function activeSnoozes(tx: Tx, userId: string, now: Date): Set<string> {
   );
 }
 
-function alreadySent(tx: Tx, key: string): boolean {
-  return (
-    tx.select({ key: remindersSent.key }).from(remindersSent).where(eq(remindersSent.key, key)).get() !==
-    undefined
+/** Which of these keys are recorded as sent: one query (a JSON list is one parameter, any length). */
+function sentKeys(tx: Tx, keys: string[]): Set<string> {
+  if (keys.length === 0) return new Set();
+  return new Set(
+    tx
+      .select({ key: remindersSent.key })
+      .from(remindersSent)
+      .where(sql`${remindersSent.key} in (select value from json_each(${JSON.stringify(keys)}))`)
+      .all()
+      .map((r) => r.key),
   );
 }
 
@@ -311,19 +345,47 @@ export function unsentItems(
   timeZone: string | null,
 ): ReminderItem[] {
   const snoozed = activeSnoozes(tx, userId, now);
-  const fresh = items.filter((item) => {
-    if (snoozed.has(item.key)) return false;
-    if (item.repeat === 'day' && timeZone === null) return true;
-    return !alreadySent(tx, reminderKey(userId, item, now, timeZone ?? 'UTC'));
-  });
+  const day = reminderDay(now, timeZone ?? 'UTC');
+  const candidates = items.filter(
+    (item) => !snoozed.has(item.key) && !(item.repeat === 'day' && timeZone === null),
+  );
+  const sent = sentKeys(
+    tx,
+    candidates.map((item) => reminderKey(userId, item, day)),
+  );
+  const fresh = items.filter(
+    (item) =>
+      !snoozed.has(item.key) &&
+      ((item.repeat === 'day' && timeZone === null) || !sent.has(reminderKey(userId, item, day))),
+  );
   return [...fresh.filter((i) => i.urgent), ...fresh.filter((i) => !i.urgent)];
 }
 
 export interface Digest {
   /** What the digest shows, each recorded as sent. */
   items: ReminderItem[];
-  /** Due but left for the next sweep, to keep the message within Slack's limits. */
+  /** Due too but not shown, to keep the message within Slack's limits (counted in it). */
   more: number;
+}
+
+interface DigestPlan extends Digest {
+  /**
+   * What is recorded as sent: the items shown, and the daily ones left out of a long digest
+   * (counted in it, and due again tomorrow), so a person owed hundreds of things gets one message
+   * a day rather than one every sweep. An urgent item left out is not recorded: it comes next sweep.
+   */
+  recorded: ReminderItem[];
+}
+
+function plan(tx: Tx, userId: string, items: ReminderItem[], now: Date, timeZone: string): DigestPlan {
+  const fresh = unsentItems(tx, userId, items, now, timeZone);
+  const shown = fresh.slice(0, DIGEST_LIMIT);
+  const left = fresh.slice(DIGEST_LIMIT);
+  return {
+    items: shown,
+    more: left.length,
+    recorded: [...shown, ...left.filter((i) => !i.urgent && i.repeat === 'day')],
+  };
 }
 
 /** The digest a person would get now, without recording or sending anything (a dry run). */
@@ -334,15 +396,15 @@ export function planDigest(
   now: Date,
   timeZone: string,
 ): Digest {
-  const fresh = unsentItems(tx, userId, items, now, timeZone);
-  return { items: fresh.slice(0, DIGEST_LIMIT), more: Math.max(0, fresh.length - DIGEST_LIMIT) };
+  const { items: shown, more } = plan(tx, userId, items, now, timeZone);
+  return { items: shown, more };
 }
 
 /**
  * Records and queues one digest for a person: urgent items first, only those not snoozed and not
- * already sent, and only as many as the message shows; the rest stay due for the next sweep. One
- * transaction, so two sweeps racing each other (two processes, too) send each reminder once.
- * `deliverAt` is the real time: a sweep run "as if" at another time must not delay the message.
+ * already sent, as many as the message shows (see DigestPlan for the rest). One transaction, so
+ * two sweeps racing each other (two processes, too) send each reminder once. `deliverAt` is the
+ * real time: a sweep run "as if" at another time must not delay the message.
  */
 export function queueDigest(
   db: Db,
@@ -351,27 +413,21 @@ export function queueDigest(
   at: { now: Date; deliverAt: Date; timeZone: string },
 ): Digest {
   return writeTransaction(db, (tx) => {
-    const plan = planDigest(tx, userId, items, at.now, at.timeZone);
-    const recorded = plan.items.filter(
-      (item) =>
-        tx
-          .insert(remindersSent)
-          .values({
-            key: reminderKey(userId, item, at.now, at.timeZone),
-            userId,
-            itemKey: item.key,
-            sentAt: at.now,
-          })
-          .onConflictDoNothing()
-          .run().changes > 0,
-    );
-    if (recorded.length > 0)
+    const digest = plan(tx, userId, items, at.now, at.timeZone);
+    const day = reminderDay(at.now, at.timeZone);
+    // The plan was read under this transaction's write lock, so every row it records is new: one
+    // statement for them all (a SIRO of a large register may be owed thousands of daily items).
+    const rows = digest.recorded.map((item) => [reminderKey(userId, item, day), item.key]);
+    if (rows.length > 0)
+      tx.run(sql`insert into ${remindersSent} (key, user_id, item_key, sent_at)
+        select value ->> 0, ${userId}, value ->> 1, ${at.now.getTime()} from json_each(${JSON.stringify(rows)})`);
+    if (digest.items.length > 0)
       enqueue(
         tx,
-        { kind: 'digest', incidentId: null, userId, items: recorded, more: plan.more },
+        { kind: 'digest', incidentId: null, userId, items: digest.items, more: digest.more },
         at.deliverAt,
       );
-    return { items: recorded, more: plan.more };
+    return { items: digest.items, more: digest.more };
   });
 }
 

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { type Logger, WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client';
 import type { Config } from '../config';
@@ -72,6 +73,9 @@ export async function sweepReminders(deps: {
   const { db, config, zones, at } = deps;
   const results: SweepResult[] = [];
   for (const [userId, items] of findDueReminders(db, at, config)) {
+    // Each person's digest is its own short transaction; between them Slack's requests get the
+    // event loop, so a long sweep never holds an acknowledgement back for its whole length.
+    await setImmediate();
     const unsent = unsentItems(db, userId, items, at, zones.cached(userId, at));
     if (unsent.length === 0) continue;
     const needsZone = unsent.some((i) => !i.urgent || i.repeat === 'day');

@@ -237,28 +237,37 @@ describe('reminders', () => {
     ]);
   });
 
-  it('puts urgent items first and keeps what a digest cannot show for the next one', async () => {
+  it('puts urgent items first, counts what a digest cannot show, and keeps only urgent ones for the next', async () => {
     world = await createWorld({ clock: testClock('2026-03-09T08:00:00Z') });
-    for (let n = 0; n < 23; n++) seedReport(world.db, world.clock);
-    seedReport(world.db, world.clock, {
-      personalData: 'yes',
-      discoveredAt: new Date('2026-03-07T08:00:00Z'), // the regulator deadline is in 24 hours
-    });
+    for (let n = 0; n < 2; n++) seedReport(world.db, world.clock);
+    for (let n = 0; n < 21; n++)
+      seedReport(world.db, world.clock, {
+        personalData: 'yes',
+        discoveredAt: new Date('2026-03-07T08:00:00Z'), // the regulator deadline is in 24 hours
+      });
     await sweepAt('2026-03-09T13:05:00Z');
     const [first] = digests(PEOPLE.siro);
     expect(first?.keys).toHaveLength(20);
-    expect(first?.keys[0]).toBe('notify:1:soon');
-    expect(first?.text).toContain('25 incident items need your attention');
-    expect(first?.text).toContain('…and 5 more; they follow in the next reminder.');
+    expect(first?.keys.every((k) => k.startsWith('notify:'))).toBe(true);
+    expect(first?.text).toContain('44 incident items need your attention');
+    expect(first?.text).toContain('…and 24 more: App Home lists everything waiting on you.');
+    // The 23 daily triage reminders count as today's (they come again tomorrow); the urgent one
+    // that did not fit is not recorded, so it is not lost.
     expect(
       world.db.select().from(remindersSent).where(eq(remindersSent.userId, PEOPLE.siro)).all(),
-    ).toHaveLength(20);
+    ).toHaveLength(43);
     await sweepAt('2026-03-09T13:10:00Z');
     const second = digests(PEOPLE.siro)[1];
-    expect(second?.keys).toHaveLength(5);
-    expect(new Set([...(first?.keys ?? []), ...(second?.keys ?? [])]).size).toBe(25);
+    expect(second?.keys).toHaveLength(1);
+    expect(second?.keys[0]).toMatch(/^notify:/);
+    expect(new Set([...(first?.keys ?? []), ...(second?.keys ?? [])]).size).toBe(21);
     await sweepAt('2026-03-09T13:15:00Z');
     expect(digests(PEOPLE.siro)).toHaveLength(2);
+    // The next day the deadlines have passed: a new urgent stage, first again; the daily ones counted.
+    await sweepAt('2026-03-10T13:05:00Z');
+    expect(digests(PEOPLE.siro)).toHaveLength(3);
+    expect(digests(PEOPLE.siro)[2]?.keys[0]).toMatch(/^notify:\d+:overdue:1$/);
+    expect(digests(PEOPLE.siro)[2]?.text).toContain('…and 24 more');
   });
 
   it('snoozes for a day or a week, and completes actions from the reminder', async () => {
