@@ -1,5 +1,4 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
-import { type Duration, formatDuration, intervalToDuration } from 'date-fns';
 import type { Action, Incident, Notification, Review } from '../db/schema';
 import { isOpen } from '../src/domain/lifecycle';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
@@ -75,17 +74,34 @@ export interface CardModel {
 
 const MAX_LISTED_ACTIONS = 8;
 
-/** "2 days 22 hours": a deadline needs hours, not the rounded "3 days" of a casual distance. */
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * "2 days 22 hours": a deadline needs hours, not the rounded "3 days" of a casual distance. Counted
+ * in elapsed time, never on a calendar, so no clock change in any zone can shift it by an hour.
+ */
 export function timeBetween(a: Date, b: Date): string {
-  const [start, end] = a.getTime() <= b.getTime() ? [a, b] : [b, a];
-  const d = intervalToDuration({ start, end });
-  const units: (keyof Duration)[] =
-    (d.years ?? 0) + (d.months ?? 0) > 0
-      ? ['years', 'months', 'days']
-      : (d.days ?? 0) > 0
-        ? ['days', 'hours']
-        : ['hours', 'minutes'];
-  return formatDuration(d, { format: units }) || 'less than a minute';
+  const ms = Math.abs(b.getTime() - a.getTime());
+  const days = Math.floor(ms / DAY);
+  const hours = Math.floor((ms % DAY) / HOUR);
+  const minutes = Math.floor((ms % HOUR) / MINUTE);
+  const units: [number, string][] =
+    days > 0
+      ? [
+          [days, 'day'],
+          [hours, 'hour'],
+        ]
+      : [
+          [hours, 'hour'],
+          [minutes, 'minute'],
+        ];
+  const text = units
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`)
+    .join(' ');
+  return text || 'less than a minute';
 }
 
 function timeLeft(due: Date, now: Date): string {

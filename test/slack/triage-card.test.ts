@@ -245,6 +245,20 @@ describe('external notifications', () => {
     expect(threadLines(world).at(-1)).toContain('(reference ICO-12345), after the deadline.');
   });
 
+  it('counts time left in elapsed hours when the server’s own zone changes its clocks', async () => {
+    // vitest.config.ts runs the tests in America/New_York, which springs forward on 8 March 2026.
+    expect(new Date('2026-03-06T12:00:00Z').getTimezoneOffset()).not.toBe(
+      new Date('2026-03-09T12:00:00Z').getTimezoneOffset(),
+    );
+    const clock = testClock('2026-03-06T12:00:00Z');
+    world = await createWorld({ clock });
+    await world.report(PEOPLE.staff, { personalData: 'yes', discoveredAt: new Date('2026-03-06T12:00:00Z') });
+    await world.vigil.outbox.drain();
+    const card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain('Mon 9 Mar 2026 12:00 Europe/London');
+    expect(card).toContain('3 days left'); // exactly 72 hours, not "3 days 1 hour" on New York's wall clock
+  });
+
   it('records a decision not to notify the regulator only with its reason, by the DPO or SIRO', async () => {
     await reported({ personalData: 'yes' });
     const refused = await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.recordNotification);
