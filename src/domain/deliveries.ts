@@ -11,6 +11,8 @@ export type DirectMessage =
   | 'causal_analysis_due'
   | 'causal_analysis_submitted'
   | 'causal_analysis_returned'
+  | 'action_not_doing_proposed'
+  | 'action_kept_open'
   | 'status';
 
 /**
@@ -21,7 +23,15 @@ export type Delivery =
   | { kind: 'post_card'; incidentId: number }
   | { kind: 'update_card'; incidentId: number }
   | { kind: 'thread_line'; incidentId: number; eventId: number }
-  | { kind: 'dm'; incidentId: number; userId: string; template: DirectMessage; actionId?: number }
+  | {
+      kind: 'dm';
+      incidentId: number;
+      userId: string;
+      template: DirectMessage;
+      actionId?: number;
+      /** For an escalation: Vigil escalated it on its own (seed 003 §5.6), nobody clicked. */
+      automatic?: boolean;
+    }
   | { kind: 'digest'; incidentId: null; userId: string; items: ReminderItem[] }
   | { kind: 'home'; incidentId: null; userId: string }
   | { kind: 'monthly_report' | 'monthly_chart'; incidentId: null; userId: string; period: string };

@@ -45,5 +45,6 @@ export function escalateOnReport(ctx: DomainContext, tx: Tx, incident: Incident,
       'Escalated automatically to the SIRO and the Managing Director: the report says customers or staff may be affected.',
   });
   enqueue(tx, { kind: 'thread_line', incidentId: incident.id, eventId: event.id }, at);
-  for (const dm of escalationDms(ctx, incident)) enqueue(tx, dm, at, `escalation:${event.id}:${dm.userId}`);
+  for (const dm of escalationDms(ctx, incident))
+    enqueue(tx, { ...dm, automatic: true }, at, `escalation:${event.id}:${dm.userId}`);
 }
