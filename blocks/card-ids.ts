@@ -16,7 +16,24 @@ export const CARD_ACTIONS = {
   peerReview: 'card_peer_review',
   approval: 'card_approve_closure',
   reopen: 'card_reopen',
+  actionMenu: 'card_action_menu',
 } as const;
+
+/** What an action's menu on the card offers; an option's value is `<op>:<action id>`. */
+export const ACTION_MENU = {
+  edit: 'edit',
+  done: 'done',
+  notDoing: 'not_doing',
+  accept: 'accept',
+  keepOpen: 'keep_open',
+} as const;
+export type ActionMenuOp = (typeof ACTION_MENU)[keyof typeof ACTION_MENU];
+
+export function parseActionMenuValue(value: string): { op: ActionMenuOp; actionId: number } | null {
+  const m = /^([a-z_]{1,20}):(\d{1,12})$/.exec(value);
+  const op = Object.values(ACTION_MENU).find((o) => o === m?.[1]);
+  return m && op ? { op, actionId: Number(m[2]) } : null;
+}
 
 /**
  * Every control block of a card names the incident and the version it shows, so a click on an

@@ -1,10 +1,12 @@
+import { TZDate } from '@date-fns/tz';
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import type { Incident, Notification } from '../db/schema';
+import { format } from 'date-fns';
+import type { Action, Incident, Notification, Review } from '../db/schema';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
 import { PRIORITIES, SEVERITIES } from '../src/domain/triage';
 import { FIELD_ACTION, textInput } from './inputs';
 import { SEVERITY_LABELS } from './labels';
-import { md, plain } from './text';
+import { md, plain, userText } from './text';
 
 export const CARD_MODALS = {
   triage: 'triage_incident',
@@ -20,6 +22,7 @@ export const CARD_MODALS = {
   approval: 'approve_closure',
   reopen: 'reopen_incident',
   actionNotDoing: 'action_not_doing',
+  actionEdit: 'edit_action',
 } as const;
 
 /** What a modal opened from a card carries back: which incident, as seen at which version. */
@@ -146,32 +149,50 @@ export function updateModal(i: Incident): ModalView {
   ]);
 }
 
-export function actionModal(i: Incident): ModalView {
+/** Add an action; given an action, the same form edits it, filled with what it says now. */
+export function actionModal(i: Incident, editing?: { action: Action; timeZone: string }): ModalView {
   const kinds = [
     opt('corrective', 'Corrective: fixes this incident'),
     opt('preventive', 'Preventive: stops it happening again'),
   ];
-  return modal(CARD_MODALS.action, 'Add action', 'Add', { i: i.id, v: i.version }, [
+  const a = editing?.action;
+  // Stored as the end of the due day; the picker shows that day where the organisation works.
+  const due =
+    a?.dueAt && editing ? format(new TZDate(a.dueAt.getTime() - 1, editing.timeZone), 'yyyy-MM-dd') : null;
+  const [callbackId, title, submit] = a
+    ? [CARD_MODALS.actionEdit, 'Edit action', 'Save']
+    : [CARD_MODALS.action, 'Add action', 'Add'];
+  return modal(callbackId, title, submit, { i: i.id, v: i.version, ...(a ? { a: a.id } : {}) }, [
     heading(i),
     {
       type: 'input',
       block_id: 'kind',
       label: plain('What kind of action?', 2000),
-      element: { type: 'radio_buttons', action_id: FIELD_ACTION, options: kinds, initial_option: kinds[0] },
+      element: {
+        type: 'radio_buttons',
+        action_id: FIELD_ACTION,
+        options: kinds,
+        initial_option: kinds.find((k) => k.value === a?.kind) ?? kinds[0],
+      },
     },
-    textInput('description', 'What needs doing?', { multiline: true, max: 1000 }),
+    textInput('description', 'What needs doing?', {
+      multiline: true,
+      max: 1000,
+      ...(a ? { initial: a.description } : {}),
+    }),
     {
       type: 'input',
       block_id: 'ownerId',
       label: plain('Who owns it?', 2000),
-      element: { type: 'users_select', action_id: FIELD_ACTION },
+      ...(a ? { hint: plain('A new owner gets the action in a direct message.', 2000) } : {}),
+      element: { type: 'users_select', action_id: FIELD_ACTION, ...(a ? { initial_user: a.ownerId } : {}) },
     },
     {
       type: 'input',
       block_id: 'dueAt',
       optional: true,
       label: plain('Due by', 2000),
-      element: { type: 'datepicker', action_id: FIELD_ACTION },
+      element: { type: 'datepicker', action_id: FIELD_ACTION, ...(due ? { initial_date: due } : {}) },
     },
   ]);
 }
@@ -232,22 +253,48 @@ export function resolveModal(i: Incident, now: Date): ModalView {
   ]);
 }
 
-/** Seed 000 §4.1: the HOD's causal analysis and permanent preventive measures. */
-export function causalAnalysisModal(i: Incident): ModalView {
+/**
+ * Seed 000 §4.1: the HOD's causal analysis and permanent preventive measures. After a send-back
+ * (§4.2) the form starts from the previous round, with the IRM's comment above it.
+ */
+export function causalAnalysisModal(i: Incident, previous?: Review): ModalView {
+  const was = (key: string) => {
+    const v = previous?.content[key];
+    return typeof v === 'string' && v ? { initial: v } : {};
+  };
+  const comment =
+    previous?.decision === 'returned' && previous.comment
+      ? [
+          {
+            type: 'section',
+            text: md(`*Sent back after round ${previous.round}:* ${userText(previous.comment, 2000)}`),
+          } satisfies KnownBlock,
+        ]
+      : [];
   return modal(CARD_MODALS.analysis, 'Causal analysis', 'Submit to IRM', { i: i.id, v: i.version }, [
     heading(i),
-    textInput('rootCause', 'What was the root cause?', { multiline: true }),
-    textInput('contributingFactors', 'What else contributed?', { optional: true, multiline: true }),
+    ...comment,
+    textInput('rootCause', 'What was the root cause?', { multiline: true, ...was('rootCause') }),
+    textInput('contributingFactors', 'What else contributed?', {
+      optional: true,
+      multiline: true,
+      ...was('contributingFactors'),
+    }),
     textInput('technicalMeasures', 'Permanent technical measures', {
       optional: true,
       multiline: true,
       hint: 'Give at least one measure: technical, administrative, or both.',
+      ...was('technicalMeasures'),
     }),
     textInput('administrativeMeasures', 'Permanent administrative measures', {
       optional: true,
       multiline: true,
+      ...was('administrativeMeasures'),
     }),
-    textInput('costAndResources', 'Cost and resources the measures need', { multiline: true }),
+    textInput('costAndResources', 'Cost and resources the measures need', {
+      multiline: true,
+      ...was('costAndResources'),
+    }),
   ]);
 }
 

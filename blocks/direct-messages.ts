@@ -32,11 +32,16 @@ export function irmAssignedMessage(i: Incident, permalink: string | null, timeZo
   };
 }
 
-export function escalationMessage(i: Incident, permalink: string | null, timeZone: string): SlackMessage {
-  const why =
-    i.customersOrStaffAffected === 'yes'
-      ? 'The report says customers or staff may be affected.'
-      : 'The security team has escalated it to you.';
+export function escalationMessage(
+  i: Incident,
+  permalink: string | null,
+  timeZone: string,
+  automatic: boolean,
+): SlackMessage {
+  // Only the automatic escalation happens because of the report's answer; a click is a person's call.
+  const why = automatic
+    ? 'The report says customers or staff may be affected, so Vigil escalated it at once.'
+    : `The security team has escalated it to you.${i.customersOrStaffAffected === 'yes' ? ' The report says customers or staff may be affected.' : ''}`;
   return {
     text: `Escalated to you: ${i.reference}`,
     blocks: [
@@ -93,15 +98,25 @@ export function actionAssignedMessage(
   };
 }
 
-const ASKS: Record<'causal_analysis_due' | 'causal_analysis_submitted' | 'causal_analysis_returned', string> =
-  {
-    causal_analysis_due:
-      'Operations are restored. As head of department, please do the *causal analysis*: root cause, permanent preventive measures, and the cost and resources they need. Use *Causal analysis* on the card.',
-    causal_analysis_submitted:
-      'A *causal analysis* is waiting for your approval as Incident Response Manager. Use *Review analysis* on the card.',
-    causal_analysis_returned:
-      'Your *causal analysis* was sent back with comments on the card. Please revise and submit it again.',
-  };
+type Ask =
+  | 'causal_analysis_due'
+  | 'causal_analysis_submitted'
+  | 'causal_analysis_returned'
+  | 'action_not_doing_proposed'
+  | 'action_kept_open';
+
+const ASKS: Record<Ask, string> = {
+  causal_analysis_due:
+    'Operations are restored. As head of department, please do the *causal analysis*: root cause, permanent preventive measures, and the cost and resources they need. Use *Causal analysis* on the card.',
+  causal_analysis_submitted:
+    'A *causal analysis* is waiting for your approval as Incident Response Manager. Use *Review analysis* on the card.',
+  causal_analysis_returned:
+    'Your *causal analysis* was sent back with comments on the card. Please revise and submit it again.',
+  action_not_doing_proposed:
+    'An action owner proposes *not doing* their action. As Incident Response Manager, please accept it or keep it open from the action’s menu on the card.',
+  action_kept_open:
+    'Your proposal not to do an action was *not accepted*: the action stays open and is still yours. The card has the details.',
+};
 
 export function askMessage(
   i: Incident,

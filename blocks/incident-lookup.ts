@@ -5,9 +5,9 @@ import type { SlackMessage } from './reporter-receipt';
 import { md, slackDate, userText } from './text';
 import { type CardModel, triageCard } from './triage-card';
 
-/** The card's content without its controls, for someone looking an incident up. */
+/** The card's content without its controls and with every action, for someone looking an incident up. */
 export function incidentDetails(m: CardModel, cardUrl: string | null): SlackMessage {
-  const card = triageCard(m);
+  const card = triageCard(m, 'lookup');
   const blocks = card.blocks
     .filter((b) => b.type !== 'actions')
     .map((b) =>

@@ -21,13 +21,24 @@ export function truncate(text: string, max: number): string {
   return safe + TRUNCATION_MARK;
 }
 
+/**
+ * `truncate` for mrkdwn we composed: never leaves half a `<@U…>`, `<!date^…>` or `<url|…>` token,
+ * which Slack would show as raw text. User text inside is escaped, so every `<` opens one of ours.
+ */
+export function truncateMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = truncate(text, max).slice(0, -TRUNCATION_MARK.length);
+  const open = cut.lastIndexOf('<');
+  return (open > cut.lastIndexOf('>') ? cut.slice(0, open) : cut) + TRUNCATION_MARK;
+}
+
 export function plain(text: string, max = 3000): PlainTextElement {
   return { type: 'plain_text', text: truncate(text.length > 0 ? text : ' ', max), emoji: true };
 }
 
 /** mrkdwn that Slack will not auto-link or turn into mentions: for anything containing user text. */
 export function md(text: string, max = 3000): MrkdwnElement {
-  return { type: 'mrkdwn', text: truncate(text.length > 0 ? text : ' ', max), verbatim: true };
+  return { type: 'mrkdwn', text: truncateMrkdwn(text.length > 0 ? text : ' ', max), verbatim: true };
 }
 
 /** User text for mrkdwn: escaped first, then truncated so the limit counts the escaped form. */
@@ -46,3 +57,48 @@ export function slackDate(d: Date, timeZone = 'UTC', pattern = '{date_short_pret
 }
 
 export const mention = (userId: string) => `<@${userId}>`;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * "2 days 22 hours": a deadline needs hours, not the rounded "3 days" of a casual distance. Counted
+ * in elapsed time, never on a calendar, so no clock change in any zone can shift it by an hour.
+ */
+export function timeBetween(a: Date, b: Date): string {
+  const ms = Math.abs(b.getTime() - a.getTime());
+  const days = Math.floor(ms / DAY);
+  const hours = Math.floor((ms % DAY) / HOUR);
+  const minutes = Math.floor((ms % HOUR) / MINUTE);
+  const units: [number, string][] =
+    days > 0
+      ? [
+          [days, 'day'],
+          [hours, 'hour'],
+        ]
+      : [
+          [hours, 'hour'],
+          [minutes, 'minute'],
+        ];
+  const text = units
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n} ${unit}${n === 1 ? '' : 's'}`)
+    .join(' ');
+  return text || 'less than a minute';
+}
+
+/**
+ * "in 2 days 22 hours" / "3 hours ago", as Slack's `{ago}`: the reader's client keeps it current
+ * without the message being edited. The fallback is the same distance as of drawing.
+ */
+export function relativeTime(at: Date, now: Date): string {
+  const distance = timeBetween(at, now);
+  const fallback = at.getTime() >= now.getTime() ? `in ${distance}` : `${distance} ago`;
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{ago}|${fallback}>`;
+}
+
+/** "due in 3 days", or "*overdue*: due 3 hours ago" once the deadline has passed. */
+export function dueIn(due: Date, now: Date): string {
+  return `${due.getTime() > now.getTime() ? '' : '*overdue*: '}due ${relativeTime(due, now)}`;
+}

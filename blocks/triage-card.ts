@@ -1,10 +1,11 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
-import { type Duration, formatDuration, intervalToDuration } from 'date-fns';
 import type { Action, Incident, Notification, Review } from '../db/schema';
 import { isOpen } from '../src/domain/lifecycle';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
 import { followUpsFor, labelOf } from '../src/domain/report-options';
 import { SEVERITIES } from '../src/domain/triage';
+import { actionPlanLookupParts, actionPlanParts } from './card-actions';
+import { type CardPart, fitToBudget } from './card-budget';
 import { CARD_ACTIONS, cardBlockId } from './card-ids';
 import {
   categoryLabel,
@@ -19,7 +20,7 @@ import {
   yesNoLabel,
 } from './labels';
 import type { SlackMessage } from './reporter-receipt';
-import { escapeMrkdwn, md, mention, plain, slackDate, truncate, userText } from './text';
+import { dueIn, escapeMrkdwn, md, mention, plain, slackDate, truncate, userText } from './text';
 
 const field = (label: string, value: string): MrkdwnElement => md(`*${label}*\n${value}`, 2000);
 
@@ -73,86 +74,129 @@ export interface CardModel {
   orgTimeZone: string;
 }
 
-const MAX_LISTED_ACTIONS = 8;
+/** Importance when the card must shrink to fit Slack's limit: lower tiers give way first. */
+const TIER = { details: 0, narrative: 1, actions: 2 } as const;
 
-/** "2 days 22 hours": a deadline needs hours, not the rounded "3 days" of a casual distance. */
-export function timeBetween(a: Date, b: Date): string {
-  const [start, end] = a.getTime() <= b.getTime() ? [a, b] : [b, a];
-  const d = intervalToDuration({ start, end });
-  const units: (keyof Duration)[] =
-    (d.years ?? 0) + (d.months ?? 0) > 0
-      ? ['years', 'months', 'days']
-      : (d.days ?? 0) > 0
-        ? ['days', 'hours']
-        : ['hours', 'minutes'];
-  return formatDuration(d, { format: units }) || 'less than a minute';
-}
+const section = (text: string, tier?: number, floor?: number): CardPart => ({
+  block: { type: 'section', text: md(text) },
+  ...(tier === undefined ? {} : { tier }),
+  ...(floor === undefined ? {} : { floor }),
+});
 
-function timeLeft(due: Date, now: Date): string {
-  const distance = timeBetween(due, now);
-  return due.getTime() >= now.getTime() ? `${distance} left` : `*overdue by ${distance}*`;
-}
-
-function triageSection(m: CardModel): KnownBlock[] {
+/** What needs someone now, first on the card: it is often read on a phone. */
+function warningParts(m: CardModel): CardPart[] {
   const i = m.incident;
-  if (!i.triageOutcome) return [];
-  const lines = [`*Triage* by decision of the SIRO: ${triageOutcomeLabel(i.triageOutcome, m.duplicateOf)}`];
-  if (i.priority) lines.push(`*Priority:* ${i.priority}`);
-  if (i.targetResolutionAt && isOpen(i.status))
+  const lines: string[] = [];
+  if (i.customersOrStaffAffected === 'yes')
     lines.push(
-      `*Target resolution:* ${slackDate(i.targetResolutionAt, m.orgTimeZone)} (${timeLeft(i.targetResolutionAt, m.now)})`,
+      i.escalatedAt
+        ? `:rotating_light: Escalated to the SIRO and Managing Director ${slackDate(i.escalatedAt, m.orgTimeZone)}: customers or staff may be affected.`
+        : ':warning: Customers or staff may be affected: the SIRO and Managing Director must be told.',
     );
-  if (i.triageRationale) lines.push(`*Reason:* ${userText(i.triageRationale, 1200)}`);
-  return [{ type: 'section', text: md(lines.join('\n')) }];
+  else if (i.escalatedAt)
+    lines.push(
+      `:rotating_light: Escalated to the SIRO and Managing Director ${slackDate(i.escalatedAt, m.orgTimeZone)}.`,
+    );
+  if (i.targetResolutionAt && isOpen(i.status) && i.targetResolutionAt.getTime() <= m.now.getTime())
+    lines.push(
+      `:alarm_clock: Past its target resolution time (${slackDate(i.targetResolutionAt, m.orgTimeZone)}).`,
+    );
+  return lines.length > 0 ? [section(lines.join('\n'))] : [];
 }
 
-function notificationBlocks(m: CardModel): KnownBlock[] {
+function notificationParts(m: CardModel): CardPart[] {
   const { incident: i } = m;
-  return m.notifications.map((n) => {
+  const parts = m.notifications.map((n): CardPart => {
     const label = NOTIFICATION_LABELS[n.kind];
     let text: string;
     if (n.status === 'pending') {
-      text = `:hourglass_flowing_sand: *${label}:* to notify by ${n.dueAt ? `${slackDate(n.dueAt, m.orgTimeZone)} (${timeLeft(n.dueAt, m.now)})` : 'no deadline'}`;
+      const late = n.dueAt && n.dueAt.getTime() <= m.now.getTime();
+      text = `${late ? ':rotating_light:' : ':hourglass_flowing_sand:'} *${label}:* to notify by ${n.dueAt ? `${slackDate(n.dueAt, m.orgTimeZone)} (${dueIn(n.dueAt, m.now)})` : 'no deadline'}`;
     } else if (n.status === 'done') {
       text = `:white_check_mark: *${label}:* notified${n.doneAt ? ` ${slackDate(n.doneAt, m.orgTimeZone)}` : ''} by ${n.doneBy ? mention(n.doneBy) : 'unknown'}${n.externalRef ? `, reference ${userText(n.externalRef, 200)}` : ''}`;
     } else {
       text = `:heavy_minus_sign: *${label}:* not required${n.reason ? `: ${userText(n.reason, 300)}` : ''}`;
     }
     return {
-      type: 'section',
-      block_id: cardBlockId(i.id, i.version, `n${n.id}`),
-      text: md(text),
-      ...(n.status === 'pending' && isOpen(i.status)
-        ? {
-            accessory: {
-              type: 'button',
-              action_id: CARD_ACTIONS.recordNotification,
-              text: plain('Record', 75),
-              value: String(n.id),
-            },
-          }
-        : {}),
-    } satisfies KnownBlock;
+      block: {
+        type: 'section',
+        block_id: cardBlockId(i.id, i.version, `n${n.id}`),
+        text: md(text),
+        ...(n.status === 'pending' && isOpen(i.status)
+          ? {
+              accessory: {
+                type: 'button',
+                action_id: CARD_ACTIONS.recordNotification,
+                text: plain('Record', 75),
+                value: String(n.id),
+              },
+            }
+          : {}),
+      },
+    };
   });
+  return parts.length > 0 ? [...parts, { block: { type: 'divider' } }] : [];
 }
 
-function actionList(m: CardModel): KnownBlock[] {
-  if (m.actions.length === 0) return [];
-  const lines = m.actions.slice(0, MAX_LISTED_ACTIONS).map((a) => {
-    const mark =
-      a.status === 'done'
-        ? ':white_check_mark:'
-        : a.status === 'not_doing'
-          ? ':heavy_minus_sign:'
-          : ':black_square_button:';
-    const due = a.dueAt
-      ? `, due ${slackDate(new Date(a.dueAt.getTime() - 1), m.orgTimeZone, '{date_short}')}`
-      : '';
-    return `${mark} _${a.kind}_ ${userText(a.description, 200)} (${mention(a.ownerId)}${due})`;
-  });
-  const more = m.actions.length - MAX_LISTED_ACTIONS;
-  if (more > 0) lines.push(`…and ${more} more`);
-  return [{ type: 'section', text: md(truncate(`*Actions*\n${lines.join('\n')}`, 3000)) }];
+function triageParts(m: CardModel): CardPart[] {
+  const i = m.incident;
+  if (!i.triageOutcome) return [];
+  const lines = [`*Triage* by decision of the SIRO: ${triageOutcomeLabel(i.triageOutcome, m.duplicateOf)}`];
+  if (i.priority) lines.push(`*Priority:* ${i.priority}`);
+  if (i.targetResolutionAt && isOpen(i.status))
+    lines.push(
+      `*Target resolution:* ${slackDate(i.targetResolutionAt, m.orgTimeZone)} (${dueIn(i.targetResolutionAt, m.now)})`,
+    );
+  // The reason comes last: when the card must shrink, it is cut before the facts above it.
+  if (i.triageRationale) lines.push(`*Reason:* ${userText(i.triageRationale, 1200)}`);
+  return [section(lines.join('\n'), TIER.narrative, 300)];
+}
+
+const latestOf = (m: CardModel, type: Review['type']) => m.reviews.filter((r) => r.type === type).at(-1);
+
+/** Where the follow-through stands (short, never cut), then what people wrote (may be cut). */
+function followThroughParts(m: CardModel): CardPart[] {
+  const i = m.incident;
+  if (!i.resolvedAt) return [];
+  const state: string[] = [`*Operations restored* ${slackDate(i.resolvedAt, m.orgTimeZone)}`];
+  const analysis = latestOf(m, 'causal_analysis');
+  if (analysis) {
+    const decision = {
+      pending: 'waiting for the IRM',
+      approved: 'approved',
+      returned: 'sent back for revision',
+    }[analysis.decision];
+    state.push(`*Causal analysis:* round ${analysis.round}, ${decision}`);
+    if (analysis.decision === 'returned' && analysis.comment)
+      state.push(
+        `>*Sent back${analysis.decidedBy ? ` by ${mention(analysis.decidedBy)}` : ''}:* ${userText(analysis.comment, 500)}`,
+      );
+  }
+  const learning = latestOf(m, 'learning');
+  if (learning?.decision === 'approved')
+    state.push(
+      `*Recurrence risk:* ${learning.content.recurrenceRisk === 'yes' ? 'yes' : 'no'} · *Risk register:* ${i.riskRegisterRef ? userText(i.riskRegisterRef, 100) : 'no change'}`,
+    );
+  if (m.closureGaps && i.status === 'resolved')
+    state.push(
+      m.closureGaps.length === 0
+        ? ':white_check_mark: Ready to request closure.'
+        : `*Before closure:*\n• ${m.closureGaps.join('\n• ')}`,
+    );
+  if (i.status === 'in_review')
+    state.push(':mag: In review: peer review by someone other than the requester, then the CIO.');
+  if (i.status === 'closed' && i.closedAt)
+    state.push(
+      `:lock: Closed ${slackDate(i.closedAt, m.orgTimeZone)}${i.closureJustification ? ` with no action: ${userText(i.closureJustification, 300)}` : ''}`,
+    );
+  const narrative: string[] = [];
+  const root = typeof analysis?.content.rootCause === 'string' ? analysis.content.rootCause : '';
+  if (root) narrative.push(`*Root cause:* ${userText(root, 1000)}`);
+  if (i.resolutionNote) narrative.push(`*How operations were restored:* ${userText(i.resolutionNote, 1000)}`);
+  return [
+    section(state.join('\n')),
+    ...(narrative.length > 0 ? [section(narrative.join('\n'), TIER.narrative, 300)] : []),
+  ];
 }
 
 const button = (action_id: string, label: string, primary = false) => ({
@@ -165,7 +209,6 @@ const button = (action_id: string, label: string, primary = false) => ({
 /** The next step of the procedure for the incident's state, first on the card. */
 function phaseButtons(m: CardModel) {
   const i = m.incident;
-  const latest = (type: Review['type']) => m.reviews.filter((r) => r.type === type).at(-1);
   switch (i.status) {
     case 'reported':
       return [button(CARD_ACTIONS.triage, 'Triage', true)];
@@ -177,7 +220,7 @@ function phaseButtons(m: CardModel) {
     case 'resolving':
       return [button(CARD_ACTIONS.resolve, 'Mark resolved', true)];
     case 'resolved': {
-      const analysis = latest('causal_analysis');
+      const analysis = latestOf(m, 'causal_analysis');
       return [
         ...(analysis?.decision === 'pending'
           ? [button(CARD_ACTIONS.analysisReview, 'Review analysis', true)]
@@ -185,14 +228,14 @@ function phaseButtons(m: CardModel) {
             ? [button(CARD_ACTIONS.analysis, 'Causal analysis', true)]
             : []),
         // A reopening sends the learning review back: it is offered again.
-        ...(latest('learning')?.decision === 'approved'
+        ...(latestOf(m, 'learning')?.decision === 'approved'
           ? []
           : [button(CARD_ACTIONS.learning, 'Review & learning')]),
         button(CARD_ACTIONS.closure, 'Request closure', m.closureGaps?.length === 0),
       ];
     }
     case 'in_review':
-      return latest('closure_approval')?.decision === 'pending'
+      return latestOf(m, 'closure_approval')?.decision === 'pending'
         ? [button(CARD_ACTIONS.approval, 'Approve closure (CIO)', true)]
         : [button(CARD_ACTIONS.peerReview, 'Peer review', true)];
     case 'closed':
@@ -263,103 +306,63 @@ function controls(m: CardModel): KnownBlock[] {
   ];
 }
 
-function followThrough(m: CardModel): KnownBlock[] {
-  const i = m.incident;
-  if (!i.resolvedAt) return [];
-  const lines = [
-    `*Operations restored* ${slackDate(i.resolvedAt, m.orgTimeZone)}${i.resolutionNote ? `: ${userText(i.resolutionNote, 500)}` : ''}`,
-  ];
-  const analysis = m.reviews.filter((r) => r.type === 'causal_analysis').at(-1);
-  if (analysis) {
-    const state = {
-      pending: 'waiting for the IRM',
-      approved: 'approved',
-      returned: 'sent back for revision',
-    }[analysis.decision];
-    const root = typeof analysis.content.rootCause === 'string' ? analysis.content.rootCause : '';
-    lines.push(`*Causal analysis* (round ${analysis.round}, ${state}): ${userText(root, 400)}`);
-  }
-  const learning = m.reviews.filter((r) => r.type === 'learning').at(-1);
-  if (learning?.decision === 'approved')
-    lines.push(
-      `*Recurrence risk:* ${learning.content.recurrenceRisk === 'yes' ? 'yes' : 'no'} · *Risk register:* ${i.riskRegisterRef ? userText(i.riskRegisterRef, 100) : 'no change'}`,
-    );
-  if (m.closureGaps && i.status === 'resolved')
-    lines.push(
-      m.closureGaps.length === 0
-        ? ':white_check_mark: Ready to request closure.'
-        : `*Before closure:*\n• ${m.closureGaps.join('\n• ')}`,
-    );
-  if (i.status === 'in_review')
-    lines.push(':mag: In review: peer review by someone other than the requester, then the CIO.');
-  if (i.status === 'closed' && i.closedAt)
-    lines.push(
-      `:lock: Closed ${slackDate(i.closedAt, m.orgTimeZone)}${i.closureJustification ? ` with no action: ${userText(i.closureJustification, 300)}` : ''}`,
-    );
-  return [{ type: 'section', text: md(truncate(lines.join('\n'), 3000)) }];
-}
-
 /**
- * The incident's card in the security channel, edited in place as the incident moves. Most
- * important facts first: it is often read on a phone.
+ * The incident's card in the security channel, edited in place as the incident moves; `lookup`
+ * is the same record for `/incident REF`, without controls and with every action listed.
+ * Most important facts first, since it is often read on a phone; it always fits Slack's limits,
+ * the longest and least important text giving way first, visibly marked.
  */
-export function triageCard(m: CardModel): SlackMessage {
+export function triageCard(m: CardModel, view: 'card' | 'lookup' = 'card'): SlackMessage {
   const i = m.incident;
   const severity = i.severity
     ? SEVERITY_LABELS[i.severity]
     : i.suggestedSeverity
       ? `Not set (suggested: ${SEVERITY_LABELS[i.suggestedSeverity]})`
       : 'Not set';
-  const blocks: KnownBlock[] = [
-    { type: 'header', text: plain(`${i.reference} · ${i.title}`, 150) },
-    {
-      type: 'section',
-      fields: [
-        field('Status', STATUS_LABELS[i.status]),
-        field('Severity', severity),
-        field('Kind', kindLabel(i.kind)),
-        field('Category', categoryLabel(i.category)),
-        field('Reporter', mention(i.reporterId)),
-        field(
-          'Department',
-          `${userText(i.department, 200)}${i.hodId ? `\nHead: ${mention(i.hodId)}` : '\nNo head configured'}`,
-        ),
-        field('Discovered', slackDate(i.discoveredAt, m.orgTimeZone)),
-        field('Occurred', i.occurredAt ? slackDate(i.occurredAt, m.orgTimeZone) : 'Not known'),
-        field('Customers or staff affected', yesNoLabel(i.customersOrStaffAffected)),
-        field('Personal data', personalDataSummary(i)),
-      ],
-    },
-    ...triageSection(m),
-    { type: 'section', text: md(`*What happened*\n${userText(i.description, 2900)}`) },
-  ];
   const details = detailLines(i);
-  if (details.length > 0) blocks.push({ type: 'section', text: md(truncate(details.join('\n'), 3000)) });
-  const warnings: string[] = [];
-  if (i.customersOrStaffAffected === 'yes')
-    warnings.push(
-      i.escalatedAt
-        ? `:rotating_light: Escalated to the SIRO and Managing Director ${slackDate(i.escalatedAt, m.orgTimeZone)}: customers or staff may be affected.`
-        : ':warning: Customers or staff may be affected: the SIRO and Managing Director must be told.',
-    );
-  else if (i.escalatedAt)
-    warnings.push(
-      `:rotating_light: Escalated to the SIRO and Managing Director ${slackDate(i.escalatedAt, m.orgTimeZone)}.`,
-    );
-  if (warnings.length > 0) blocks.push({ type: 'section', text: md(warnings.join('\n')) });
-  const notices = notificationBlocks(m);
-  if (notices.length > 0) blocks.push({ type: 'divider' }, ...notices);
-  blocks.push(...followThrough(m), ...actionList(m), ...controls(m));
-  blocks.push({
-    type: 'context',
-    elements: [
-      md(
-        `${i.reference} · reported ${slackDate(i.reportedAt, m.orgTimeZone)} · every change is logged in this thread`,
-      ),
-    ],
-  });
+  const parts: CardPart[] = [
+    { block: { type: 'header', text: plain(`${i.reference} · ${i.title}`, 150) } },
+    ...warningParts(m),
+    ...notificationParts(m),
+    {
+      block: {
+        type: 'section',
+        fields: [
+          field('Status', STATUS_LABELS[i.status]),
+          field('Severity', severity),
+          field('Kind', kindLabel(i.kind)),
+          field('Category', categoryLabel(i.category)),
+          field('Reporter', mention(i.reporterId)),
+          field(
+            'Department',
+            `${userText(i.department, 200)}${i.hodId ? `\nHead: ${mention(i.hodId)}` : '\nNo head configured'}`,
+          ),
+          field('Discovered', slackDate(i.discoveredAt, m.orgTimeZone)),
+          field('Occurred', i.occurredAt ? slackDate(i.occurredAt, m.orgTimeZone) : 'Not known'),
+          field('Customers or staff affected', yesNoLabel(i.customersOrStaffAffected)),
+          field('Personal data', personalDataSummary(i)),
+        ],
+      },
+    },
+    ...triageParts(m),
+    section(`*What happened*\n${userText(i.description, 2900)}`, TIER.narrative, 300),
+    ...(details.length > 0 ? [section(details.join('\n'), TIER.details)] : []),
+    ...followThroughParts(m),
+    ...(view === 'card' ? actionPlanParts(m) : actionPlanLookupParts(m)),
+    ...(view === 'card' ? controls(m).map((block) => ({ block })) : []),
+    {
+      block: {
+        type: 'context',
+        elements: [
+          md(
+            `${i.reference} · reported ${slackDate(i.reportedAt, m.orgTimeZone)} · every change is logged in this thread`,
+          ),
+        ],
+      },
+    },
+  ];
   return {
     text: `${i.reference}: ${truncate(escapeMrkdwn(i.title), 300)} (${STATUS_LABELS[i.status]})`,
-    blocks,
+    blocks: fitToBudget(parts),
   };
 }

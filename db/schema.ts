@@ -148,7 +148,11 @@ export const actions = sqliteTable(
     description: text('description').notNull(),
     ownerId: text('owner_id').notNull(),
     dueAt: time('due_at'),
-    status: text('status', { enum: ['open', 'done', 'not_doing'] })
+    /**
+     * `not_doing_proposed`: the owner says it will not be done; it counts as open until the IRM or
+     * SIRO accepts (`not_doing`) or keeps it open.
+     */
+    status: text('status', { enum: ['open', 'done', 'not_doing_proposed', 'not_doing'] })
       .notNull()
       .default('open'),
     statusReason: text('status_reason'),

@@ -1,52 +1,185 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { userText } from '../../blocks/text';
-import { actions } from '../../db/schema';
-import { applyChange, type RecordResult } from './change';
+import { type Action, actions, type Incident } from '../../db/schema';
+import { applyChange, type ChangeSpec, type RecordResult } from './change';
 import type { DomainContext } from './context';
+import type { Delivery } from './deliveries';
 import { Forbidden, InvalidTransition, NotFound } from './errors';
+import { assertOpen } from './lifecycle';
 import { can } from './permissions';
 import type { Actor } from './roles';
+import type { Tx } from './tx';
 
-/** An owner (or the IRM or SIRO) marks an action done, or not being done with the reason. */
+/**
+ * Statuses that still stand between an incident and closure: work to do, or a "won't do" that the
+ * IRM or SIRO has not accepted yet (seed 003 §5.11: actions done or accepted).
+ */
+export const UNSETTLED_ACTION_STATUSES = [
+  'open',
+  'not_doing_proposed',
+] as const satisfies readonly Action['status'][];
+
+/** One action, as a click or form names it: the action id is a hint, re-read with its incident. */
+export interface ActionTarget {
+  actionId: number;
+  /** The incident the control was on; an action of another incident is refused. */
+  incidentId?: number;
+  requestKey?: string;
+}
+
+/** Finds the incident an action belongs to, so the change can be made under that incident. */
+export function actionIncidentId(ctx: DomainContext, target: ActionTarget): number {
+  const row = ctx.db
+    .select({ incidentId: actions.incidentId })
+    .from(actions)
+    .where(eq(actions.id, target.actionId))
+    .get();
+  if (!row || (target.incidentId !== undefined && row.incidentId !== target.incidentId))
+    throw new NotFound('That action does not exist.');
+  return row.incidentId;
+}
+
+function currentAction(tx: Tx, actionId: number): Action {
+  const action = tx.select().from(actions).where(eq(actions.id, actionId)).get();
+  if (!action) throw new NotFound('That action does not exist.');
+  return action;
+}
+
+/** The action's owner, the IRM or the SIRO (permissions.ts `update_action`). */
+export function assertMayUpdateAction(
+  ctx: DomainContext,
+  actor: Actor,
+  action: Action,
+  incident: Incident,
+): void {
+  if (action.ownerId !== actor.id && !can(ctx.config, actor, 'update_action', incident))
+    throw new Forbidden(
+      `Only the action's owner, the IRM or the SIRO may update actions on ${incident.reference}.`,
+    );
+}
+
+/** Runs one change to one action under its incident, with the usual audit, thread line and redraw. */
+export function changeAction(
+  ctx: DomainContext,
+  target: ActionTarget,
+  build: (
+    tx: Tx,
+    incident: Incident,
+    action: Action,
+    now: Date,
+  ) => Omit<ChangeSpec, 'at' | 'requestKey'> | null,
+): RecordResult {
+  const incidentId = actionIncidentId(ctx, target);
+  return applyChange(
+    ctx,
+    { incidentId, ...(target.requestKey ? { requestKey: target.requestKey } : {}) },
+    (tx, incident, now) => build(tx, incident, currentAction(tx, target.actionId), now),
+  );
+}
+
+const quoted = (a: Action, max = 200) => `"${userText(a.description, max)}"`;
+
+/**
+ * Done, or not being done with the reason. The owner's "not doing" is a proposal until the IRM or
+ * SIRO accepts it; theirs counts at once, since they are the ones who would accept it.
+ */
 export function setActionStatus(
   ctx: DomainContext,
   actor: Actor,
-  target: { actionId: number; requestKey?: string },
+  target: ActionTarget,
   status: 'done' | 'not_doing',
   reason: string | null,
 ): RecordResult {
-  const action = ctx.db.select().from(actions).where(eq(actions.id, target.actionId)).get();
-  if (!action) throw new NotFound('That action does not exist.');
-  return applyChange(
-    ctx,
-    { incidentId: action.incidentId, ...(target.requestKey ? { requestKey: target.requestKey } : {}) },
-    (tx, incident, now) => {
-      if (action.ownerId !== actor.id && !can(ctx.config, actor, 'update_action', incident))
-        throw new Forbidden(
-          `Only the action's owner, the IRM or the SIRO may update actions on ${incident.reference}.`,
-        );
-      const current = tx
-        .select()
-        .from(actions)
-        .where(and(eq(actions.id, action.id)))
-        .get();
-      if (current?.status !== 'open') throw new InvalidTransition('This action is already closed.');
-      if (status === 'not_doing' && !reason?.trim())
-        throw new InvalidTransition('Please say why the action will not be done.');
-      tx.update(actions)
-        .set({ status, statusReason: reason, completedAt: now })
-        .where(eq(actions.id, action.id))
-        .run();
-      return {
-        actor,
-        type: status === 'done' ? 'action_done' : 'action_not_doing',
-        before: { actionId: action.id, status: 'open' },
-        after: { actionId: action.id, status, reason },
-        summary:
-          status === 'done'
-            ? `<@${actor.id}> completed the action: ${userText(action.description, 300)}`
-            : `<@${actor.id}> will not do the action "${userText(action.description, 200)}": ${userText(reason ?? '', 300)}`,
-      };
-    },
-  );
+  return changeAction(ctx, target, (tx, incident, action, now) => {
+    assertMayUpdateAction(ctx, actor, action, incident);
+    assertOpen(incident, 'change its actions');
+    if (status === 'done') {
+      if (action.status !== 'open' && action.status !== 'not_doing_proposed')
+        throw new InvalidTransition('This action is already closed.');
+    } else if (action.status !== 'open') {
+      throw new InvalidTransition(
+        action.status === 'not_doing_proposed'
+          ? 'Not doing this action is already proposed; the IRM or SIRO decides.'
+          : 'This action is already closed.',
+      );
+    }
+    const why = reason?.trim() ?? '';
+    if (status === 'not_doing' && !why)
+      throw new InvalidTransition('Please say why the action will not be done.');
+    const proposal = status === 'not_doing' && action.ownerId === actor.id;
+    const next: Action['status'] = proposal ? 'not_doing_proposed' : status;
+    updateAction(tx, action.id, {
+      status: next,
+      statusReason: status === 'done' ? null : why,
+      completedAt: proposal ? null : now,
+    });
+    const deliveries: Delivery[] =
+      proposal && incident.irmId && incident.irmId !== actor.id
+        ? [
+            {
+              kind: 'dm',
+              incidentId: incident.id,
+              userId: incident.irmId,
+              template: 'action_not_doing_proposed',
+            },
+          ]
+        : [];
+    return {
+      actor,
+      type: status === 'done' ? 'action_done' : proposal ? 'action_not_doing_proposed' : 'action_not_doing',
+      before: { actionId: action.id, status: action.status },
+      after: { actionId: action.id, status: next, ...(status === 'done' ? {} : { reason: why }) },
+      summary:
+        status === 'done'
+          ? `<@${actor.id}> completed the action: ${userText(action.description, 300)}`
+          : proposal
+            ? `<@${actor.id}> proposes not doing the action ${quoted(action)}: ${userText(why, 300)}. The IRM or SIRO accepts or keeps it open.`
+            : `<@${actor.id}> will not do the action ${quoted(action)}: ${userText(why, 300)}`,
+      deliveries,
+    };
+  });
+}
+
+/** The IRM or SIRO accepts an owner's "not doing", or keeps the action open; never the owner. */
+export function decideNotDoing(
+  ctx: DomainContext,
+  actor: Actor,
+  target: ActionTarget,
+  accept: boolean,
+): RecordResult {
+  return changeAction(ctx, target, (tx, incident, action, now) => {
+    if (!can(ctx.config, actor, 'update_action', incident))
+      throw new Forbidden(
+        `Only the IRM or the SIRO may accept that an action will not be done on ${incident.reference}.`,
+      );
+    assertOpen(incident, 'change its actions');
+    if (action.status !== 'not_doing_proposed')
+      throw new InvalidTransition('Nobody has proposed not doing this action, or it is already decided.');
+    if (action.ownerId === actor.id)
+      throw new Forbidden('You proposed not doing this action: someone else (the IRM or the SIRO) decides.');
+    updateAction(
+      tx,
+      action.id,
+      accept
+        ? { status: 'not_doing', completedAt: now }
+        : { status: 'open', statusReason: null, completedAt: null },
+    );
+    const status = accept ? 'not_doing' : 'open';
+    return {
+      actor,
+      type: accept ? 'action_not_doing_accepted' : 'action_kept_open',
+      before: { actionId: action.id, status: action.status, reason: action.statusReason },
+      after: { actionId: action.id, status },
+      summary: accept
+        ? `<@${actor.id}> accepted that the action ${quoted(action)} will not be done.`
+        : `<@${actor.id}> kept the action ${quoted(action)} open: <@${action.ownerId}> still owns it.`,
+      deliveries: accept
+        ? []
+        : [{ kind: 'dm', incidentId: incident.id, userId: action.ownerId, template: 'action_kept_open' }],
+    };
+  });
+}
+
+function updateAction(tx: Tx, id: number, patch: Partial<Action>): void {
+  tx.update(actions).set(patch).where(eq(actions.id, id)).run();
 }

@@ -1,5 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { actions, type Incident, notifications } from '../../db/schema';
+import { UNSETTLED_ACTION_STATUSES } from './action-status';
 import { latestReview } from './reviews';
 import type { Tx } from './tx';
 
@@ -26,12 +27,18 @@ export function closureGaps(tx: Tx, incident: Incident, noAction = false): strin
   if (!learning) gaps.push('The recurrence and risk-register review is missing.');
   else if (learning.decision !== 'approved')
     gaps.push('The recurrence and risk-register review must be done again since the reopening.');
-  const open = tx
-    .select({ id: actions.id })
+  const unsettled = tx
+    .select({ status: actions.status })
     .from(actions)
-    .where(and(eq(actions.incidentId, incident.id), eq(actions.status, 'open')))
+    .where(and(eq(actions.incidentId, incident.id), inArray(actions.status, UNSETTLED_ACTION_STATUSES)))
     .all();
-  if (open.length > 0) gaps.push(`${open.length} action${open.length === 1 ? ' is' : 's are'} still open.`);
+  const open = unsettled.filter((a) => a.status === 'open').length;
+  const proposed = unsettled.length - open;
+  if (open > 0) gaps.push(`${open} action${open === 1 ? ' is' : 's are'} still open.`);
+  if (proposed > 0)
+    gaps.push(
+      `${proposed} action${proposed === 1 ? '' : 's'} marked "won't do" by ${proposed === 1 ? 'its owner waits' : 'their owners wait'} for the IRM or SIRO to accept.`,
+    );
   const pending = tx
     .select({ kind: notifications.kind })
     .from(notifications)

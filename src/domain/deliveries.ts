@@ -11,6 +11,8 @@ export type DirectMessage =
   | 'causal_analysis_due'
   | 'causal_analysis_submitted'
   | 'causal_analysis_returned'
+  | 'action_not_doing_proposed'
+  | 'action_kept_open'
   | 'status';
 
 /**
@@ -30,6 +32,8 @@ export type Delivery =
       actionId?: number;
       /** For `status`: the status it announces, as it was when the change was made. */
       status?: IncidentStatus;
+      /** For an escalation: Vigil escalated it on its own (seed 003 §5.6), nobody clicked. */
+      automatic?: boolean;
     }
   | { kind: 'digest'; incidentId: null; userId: string; items: ReminderItem[]; more?: number }
   | { kind: 'home'; incidentId: null; userId: string }

@@ -77,5 +77,6 @@ export function escalateAutomatically(
     summary: `Escalated automatically to the SIRO and the Managing Director: ${because}.`,
   });
   enqueue(tx, { kind: 'thread_line', incidentId: incident.id, eventId: event.id }, at);
-  for (const dm of escalationDms(ctx, incident)) enqueue(tx, dm, at, `escalation:${event.id}:${dm.userId}`);
+  for (const dm of escalationDms(ctx, incident))
+    enqueue(tx, { ...dm, automatic: true }, at, `escalation:${event.id}:${dm.userId}`);
 }

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { userText } from '../../blocks/text';
+import { orgDate, userText } from '../../blocks/text';
 import { notifications } from '../../db/schema';
 import { applyChange, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
@@ -76,9 +76,10 @@ export function recordNotification(
       `record the ${label.toLowerCase()} notification`,
     );
     assertOpen(incident, 'record notifications');
+    // Plain words: this message is shown as a form error, where Slack does not turn <@U…> into a name.
     if (n.status !== 'pending')
       throw new InvalidTransition(
-        `The ${label.toLowerCase()} notification was already recorded by <@${n.doneBy}>.`,
+        `The ${label.toLowerCase()} notification was already recorded${n.doneBy === actor.id ? ' by you' : ' by someone else'}${n.doneAt ? ` on ${orgDate(n.doneAt, ctx.config.orgTimeZone)}` : ''}. The card shows who recorded it.`,
       );
     // Seed 003 §5.9: the crime number is documented with the incident report.
     if (n.kind === 'police' && input.outcome === 'done' && !input.externalRef?.trim())

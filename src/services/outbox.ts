@@ -367,7 +367,7 @@ export class OutboxWorker {
       case 'irm_assigned':
         return irmAssignedMessage(incident, permalink, orgTimeZone);
       case 'escalation':
-        return escalationMessage(incident, permalink, orgTimeZone);
+        return escalationMessage(incident, permalink, orgTimeZone, payload.automatic === true);
       case 'action_assigned': {
         const action = db
           .select()

@@ -2,6 +2,7 @@ import type { Logger, WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import { queueDeadlineRedraws } from './deadline-redraws';
 import { queueMonthlyReport } from './monthly-report';
 import type { OutboxWorker } from './outbox';
 import { sweepReminders, TimeZones } from './reminders';
@@ -57,6 +58,11 @@ export class Scheduler {
       }
     } catch (err) {
       logger.error('reminder sweep failed', err);
+    }
+    try {
+      if (queueDeadlineRedraws(db, clock.now()) > 0) outbox.kick();
+    } catch (err) {
+      logger.error('deadline redraws failed', err);
     }
     // Operators see a Slack outage in the logs as a growing queue, not as silence.
     const pending = outbox.pendingCount();

@@ -58,14 +58,19 @@ export async function mayOpen(
   return false;
 }
 
-/** Runs a change from a card control; a refusal is explained to the clicker alone. */
+/**
+ * Runs a change from a card control; a refusal is explained to the clicker alone. A stale click
+ * redraws the card; so does any refused select or menu (`redrawOnRefusal`), or the clicker's copy
+ * would go on showing the choice that was refused.
+ */
 export async function runCardChange(
   deps: ListenerDeps,
   respond: RespondFn | undefined,
   userId: string,
-  target: Target,
+  target: Pick<Target, 'incidentId'>,
   what: string,
   change: (actor: Actor) => { applied: boolean },
+  opts: { redrawOnRefusal?: boolean } = {},
 ): Promise<void> {
   const actor = await resolveActor(deps, userId);
   try {
@@ -73,7 +78,7 @@ export async function runCardChange(
     deps.outbox.kick();
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
-    if (err instanceof Stale) refreshCard(deps, target.incidentId);
+    if (err instanceof Stale || opts.redrawOnRefusal) refreshCard(deps, target.incidentId);
     await refuse(deps, respond, userId, err.message, `${what} on incident ${target.incidentId}`);
   }
 }

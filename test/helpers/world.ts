@@ -74,13 +74,16 @@ export interface World {
   /**
    * Clicks a control on the card as `userId` sees it now (or on an older copy, to act stale).
    * Returns the HTTP status and where Slack would show the answer (ephemeral via response_url).
+   * `block` picks the control in the block whose id ends with that slot (e.g. one action's menu).
    */
   click(
     userId: string,
     card: CardCopy,
     actionId: string,
-    choice?: { option?: string; user?: string; value?: string },
+    choice?: { option?: string; user?: string; value?: string; block?: string },
   ): Promise<ClickResult>;
+  /** Resolves once every listener that Slack's requests started has finished (replied, opened, changed). */
+  settled(): Promise<void>;
   /** The modal most recently opened for `userId`. */
   lastModal(userId: string): FakeView;
   /** Errors this test expects to be logged; any other error logged fails the test at stop(). */
@@ -141,6 +144,17 @@ export async function createWorld(
     botId: fake.botId,
     workspaceUrl: `https://${fake.teamDomain}.slack.com/`,
   });
+  // Listeners keep working after they ack (a reply, a form, a change): count them, so a test can
+  // wait until they are done instead of guessing how long that takes under load.
+  let listenersRunning = 0;
+  vigil.app.use(async ({ next }) => {
+    listenersRunning++;
+    try {
+      await next();
+    } finally {
+      listenersRunning--;
+    }
+  });
   const { port } = await vigil.start(0);
   const slack = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET);
 
@@ -189,6 +203,7 @@ export async function createWorld(
           triggerId: fake.issueTrigger(userId),
         }),
       );
+      await world.settled();
       return { status: res.status, body: res.text ? (res.json() as Record<string, unknown>) : null };
     },
     card(reference) {
@@ -206,8 +221,13 @@ export async function createWorld(
     async click(userId, card, actionId, choice = {}) {
       const found = card.blocks
         .flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map((e) => ({ b, e })))
-        .find(({ e }) => e.action_id === actionId);
-      if (!found?.b.block_id) throw new Error(`the card has no ${actionId} control`);
+        .find(
+          ({ b, e }) =>
+            e.action_id === actionId &&
+            (choice.block === undefined || b.block_id?.endsWith(`:${choice.block}`)),
+        );
+      if (!found?.b.block_id)
+        throw new Error(`the card has no ${actionId} control${choice.block ? ` in ${choice.block}` : ''}`);
       const responseUrl = fake.responseUrl();
       const before = fake.responseUrlPosts.length;
       const res = await slack.interaction(
@@ -226,14 +246,20 @@ export async function createWorld(
           responseUrl,
         }),
       );
-      // Listeners answer after the ack; give them a moment to reply or open a form.
-      await new Promise((r) => setTimeout(r, 100));
+      await world.settled();
       await vigil.outbox.drain();
       const replies = fake.responseUrlPosts
         .slice(before)
         .filter((p) => p.path.endsWith(new URL(responseUrl).pathname.split('/').pop() ?? ''))
         .map((p) => String(p.body.text ?? ''));
       return { status: res.status, replies };
+    },
+    async settled() {
+      const deadline = Date.now() + 10_000;
+      while (listenersRunning > 0) {
+        if (Date.now() > deadline) throw new Error('listeners still running after 10 s');
+        await new Promise((r) => setTimeout(r, 5));
+      }
     },
     lastModal(userId) {
       const views = [...fake.views.values()].filter((v) => v.userId === userId && v.view.type === 'modal');

@@ -102,7 +102,7 @@ describe('tampered values from Slack', () => {
       errors: { rationale: 'That incident does not exist.' },
     });
     const oldVersion = await submit(JSON.stringify({ i: 2, v: 7 }));
-    expect(JSON.stringify(oldVersion.json())).toContain('INC-2026-0002 changed while you were looking at it');
+    expect(JSON.stringify(oldVersion.json())).toContain('INC-2026-0002 changed while this form was open');
     expect(
       world.db
         .select()

@@ -422,20 +422,20 @@ describe('from restored to closed', () => {
     expect(empty.body?.errors).toEqual({ reason: 'Please give the reason.' });
     await world.submitForm(PEOPLE.staff2, form, { reason: 'The lease ended last year; nothing to recall' });
     await world.vigil.outbox.drain();
+    // The owner alone cannot drop it: a proposal the IRM or SIRO accepts or keeps open.
     expect(world.db.select().from(actions).get()).toMatchObject({
-      status: 'not_doing',
+      status: 'not_doing_proposed',
       statusReason: 'The lease ended last year; nothing to recall',
     });
     expect(
       world.fake
         .messages(SECURITY_CHANNEL)
-        .some((m) => m.text?.includes(`<@${PEOPLE.staff2}> will not do the action`)),
+        .some((m) => m.text?.includes(`<@${PEOPLE.staff2}> proposes not doing the action`)),
     ).toBe(true);
-    // A second press finds the action closed.
     await press();
     await expect
       .poll(() => world.fake.responseUrlPosts.filter((p) => p.name === 'owner').map((p) => p.body.text))
-      .toEqual(['That action is already closed.']);
+      .toEqual(['You already proposed not doing it; the IRM or SIRO decides.']);
   });
 
   it('sends the closure back to resolved when the peer reviewer disagrees', async () => {

@@ -1,9 +1,14 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CARD_TEXT_BUDGET, textLength } from '../../blocks/card-budget';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
-import { actions, incidentEvents, incidents, notifications } from '../../db/schema';
+import { TRUNCATION_MARK } from '../../blocks/text';
+import { actions, incidentEvents, incidents, notifications, reviews } from '../../db/schema';
 import { addAction } from '../../src/domain/add-action';
 import { recordNotification } from '../../src/domain/record-notification';
+import { validateMessage, validateView } from '../helpers/block-kit-limits';
+import { blockAction } from '../helpers/signed-requests';
+import type { Answer } from '../helpers/slack-client';
 import {
   createWorld,
   PEOPLE,
@@ -26,6 +31,8 @@ const incident = (w: World) => {
 };
 const dmsTo = (w: World, user: string) =>
   w.fake.callsTo('chat.postMessage', { ok: true }).filter((c) => c.args.channel === user);
+/** Slack's live relative time for `iso`, with the text shown where Slack cannot render it. */
+const relative = (iso: string, fallback: string) => `<!date^${Date.parse(iso) / 1000}^{ago}|${fallback}>`;
 const threadLines = (w: World) =>
   w.fake
     .messages(SECURITY_CHANNEL)
@@ -76,7 +83,8 @@ describe('triage by the SIRO', () => {
     const card = JSON.stringify(world.card(REF).blocks);
     expect(card).toContain('Triaged');
     expect(card).toContain('*Target resolution:*');
-    expect(card).toContain('3 days left'); // exactly 72 hours
+    // Exactly 72 hours; Slack's {ago} keeps the distance current, the fallback is as of drawing.
+    expect(card).toContain(`(due ${relative('2026-03-13T09:00:00Z', 'in 3 days')})`);
     expect(card).toContain('&lt;b&gt;');
     expect(card).not.toContain('card_triage'); // decided: the Triage button gives way to severity
     expect(card).toContain('card_severity');
@@ -319,7 +327,7 @@ describe('external notifications', () => {
     const card = JSON.stringify(world.card(REF).blocks);
     expect(card).toContain('Data-protection regulator:* to notify by');
     expect(card).toContain('Mon 30 Mar 2026 11:00 Europe/London'); // 72 h later, an hour later on the wall clock
-    expect(card).toContain('2 days 22 hours left');
+    expect(card).toContain(`(due ${relative('2026-03-30T10:00:00Z', 'in 2 days 22 hours')})`);
 
     // Awareness set explicitly at triage moves the deadline.
     await triage(PEOPLE.siro, {
@@ -344,6 +352,21 @@ describe('external notifications', () => {
       externalRef: 'ICO-12345',
     });
     expect(threadLines(world).at(-1)).toContain('(reference ICO-12345), after the deadline.');
+  });
+
+  it('counts time left in elapsed hours when the server’s own zone changes its clocks', async () => {
+    // vitest.config.ts runs the tests in America/New_York, which springs forward on 8 March 2026.
+    expect(new Date('2026-03-06T12:00:00Z').getTimezoneOffset()).not.toBe(
+      new Date('2026-03-09T12:00:00Z').getTimezoneOffset(),
+    );
+    const clock = testClock('2026-03-06T12:00:00Z');
+    world = await createWorld({ clock });
+    await world.report(PEOPLE.staff, { personalData: 'yes', discoveredAt: new Date('2026-03-06T12:00:00Z') });
+    await world.vigil.outbox.drain();
+    const card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain('Mon 9 Mar 2026 12:00 Europe/London');
+    // Exactly 72 hours, not "3 days 1 hour" as New York's wall clock would have it.
+    expect(card).toContain(`(due ${relative('2026-03-09T12:00:00Z', 'in 3 days')})`);
   });
 
   it('records a decision not to notify the regulator only with its reason, by the DPO or SIRO', async () => {
@@ -481,13 +504,321 @@ describe('external notifications', () => {
     expect(world.db.select().from(notifications).get()?.status).toBe('pending');
   });
 
-  it('opens the national CERT obligation for network incidents, for the CIO alone', async () => {
+  it('opens the national CERT obligation for network incidents, recorded by the CIO alone', async () => {
     await reported({ category: 'intrusion' });
     expect(world.db.select().from(notifications).get()).toMatchObject({ kind: 'cert', status: 'pending' });
     const siro = await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.recordNotification);
     expect(siro.replies[0]).toMatch(/^Only the CIO may do that/);
     const cio = await world.click(PEOPLE.cio, world.card(REF), CARD_ACTIONS.recordNotification);
     expect(cio.replies).toEqual([]);
+    const res = await world.submitForm(PEOPLE.cio, world.lastModal(PEOPLE.cio), { externalRef: 'NCSC-77' });
+    expect(res.body).toBeNull();
+    await world.vigil.outbox.drain();
+    expect(world.db.select().from(notifications).get()).toMatchObject({
+      kind: 'cert',
+      status: 'done',
+      doneBy: PEOPLE.cio,
+      externalRef: 'NCSC-77',
+    });
+    expect(threadLines(world).at(-1)).toBe(
+      `<@${PEOPLE.cio}> recorded the national cert as notified (reference NCSC-77).`,
+    );
+    const card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain(':white_check_mark: *National CERT:* notified');
+    expect(card).not.toContain('card_record_notification');
+  });
+
+  it('records telling affected customers, or why they need not be told, by the IRM', async () => {
+    world = await createWorld();
+    for (const staff of [PEOPLE.staff, PEOPLE.staff2]) await world.report(staff);
+    await world.vigil.outbox.drain();
+    for (const ref of [REF, 'INC-2026-0002']) {
+      await world.click(PEOPLE.siro, world.card(ref), CARD_ACTIONS.triage);
+      await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {
+        severity: 'high',
+        priority: 'P2',
+        rationale: 'Customer list on the laptop',
+        facts: 'customers_affected',
+      });
+    }
+    await world.vigil.outbox.drain();
+    const customers = () =>
+      world.db
+        .select()
+        .from(notifications)
+        .orderBy(asc(notifications.id))
+        .all()
+        .map((n) => [n.kind, n.status, n.doneBy, n.externalRef, n.reason]);
+    expect(customers()).toEqual([
+      ['customers', 'pending', null, null, null],
+      ['customers', 'pending', null, null, null],
+    ]);
+    // The IRM (the Finance head) tells them; the security team may not record it.
+    const refused = await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.recordNotification);
+    expect(refused.replies[0]).toMatch(/^Only the SIRO, the Managing Director \/ DPO or the incident's/);
+    await world.click(PEOPLE.hodFinance, world.card(REF), CARD_ACTIONS.recordNotification);
+    await world.submitForm(PEOPLE.hodFinance, world.lastModal(PEOPLE.hodFinance), {
+      outcome: 'done',
+      externalRef: 'Letter 2026-03-10',
+    });
+    await world.click(PEOPLE.hodFinance, world.card('INC-2026-0002'), CARD_ACTIONS.recordNotification);
+    await world.submitForm(PEOPLE.hodFinance, world.lastModal(PEOPLE.hodFinance), {
+      outcome: 'not_required',
+      reason: 'The list was encrypted',
+    });
+    await world.vigil.outbox.drain();
+    expect(customers()).toEqual([
+      ['customers', 'done', PEOPLE.hodFinance, 'Letter 2026-03-10', null],
+      ['customers', 'not_required', PEOPLE.hodFinance, null, 'The list was encrypted'],
+    ]);
+    expect(JSON.stringify(world.card('INC-2026-0002').blocks)).toContain(
+      ':heavy_minus_sign: *Affected customers:* not required: The list was encrypted',
+    );
+  });
+
+  it('explains an already recorded notification in plain words, not a raw mention', async () => {
+    await reported({ personalData: 'yes' });
+    // Two people open the form before either saves.
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.recordNotification);
+    const siroForm = world.lastModal(PEOPLE.siro);
+    await world.click(PEOPLE.md, world.card(REF), CARD_ACTIONS.recordNotification);
+    const mdForm = world.lastModal(PEOPLE.md);
+    expect((await world.submitForm(PEOPLE.siro, siroForm, { externalRef: 'ICO-1' })).body).toBeNull();
+    const second = await world.submitForm(PEOPLE.md, mdForm, { externalRef: 'ICO-2' });
+    expect(second.body).toEqual({
+      response_action: 'errors',
+      errors: {
+        outcome:
+          'The data-protection regulator notification was already recorded by someone else on Tue 10 Mar 2026 09:00 Europe/London. The card shows who recorded it.',
+      },
+    });
+    expect(world.db.select().from(notifications).get()?.externalRef).toBe('ICO-1');
+  });
+});
+
+describe('escalation messages', () => {
+  const escalationDm = (user: string) => JSON.stringify(dmsTo(world, user).at(-1)?.args.blocks);
+
+  it('says why when Vigil escalated on its own, and not when a person did', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff, { customersOrStaffAffected: 'yes' });
+    await world.vigil.outbox.drain();
+    expect(escalationDm(PEOPLE.md)).toContain(
+      'The report says customers or staff may be affected, so Vigil escalated it at once.',
+    );
+    await world.report(PEOPLE.staff2);
+    await world.vigil.outbox.drain();
+    await world.click(PEOPLE.responder, world.card('INC-2026-0002'), CARD_ACTIONS.escalate);
+    expect(escalationDm(PEOPLE.md)).toContain('The security team has escalated it to you.');
+    expect(escalationDm(PEOPLE.md)).not.toContain('customers or staff');
+  });
+});
+
+describe('a card that reads well on a phone and stays current', () => {
+  it('puts warnings and notification deadlines above what happened', async () => {
+    const card = await reported({ customersOrStaffAffected: 'yes', personalData: 'yes' });
+    const at = (text: string) => card.blocks.findIndex((b) => JSON.stringify(b).includes(text));
+    expect(at('Escalated to the SIRO and Managing Director')).toBe(1); // right below the header
+    expect(at('*Data-protection regulator:* to notify by')).toBeGreaterThan(1);
+    expect(at('*Data-protection regulator:* to notify by')).toBeLessThan(at('*What happened*'));
+    expect(at('*Status*')).toBeLessThan(at('*What happened*'));
+  });
+
+  it('redraws the card once when its target and a deadline pass, so "overdue" shows on time', async () => {
+    await reported({ personalData: 'yes' });
+    await triage(PEOPLE.siro, { severity: 'critical', priority: 'P1', rationale: 'Payroll data' });
+    // Critical: 24 hours to resolve; the regulator: 72 hours from awareness (09:00 on 10 March).
+    expect(JSON.stringify(world.card(REF).blocks)).toContain(
+      `(due ${relative('2026-03-11T09:00:00Z', 'in 1 day')})`,
+    );
+    world.clock.set('2026-03-11T10:00:00Z');
+    const updates = () => world.fake.callsTo('chat.update', { ok: true }).length;
+    const before = updates();
+    await world.vigil.scheduler.tick();
+    await world.vigil.outbox.drain();
+    expect(updates()).toBeGreaterThan(before);
+    let card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain(':alarm_clock: Past its target resolution time');
+    expect(card).toContain(`(*overdue*: due ${relative('2026-03-11T09:00:00Z', '1 hour ago')})`);
+    expect(card).toContain(`(due ${relative('2026-03-13T09:00:00Z', 'in 1 day 23 hours')})`);
+
+    // Another sweep, a restart or a second instance: nothing new has passed, nothing is redrawn.
+    const afterTarget = updates();
+    world.clock.set('2026-03-11T10:05:00Z');
+    await world.vigil.scheduler.tick();
+    await world.vigil.outbox.drain();
+    expect(updates()).toBe(afterTarget);
+
+    world.clock.set('2026-03-13T09:05:00Z');
+    await world.vigil.scheduler.tick();
+    await world.vigil.outbox.drain();
+    card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain(
+      `:rotating_light: *Data-protection regulator:* to notify by <!date^${Date.parse('2026-03-13T09:00:00Z') / 1000}`,
+    );
+    expect(card).toContain(`(*overdue*: due ${relative('2026-03-13T09:00:00Z', '5 minutes ago')})`);
+    expect(updates()).toBe(afterTarget + 1);
+  });
+});
+
+describe('refusals, retries and stale forms', () => {
+  it('refuses a severity change by anyone but the SIRO and redraws the select they changed', async () => {
+    await reported();
+    await triage(PEOPLE.siro, { severity: 'medium', priority: 'P3', rationale: 'Laptop' });
+    const updates = world.fake.callsTo('chat.update', { ok: true }).length;
+    const res = await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.severity, {
+      option: 'critical',
+    });
+    expect(res).toEqual({ status: 200, replies: [`Only the SIRO may set the severity on ${REF}.`] });
+    expect(incident(world).severity).toBe('medium');
+    // The clicker's select showed "Critical": the card is drawn again with the real severity.
+    expect(world.fake.callsTo('chat.update', { ok: true }).length).toBe(updates + 1);
+    expect(JSON.stringify(world.card(REF).blocks)).toContain(
+      '"initial_option":{"text":{"type":"plain_text","text":"Medium","emoji":true},"value":"medium"}',
+    );
+  });
+
+  it('redraws the IRM select after a refused reassignment', async () => {
+    const card = await reported();
+    const updates = world.fake.callsTo('chat.update', { ok: true }).length;
+    const res = await world.click(PEOPLE.staff2, card, CARD_ACTIONS.assignIrm, { user: PEOPLE.staff2 });
+    expect(res.replies[0]).toMatch(/^Only .* may assign the Incident Response Manager/);
+    expect(world.fake.callsTo('chat.update', { ok: true }).length).toBe(updates + 1);
+    expect(JSON.stringify(world.card(REF).blocks)).toContain(`"initial_user":"${PEOPLE.hodFinance}"`);
+  });
+
+  it('applies a control that Slack sends twice with the same action_ts once', async () => {
+    const card = await reported();
+    const control = card.blocks.find((b) => b.elements?.some((e) => e.action_id === CARD_ACTIONS.escalate));
+    const payload = blockAction({
+      userId: PEOPLE.responder,
+      actionId: CARD_ACTIONS.escalate,
+      blockId: String(control?.block_id),
+      container: { type: 'message', channelId: SECURITY_CHANNEL, messageTs: card.ts },
+      triggerId: world.fake.issueTrigger(PEOPLE.responder),
+      responseUrl: world.fake.responseUrl('retry'),
+    });
+    for (let n = 0; n < 2; n++) {
+      expect((await world.slack.interaction(payload)).status).toBe(200);
+      await world.settled();
+    }
+    await world.vigil.outbox.drain();
+    const escalations = world.db
+      .select()
+      .from(incidentEvents)
+      .all()
+      .filter((e) => e.type === 'escalated');
+    expect(escalations).toHaveLength(1);
+    expect(dmsTo(world, PEOPLE.md)).toHaveLength(1);
+    expect(world.fake.responseUrlPosts).toEqual([]); // the retry was not refused as stale either
+  });
+
+  it('applies a form submitted again after it succeeded once', async () => {
+    await reported();
+    await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.postUpdate);
+    const form = world.lastModal(PEOPLE.responder);
+    for (let n = 0; n < 2; n++)
+      expect((await world.submitForm(PEOPLE.responder, form, { text: 'Contained' })).body).toBeNull();
+    await world.vigil.outbox.drain();
+    expect(
+      world.db
+        .select()
+        .from(incidentEvents)
+        .all()
+        .filter((e) => e.type === 'update'),
+    ).toHaveLength(1);
+    expect(threadLines(world).filter((l) => l.includes('Contained'))).toHaveLength(1);
+  });
+
+  it('gives a stale triage form back with the answers kept, and saves it against the current state', async () => {
+    await reported();
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.triage);
+    const form = world.lastModal(PEOPLE.siro);
+    // Meanwhile someone posts an update: the incident's version moves on.
+    await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.postUpdate);
+    await world.submitForm(PEOPLE.responder, world.lastModal(PEOPLE.responder), { text: 'Police called' });
+    const answers: Record<string, Answer> = {
+      severity: 'high',
+      priority: 'P2',
+      rationale: 'Payroll & HR data',
+      facts: 'criminal',
+    };
+    const stale = await world.submitForm(PEOPLE.siro, form, answers);
+    expect(stale.body?.response_action).toBe('update');
+    const view = stale.body?.view as { blocks: unknown[]; private_metadata: string; callback_id: string };
+    expect(view.callback_id).toBe('triage_incident');
+    expect(validateView(view)).toEqual([]);
+    expect(JSON.parse(view.private_metadata)).toEqual({ i: incident(world).id, v: incident(world).version });
+    const drawn = JSON.stringify(view.blocks);
+    expect(drawn).toContain(`${REF} changed while this form was open.`);
+    expect(drawn).toContain(`Latest change: :speech_balloon: <@${PEOPLE.responder}>: Police called`);
+    expect(drawn).toContain('"initial_value":"Payroll & HR data"');
+    expect(drawn).toContain(
+      '"initial_option":{"text":{"type":"plain_text","text":"High","emoji":true},"value":"high"}',
+    );
+    expect(drawn).toContain(
+      '"initial_options":[{"text":{"type":"plain_text","text":"It is criminal (police)"',
+    );
+    expect(incident(world).status).toBe('reported');
+
+    // Saving the form Slack now shows (answers untouched) triages the incident.
+    const again = await world.submitForm(PEOPLE.siro, { ...form, view: { ...form.view, ...view } }, {});
+    expect(again.body).toBeNull();
+    expect(incident(world)).toMatchObject({
+      status: 'triaged',
+      severity: 'high',
+      triageRationale: 'Payroll & HR data',
+    });
+    expect(world.db.select().from(notifications).get()?.kind).toBe('police');
+  });
+});
+
+describe('follow-through on the card', () => {
+  async function resolvedWithAnalysis() {
+    await reported();
+    await triage(PEOPLE.siro, { severity: 'medium', priority: 'P3', rationale: 'Laptop' });
+    await world.click(PEOPLE.hodFinance, world.card(REF), CARD_ACTIONS.resolve);
+    await world.submitForm(PEOPLE.hodFinance, world.lastModal(PEOPLE.hodFinance), { how: 'Wiped' });
+    await world.vigil.outbox.drain();
+    await world.click(PEOPLE.hodFinance, world.card(REF), CARD_ACTIONS.analysis);
+    await world.submitForm(PEOPLE.hodFinance, world.lastModal(PEOPLE.hodFinance), {
+      rootCause: 'No encryption policy',
+      contributingFactors: 'Busy quarter-end',
+      technicalMeasures: 'BitLocker',
+      costAndResources: '2 days of IT time',
+    });
+    await world.vigil.outbox.drain();
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.analysisReview);
+    await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {
+      decision: 'returned',
+      comment: 'Add the cost of licences <please>',
+    });
+    await world.vigil.outbox.drain();
+  }
+
+  it('shows the send-back comment on the card and starts the next round from the last one', async () => {
+    await resolvedWithAnalysis();
+    expect(JSON.stringify(world.card(REF).blocks)).toContain(
+      `*Causal analysis:* round 1, sent back for revision\\n>*Sent back by <@${PEOPLE.siro}>:* Add the cost of licences &lt;please&gt;`,
+    );
+    await world.click(PEOPLE.hodFinance, world.card(REF), CARD_ACTIONS.analysis);
+    const form = world.lastModal(PEOPLE.hodFinance);
+    const drawn = JSON.stringify(form.view.blocks);
+    expect(drawn).toContain('*Sent back after round 1:* Add the cost of licences &lt;please&gt;');
+    for (const previous of ['No encryption policy', 'Busy quarter-end', 'BitLocker', '2 days of IT time'])
+      expect(drawn).toContain(`"initial_value":"${previous}"`);
+    // Only what changes needs typing; the rest of round 1 is carried over.
+    await world.submitForm(PEOPLE.hodFinance, form, {
+      costAndResources: '2 days of IT time and 40 licences',
+    });
+    const round2 = world.db.select().from(reviews).all().at(-1);
+    expect(round2).toMatchObject({ round: 2, decision: 'pending' });
+    expect(round2?.content).toMatchObject({
+      rootCause: 'No encryption policy',
+      contributingFactors: 'Busy quarter-end',
+      technicalMeasures: 'BitLocker',
+      costAndResources: '2 days of IT time and 40 licences',
+    });
   });
 });
 
@@ -565,6 +896,121 @@ describe('updates, actions and consistency', () => {
     expect(events.map((e) => e.type)).toEqual(['reported', 'escalated', 'triaged', 'irm_assigned', 'update']);
     // Every event after the report itself has its line in the thread, in order.
     expect(threadLines(world)).toEqual(events.slice(1).map((e) => e.summary));
+  });
+
+  it('fits the longest card the real flow can make into Slack’s limit, cutting the least important first', async () => {
+    const long = (c: string, n = 3000) => c.repeat(n);
+    world = await createWorld();
+    await world.report(PEOPLE.staff, {
+      category: 'intrusion',
+      personalData: 'yes',
+      customersOrStaffAffected: 'yes',
+      title: 'T'.repeat(150),
+      description: long('<'),
+      location: long('&'),
+      dataInvolved: long('D'),
+      peopleInvolved: long('P'),
+      thirdPartyUse: long('>'),
+    });
+    await world.vigil.outbox.drain();
+    const form = async (user: string, actionId: string, answers: Record<string, Answer>, block?: string) => {
+      const click = await world.click(user, world.card(REF), actionId, block ? { block } : {});
+      expect(click.replies, actionId).toEqual([]);
+      const res = await world.submitForm(user, world.lastModal(user), answers);
+      expect(res.body, actionId).toBeNull();
+      await world.vigil.outbox.drain();
+    };
+    await form(PEOPLE.siro, CARD_ACTIONS.triage, {
+      severity: 'critical',
+      priority: 'P1',
+      rationale: long('R'),
+      facts: 'personal_data,criminal,customers_affected',
+    });
+    const pending = (kind: string) =>
+      world.db
+        .select()
+        .from(notifications)
+        .all()
+        .find((n) => n.kind === kind);
+    await form(
+      PEOPLE.siro,
+      CARD_ACTIONS.recordNotification,
+      { outcome: 'not_required', reason: long('<', 2000) },
+      `n${pending('regulator')?.id}`,
+    );
+    await form(
+      PEOPLE.iao,
+      CARD_ACTIONS.recordNotification,
+      { externalRef: long('<', 200) },
+      `n${pending('police')?.id}`,
+    );
+    await form(
+      PEOPLE.hodFinance,
+      CARD_ACTIONS.recordNotification,
+      { externalRef: long('&', 200) },
+      `n${pending('customers')?.id}`,
+    );
+    for (let n = 0; n < 10; n++)
+      await form(PEOPLE.responder, CARD_ACTIONS.addAction, {
+        kind: 'preventive',
+        description: long('<', 1000),
+        ownerId: PEOPLE.staff2,
+        dueAt: '2026-03-20',
+      });
+    const first = world.db.select().from(actions).get();
+    await world.click(PEOPLE.staff2, world.card(REF), CARD_ACTIONS.actionMenu, {
+      block: `a${first?.id}`,
+      option: `not_doing:${first?.id}`,
+    });
+    await world.submitForm(PEOPLE.staff2, world.lastModal(PEOPLE.staff2), { reason: long('<', 2000) });
+    await world.vigil.outbox.drain();
+    await form(PEOPLE.hodFinance, CARD_ACTIONS.resolve, { how: long('H') });
+    const analysis = {
+      rootCause: long('<'),
+      contributingFactors: long('C'),
+      technicalMeasures: long('M'),
+      administrativeMeasures: long('A'),
+      costAndResources: long('$'),
+    };
+    await form(PEOPLE.hodFinance, CARD_ACTIONS.analysis, analysis);
+    await form(PEOPLE.siro, CARD_ACTIONS.analysisReview, { decision: 'returned', comment: long('<', 2000) });
+    await form(PEOPLE.siro, CARD_ACTIONS.learning, {
+      recurrenceRisk: 'yes',
+      reasoning: long('W'),
+      vulnerabilities: long('V'),
+      riskRegisterRef: long('<', 200),
+    });
+
+    // Every version of the card was accepted by the fake's Block Kit validator.
+    expect(world.fake.callsTo('chat.update', { ok: false })).toEqual([]);
+    expect(world.fake.callsTo('chat.postMessage', { ok: false })).toEqual([]);
+    const card = world.card(REF);
+    expect(validateMessage({ text: card.text, blocks: card.blocks })).toEqual([]);
+    expect(textLength(card.blocks)).toBeLessThanOrEqual(CARD_TEXT_BUDGET);
+    const text = (needle: string) => {
+      const b = card.blocks.find((x) => JSON.stringify(x).includes(needle)) as { text?: { text: string } };
+      return b?.text?.text ?? '';
+    };
+    // What needs someone now is all there, uncut.
+    const shown = JSON.stringify(card.blocks);
+    for (const fact of [
+      'Escalated to the SIRO and Managing Director',
+      ':hourglass_flowing_sand: *National CERT:* to notify by',
+      '*Data-protection regulator:* not required',
+      '*Target resolution:*',
+      '*Causal analysis:* round 1, sent back for revision',
+      '*Before closure:*',
+      '*Action plan* (0 of 10 done or accepted)',
+      '…and 2 more',
+      'card_action_menu',
+      'card_escalate',
+    ])
+      expect(shown).toContain(fact);
+    // The reporter's optional details gave way first and most; the description kept more.
+    expect(text('*Where:*').endsWith(TRUNCATION_MARK)).toBe(true);
+    expect(text('*Where:*').length).toBeLessThanOrEqual(200);
+    expect(text('*What happened*').endsWith(TRUNCATION_MARK)).toBe(true);
+    expect(text('*What happened*').length).toBeGreaterThan(text('*Where:*').length);
   });
 
   it('keeps the card within Block Kit limits with long text, many actions and every notification', async () => {

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { dedupeEvents } from '../dedupe-events';
 import type { ListenerDeps } from '../deps';
 import { registerActionDmButtons } from './actions/action-dm-clicked';
+import { registerActionMenu } from './actions/action-menu-selected';
 import { registerCardChanges } from './actions/card-changed';
 import { registerCardModalOpeners } from './actions/card-modal-opened';
 import { registerHomeReportButton } from './actions/home-report-clicked';
@@ -24,6 +25,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerReportSubmitted(app, deps);
   registerCardModalOpeners(app, deps);
   registerCardChanges(app, deps);
+  registerActionMenu(app, deps);
   registerCardModalSubmissions(app, deps);
   registerActionDmButtons(app, deps);
   registerReminderButtons(app, deps);

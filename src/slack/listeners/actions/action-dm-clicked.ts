@@ -47,7 +47,15 @@ export function registerActionDmButtons(app: App, deps: ListenerDeps): void {
         .get();
       const incident = row ? findIncident(deps, row.incidentId) : undefined;
       if (!row || !incident || row.status !== 'open') {
-        await refuse(deps, respond, body.user.id, 'That action is already closed.', 'action not doing');
+        await refuse(
+          deps,
+          respond,
+          body.user.id,
+          row?.status === 'not_doing_proposed'
+            ? 'You already proposed not doing it; the IRM or SIRO decides.'
+            : 'That action is already closed.',
+          'action not doing',
+        );
         return;
       }
       await client.views.open({

@@ -25,6 +25,8 @@ export function registerCardChanges(app: App, deps: ListenerDeps): void {
         version: clicked.version,
         requestKey: `action:${args.action.action_ts}`,
       };
+      // A select keeps showing what was picked until the card is drawn again.
+      const select = args.action.type === 'static_select' || args.action.type === 'users_select';
       await runCardChange(
         deps,
         args.respond,
@@ -32,6 +34,7 @@ export function registerCardChanges(app: App, deps: ListenerDeps): void {
         target,
         what,
         (actor) => change(actor, target, args.action) ?? { applied: false },
+        { redrawOnRefusal: select },
       );
     });
 

@@ -51,7 +51,11 @@ export function registerCardModalOpeners(app: App, deps: ListenerDeps): void {
     [CARD_ACTIONS.postUpdate, 'post_update', updateModal],
     [CARD_ACTIONS.addAction, 'add_action', actionModal],
     [CARD_ACTIONS.resolve, 'resolve', (i) => resolveModal(i, now())],
-    [CARD_ACTIONS.analysis, 'causal_analysis', causalAnalysisModal],
+    [
+      CARD_ACTIONS.analysis,
+      'causal_analysis',
+      (i) => causalAnalysisModal(i, latestReview(deps.db, i.id, 'causal_analysis')),
+    ],
     [
       CARD_ACTIONS.analysisReview,
       'approve_causal_analysis',

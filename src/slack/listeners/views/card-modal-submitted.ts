@@ -1,13 +1,14 @@
-import type { App, SlackViewMiddlewareArgs } from '@slack/bolt';
-import { and, eq } from 'drizzle-orm';
+import type { App, SlackViewMiddlewareArgs, ViewOutput } from '@slack/bolt';
+import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { CARD_MODALS } from '../../../../blocks/card-modals';
-import { notifications } from '../../../../db/schema';
+import { incidentEvents, notifications } from '../../../../db/schema';
 import { parseOrgDate } from '../../../dates';
 import { setActionStatus } from '../../../domain/action-status';
 import { actionInputSchema, addAction } from '../../../domain/add-action';
 import type { RecordResult, Target } from '../../../domain/change';
 import { approveClosure, peerReview, reopenIncident, requestClosure } from '../../../domain/closure';
+import { editAction } from '../../../domain/edit-action';
 import { DomainError, Stale } from '../../../domain/errors';
 import {
   causalAnalysisSchema,
@@ -24,8 +25,9 @@ import { postUpdate } from '../../../domain/post-update';
 import { notificationInputSchema, recordNotification } from '../../../domain/record-notification';
 import type { Actor } from '../../../domain/roles';
 import { triageIncident, triageInputSchema } from '../../../domain/triage';
-import { refreshCard, resolveActor } from '../../card-interaction';
+import { findIncident, refreshCard, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import { formAgain } from '../../stale-form';
 import { type FormResult, parseForm, readViewState } from '../../view-state';
 
 const metadataSchema = z.object({
@@ -43,6 +45,27 @@ type Args = SlackViewMiddlewareArgs;
  */
 export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
+
+  /**
+   * The incident moved on while the form was open (any change bumps its version, even an update
+   * that has nothing to do with this form). The person's answers come back in the same form, now
+   * for the current version, with what changed, so they can check and save again.
+   */
+  function staleFormAgain(view: ViewOutput, meta: z.output<typeof metadataSchema>) {
+    const incident = findIncident(deps, meta.i);
+    if (!incident) return null;
+    const latest = deps.db
+      .select({ summary: incidentEvents.summary })
+      .from(incidentEvents)
+      .where(eq(incidentEvents.incidentId, incident.id))
+      .orderBy(desc(incidentEvents.id))
+      .limit(1)
+      .get();
+    const note =
+      `:warning: *${incident.reference} changed while this form was open.* Your answers are kept below: ` +
+      `check them against the card and save again.${latest ? `\n>Latest change: ${latest.summary}` : ''}`;
+    return formAgain(view, JSON.stringify({ ...meta, v: incident.version }), note);
+  }
 
   function handle<T>(
     callbackId: string,
@@ -71,8 +94,15 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
         apply(actor, target, parsed.value, meta.data);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        if (err instanceof Stale) refreshCard(deps, meta.data.i);
         deps.logger.info(`refused ${callbackId} for ${body.user.id} on incident ${meta.data.i}`);
+        if (err instanceof Stale) {
+          refreshCard(deps, meta.data.i);
+          const again = staleFormAgain(view, meta.data);
+          if (again) {
+            await ack({ response_action: 'update', view: again });
+            return;
+          }
+        }
         await ack({ response_action: 'errors', errors: { [errorBlock]: err.message } });
         return;
       }
@@ -207,18 +237,30 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
   handle(CARD_MODALS.reopen, 'reason', simpleForm(reasonSchema, 'reason'), (actor, target, value) =>
     reopenIncident(ctx, actor, target, value.reason),
   );
+  const actionTarget = (target: Target, meta: z.output<typeof metadataSchema>) => ({
+    actionId: meta.a ?? -1,
+    incidentId: meta.i,
+    ...(target.requestKey ? { requestKey: target.requestKey } : {}),
+  });
   handle(
     CARD_MODALS.actionNotDoing,
     'reason',
     simpleForm(reasonSchema, 'reason'),
     (actor, target, value, meta) =>
-      setActionStatus(
-        ctx,
-        actor,
-        { actionId: meta.a ?? -1, ...(target.requestKey ? { requestKey: target.requestKey } : {}) },
-        'not_doing',
-        value.reason,
+      setActionStatus(ctx, actor, actionTarget(target, meta), 'not_doing', value.reason),
+  );
+  handle(
+    CARD_MODALS.actionEdit,
+    'description',
+    (answers) =>
+      parseForm(
+        actionInputSchema,
+        { ...Object.fromEntries(answers), dueAt: endOfOrgDay(answers.get('dueAt'), deps.config.orgTimeZone) },
+        new Set(answers.keys()),
+        'description',
       ),
+    // An action is judged by its own state (still open?), not by the incident's version.
+    (actor, target, value, meta) => editAction(ctx, actor, actionTarget(target, meta), value),
   );
 }
 

@@ -1,0 +1,81 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { eq } from 'drizzle-orm';
+import { userText } from '../../blocks/text';
+import { type Action, actions } from '../../db/schema';
+import { type ActionTarget, assertMayUpdateAction, changeAction } from './action-status';
+import type { ActionInput } from './add-action';
+import type { RecordResult } from './change';
+import type { DomainContext } from './context';
+import { InvalidTransition } from './errors';
+import { assertOpen } from './lifecycle';
+import type { Actor } from './roles';
+import type { Tx } from './tx';
+
+const FIELDS = ['kind', 'description', 'ownerId', 'dueAt'] as const;
+
+const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
+
+/** A due date as people read it: the day it ends, where the organisation works. */
+function dueDay(dueAt: Date | null, timeZone: string): string {
+  return dueAt ? format(new TZDate(dueAt.getTime() - 1, timeZone), 'd MMM yyyy') : 'no due date';
+}
+
+/**
+ * Changes an open action's kind, text, owner or due date (the owner, the IRM or the SIRO). A new
+ * owner gets the action in a DM, as when it was added.
+ */
+export function editAction(
+  ctx: DomainContext,
+  actor: Actor,
+  target: ActionTarget,
+  input: ActionInput,
+): RecordResult {
+  return changeAction(ctx, target, (tx: Tx, incident, action, _now) => {
+    assertMayUpdateAction(ctx, actor, action, incident);
+    assertOpen(incident, 'change its actions');
+    if (action.status !== 'open')
+      throw new InvalidTransition(
+        'Only an open action can be edited; this one is settled or waiting for a decision.',
+      );
+    const patch: Partial<Action> = {};
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    for (const key of FIELDS) {
+      if (norm(action[key]) === norm(input[key])) continue;
+      Object.assign(patch, { [key]: input[key] });
+      before[key] = norm(action[key]);
+      after[key] = norm(input[key]);
+    }
+    if (Object.keys(patch).length === 0) return null;
+    tx.update(actions).set(patch).where(eq(actions.id, action.id)).run();
+    const what: string[] = [];
+    if (patch.kind) what.push(`now ${patch.kind}`);
+    if (patch.ownerId) what.push(`owner <@${action.ownerId}> → <@${patch.ownerId}>`);
+    if ('dueAt' in patch)
+      what.push(
+        `due ${dueDay(action.dueAt, ctx.config.orgTimeZone)} → ${dueDay(input.dueAt, ctx.config.orgTimeZone)}`,
+      );
+    if (patch.description) what.push(`now reads: ${userText(input.description, 300)}`);
+    const newOwner = patch.ownerId;
+    return {
+      actor,
+      type: 'action_edited',
+      before: { actionId: action.id, ...before },
+      after: { actionId: action.id, ...after },
+      summary: `<@${actor.id}> edited the action "${userText(action.description, 150)}": ${what.join('; ')}.`,
+      deliveries:
+        newOwner && newOwner !== actor.id
+          ? [
+              {
+                kind: 'dm',
+                incidentId: incident.id,
+                userId: newOwner,
+                template: 'action_assigned',
+                actionId: action.id,
+              },
+            ]
+          : [],
+    };
+  });
+}
