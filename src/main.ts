@@ -29,8 +29,15 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received: finishing work in flight`);
+    // vigil.stop() bounds its own waits; this only guards against a hang nobody foresaw.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in 60 s; exiting without closing the database');
+      process.exit(1);
+    }, 60_000).unref();
     await vigil.stop();
+    // The last connection to close checkpoints the WAL into the database file and removes it.
     closeDatabase(db);
+    logger.info('stopped; database closed');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
