@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { homeViews, incidents, outbox } from '../../db/schema';
 import { eventCallback } from '../helpers/signed-requests';
-import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
+import { type CardCopy, createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -132,5 +132,32 @@ describe('the outbox', () => {
     const stale = await world.click(PEOPLE.responder, before, CARD_ACTIONS.escalate);
     expect(stale.replies.join()).toMatch(/changed/i);
     expect(JSON.stringify(world.card('INC-2026-0002').blocks)).toContain('Escalated to the SIRO');
+  });
+
+  it('posts a card again when Slack took it but the answer was lost, and keeps the newer copy current', async () => {
+    world = await createWorld();
+    world.fake.fail('chat.postMessage', { kind: 'lost_reply' }, 1);
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    world.clock.advance(2000);
+    await world.vigil.outbox.drain();
+
+    // At least once: the app cannot read the channel to see that the first one arrived.
+    const copies = world.fake.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts);
+    expect(copies).toHaveLength(2);
+    expect(world.db.select().from(incidents).get()?.cardTs).toBe(copies[1]?.ts);
+    expect(
+      world.logs.some(
+        (l) =>
+          l.level === 'warn' &&
+          /^INC-2026-0001: no answer to the last attempt to post its card \(request_failed:/.test(l.message),
+      ),
+    ).toBe(true);
+    // The first copy's buttons still act on the incident; the newer copy shows the change.
+    const first = { ts: copies[0]?.ts ?? '', blocks: (copies[0]?.blocks ?? []) as CardCopy['blocks'] };
+    await world.click(PEOPLE.responder, first, CARD_ACTIONS.escalate);
+    expect(world.db.select().from(incidents).get()?.escalatedAt).not.toBeNull();
+    const newer = world.fake.messages(SECURITY_CHANNEL).find((m) => m.ts === copies[1]?.ts);
+    expect(JSON.stringify(newer?.blocks)).toContain('Escalated to the SIRO');
   });
 });
