@@ -38,6 +38,7 @@ export async function run(args: string[]): Promise<void> {
       securityChannelId: config.securityChannelId,
       orgTimeZone: config.orgTimeZone,
       maxBackoffMs: config.outboxMaxBackoffMs,
+      callTimeoutMs: config.slack.timeoutMs,
     });
     await outbox.drain();
     for (const { userId, items } of sent)
