@@ -15,15 +15,9 @@ async function main(): Promise<void> {
   const client = new WebClient(config.slack.botToken, slackClientOptions(config, logger));
   const identity = await verifySlackSetup(client, config);
   const vigil = createVigil({ config, db, clock: systemClock, logger, ...identity });
-  const { port } = await vigil.start();
-  logger.info(
-    port !== undefined
-      ? `Vigil is listening on http://localhost:${port}/slack/events`
-      : 'Vigil is connected to Slack over Socket Mode',
-  );
-  const pending = vigil.outbox.pendingCount();
-  if (pending > 0) logger.info(`${pending} Slack deliveries pending from before the restart`);
+  const starting = vigil.start();
 
+  // Installed before the app says it is ready, so a signal that follows that line is never fatal.
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -34,6 +28,7 @@ async function main(): Promise<void> {
       logger.error('shutdown did not finish in 60 s; exiting without closing the database');
       process.exit(1);
     }, 60_000).unref();
+    await starting.catch(() => undefined);
     await vigil.stop();
     // The last connection to close checkpoints the WAL into the database file and removes it.
     closeDatabase(db);
@@ -42,6 +37,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  const { port } = await starting;
+  logger.info(
+    port !== undefined
+      ? `Vigil is listening on http://localhost:${port}/slack/events`
+      : 'Vigil is connected to Slack over Socket Mode',
+  );
+  const pending = vigil.outbox.pendingCount();
+  if (pending > 0) logger.info(`${pending} Slack deliveries pending from before the restart`);
 }
 
 main().catch((err: unknown) => {
