@@ -72,6 +72,28 @@ describe('the outbox', () => {
     expect(homeRows('pending')).toHaveLength(0);
   });
 
+  it('keeps an incident’s messages in order: a card edit waits behind a thread line being retried', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    const since = world.fake.calls.length;
+    world.fake.fail('chat.postMessage', { kind: 'ratelimited', retryAfter: 30 }, 1);
+    await world.click(PEOPLE.responder, world.card('INC-2026-0001'), CARD_ACTIONS.escalate);
+    world.clock.advance(10_000); // the edit is due; the thread line before it is not
+    await world.vigil.outbox.drain();
+    expect(world.fake.callsTo('chat.update')).toHaveLength(0);
+
+    world.clock.advance(30_000);
+    await world.vigil.outbox.drain();
+    const sequence = world.fake.calls
+      .slice(since)
+      .filter(
+        (c) => c.ok && c.args.channel === SECURITY_CHANNEL && /^chat\.(postMessage|update)$/.test(c.method),
+      )
+      .map((c) => (c.method === 'chat.update' ? 'edit' : 'thread'));
+    expect(sequence).toEqual(['thread', 'edit']);
+  });
+
   it('keeps one Home refresh waiting per person, and queues another for a change made while one is sent', async () => {
     world = await createWorld();
     await openHome(PEOPLE.siro, 'Ev0HOME1');
