@@ -26,6 +26,8 @@ export interface HomeModel {
   bySeverity: Record<Severity | 'untriaged', number>;
   overdue: string[];
   pendingDeliveries: number;
+  /** Parked after Slack refused them for good: an operator must look (`npm run vigil -- outbox`). */
+  deadDeliveries: number;
 }
 
 export const HOME_ACTIONS = { report: 'home_report' } as const;
@@ -96,11 +98,15 @@ export function homeView(m: HomeModel): HomeView {
       list('Open, most severe first', m.open.map(line), m.openCount, 'Nothing open.'),
       list(':warning: Overdue', m.overdue.slice(0, 15), m.overdue.length, 'Nothing overdue.'),
     );
-    if (m.pendingDeliveries > 0)
-      blocks.push({
-        type: 'context',
-        elements: [md(`:outbox_tray: ${m.pendingDeliveries} Slack deliveries are waiting to be retried.`)],
-      });
+    const waiting = [
+      m.pendingDeliveries > 0
+        ? `:outbox_tray: ${m.pendingDeliveries} Slack deliveries are waiting to be retried.`
+        : '',
+      m.deadDeliveries > 0
+        ? `:no_entry: ${m.deadDeliveries} Slack deliveries were refused for good; an operator can list and requeue them with \`npm run vigil -- outbox\`.`
+        : '',
+    ].filter(Boolean);
+    if (waiting.length > 0) blocks.push({ type: 'context', elements: [md(waiting.join('\n'))] });
     blocks.push({ type: 'divider' });
   }
   blocks.push(

@@ -232,7 +232,11 @@ export const outbox = sqliteTable(
     createdAt: time('created_at').notNull(),
     sentAt: time('sent_at'),
   },
-  (t) => [index('outbox_pending').on(t.status, t.nextAttemptAt).where(sql`status = 'pending'`)],
+  (t) => [
+    index('outbox_pending').on(t.status, t.nextAttemptAt).where(sql`status = 'pending'`),
+    // Parked deliveries are counted on every App Home render: without it, a scan of all sent rows.
+    index('outbox_dead').on(t.status, t.kind).where(sql`status = 'dead'`),
+  ],
 );
 
 /** Slack requests already applied (a view id, an action's timestamp): a retry takes effect once. */

@@ -6,6 +6,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import { OutboxWorker } from './services/outbox';
 import { Scheduler } from './services/scheduler';
+import { InFlight } from './slack/in-flight';
 import { registerListeners } from './slack/listeners';
 import { SecurityTeam } from './slack/security-team';
 
@@ -37,9 +38,12 @@ export function slackClientOptions(config: Config, logger: Logger): WebClientOpt
     // The outbox retries with persisted back-off; an in-memory retry would only hold a request open.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 10_000,
+    timeout: config.slack.timeoutMs,
   };
 }
+
+/** How long shutdown waits for listeners already under way (each may wait on a few Slack calls). */
+const STOP_GRACE_MS = 30_000;
 
 export function createVigil(deps: VigilDeps): Vigil {
   const { config, logger } = deps;
@@ -63,8 +67,11 @@ export function createVigil(deps: VigilDeps): Vigil {
     securityChannelId: config.securityChannelId,
     orgTimeZone: config.orgTimeZone,
     maxBackoffMs: config.outboxMaxBackoffMs,
+    callTimeoutMs: config.slack.timeoutMs,
     home: { config, workspaceUrl: deps.workspaceUrl },
   });
+  const inFlight = new InFlight();
+  app.use(inFlight.middleware);
   const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
   registerListeners(app, { ...deps, outbox, securityTeam });
   const scheduler = new Scheduler({ ...deps, client: app.client, outbox });
@@ -81,7 +88,13 @@ export function createVigil(deps: VigilDeps): Vigil {
       return typeof address === 'object' && address ? { port: address.port } : {};
     },
     async stop() {
+      // Accept nothing new, then let what was accepted write its changes before the outbox stops,
+      // so a click acknowledged just before the signal is stored (and usually delivered) too.
       await app.stop();
+      if (!(await inFlight.idle(STOP_GRACE_MS)))
+        logger.warn(
+          `${inFlight.size} Slack requests still running after ${STOP_GRACE_MS} ms; stopping anyway`,
+        );
       await scheduler.stop();
       await outbox.stop();
     },

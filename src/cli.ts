@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { closeDatabase, openDatabase } from '../db/client';
 import { run as runBackup } from './cli/backup';
+import { run as runOutbox } from './cli/outbox';
 import { run as runReminders } from './cli/reminders';
 import { run as runStats } from './cli/stats';
 import { UsageError } from './cli/usage-error';
@@ -27,6 +28,9 @@ Commands:
       An online backup of the database (SQLite's backup API), safe while the app runs.
   verify
       Checks the audit trail's hash chain and reports the first broken link.
+  outbox [--requeue-dead]
+      Slack deliveries waiting to be sent and those Slack refused for good, by kind, with why;
+      --requeue-dead puts the refused ones back in the queue once the cause is fixed.
 `;
 
 async function runExport(args: string[]): Promise<void> {
@@ -57,6 +61,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   stats: runStats,
   backup: runBackup,
   verify: runVerify,
+  outbox: runOutbox,
 };
 
 async function main(argv: string[]): Promise<void> {

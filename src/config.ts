@@ -7,6 +7,7 @@ const WHERE: Record<string, string> = {
   SLACK_APP_TOKEN:
     'Slack app settings > Basic Information > App-Level Tokens (scope connections:write, starts with xapp-)',
   SLACK_API_URL: 'leave unset for Slack itself (https://slack.com/api/)',
+  SLACK_API_TIMEOUT_SECONDS: 'seconds to wait for Slack to answer one call, default 10',
   PORT: 'any free TCP port, default 3000',
   DATABASE_PATH: 'a writable file path, default ./data/vigil.db',
   SECURITY_CHANNEL_ID:
@@ -115,6 +116,7 @@ const envSchema = z.object({
     z.string().startsWith('xapp-', 'must start with xapp-').optional(),
   ),
   SLACK_API_URL: z.preprocess(emptyAsUndefined, z.url().default('https://slack.com/api/')),
+  SLACK_API_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0.1).max(60).default(10)),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   DATABASE_PATH: z.preprocess(emptyAsUndefined, z.string().default('./data/vigil.db')),
   SECURITY_CHANNEL_ID: z.preprocess(
@@ -174,7 +176,7 @@ export interface Department {
 }
 
 export interface Config {
-  slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string };
+  slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string; timeoutMs: number };
   port: number;
   databasePath: string;
   securityChannelId: string;
@@ -237,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
       ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      timeoutMs: Math.round(e.SLACK_API_TIMEOUT_SECONDS * 1000),
     },
     port: e.PORT,
     databasePath: e.DATABASE_PATH,

@@ -15,7 +15,30 @@ async function main(): Promise<void> {
   const client = new WebClient(config.slack.botToken, slackClientOptions(config, logger));
   const identity = await verifySlackSetup(client, config);
   const vigil = createVigil({ config, db, clock: systemClock, logger, ...identity });
-  const { port } = await vigil.start();
+  const starting = vigil.start();
+
+  // Installed before the app says it is ready, so a signal that follows that line is never fatal.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received: finishing work in flight`);
+    // vigil.stop() bounds its own waits; this only guards against a hang nobody foresaw.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in 60 s; exiting without closing the database');
+      process.exit(1);
+    }, 60_000).unref();
+    await starting.catch(() => undefined);
+    await vigil.stop();
+    // The last connection to close checkpoints the WAL into the database file and removes it.
+    closeDatabase(db);
+    logger.info('stopped; database closed');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  const { port } = await starting;
   logger.info(
     port !== undefined
       ? `Vigil is listening on http://localhost:${port}/slack/events`
@@ -23,18 +46,6 @@ async function main(): Promise<void> {
   );
   const pending = vigil.outbox.pendingCount();
   if (pending > 0) logger.info(`${pending} Slack deliveries pending from before the restart`);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal} received: finishing work in flight`);
-    await vigil.stop();
-    closeDatabase(db);
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {

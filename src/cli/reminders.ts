@@ -47,6 +47,7 @@ export async function run(args: string[]): Promise<void> {
         securityChannelId: config.securityChannelId,
         orgTimeZone: config.orgTimeZone,
         maxBackoffMs: config.outboxMaxBackoffMs,
+        callTimeoutMs: config.slack.timeoutMs,
       }).drain();
     for (const { userId, items, more } of sent)
       process.stdout.write(

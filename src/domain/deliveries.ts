@@ -58,8 +58,16 @@ export function enqueue(tx: Tx, delivery: Delivery, at: Date, dedupeKey?: string
 }
 
 /**
+ * Marks the one refresh of a person's Home that is still waiting. Home is rendered when it is
+ * delivered, so a change while one waits needs no second row; the outbox clears the key as it
+ * starts rendering, so a change after that queues a new refresh rather than being missed.
+ */
+export const homeKey = (userId: string) => `home:${userId}`;
+
+/**
  * Refreshes the App Home of those who see this incident there: its reporter, IRM and head of
- * department, and the team members who use Home. Only people who have opened Home get one.
+ * department, and the team members who use Home. Only people who have opened Home get one, and
+ * at most one waits per person however many changes come.
  */
 export function refreshHomes(
   tx: Tx,
@@ -74,5 +82,6 @@ export function refreshHomes(
     .from(homeViews)
     .where(or(eq(homeViews.team, true), inArray(homeViews.userId, involved)))
     .all();
-  for (const { userId } of viewers) enqueue(tx, { kind: 'home', incidentId: null, userId }, at);
+  for (const { userId } of viewers)
+    enqueue(tx, { kind: 'home', incidentId: null, userId }, at, homeKey(userId));
 }

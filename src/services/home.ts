@@ -1,11 +1,12 @@
-import { and, count, desc, eq, inArray, isNotNull, lte, notInArray } from 'drizzle-orm';
+import { and, count, desc, eq, isNotNull, lte, notInArray } from 'drizzle-orm';
 import type { HomeIncident, HomeModel } from '../../blocks/home-view';
 import type { Db } from '../../db/client';
-import { actions, incidents, notifications, outbox, type Severity } from '../../db/schema';
+import { actions, incidents, notifications, type Severity } from '../../db/schema';
 import type { Config } from '../config';
 import { FINAL_STATES } from '../domain/lifecycle';
 import { messageUrl } from '../domain/links';
 import { findDueReminders } from '../domain/reminders';
+import { countOutbox } from './outbox-status';
 
 const LIST = 15;
 
@@ -50,6 +51,7 @@ export function buildHomeModel(
     bySeverity: { critical: 0, high: 0, medium: 0, low: 0, untriaged: 0 },
     overdue: [],
     pendingDeliveries: 0,
+    deadDeliveries: 0,
   };
   if (!team) return model;
 
@@ -98,12 +100,9 @@ export function buildHomeModel(
     )
     .all();
   model.overdue.push(...lateNotices.map((r) => `${r.reference}: ${r.kind} notification deadline passed`));
-  model.pendingDeliveries =
-    db
-      .select({ n: count() })
-      .from(outbox)
-      .where(inArray(outbox.status, ['pending']))
-      .get()?.n ?? 0;
+  const deliveries = countOutbox(db);
+  model.pendingDeliveries = deliveries.pending;
+  model.deadDeliveries = deliveries.dead;
   return model;
 }
 

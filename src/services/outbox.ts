@@ -1,5 +1,11 @@
-import { type Logger, WebAPIPlatformError, WebAPIRateLimitedError, type WebClient } from '@slack/web-api';
-import { and, asc, count, eq, lte, max, sql } from 'drizzle-orm';
+import {
+  type Logger,
+  WebAPIPlatformError,
+  WebAPIRateLimitedError,
+  WebAPIRequestError,
+  type WebClient,
+} from '@slack/web-api';
+import { and, asc, eq, inArray, lte, max, ne, sql } from 'drizzle-orm';
 import {
   actionAssignedMessage,
   askMessage,
@@ -7,6 +13,7 @@ import {
   irmAssignedMessage,
   statusMessage,
 } from '../../blocks/direct-messages';
+import { fallbackCard } from '../../blocks/fallback-card';
 import { homeView } from '../../blocks/home-view';
 import { reminderDigest } from '../../blocks/reminder-digest';
 import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receipt';
@@ -23,11 +30,12 @@ import {
 } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import type { DirectMessage } from '../domain/deliveries';
+import { type DirectMessage, homeKey } from '../domain/deliveries';
 import type { ReminderItem } from '../domain/reminders';
 import { loadCardModel } from './card-model';
 import { buildHomeModel } from './home';
 import { monthlyReportMessage, monthlyTrendChart } from './monthly-report';
+import { countOutbox } from './outbox-status';
 
 export interface OutboxDeps {
   db: Db;
@@ -37,6 +45,8 @@ export interface OutboxDeps {
   securityChannelId: string;
   orgTimeZone: string;
   maxBackoffMs: number;
+  /** The Slack client's timeout: a claimed delivery is given longer than that before another takes it. */
+  callTimeoutMs?: number;
   /** For refreshing App Home; absent in the command line, which leaves Home to the app. */
   home?: { config: Config; workspaceUrl: string };
 }
@@ -54,10 +64,34 @@ const PERMANENT = new Set([
 /** A delivery waiting for something that has not happened yet (the card it belongs under). */
 class NotYet extends Error {}
 
+/** The mark of an attempt under way; left behind, it means the process died before Slack answered. */
+const UNFINISHED = 'attempt_unfinished';
+
+/**
+ * Whether Slack may have done what a failed attempt asked: it got no answer (a timeout, a reset,
+ * a crash), as opposed to an answer saying no or a connection Slack never accepted.
+ */
+function outcomeUnknown(lastError: string | null): boolean {
+  if (lastError === UNFINISHED) return true;
+  return lastError?.startsWith('request_failed:') === true && lastError !== 'request_failed:ECONNREFUSED';
+}
+
 const TICK_MS = 5000;
-// Longer than a Slack call may take (the client times out at 10 s), short enough to resume soon after a crash.
-const LEASE_MS = 15_000;
+// Longer than a Slack call may take, short enough to resume soon after a crash.
+const MIN_LEASE_MS = 15_000;
 const BATCH = 200;
+
+/**
+ * The order a delivery keeps: an incident's card, thread and edits in one lane; a person's Home in
+ * another; the monthly report's message and chart in a third; each DM and digest on its own.
+ */
+const LANE = sql<string>`CASE
+  WHEN kind = 'home' THEN 'home:' || json_extract(payload, '$.userId')
+  WHEN kind IN ('monthly_report', 'monthly_chart')
+    THEN 'report:' || json_extract(payload, '$.userId') || ':' || json_extract(payload, '$.period')
+  WHEN kind IN ('dm', 'digest') THEN 'dm:' || id
+  ELSE 'card:' || incident_id
+END`;
 
 /**
  * Delivers queued Slack messages in order per incident, retrying with capped back-off so that
@@ -104,8 +138,7 @@ export class OutboxWorker {
   }
 
   pendingCount(): number {
-    const row = this.deps.db.select({ n: count() }).from(outbox).where(eq(outbox.status, 'pending')).get();
-    return row?.n ?? 0;
+    return countOutbox(this.deps.db).pending;
   }
 
   private run(): Promise<number> {
@@ -128,33 +161,53 @@ export class OutboxWorker {
   private schedule(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    const next = this.deps.db
-      .select({ at: outbox.nextAttemptAt })
-      .from(outbox)
-      .where(eq(outbox.status, 'pending'))
-      .orderBy(asc(outbox.nextAttemptAt))
-      .limit(1)
-      .get();
-    const wait = next
-      ? Math.min(Math.max(next.at.getTime() - this.deps.clock.now().getTime(), 50), TICK_MS)
-      : TICK_MS;
+    // A row waiting behind an earlier one of its lane is not due before that one is.
+    const next = this.deps.db.get<{ at: number | null }>(sql`
+      SELECT min(next_attempt_at) AS at FROM outbox
+      WHERE id IN (SELECT min(id) FROM outbox WHERE status = 'pending' GROUP BY ${LANE})`);
+    const wait =
+      next?.at != null ? Math.min(Math.max(next.at - this.deps.clock.now().getTime(), 50), TICK_MS) : TICK_MS;
     this.timer = setTimeout(() => this.kick(), wait);
     this.timer.unref();
   }
 
-  private async round(): Promise<number> {
+  /**
+   * The oldest deliveries that are due and not waiting behind an earlier one of their lane, so
+   * however many wait to be retried later, a new report's card goes out now.
+   */
+  private dueRows(): { row: OutboxRow; lane: string }[] {
     const { db, clock } = this.deps;
-    const rows = db
+    const now = clock.now().getTime();
+    const due = db.all<{ id: number; lane: string }>(sql`
+      SELECT id, lane FROM (
+        SELECT id, next_attempt_at, lane,
+          min(CASE WHEN next_attempt_at > ${now} THEN id END) OVER (PARTITION BY lane) AS held_from
+        FROM (SELECT id, next_attempt_at, ${LANE} AS lane FROM outbox WHERE status = 'pending')
+      )
+      WHERE next_attempt_at <= ${now} AND (held_from IS NULL OR id < held_from)
+      ORDER BY id
+      LIMIT ${BATCH}`);
+    if (due.length === 0) return [];
+    const lanes = new Map(due.map((d) => [d.id, d.lane]));
+    return db
       .select()
       .from(outbox)
-      .where(eq(outbox.status, 'pending'))
+      .where(
+        inArray(
+          outbox.id,
+          due.map((d) => d.id),
+        ),
+      )
       .orderBy(asc(outbox.id))
-      .limit(BATCH)
-      .all();
+      .all()
+      .map((row) => ({ row, lane: lanes.get(row.id) ?? `row:${row.id}` }));
+  }
+
+  private async round(): Promise<number> {
+    const { db, clock } = this.deps;
     const blocked = new Set<string>();
     let sent = 0;
-    for (const row of rows) {
-      const lane = laneOf(row);
+    for (const { row, lane } of this.dueRows()) {
       if (blocked.has(lane)) continue;
       if (row.nextAttemptAt.getTime() > clock.now().getTime() || !this.claim(row)) {
         blocked.add(lane);
@@ -184,10 +237,15 @@ export class OutboxWorker {
     return (
       this.deps.db
         .update(outbox)
-        .set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
+        // Marked so that, if this process dies mid-send, the retry knows Slack may have it already.
+        .set({ nextAttemptAt: new Date(now.getTime() + this.leaseMs()), lastError: UNFINISHED })
         .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
         .run().changes > 0
     );
+  }
+
+  private leaseMs(): number {
+    return Math.max(MIN_LEASE_MS, (this.deps.callTimeoutMs ?? 10_000) + 5000);
   }
 
   private failed(row: OutboxRow, err: unknown): void {
@@ -207,8 +265,12 @@ export class OutboxWorker {
       })
       .where(eq(outbox.id, row.id))
       .run();
+    if (row.kind === 'home' && !permanent) this.keepOneHomeRefresh(row);
     const what = `outbox #${row.id} ${row.kind} for incident ${row.incidentId ?? '-'}`;
-    if (permanent) logger.error(`${what} cannot be delivered (${code}); parked, fix and requeue`);
+    if (permanent)
+      logger.error(
+        `${what} cannot be delivered (${code}); parked: fix, then npm run vigil -- outbox --requeue-dead`,
+      );
     else if (!(err instanceof NotYet))
       logger.warn(`${what} failed (${code}), attempt ${attempts}; retrying in ${delay} ms`);
   }
@@ -234,12 +296,20 @@ export class OutboxWorker {
     switch (row.kind) {
       case 'post_card': {
         if (incident.cardTs) return; // posted before a crash could mark the row sent
-        const res = await client.chat.postMessage({
-          channel: securityChannelId,
-          ...triageCard(this.cardModel(incident)),
-          unfurl_links: false,
-          unfurl_media: false,
-        });
+        // Slack has no idempotency key for messages and the app may not read the channel's history,
+        // so a card whose answer was lost cannot be looked for: it is posted again, and said so.
+        if (outcomeUnknown(row.lastError))
+          this.deps.logger.warn(
+            `${incident.reference}: no answer to the last attempt to post its card (${row.lastError}); if Slack took it, the channel shows the card twice and the newer one is kept up to date`,
+          );
+        const res = await this.sendCard(incident, (card) =>
+          client.chat.postMessage({
+            channel: securityChannelId,
+            ...card,
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        );
         if (!res.ts || !res.channel) throw new Error('chat.postMessage returned no ts');
         this.deps.db
           .update(incidents)
@@ -250,7 +320,7 @@ export class OutboxWorker {
       }
       case 'update_card': {
         const { channel, ts } = cardOf(incident);
-        await client.chat.update({ channel, ts, ...triageCard(this.cardModel(incident)) });
+        await this.sendCard(incident, (card) => client.chat.update({ channel, ts, ...card }));
         // The card now shows the latest state: older queued refreshes of it have nothing to add.
         this.deps.db
           .update(outbox)
@@ -306,6 +376,8 @@ export class OutboxWorker {
         .from(outbox)
         .where(forUser)
         .get()?.id ?? row.id;
+    // From here on a change is either in the model below or queues a refresh of its own.
+    db.update(outbox).set({ dedupeKey: null }).where(forUser).run();
     const seen = db.select().from(homeViews).where(eq(homeViews.userId, userId)).get();
     const model = buildHomeModel(
       db,
@@ -320,6 +392,48 @@ export class OutboxWorker {
       .set({ status: 'sent', sentAt: clock.now() })
       .where(and(forUser, lte(outbox.id, newest)))
       .run();
+  }
+
+  /**
+   * A Home refresh that failed waits as the person's one refresh again; if a change queued a
+   * newer one meanwhile, that one stays and this one, which it covers, is dropped.
+   */
+  private keepOneHomeRefresh(row: OutboxRow): void {
+    const { db, clock } = this.deps;
+    const key = homeKey(String(row.payload.userId));
+    db.transaction((tx) => {
+      const newer = tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.dedupeKey, key), ne(outbox.id, row.id)))
+        .get();
+      if (newer)
+        tx.update(outbox)
+          .set({ status: 'sent', sentAt: clock.now(), dedupeKey: null })
+          .where(eq(outbox.id, row.id))
+          .run();
+      else tx.update(outbox).set({ dedupeKey: key }).where(eq(outbox.id, row.id)).run();
+    });
+  }
+
+  /**
+   * Sends the card; if Slack refuses it as too long or malformed, sends it as plain text instead,
+   * so the team sees the report while the card is fixed (the refusal is logged as an error).
+   */
+  private async sendCard<T>(
+    incident: Incident,
+    send: (card: { text: string; blocks?: SlackMessage['blocks'] }) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await send(triageCard(this.cardModel(incident)));
+    } catch (err) {
+      const code = errorCode(err);
+      if (!PERMANENT.has(code)) throw err;
+      this.deps.logger.error(
+        `card of ${incident.reference} refused by Slack (${code}); shown as plain text until the card is fixed`,
+      );
+      return send(fallbackCard(incident));
+    }
   }
 
   private async sendMonthlyReport(row: OutboxRow): Promise<void> {
@@ -360,9 +474,7 @@ export class OutboxWorker {
         ...incident,
         status: (payload.status as Incident['status']) ?? incident.status,
       });
-    const { channel, ts } = cardOf(incident);
-    const link = await this.deps.client.chat.getPermalink({ channel, message_ts: ts });
-    const permalink = link.permalink ?? null;
+    const permalink = await this.cardPermalink(incident);
     switch (template) {
       case 'irm_assigned':
         return irmAssignedMessage(incident, permalink, orgTimeZone);
@@ -382,6 +494,26 @@ export class OutboxWorker {
     }
   }
 
+  /**
+   * The link to the card a DM points to. A DM waits for its card, unless Slack refused the card for
+   * good: then it goes without the link, since an escalation must not wait on an operator.
+   */
+  private async cardPermalink(incident: Incident): Promise<string | null> {
+    if (!incident.cardChannelId || !incident.cardTs) {
+      const parked = this.deps.db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(
+          and(eq(outbox.incidentId, incident.id), eq(outbox.kind, 'post_card'), eq(outbox.status, 'dead')),
+        )
+        .get();
+      if (parked) return null;
+    }
+    const { channel, ts } = cardOf(incident);
+    const link = await this.deps.client.chat.getPermalink({ channel, message_ts: ts });
+    return link.permalink ?? null;
+  }
+
   private incident(id: number): Incident | undefined {
     return this.deps.db.select().from(incidents).where(eq(incidents.id, id)).get();
   }
@@ -392,16 +524,13 @@ function cardOf(incident: Incident): { channel: string; ts: string } {
   return { channel: incident.cardChannelId, ts: incident.cardTs };
 }
 
-/** Deliveries about one incident's card keep their order; DMs go independently. */
-function laneOf(row: OutboxRow): string {
-  if (row.kind === 'home') return `home:${String(row.payload.userId)}`;
-  if (row.kind.startsWith('monthly_'))
-    return `report:${String(row.payload.userId)}:${String(row.payload.period)}`;
-  return row.kind === 'dm' || row.kind === 'digest' ? `dm:${row.id}` : `card:${row.incidentId}`;
-}
-
 function errorCode(err: unknown): string {
   if (err instanceof WebAPIPlatformError) return String(err.data.error);
+  // Which network failure it was tells whether Slack may have acted: refused, it cannot have.
+  if (err instanceof WebAPIRequestError) {
+    const cause = (err.original as { cause?: { code?: unknown } }).cause;
+    return `request_failed:${typeof cause?.code === 'string' ? cause.code : err.original.name}`;
+  }
   if (err instanceof WebAPIRateLimitedError) return 'ratelimited';
   if (err instanceof NotYet) return 'waiting_for_card';
   if (err && typeof err === 'object' && 'code' in err) return String((err as { code: unknown }).code);

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { queueDeadlineRedraws } from './deadline-redraws';
 import { queueMonthlyReport } from './monthly-report';
 import type { OutboxWorker } from './outbox';
+import { countOutbox } from './outbox-status';
 import { sweepReminders, TimeZones } from './reminders';
 
 /**
@@ -65,8 +66,12 @@ export class Scheduler {
       logger.error('deadline redraws failed', err);
     }
     // Operators see a Slack outage in the logs as a growing queue, not as silence.
-    const pending = outbox.pendingCount();
-    if (pending > 0) logger.warn(`${pending} Slack deliveries pending`);
+    const { pending, dead } = countOutbox(db);
+    if (pending > 0 || dead > 0)
+      logger.warn(
+        `${pending} Slack deliveries pending` +
+          (dead > 0 ? `, ${dead} refused for good (see npm run vigil -- outbox)` : ''),
+      );
     try {
       const period = queueMonthlyReport(db, config, clock.now());
       if (period) {

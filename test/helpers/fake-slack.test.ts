@@ -270,6 +270,35 @@ describe('FakeSlack: failures', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(fake.calls.map((c) => c.error)).toEqual(['reset', 'timeout']);
   });
+
+  it('answers late but normally for a delay', async () => {
+    fake.fail('chat.postMessage', { kind: 'delay', ms: 300 }, 1);
+    const started = Date.now();
+    expect((await client.chat.postMessage({ channel: 'C0INC', text: 'x' })).ok).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(fake.calls.at(-1)).toMatchObject({ method: 'chat.postMessage', ok: true });
+    expect(fake.messages('C0INC')).toHaveLength(1);
+  });
+
+  it('does what was asked and drops the answer for a lost reply', async () => {
+    fake.fail('chat.postMessage', { kind: 'lost_reply' }, 1);
+    expect(await rejection(client.chat.postMessage({ channel: 'C0INC', text: 'x' }))).toBeInstanceOf(
+      WebAPIRequestError,
+    );
+    expect(fake.messages('C0INC').map((m) => m.text)).toEqual(['x']);
+    expect(fake.calls.at(-1)).toMatchObject({ method: 'chat.postMessage', ok: true });
+  });
+
+  it('refuses connections while offline and keeps what it holds when back on the same port', async () => {
+    await client.chat.postMessage({ channel: 'C0INC', text: 'before' });
+    await fake.goOffline();
+    const error = await rejection(client.chat.postMessage({ channel: 'C0INC', text: 'lost' }));
+    expect(error).toBeInstanceOf(WebAPIRequestError);
+    expect(JSON.stringify((error as WebAPIRequestError).original.cause)).toContain('ECONNREFUSED');
+    await fake.goOnline();
+    await client.chat.postMessage({ channel: 'C0INC', text: 'after' });
+    expect(fake.messages('C0INC').map((m) => m.text)).toEqual(['before', 'after']);
+  });
 });
 
 describe('FakeSlack: views', () => {

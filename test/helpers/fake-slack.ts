@@ -42,7 +42,11 @@ export type Failure =
   | { kind: 'http'; status: number }
   | { kind: 'ratelimited'; retryAfter: number }
   | { kind: 'timeout'; ms: number }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Answers normally, but only after `ms`: a slow Slack rather than a failing one. */
+  | { kind: 'delay'; ms: number }
+  /** Does what was asked, then drops the connection: Slack took it, the reply never arrived. */
+  | { kind: 'lost_reply' };
 
 export interface RecordedCall {
   id: number;
@@ -406,6 +410,28 @@ export class FakeSlack {
     this.openedDms.clear();
   }
 
+  /**
+   * Slack unreachable: the port stops listening (connections are refused) while everything Slack
+   * holds is kept; goOnline() listens on the same port again, as a restarted Slack would.
+   */
+  async goOffline(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  async goOnline(): Promise<void> {
+    const { port } = new URL(this.origin);
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(Number(port), '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -524,9 +550,18 @@ export class FakeSlack {
         this.timers.add(timer);
         return { error: 'timeout', response: undefined, status: 504 };
       }
-      case 'reset': {
+      case 'reset':
+      case 'lost_reply': {
         req.socket.destroy();
-        return { error: 'reset', response: undefined, status: 0 };
+        return { error: failure.kind, response: undefined, status: 0 };
+      }
+      case 'delay': {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          this.send(res, 200, 'ok');
+        }, failure.ms);
+        this.timers.add(timer);
+        return { error: 'delay', response: 'ok', status: 200 };
       }
     }
   }
@@ -546,12 +581,7 @@ export class FakeSlack {
     };
     this.calls.push(call);
 
-    const failure = this.takeFailure([method, '*']);
-    if (failure !== undefined) {
-      const { error, response } = this.applyFailure(failure, req, res);
-      call.error = error;
-      call.response = response;
-    } else {
+    const answer = (): Json => {
       let body: Json;
       if (token === undefined) body = fail('not_authed');
       else if (token !== this.token) body = fail('invalid_auth');
@@ -559,7 +589,28 @@ export class FakeSlack {
       call.ok = body.ok === true;
       if (!call.ok) call.error = typeof body.error === 'string' ? body.error : 'unknown_error';
       call.response = body;
-      this.send(res, 200, body);
+      return body;
+    };
+    const failure = this.takeFailure([method, '*']);
+    if (failure?.kind === 'delay') {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.send(res, 200, answer());
+        this.events.emit('call', call);
+      }, failure.ms);
+      this.timers.add(timer);
+      return;
+    }
+    if (failure?.kind === 'lost_reply') {
+      answer();
+      // Recorded as Slack saw it (done), though the caller never hears so.
+      req.socket.destroy();
+    } else if (failure !== undefined) {
+      const { error, response } = this.applyFailure(failure, req, res);
+      call.error = error;
+      call.response = response;
+    } else {
+      this.send(res, 200, answer());
     }
     this.events.emit('call', call);
   }

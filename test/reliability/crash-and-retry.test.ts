@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { reportModal } from '../../blocks/report-modal';
 import { FakeSlack } from '../helpers/fake-slack';
-import { eventCallback, SlackSender, viewSubmission } from '../helpers/signed-requests';
+import { blockAction, eventCallback, SlackSender, viewSubmission } from '../helpers/signed-requests';
 import { stateFromView } from '../helpers/slack-client';
 import {
   createWorld,
@@ -77,6 +77,44 @@ const submission = (n: number) =>
     triggerId: 'T.1.x',
   });
 
+/** The security channel's cards now, by reference. */
+function cards(slack: FakeSlack): Map<string, { ts: string; blocks: string }> {
+  const out = new Map<string, { ts: string; blocks: string }>();
+  for (const m of slack.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts)) {
+    const blocks = JSON.stringify(m.blocks ?? []);
+    const reference = /INC-\d{4}-\d{4}/.exec(blocks)?.[0];
+    if (reference) out.set(reference, { ts: m.ts, blocks });
+  }
+  return out;
+}
+
+/** A click on the card's Escalate button, as Slack would send it. */
+function escalateClick(slack: FakeSlack, card: { ts: string; blocks: string }, userId: string) {
+  const blocks = JSON.parse(card.blocks) as { block_id?: string; elements?: { action_id?: string }[] }[];
+  const block = blocks.find((b) => b.elements?.some((e) => e.action_id === CARD_ACTIONS.escalate));
+  return blockAction({
+    userId,
+    actionId: CARD_ACTIONS.escalate,
+    blockId: String(block?.block_id),
+    container: { type: 'message', channelId: SECURITY_CHANNEL, messageTs: card.ts },
+    triggerId: slack.issueTrigger(userId),
+    responseUrl: slack.responseUrl(),
+  });
+}
+
+const securityTeam = () =>
+  FakeSlack.start({
+    channels: [
+      {
+        id: SECURITY_CHANNEL,
+        name: 'security',
+        isPrivate: true,
+        botIsMember: true,
+        members: [PEOPLE.responder],
+      },
+    ],
+  });
+
 describe('crashes', () => {
   it('survives SIGKILL mid-submissions: a consistent database, no reference reused, every card delivered once', async () => {
     fake = await FakeSlack.start({
@@ -86,24 +124,39 @@ describe('crashes', () => {
     const env = { ...TEST_ENV, SLACK_API_URL: fake.url, DATABASE_PATH: databasePath, PORT: '0' };
     const first = startApp(env);
     const sender = new SlackSender(`http://127.0.0.1:${await first.port}/slack/events`, SIGNING_SECRET);
+    let firstAcked: (answer: { n: number; reference: string }) => void = () => {};
+    const acked = new Promise<{ n: number; reference: string }>((res) => {
+      firstAcked = res;
+    });
     const inFlight = Array.from({ length: 40 }, (_, n) =>
-      sender.interaction(submission(n)).catch(() => null),
+      sender
+        .interaction(submission(n))
+        .then((res) => {
+          const reference = /INC-\d{4}-\d{4}/.exec(res.text)?.[0];
+          if (res.status === 200 && reference) firstAcked({ n, reference });
+        })
+        .catch(() => null),
     );
     // Kill as soon as the first report is acknowledged, with the rest still in flight.
-    await Promise.race(inFlight);
+    const stored = await acked;
     first.proc.kill('SIGKILL');
     await Promise.all(inFlight);
     await first.exited;
 
     const second = startApp(env);
     const again = new SlackSender(`http://127.0.0.1:${await second.port}/slack/events`, SIGNING_SECRET);
-    // One of the earlier forms resubmitted after the crash is taken once, however far it got.
-    await again.interaction(submission(0));
+    // The acknowledged form, submitted again after the crash, is answered with its reference.
+    const repeat = await again.interaction(submission(stored.n));
+    expect(repeat.status).toBe(200);
+    expect(/INC-\d{4}-\d{4}/.exec(repeat.text)?.[0]).toBe(stored.reference);
     const after = await again.interaction(submission(999));
     expect(after.status).toBe(200);
 
     const db = new Database(databasePath, { readonly: true });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(
+      db.prepare('SELECT reference FROM incidents WHERE submission_key = ?').all(`VCRASH${stored.n}`),
+    ).toEqual([{ reference: stored.reference }]);
     const refs = (
       db.prepare('SELECT reference FROM incidents ORDER BY id').all() as { reference: string }[]
     ).map((r) => r.reference);
@@ -135,6 +188,110 @@ describe('crashes', () => {
       .toBe(refs.length);
     const cards = fake.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts).length;
     expect(cards).toBe(refs.length);
+  }, 60_000);
+
+  it('on SIGTERM, stores a click still being handled, delivers its card edit and closes the database cleanly', async () => {
+    fake = await securityTeam();
+    const slack = fake;
+    const databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-term-click-')), 'vigil.db');
+    const env = { ...TEST_ENV, SLACK_API_URL: slack.url, DATABASE_PATH: databasePath, PORT: '0' };
+    const app = startApp(env);
+    const sender = new SlackSender(`http://127.0.0.1:${await app.port}/slack/events`, SIGNING_SECRET);
+    expect((await sender.interaction(submission(1))).status).toBe(200);
+    await expect.poll(() => cards(slack).size, { timeout: 10_000 }).toBe(1);
+    const [[reference, card]] = [...cards(slack)] as [[string, { ts: string; blocks: string }]];
+
+    // Slack is slow to say who is in the security team: the click is acknowledged, then waits.
+    slack.fail('conversations.members', { kind: 'delay', ms: 1500 }, 1);
+    expect((await sender.interaction(escalateClick(slack, card, PEOPLE.responder))).status).toBe(200);
+    await expect.poll(() => slack.callsTo('conversations.members').length).toBe(1);
+    app.proc.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+
+    // The last connection checkpointed the WAL into the file and removed it.
+    expect(existsSync(`${databasePath}-wal`)).toBe(false);
+    const db = new Database(databasePath, { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(
+      db.prepare("SELECT actor_id AS actor FROM incident_events WHERE type = 'escalated'").all(),
+    ).toEqual([{ actor: PEOPLE.responder }]);
+    db.close();
+
+    // Delivered before the exit, or by the restarted app: once, either way.
+    const restarted = startApp(env);
+    await restarted.port;
+    await expect
+      .poll(() => cards(slack).get(reference)?.blocks ?? '', { timeout: 10_000 })
+      .toContain('Escalated to the SIRO');
+    const lines = () =>
+      slack
+        .messages(SECURITY_CHANNEL)
+        .filter((m) => m.thread_ts === card.ts && /escalated this/.test(m.text ?? ''));
+    await expect.poll(() => lines().length, { timeout: 10_000 }).toBe(1);
+    restarted.proc.kill('SIGTERM');
+    expect(await restarted.exited).toBe(0);
+  }, 40_000);
+
+  it('survives SIGKILL during clicks: a consistent database, and every stored change reaches its card after restart', async () => {
+    fake = await securityTeam();
+    const slack = fake;
+    const databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-kill-click-')), 'vigil.db');
+    const env = { ...TEST_ENV, SLACK_API_URL: slack.url, DATABASE_PATH: databasePath, PORT: '0' };
+    const first = startApp(env);
+    const sender = new SlackSender(`http://127.0.0.1:${await first.port}/slack/events`, SIGNING_SECRET);
+    for (let n = 0; n < 8; n++) expect((await sender.interaction(submission(n))).status).toBe(200);
+    await expect.poll(() => cards(slack).size, { timeout: 10_000 }).toBe(8);
+
+    const clicks = [...cards(slack).values()].map((card) =>
+      sender.interaction(escalateClick(slack, card, PEOPLE.responder)).catch(() => null),
+    );
+    // Kill once the first escalation is on its way to Slack, with other clicks still being handled.
+    await slack.waitFor('chat.postMessage', 1, {
+      timeoutMs: 10_000,
+      where: (c) => /escalated this/.test(String(c.args.text)),
+    });
+    first.proc.kill('SIGKILL');
+    await Promise.all(clicks);
+    await first.exited;
+
+    const db = new Database(databasePath, { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const escalated = (
+      db
+        .prepare(
+          "SELECT i.reference AS reference FROM incidents i JOIN incident_events e ON e.incident_id = i.id WHERE e.type = 'escalated' AND i.escalated_at IS NOT NULL",
+        )
+        .all() as { reference: string }[]
+    ).map((r) => r.reference);
+    expect(escalated.length).toBeGreaterThan(0);
+    // Each change and its deliveries were written together: no change without them.
+    expect(
+      db
+        .prepare(
+          "SELECT count(*) AS n FROM incident_events e WHERE e.type = 'escalated' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'thread_line' AND json_extract(o.payload, '$.eventId') = e.id)",
+        )
+        .get(),
+    ).toEqual({ n: 0 });
+    db.close();
+
+    // A send cut off by the kill waits out its lease (15 s); then everything pending goes out.
+    const second = startApp(env);
+    await second.port;
+    const pending = () => {
+      const check = new Database(databasePath, { readonly: true });
+      try {
+        return check.prepare("SELECT count(*) AS n FROM outbox WHERE status != 'sent'").get();
+      } finally {
+        check.close();
+      }
+    };
+    await expect.poll(pending, { timeout: 30_000, interval: 250 }).toEqual({ n: 0 });
+    const now = cards(slack);
+    for (const reference of escalated) expect(now.get(reference)?.blocks).toContain('Escalated to the SIRO');
+    for (const [reference, card] of now)
+      if (!escalated.includes(reference)) expect(card.blocks).not.toContain('Escalated to the SIRO');
+    second.proc.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
   }, 60_000);
 
   it('stops cleanly on SIGTERM, finishing what is in flight', async () => {

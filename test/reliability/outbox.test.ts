@@ -1,0 +1,185 @@
+import { and, eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { homeViews, incidents, outbox } from '../../db/schema';
+import { eventCallback } from '../helpers/signed-requests';
+import { type CardCopy, createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
+
+let world: World;
+afterEach(async () => {
+  await world?.stop();
+});
+
+const homeRows = (status: 'pending' | 'sent' | 'dead') =>
+  world.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.kind, 'home'), eq(outbox.status, status)))
+    .all();
+
+const cardPosts = (reference: string) =>
+  world.fake
+    .callsTo('chat.postMessage', { ok: true })
+    .filter((c) => c.args.channel === SECURITY_CHANNEL && !c.args.thread_ts)
+    .filter((c) => JSON.stringify([c.args.text, c.args.blocks]).includes(reference));
+
+async function openHome(user: string, eventId: string) {
+  const before = world.fake.callsTo('views.publish', { ok: true }).length;
+  await world.slack.event(
+    eventCallback({ type: 'app_home_opened', user, channel: 'DHOME', tab: 'home' }, { eventId }),
+  );
+  await world.fake.waitFor('views.publish', before + 1, { ok: true });
+}
+
+const homeOf = (user: string) => JSON.stringify(world.fake.published.get(user)?.blocks ?? []);
+
+describe('the outbox', () => {
+  it('sends a new report’s card and receipt at once while hundreds of deliveries wait to be retried', async () => {
+    world = await createWorld();
+    // More people of the team use App Home than the outbox takes in one round, and Slack keeps
+    // failing to publish it.
+    const viewers = Array.from({ length: 205 }, (_, i) => `UVIEWER${i}`);
+    world.db
+      .insert(homeViews)
+      .values(viewers.map((userId) => ({ userId, team: true, openedAt: world.clock.now() })))
+      .run();
+    world.fake.fail('views.publish', { kind: 'http', status: 500 });
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    expect(homeRows('pending')).toHaveLength(205);
+
+    world.clock.advance(500); // every refresh now waits for its next try, in a second
+    await world.report(PEOPLE.staff2, { title: 'Phishing mail opened' });
+    // Nobody drains: the app sends the card and the receipt on its own, now.
+    await world.fake.waitFor('chat.postMessage', 1, {
+      ok: true,
+      where: (c) =>
+        c.args.channel === SECURITY_CHANNEL && JSON.stringify(c.args.blocks).includes('INC-2026-0002'),
+    });
+    await world.fake.waitFor('chat.postMessage', 1, {
+      ok: true,
+      where: (c) => c.args.channel === PEOPLE.staff2,
+    });
+    // Each viewer's refresh was already waiting: the second report added none.
+    expect(homeRows('pending')).toHaveLength(205);
+
+    world.fake.recover();
+    world.clock.advance(60_000);
+    await world.vigil.outbox.drain();
+    const published = world.fake.callsTo('views.publish', { ok: true });
+    expect(published.map((c) => c.args.user_id).sort()).toEqual([...viewers].sort());
+    expect(homeOf('UVIEWER7')).toContain('INC-2026-0002');
+    expect(homeRows('pending')).toHaveLength(0);
+  });
+
+  it('keeps an incident’s messages in order: a card edit waits behind a thread line being retried', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    const since = world.fake.calls.length;
+    world.fake.fail('chat.postMessage', { kind: 'ratelimited', retryAfter: 30 }, 1);
+    await world.click(PEOPLE.responder, world.card('INC-2026-0001'), CARD_ACTIONS.escalate);
+    world.clock.advance(10_000); // the edit is due; the thread line before it is not
+    await world.vigil.outbox.drain();
+    expect(world.fake.callsTo('chat.update')).toHaveLength(0);
+
+    world.clock.advance(30_000);
+    await world.vigil.outbox.drain();
+    const sequence = world.fake.calls
+      .slice(since)
+      .filter(
+        (c) => c.ok && c.args.channel === SECURITY_CHANNEL && /^chat\.(postMessage|update)$/.test(c.method),
+      )
+      .map((c) => (c.method === 'chat.update' ? 'edit' : 'thread'));
+    expect(sequence).toEqual(['thread', 'edit']);
+  });
+
+  it('keeps one Home refresh waiting per person, and queues another for a change made while one is sent', async () => {
+    world = await createWorld();
+    await openHome(PEOPLE.siro, 'Ev0HOME1');
+    world.fake.fail('views.publish', { kind: 'http', status: 503 });
+    await world.report(PEOPLE.staff);
+    await world.report(PEOPLE.staff2);
+    await world.vigil.outbox.drain();
+    expect(homeRows('pending').map((r) => r.payload.userId)).toEqual([PEOPLE.siro]);
+    const before = world.fake.callsTo('views.publish', { ok: true }).length;
+    const tries = world.fake.callsTo('views.publish').length;
+
+    // Slack answers again, slowly; a report made while the SIRO's Home is on its way still shows.
+    world.fake.recover();
+    world.fake.fail('views.publish', { kind: 'delay', ms: 400 }, 1);
+    world.clock.advance(60_000);
+    const draining = world.vigil.outbox.drain();
+    await expect.poll(() => world.fake.callsTo('views.publish').length).toBe(tries + 1);
+    await world.report(PEOPLE.staff, { title: 'Badge lost' });
+    await draining;
+    await world.vigil.outbox.drain();
+
+    const published = world.fake.callsTo('views.publish', { ok: true }).slice(before);
+    expect(published).toHaveLength(2);
+    expect(JSON.stringify(published[0]?.args.view)).toContain('INC-2026-0002');
+    expect(JSON.stringify(published[0]?.args.view)).not.toContain('INC-2026-0003');
+    expect(homeOf(PEOPLE.siro)).toContain('INC-2026-0003');
+    expect(homeRows('pending')).toHaveLength(0);
+  });
+
+  it('shows a card Slack refuses as plain text, so the team still sees the report', async () => {
+    world = await createWorld();
+    world.expectErrors(/card of INC-2026-000[12] refused by Slack \((msg_blocks_too_long|invalid_blocks)\)/);
+    world.fake.fail('chat.postMessage', { kind: 'error', error: 'msg_blocks_too_long' }, 1);
+    await world.report(PEOPLE.staff, { title: '<!channel> *urgent* <http://evil.example|bank>' });
+    await world.vigil.outbox.drain();
+
+    const [card] = cardPosts('INC-2026-0001');
+    expect(card?.args.blocks).toBeUndefined();
+    const text = String(card?.args.text);
+    expect(text).toContain('*INC-2026-0001*');
+    expect(text).toContain('&lt;!channel&gt; *urgent* &lt;http://evil.example|bank&gt;');
+    expect(text).toContain('Status: *Reported, awaiting triage*');
+    expect(text).toContain('`/incident INC-2026-0001`');
+    const incident = world.db.select().from(incidents).get();
+    expect(incident?.cardTs).toBe(world.fake.messages(SECURITY_CHANNEL)[0]?.ts);
+    expect(world.db.select().from(outbox).where(eq(outbox.status, 'dead')).all()).toEqual([]);
+
+    // An edit Slack refuses falls back too; the next edit it takes restores the full card.
+    await world.report(PEOPLE.staff2);
+    await world.vigil.outbox.drain();
+    const before = world.card('INC-2026-0002');
+    world.fake.fail('chat.update', { kind: 'error', error: 'invalid_blocks' }, 1);
+    await world.click(PEOPLE.responder, before, CARD_ACTIONS.escalate);
+    const edited = world.fake.messages(SECURITY_CHANNEL).find((m) => m.ts === before.ts);
+    expect(edited?.blocks).toBeUndefined();
+    expect(edited?.text).toContain('*INC-2026-0002*');
+    // A click on the copy from before is stale: refused, and the card is redrawn in full.
+    const stale = await world.click(PEOPLE.responder, before, CARD_ACTIONS.escalate);
+    expect(stale.replies.join()).toMatch(/already escalated just now/i);
+    expect(JSON.stringify(world.card('INC-2026-0002').blocks)).toContain('Escalated to the SIRO');
+  });
+
+  it('posts a card again when Slack took it but the answer was lost, and keeps the newer copy current', async () => {
+    world = await createWorld();
+    world.fake.fail('chat.postMessage', { kind: 'lost_reply' }, 1);
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    world.clock.advance(2000);
+    await world.vigil.outbox.drain();
+
+    // At least once: the app cannot read the channel to see that the first one arrived.
+    const copies = world.fake.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts);
+    expect(copies).toHaveLength(2);
+    expect(world.db.select().from(incidents).get()?.cardTs).toBe(copies[1]?.ts);
+    expect(
+      world.logs.some(
+        (l) =>
+          l.level === 'warn' &&
+          /^INC-2026-0001: no answer to the last attempt to post its card \(request_failed:/.test(l.message),
+      ),
+    ).toBe(true);
+    // The first copy's buttons still act on the incident; the newer copy shows the change.
+    const first = { ts: copies[0]?.ts ?? '', blocks: (copies[0]?.blocks ?? []) as CardCopy['blocks'] };
+    await world.click(PEOPLE.responder, first, CARD_ACTIONS.escalate);
+    expect(world.db.select().from(incidents).get()?.escalatedAt).not.toBeNull();
+    const newer = world.fake.messages(SECURITY_CHANNEL).find((m) => m.ts === copies[1]?.ts);
+    expect(JSON.stringify(newer?.blocks)).toContain('Escalated to the SIRO');
+  });
+});
