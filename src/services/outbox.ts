@@ -333,7 +333,7 @@ export class OutboxWorker {
       });
       return;
     }
-    const chart = monthlyTrendChart(db, home.config, period, clock.now());
+    const chart = monthlyTrendChart(db, home.config, period);
     const dm = await client.conversations.open({ users: userId });
     if (!dm.channel?.id) throw new Error('no DM channel');
     await client.filesUploadV2({
