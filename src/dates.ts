@@ -9,7 +9,9 @@ export function parseOrgDate(text: string, orgTimeZone: string, end: 'start' | '
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     const [y, m, d] = text.split('-').map(Number) as [number, number, number];
     const day = startOfDay(new TZDate(y, m - 1, d, orgTimeZone));
-    if (!isValid(day) || day.getDate() !== d) throw new Error(`"${text}" is not a calendar date`);
+    // TZDate rolls 2026-13-01 over into 2027 and 2026-02-30 into March: only a date it keeps is one.
+    if (!isValid(day) || day.getFullYear() !== y || day.getMonth() !== m - 1 || day.getDate() !== d)
+      throw new Error(`"${text}" is not a calendar date`);
     return new Date((end === 'end' ? addDays(day, 1) : day).getTime());
   }
   if (!/(Z|[+-]\d{2}:?\d{2})$/.test(text))
