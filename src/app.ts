@@ -55,6 +55,7 @@ export function createVigil(deps: VigilDeps): Vigil {
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }
       : { signingSecret: config.slack.signingSecret ?? '' }),
   });
+  const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
   const outbox = new OutboxWorker({
     db: deps.db,
     clock: deps.clock,
@@ -63,9 +64,8 @@ export function createVigil(deps: VigilDeps): Vigil {
     securityChannelId: config.securityChannelId,
     orgTimeZone: config.orgTimeZone,
     maxBackoffMs: config.outboxMaxBackoffMs,
-    home: { config, workspaceUrl: deps.workspaceUrl },
+    home: { config, workspaceUrl: deps.workspaceUrl, isSecurityTeam: (userId) => securityTeam.has(userId) },
   });
-  const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
   registerListeners(app, { ...deps, outbox, securityTeam });
   const scheduler = new Scheduler({ ...deps, client: app.client, outbox });
 

@@ -7,26 +7,17 @@ import {
   irmAssignedMessage,
   statusMessage,
 } from '../../blocks/direct-messages';
-import { homeView } from '../../blocks/home-view';
 import { reminderDigest } from '../../blocks/reminder-digest';
 import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receipt';
 import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
-import {
-  actions,
-  homeViews,
-  type Incident,
-  incidentEvents,
-  incidents,
-  type OutboxRow,
-  outbox,
-} from '../../db/schema';
+import { actions, type Incident, incidentEvents, incidents, type OutboxRow, outbox } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { DirectMessage } from '../domain/deliveries';
 import type { ReminderItem } from '../domain/reminders';
 import { loadCardModel } from './card-model';
-import { buildHomeModel } from './home';
+import { publishHome } from './home';
 import { monthlyReportMessage, monthlyTrendChart } from './monthly-report';
 
 export interface OutboxDeps {
@@ -38,7 +29,7 @@ export interface OutboxDeps {
   orgTimeZone: string;
   maxBackoffMs: number;
   /** For refreshing App Home; absent in the command line, which leaves Home to the app. */
-  home?: { config: Config; workspaceUrl: string };
+  home?: { config: Config; workspaceUrl: string; isSecurityTeam: (userId: string) => Promise<boolean> };
 }
 
 /** Errors that will not go away by retrying: a bug to fix, so the delivery is parked, loudly. */
@@ -305,16 +296,8 @@ export class OutboxWorker {
         .from(outbox)
         .where(forUser)
         .get()?.id ?? row.id;
-    const seen = db.select().from(homeViews).where(eq(homeViews.userId, userId)).get();
-    const model = buildHomeModel(
-      db,
-      home.config,
-      clock.now(),
-      userId,
-      seen?.team ?? false,
-      home.workspaceUrl,
-    );
-    await client.views.publish({ user_id: userId, view: homeView(model) });
+    // Who sees what is decided again now, not taken from when they opened Home.
+    await publishHome({ db, client, ...home }, userId, clock.now());
     db.update(outbox)
       .set({ status: 'sent', sentAt: clock.now() })
       .where(and(forUser, lte(outbox.id, newest)))
