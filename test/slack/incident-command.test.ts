@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { incidents, outbox } from '../../db/schema';
@@ -7,9 +10,19 @@ import { slashCommand } from '../helpers/signed-requests';
 import { createWorld, PEOPLE, testClock, type World } from '../helpers/world';
 
 let world: World;
+const savedTmp = process.env.TMPDIR;
 afterEach(async () => {
   await world?.stop();
+  if (savedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmp;
 });
+
+/** A temporary directory of the test's own, where the app's upload files must not outlive the upload. */
+function ownTmp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-cmd-tmp-'));
+  process.env.TMPDIR = dir;
+  return dir;
+}
 
 async function incident(user: string, text: string) {
   const responseUrl = world.fake.responseUrl();
@@ -89,6 +102,38 @@ describe('/incident', () => {
     };
     expect(pack.auditTrail[0]?.type).toBe('reported');
     expect(pack.auditTrail[0]?.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('answers a failed upload with an ephemeral error, not "Working on it…" forever, and leaves no file behind', async () => {
+    world = await createWorld();
+    const tmp = ownTmp();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+
+    world.fake.fail('files.completeUploadExternal', { kind: 'error', error: 'internal_error' }, 1);
+    const failed = await incident(PEOPLE.iao, 'export csv');
+    expect(failed.body?.text).toContain('Working on it');
+    await expect
+      .poll(() => later(failed.responseUrl).at(-1))
+      .toBe(
+        ':warning: The register could not be sent to you just now (Slack said `internal_error`). Please try again in a minute.',
+      );
+    expect(world.fake.uploads.filter((u) => u.completed)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+
+    world.fake.fail('conversations.open', { kind: 'http', status: 500 }, 1);
+    const evidence = await incident(PEOPLE.siro, 'evidence INC-2026-0001');
+    await expect
+      .poll(() => later(evidence.responseUrl).at(-1))
+      .toContain(':warning: The evidence pack could not be sent to you just now');
+
+    // Once Slack answers again, the same command works, and still leaves nothing on disk.
+    const again = await incident(PEOPLE.iao, 'export csv');
+    await expect.poll(() => later(again.responseUrl).at(-1)).toContain('is in your DMs');
+    const csv = world.fake.uploads.find((u) => u.completed && u.filename.endsWith('.csv'));
+    expect(csv?.bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv?.bytes.toString()).toContain('INC-2026-0001');
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it('gives role holders statistics for a period, and others a refusal', async () => {
