@@ -186,7 +186,12 @@ export const actions = sqliteTable(
     createdAt: time('created_at').notNull(),
     completedAt: time('completed_at'),
   },
-  (t) => [index('actions_incident').on(t.incidentId), index('actions_owner_status').on(t.ownerId, t.status)],
+  (t) => [
+    index('actions_incident').on(t.incidentId),
+    index('actions_owner_status').on(t.ownerId, t.status),
+    // The statistics' overdue actions: open ones by due time.
+    index('actions_open_due').on(t.dueAt, t.incidentId).where(sql`status = 'open'`),
+  ],
 );
 
 /** External notifications (regulator, police, CERT, customers) as obligations with deadlines. */

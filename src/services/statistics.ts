@@ -317,6 +317,22 @@ function periodCounts(cells: Cell[]): PeriodCounts {
   };
 }
 
+type DurationKey = keyof Durations;
+const MEASURES = new Map(DURATION_INDEXES.map((d) => [d.key as DurationKey, d]));
+const MEASURE_KEYS: readonly DurationKey[] = [
+  'occurrenceToReport',
+  'reportToTriage',
+  'triageToResolution',
+  'triageToClosure',
+  'reportToClosure',
+];
+
+function measure(k: DurationKey) {
+  const m = MEASURES.get(k);
+  if (!m) throw new Error(`no index for the ${k} duration`);
+  return m;
+}
+
 function monthRows<T>(
   db: Tx,
   period: Period,
@@ -339,10 +355,29 @@ function monthRows<T>(
   return { months, rows: new Map(rows.map((r) => [r.idx, r])) };
 }
 
-/** Reports per calendar month of the organisation's zone; months without reports are 0. */
-export function countByMonth(db: Tx, period: Period, timeZone: string): MonthCount[] {
-  const { months, rows } = monthRows<{ n: number }>(db, period, timeZone, sql`count(i.id) as n`);
-  return months.map((m, i) => ({ ...m, count: rows.get(i)?.n ?? 0 }));
+/**
+ * Reports per calendar month of the organisation's zone (months without reports are 0) and, in
+ * the same pass, how many of them each duration measures (the n its percentiles rank within).
+ */
+function countByMonth(
+  db: Tx,
+  period: Period,
+  timeZone: string,
+): { byMonth: MonthCount[]; measured: Record<DurationKey, number> } {
+  const { months, rows } = monthRows<{ n: number } & Record<DurationKey, number>>(
+    db,
+    period,
+    timeZone,
+    sql`count(i.id) as n, ${sql.join(
+      MEASURE_KEYS.map(
+        (k) => sql`count(case when ${sql.raw(measure(k).where)} then 1 end) as ${sql.identifier(k)}`,
+      ),
+      sql`, `,
+    )}`,
+  );
+  const measured = Object.fromEntries(MEASURE_KEYS.map((k) => [k, 0])) as Record<DurationKey, number>;
+  for (const r of rows.values()) for (const k of MEASURE_KEYS) measured[k] += r[k] ?? 0;
+  return { byMonth: months.map((m, i) => ({ ...m, count: rows.get(i)?.n ?? 0 })), measured };
 }
 
 /** The same by kind, for the monthly report's trend chart: one query for all its months. */
@@ -368,40 +403,14 @@ export function countByMonthAndKind(
   });
 }
 
-type DurationKey = keyof Durations;
-const MEASURES = new Map(DURATION_INDEXES.map((d) => [d.key as DurationKey, d]));
-const MEASURE_KEYS: readonly DurationKey[] = [
-  'occurrenceToReport',
-  'reportToTriage',
-  'triageToResolution',
-  'triageToClosure',
-  'reportToClosure',
-];
-
 /**
  * Median and 90th percentile by the nearest-rank method: the values at ranks ⌈n/2⌉ and ⌈9n/10⌉ of
- * the sorted durations. One pass over the covering index counts n for every measure; then each
- * rank is one ORDER BY … LIMIT 1 OFFSET query on that measure's partial index, which holds the
- * durations in order, so SQLite steps along it (checking reported_at in the index) instead of
- * sorting: a single value per rank leaves the database. The 90th percentile is walked from the
- * top (DESC, offset n − k), a tenth of the way.
+ * the sorted durations, n counted by countByMonth. Each rank is one ORDER BY … LIMIT 1 OFFSET query
+ * on that measure's partial index, which holds the durations in order, so SQLite steps along it
+ * (checking reported_at in the index) instead of sorting: a single value per rank leaves the
+ * database. The 90th percentile is walked from the top (DESC, offset n − k), a tenth of the way.
  */
-function durations(db: Tx, period: Period): Durations {
-  const inRange = inPeriod(period);
-  const measure = (k: DurationKey) => {
-    const m = MEASURES.get(k);
-    if (!m) throw new Error(`no index for the ${k} duration`);
-    return m;
-  };
-  const counts = db.get<Record<DurationKey, number>>(sql`
-    select ${sql.join(
-      MEASURE_KEYS.map(
-        (k) => sql`count(case when ${sql.raw(measure(k).where)} then 1 end) as ${sql.identifier(k)}`,
-      ),
-      sql`, `,
-    )}
-    from ${incidents}
-    where ${inRange}`);
+function durations(db: Tx, period: Period, measured: Record<DurationKey, number>): Durations {
   const at = (k: DurationKey, rank: number, n: number): number | null => {
     const m = measure(k);
     // Rank k from the bottom is rank n − k + 1 from the top; walk whichever is shorter.
@@ -409,13 +418,13 @@ function durations(db: Tx, period: Period): Durations {
     const row = db.get<{ ms: number } | undefined>(sql`
       select ${sql.raw(`${m.end} - ${m.start}`)} as ms
       from incidents indexed by ${sql.raw(m.index)}
-      where ${sql.raw(m.where)} and ${inRange}
+      where ${sql.raw(m.where)} and ${inPeriod(period)}
       order by ${sql.raw(`${m.end} - ${m.start}`)} ${fromTop ? sql`desc` : sql`asc`}
       limit 1 offset ${fromTop ? n - rank : rank - 1}`);
     return row ? row.ms / HOUR_MS : null;
   };
   const summary = (k: DurationKey): DurationSummary => {
-    const n = counts?.[k] ?? 0;
+    const n = measured[k];
     if (n === 0) return { count: 0, medianHours: null, p90Hours: null };
     return { count: n, medianHours: at(k, Math.ceil(n / 2), n), p90Hours: at(k, Math.ceil((9 * n) / 10), n) };
   };
@@ -433,7 +442,7 @@ function overdueActions(db: Tx, period: Period, now: Date): Statistics['overdueA
   const row = db.get<{ n: number; in_period: number | null } | undefined>(sql`
     select count(*) as n,
       sum(i.reported_at >= ${ms(period.from)} and i.reported_at < ${ms(period.to)}) as in_period
-    from actions a
+    from actions a indexed by actions_open_due
     join ${incidents} i on i.id = a.incident_id
     where a.status = 'open' and a.due_at < ${ms(now)}`);
   return { count: row?.n ?? 0, fromPeriod: row?.in_period ?? 0 };
@@ -548,11 +557,12 @@ export function computeStatistics(db: Db, opts: StatisticsOptions): Statistics {
       const cells = periodCells(tx, period, before);
       const current = periodCounts(cells.current);
       const previous = periodCounts(cells.previous);
+      const months = countByMonth(tx, period, orgTimeZone);
       return {
         period: { from, to, timeZone: orgTimeZone, now },
         ...current,
-        byMonth: countByMonth(tx, period, orgTimeZone),
-        durations: durations(tx, period),
+        byMonth: months.byMonth,
+        durations: durations(tx, period, months.measured),
         overdueActions: overdueActions(tx, period, now),
         notificationDeadlines: notificationDeadlines(tx, period, now),
         repeatCauses: repeatCauses(tx, period, cells.current),
