@@ -1,9 +1,9 @@
 import type { HomeView, KnownBlock } from '@slack/types';
-import type { Incident, Severity } from '../db/schema';
+import type { Incident, IncidentStatus, Severity } from '../db/schema';
 import type { Config } from '../src/config';
 import type { ReminderItem } from '../src/domain/reminders';
 import { SEVERITY_LABELS, STATUS_LABELS } from './labels';
-import { md, mention, plain, truncate, userText } from './text';
+import { fitList, md, mention, plain, userText } from './text';
 
 /** What a person's Home shows; built by services/home.ts from the register. */
 export interface HomeIncident {
@@ -11,6 +11,13 @@ export interface HomeIncident {
   title: string;
   status: Incident['status'];
   severity: Severity | null;
+  /** The card, for those who may open it (the security team and role holders). */
+  url: string | null;
+}
+
+export interface HomeOverdue {
+  reference: string;
+  text: string;
   url: string | null;
 }
 
@@ -20,11 +27,13 @@ export interface HomeModel {
   roles: Config['roles'];
   myReports: HomeIncident[];
   myReportCount: number;
-  waitingOnMe: ReminderItem[];
+  waitingOnMe: (ReminderItem & { url: string | null })[];
   open: HomeIncident[];
   openCount: number;
   bySeverity: Record<Severity | 'untriaged', number>;
-  overdue: string[];
+  byStatus: Partial<Record<IncidentStatus, number>>;
+  overdue: HomeOverdue[];
+  overdueCount: number;
   pendingDeliveries: number;
   /** Parked after Slack refused them for good: an operator must look (`npm run vigil -- outbox`). */
   deadDeliveries: number;
@@ -32,19 +41,28 @@ export interface HomeModel {
 
 export const HOME_ACTIONS = { report: 'home_report' } as const;
 
+const SECTION_MAX = 3000;
+
+const link = (url: string | null, label: string) => (url ? `<${encodeURI(url)}|${label}>` : `*${label}*`);
+
 function line(i: HomeIncident): string {
-  const ref = i.url ? `<${encodeURI(i.url)}|${i.reference}>` : `*${i.reference}*`;
   const severity = i.severity ? ` · ${SEVERITY_LABELS[i.severity]}` : '';
-  return `${ref} ${userText(i.title, 80)} · _${STATUS_LABELS[i.status]}_${severity}`;
+  return `${link(i.url, i.reference)} ${userText(i.title, 80)} · _${STATUS_LABELS[i.status]}_${severity}`;
 }
 
+/** A titled list: whole lines while they fit in the section, then "…and N more". */
 function list(title: string, lines: string[], total: number, empty: string): KnownBlock {
-  const more = total - lines.length;
-  const body = lines.length === 0 ? empty : `${lines.join('\n')}${more > 0 ? `\n…and ${more} more` : ''}`;
-  return { type: 'section', text: md(truncate(`*${title}*\n${body}`, 3000)) };
+  const head = `*${title}*\n`;
+  return {
+    type: 'section',
+    text: md(head + fitList(lines, SECTION_MAX - head.length, { total, empty }), SECTION_MAX),
+  };
 }
 
 const people = (ids: string[]) => (ids.length > 0 ? ids.map(mention).join(', ') : 'not set');
+
+/** Open states in lifecycle order, as the counts by state show them. */
+const OPEN_ORDER: readonly IncidentStatus[] = ['reported', 'triaged', 'resolving', 'resolved', 'in_review'];
 
 /** App Home: a report button and how it works for everyone; open work for the security team. */
 export function homeView(m: HomeModel): HomeView {
@@ -67,7 +85,7 @@ export function homeView(m: HomeModel): HomeView {
       type: 'context',
       elements: [
         md(
-          `You can also type \`/report-incident\` anywhere, or use *Report this message* on a message. ` +
+          `You can also type \`/report-incident\` anywhere, or use *Report security incident* from the shortcuts menu or *Report this message* on a message. ` +
             `SIRO: ${people(m.roles.siro)} · CIO: ${people(m.roles.cio)} · Managing Director / DPO: ${people(m.roles.md)}` +
             (m.roles.iao.length > 0 ? ` · Information Asset Officer: ${people(m.roles.iao)}` : ''),
         ),
@@ -79,24 +97,35 @@ export function homeView(m: HomeModel): HomeView {
     blocks.push(
       list(
         ':bell: Waiting on you',
-        m.waitingOnMe
-          .slice(0, 15)
-          .map((r) => `${r.urgent ? ':rotating_light: ' : ''}*${r.reference}*: ${r.text}`),
+        m.waitingOnMe.map(
+          (r) => `${r.urgent ? ':rotating_light: ' : ''}${link(r.url, r.reference)}: ${r.text}`,
+        ),
         m.waitingOnMe.length,
         '',
       ),
     );
   if (m.team) {
     const s = m.bySeverity;
+    const states = OPEN_ORDER.filter((k) => (m.byStatus[k] ?? 0) > 0)
+      .map((k) => `${STATUS_LABELS[k]} ${m.byStatus[k]}`)
+      .join(' · ');
     blocks.push(
       {
         type: 'section',
-        text: md(
-          `*Open incidents: ${m.openCount}*\nCritical ${s.critical} · High ${s.high} · Medium ${s.medium} · Low ${s.low} · Awaiting triage ${s.untriaged}`,
-        ),
+        fields: [
+          md(
+            `*Open incidents: ${m.openCount}*\nCritical ${s.critical} · High ${s.high} · Medium ${s.medium} · Low ${s.low} · Awaiting triage ${s.untriaged}`,
+          ),
+          md(`*By state*\n${states || 'Nothing open.'}`),
+        ],
       },
       list('Open, most severe first', m.open.map(line), m.openCount, 'Nothing open.'),
-      list(':warning: Overdue', m.overdue.slice(0, 15), m.overdue.length, 'Nothing overdue.'),
+      list(
+        ':warning: Overdue',
+        m.overdue.map((o) => `${link(o.url, o.reference)}: ${o.text}`),
+        m.overdueCount,
+        'Nothing overdue.',
+      ),
     );
     const waiting = [
       m.pendingDeliveries > 0

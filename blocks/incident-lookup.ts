@@ -29,7 +29,7 @@ export function incidentStatus(i: Incident, timeZone: string): SlackMessage {
 
 export const INCIDENT_HELP = [
   '*Vigil commands*',
-  '• `/report-incident [title]`: report an incident, near miss or weakness (also the *Report an incident* shortcut, and *Report this message* on any message).',
+  '• `/report-incident [title]`: report an incident, near miss or weakness (also the *Report security incident* shortcut, and *Report this message* on any message).',
   '• `/incident INC-2026-0007`: look an incident up. The security team sees the details; a reporter sees the status of their own report.',
   '• `/incident stats [last-month | 2026-03 | 2026-Q1 | 2026 | 2026-01-01..2026-03-31]`: statistics for management review (role holders).',
   '• `/incident export [csv | json]`: the register as a file (role holders).',

@@ -102,3 +102,31 @@ export function relativeTime(at: Date, now: Date): string {
 export function dueIn(due: Date, now: Date): string {
   return `${due.getTime() > now.getTime() ? '' : '*overdue*: '}due ${relativeTime(due, now)}`;
 }
+
+/**
+ * As many items as fit in `max` characters, whole (never cut mid-link or mid-escape), then
+ * "…and N more" for the rest: `total` counts every item, including any the caller never fetched.
+ */
+export function fitList(
+  items: readonly string[],
+  max: number,
+  opts: { separator?: string; total?: number; empty?: string } = {},
+): string {
+  const separator = opts.separator ?? '\n';
+  const total = Math.max(opts.total ?? items.length, items.length);
+  if (total === 0) return opts.empty ?? '';
+  // Room is kept for the longest tail there could be, so adding it never breaks the budget.
+  const tail = (n: number) => `…and ${n} more`;
+  const reserve = separator.length + tail(total).length;
+  const shown: string[] = [];
+  let length = 0;
+  for (const item of items) {
+    const added = (shown.length === 0 ? 0 : separator.length) + item.length;
+    const last = shown.length + 1 === total;
+    if (length + added + (last ? 0 : reserve) > max) break;
+    shown.push(item);
+    length += added;
+  }
+  const more = total - shown.length;
+  return more === 0 ? shown.join(separator) : [...shown, tail(more)].join(separator);
+}

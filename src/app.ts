@@ -59,6 +59,7 @@ export function createVigil(deps: VigilDeps): Vigil {
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }
       : { signingSecret: config.slack.signingSecret ?? '' }),
   });
+  const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
   const outbox = new OutboxWorker({
     db: deps.db,
     clock: deps.clock,
@@ -68,11 +69,10 @@ export function createVigil(deps: VigilDeps): Vigil {
     orgTimeZone: config.orgTimeZone,
     maxBackoffMs: config.outboxMaxBackoffMs,
     callTimeoutMs: config.slack.timeoutMs,
-    home: { config, workspaceUrl: deps.workspaceUrl },
+    home: { config, workspaceUrl: deps.workspaceUrl, isSecurityTeam: (userId) => securityTeam.has(userId) },
   });
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
-  const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
   registerListeners(app, { ...deps, outbox, securityTeam });
   const scheduler = new Scheduler({ ...deps, client: app.client, outbox });
 

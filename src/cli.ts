@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { closeDatabase, openDatabase } from '../db/client';
 import { run as runBackup } from './cli/backup';
 import { run as runOutbox } from './cli/outbox';
+import { withOutput } from './cli/output';
 import { run as runReminders } from './cli/reminders';
 import { run as runStats } from './cli/stats';
 import { UsageError } from './cli/usage-error';
@@ -11,17 +12,18 @@ import { parseOrgDate } from './dates';
 import { loadDotEnv } from './env';
 import { exportRegister } from './services/export';
 
-const USAGE = `Usage: npm run vigil -- <command> [options]
+const USAGE = `Usage: npm run -s vigil -- <command> [options]
+  (-s keeps npm's own "> vigil@…" lines out of the output; or use --output FILE)
 
 Commands:
-  export [--format csv|json] [--from DATE] [--to DATE]
-      The incident register to stdout (CSV with a header row, or JSON). DATE is YYYY-MM-DD in
-      ORG_TIME_ZONE (--to is inclusive) or an ISO 8601 time with offset.
+  export [--format csv|json] [--from DATE] [--to DATE] [--output FILE]
+      The incident register to FILE or stdout (CSV in UTF-8 with a header row, or JSON). DATE is
+      YYYY-MM-DD in ORG_TIME_ZONE (--to is inclusive) or an ISO 8601 time with offset.
   reminders [--at ISO-TIME] [--dry-run]
       One reminder sweep as if at that time (default now), e.g. from cron; prints one line per
       reminder DM sent. Safe while the app runs: nothing is sent twice. --dry-run prints what
       would be sent, and sends and records nothing.
-  stats [--from DATE] [--to DATE] [--format text|json]
+  stats [--from DATE] [--to DATE] [--format text|json] [--output FILE]
       Statistics for management review over reports made in the period (default: the previous
       full calendar month in ORG_TIME_ZONE).
   backup <file>
@@ -33,23 +35,42 @@ Commands:
       --requeue-dead puts the refused ones back in the queue once the cause is fixed.
 `;
 
+function parseDate(flag: string, text: string, timeZone: string, end: 'start' | 'end'): Date {
+  try {
+    return parseOrgDate(text, timeZone, end);
+  } catch (err) {
+    throw new UsageError(`${flag} ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 async function runExport(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { format: { type: 'string', default: 'csv' }, from: { type: 'string' }, to: { type: 'string' } },
+    options: {
+      format: { type: 'string', default: 'csv' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+    },
     strict: true,
   });
   if (values.format !== 'csv' && values.format !== 'json')
     throw new UsageError('--format must be csv or json');
+  const format = values.format;
   const storage = loadStorageConfig(process.env);
+  const range = {
+    ...(values.from ? { from: parseDate('--from', values.from, storage.orgTimeZone, 'start') } : {}),
+    ...(values.to ? { to: parseDate('--to', values.to, storage.orgTimeZone, 'end') } : {}),
+  };
   const db = openDatabase(storage.databasePath);
   try {
-    const count = await exportRegister(db, process.stdout, {
-      format: values.format,
-      ...(values.from ? { from: parseOrgDate(values.from, storage.orgTimeZone, 'start') } : {}),
-      ...(values.to ? { to: parseOrgDate(values.to, storage.orgTimeZone, 'end') } : {}),
+    let count = 0;
+    await withOutput(values.output, async (out) => {
+      count = await exportRegister(db, out, { format, ...range });
     });
-    process.stderr.write(`exported ${count} incident${count === 1 ? '' : 's'}\n`);
+    process.stderr.write(
+      `exported ${count} incident${count === 1 ? '' : 's'}${values.output ? ` to ${values.output}` : ''}\n`,
+    );
   } finally {
     closeDatabase(db);
   }

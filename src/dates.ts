@@ -9,7 +9,9 @@ export function parseOrgDate(text: string, orgTimeZone: string, end: 'start' | '
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     const [y, m, d] = text.split('-').map(Number) as [number, number, number];
     const day = startOfDay(new TZDate(y, m - 1, d, orgTimeZone));
-    if (!isValid(day) || day.getDate() !== d) throw new Error(`"${text}" is not a calendar date`);
+    // TZDate rolls 2026-13-01 over into 2027 and 2026-02-30 into March: only a date it keeps is one.
+    if (!isValid(day) || day.getFullYear() !== y || day.getMonth() !== m - 1 || day.getDate() !== d)
+      throw new Error(`"${text}" is not a calendar date`);
     return new Date((end === 'end' ? addDays(day, 1) : day).getTime());
   }
   if (!/(Z|[+-]\d{2}:?\d{2})$/.test(text))
@@ -39,7 +41,15 @@ export function parsePeriod(text: string | undefined, now: Date, timeZone: strin
   const at = (y: number, m: number) => new Date(new TZDate(y, m, 1, timeZone).getTime());
   if (t === '' || t === 'last-month') return previousMonth(now, timeZone);
   let m = /^(\d{4})-(\d{2})$/.exec(t);
-  if (m) return { from: at(Number(m[1]), Number(m[2]) - 1), to: at(Number(m[1]), Number(m[2])) };
+  if (m) {
+    const month = Number(m[2]);
+    // TZDate would roll 2026-13 over into January 2027 and 2026-00 back into December 2025.
+    if (month < 1 || month > 12)
+      throw new Error(
+        `"${text}" is not a month: give it as YYYY-MM with the month from 01 to 12, e.g. 2026-03`,
+      );
+    return { from: at(Number(m[1]), month - 1), to: at(Number(m[1]), month) };
+  }
   m = /^(\d{4})-q([1-4])$/.exec(t);
   if (m) return { from: at(Number(m[1]), (Number(m[2]) - 1) * 3), to: at(Number(m[1]), Number(m[2]) * 3) };
   m = /^(\d{4})$/.exec(t);
@@ -53,4 +63,15 @@ export function parsePeriod(text: string | undefined, now: Date, timeZone: strin
   throw new Error(
     `"${text}" is not a period: try last-month, 2026-03, 2026-Q1, 2026 or 2026-01-01..2026-03-31`,
   );
+}
+
+/**
+ * A duration as people read it: minutes under an hour, hours to one decimal under two days, days
+ * to one decimal after that ("45 min", "3.3 h", "4.2 d"); a dash when there is none.
+ */
+export function formatHours(hours: number | null): string {
+  if (hours === null || !Number.isFinite(hours)) return '–';
+  if (hours < 1) return `${Math.round(hours * 60)} min`;
+  if (hours < 48) return `${hours.toFixed(1)} h`;
+  return `${(hours / 24).toFixed(1)} d`;
 }

@@ -8,7 +8,7 @@ import { createWorld, PEOPLE, type World } from './helpers/world';
 interface Manifest {
   features: {
     slash_commands?: { command: string }[];
-    shortcuts?: { callback_id: string; type: 'global' | 'message' }[];
+    shortcuts?: { name: string; description: string; callback_id: string; type: 'global' | 'message' }[];
   };
   oauth_config: { scopes: { bot: string[] } };
 }
@@ -28,6 +28,14 @@ describe('manifest.yml', () => {
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
     const validate = ajv.compile(schema);
     expect(validate(manifest), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  });
+
+  it('offers "Report a security incident" as the global shortcut, in the 24 characters a name may have', () => {
+    const global = manifest.features.shortcuts?.find((s) => s.type === 'global');
+    // The wording, "Report a security incident", is 26 characters: the schema refuses it.
+    expect(global?.name).toBe('Report security incident');
+    expect(global?.description).toMatch(/^Report a security incident/);
+    expect(manifest.features.shortcuts?.find((s) => s.type === 'message')?.name).toBe('Report this message');
   });
 
   it('asks for the scopes the app uses and no more', () => {

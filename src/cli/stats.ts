@@ -3,7 +3,7 @@ import { TZDate } from '@date-fns/tz';
 import { addMilliseconds, format, startOfDay } from 'date-fns';
 import { closeDatabase, openDatabase } from '../../db/client';
 import { loadStorageConfig } from '../config';
-import { parseOrgDate, previousMonth } from '../dates';
+import { formatHours, parseOrgDate, previousMonth } from '../dates';
 import { CATEGORY_GROUPS, type CategoryGroup } from '../domain/categories';
 import { NOTIFICATION_LABELS } from '../domain/obligations';
 import {
@@ -13,6 +13,7 @@ import {
   type Period,
   type Statistics,
 } from '../services/statistics';
+import { withOutput } from './output';
 import { UsageError } from './usage-error';
 
 function parseDate(flag: string, text: string, timeZone: string, end: 'start' | 'end'): Date {
@@ -24,8 +25,8 @@ function parseDate(flag: string, text: string, timeZone: string, end: 'start' | 
 }
 
 /**
- * `stats [--from DATE] [--to DATE] [--format text|json]`: the management-review statistics to
- * stdout. Each bound left out is that of the previous full calendar month in ORG_TIME_ZONE.
+ * `stats [--from DATE] [--to DATE] [--format text|json] [--output FILE]`: the management-review
+ * statistics to FILE or stdout. Each bound left out is that of the previous full calendar month in ORG_TIME_ZONE.
  */
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -34,6 +35,7 @@ export async function run(args: string[]): Promise<void> {
       from: { type: 'string' },
       to: { type: 'string' },
       format: { type: 'string', default: 'text' },
+      output: { type: 'string', short: 'o' },
     },
     strict: true,
   });
@@ -54,9 +56,10 @@ export async function run(args: string[]): Promise<void> {
   try {
     const started = performance.now();
     const stats = computeStatistics(db, { from, to, now, orgTimeZone: timeZone });
-    process.stdout.write(
-      values.format === 'json' ? `${JSON.stringify(stats, null, 2)}\n` : formatStatistics(stats),
-    );
+    const text = values.format === 'json' ? `${JSON.stringify(stats, null, 2)}\n` : formatStatistics(stats);
+    // A text report is for reading in the terminal; JSON is data, which npm's banners would spoil.
+    if (values.format === 'text' && !values.output) process.stdout.write(text);
+    else await withOutput(values.output, async (out) => void out.write(text));
     process.stderr.write(
       `statistics for ${from.toISOString()} to ${to.toISOString()}: ${stats.total} report${stats.total === 1 ? '' : 's'} (${Math.round(performance.now() - started)} ms)\n`,
     );
@@ -76,7 +79,6 @@ export function formatPeriod(period: Period, timeZone: string): string {
 
 const signed = (n: number) => (n > 0 ? `+${n}` : n === 0 ? '±0' : `−${-n}`);
 const percent = (ratio: number | null) => (ratio === null ? '–' : `${Math.round(ratio * 100)}%`);
-const hours = (h: number | null) => (h === null ? '–' : h.toFixed(1));
 
 function changeText(c: Change): string {
   if (c.changePercent === null) return c.current === 0 ? 'previous 0' : `previous 0, ${signed(c.change)}`;
@@ -155,16 +157,17 @@ export function formatStatistics(s: Statistics): string {
     ),
     '',
     ...table(
-      'Time taken (hours)',
+      'Time taken',
       ['median', '90th pct', 'reports'],
       (
         [
           ['occurrence → report', s.durations.occurrenceToReport],
           ['report → triage', s.durations.reportToTriage],
           ['triage → resolution', s.durations.triageToResolution],
+          ['triage → closure', s.durations.triageToClosure],
           ['report → closure', s.durations.reportToClosure],
         ] as [string, DurationSummary][]
-      ).map(([label, d]) => [label, hours(d.medianHours), hours(d.p90Hours), d.count]),
+      ).map(([label, d]) => [label, formatHours(d.medianHours), formatHours(d.p90Hours), d.count]),
     ),
     '',
     ...table(

@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, addHours, format, subDays, subHours } from 'date-fns';
-import { and, eq, gt, inArray, isNotNull, lte, max, notInArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lte, max, notInArray, or, sql } from 'drizzle-orm';
 import { userText } from '../../blocks/text';
 import type { Db } from '../../db/client';
 import { actions, incidents, notifications, remindersSent, reviews, snoozes } from '../../db/schema';
@@ -44,7 +44,8 @@ export const DIGEST_LIMIT = 20;
 
 type Draft = Omit<ReminderItem, 'reference'> & { recipients: string[] };
 
-const OPEN_WORK = ['triaged', 'resolving'] as const;
+/** Incidents being worked on, whose target resolution time counts: reminders and App Home's "overdue" share it. */
+export const OPEN_WORK = ['triaged', 'resolving'] as const;
 
 function hoursBetween(a: Date, b: Date): number {
   return Math.round(Math.abs(a.getTime() - b.getTime()) / 3_600_000);
@@ -56,17 +57,36 @@ function hoursBetween(a: Date, b: Date): number {
  * HOD for the causal analysis; owners and the IRM for actions; the people who may record a
  * notification for its deadline (urgent); and the SIRO for anything overdue past the threshold.
  */
-export function findDueReminders(db: Db, now: Date, config: Config): Map<string, ReminderItem[]> {
+export function findDueReminders(
+  db: Db,
+  now: Date,
+  config: Config,
+  /**
+   * Only what may be owed to this person (App Home): the same rules, reading only the rows that
+   * may concern them. Only their entry of the map is then complete.
+   */
+  onlyFor?: string,
+): Map<string, ReminderItem[]> {
   const r = config.reminders;
   const drafts: Draft[] = [];
   const escalateBefore = subDays(now, r.escalateOverdueDays);
   const sirOs = config.roles.siro;
+  // A SIRO is owed escalations on anything, so only others' reading can be narrowed.
+  const narrow = onlyFor !== undefined && !sirOs.includes(onlyFor);
+  const holdsRole =
+    onlyFor !== undefined && (['cio', 'md', 'iao'] as const).some((k) => config.roles[k].includes(onlyFor));
+  const only = <T>(condition: T): T | undefined => (narrow ? condition : undefined);
+  const person = onlyFor ?? '';
 
-  for (const i of db
-    .select({ id: incidents.id, reportedAt: incidents.reportedAt })
-    .from(incidents)
-    .where(and(eq(incidents.status, 'reported'), lte(incidents.reportedAt, subHours(now, r.untriagedHours))))
-    .all()) {
+  for (const i of narrow
+    ? []
+    : db
+        .select({ id: incidents.id, reportedAt: incidents.reportedAt })
+        .from(incidents)
+        .where(
+          and(eq(incidents.status, 'reported'), lte(incidents.reportedAt, subHours(now, r.untriagedHours))),
+        )
+        .all()) {
     drafts.push({
       key: `triage:${i.id}`,
       incidentId: i.id,
@@ -91,6 +111,7 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
         inArray(incidents.status, [...OPEN_WORK]),
         isNotNull(incidents.targetResolutionAt),
         lte(incidents.targetResolutionAt, addHours(now, r.beforeTargetHours)),
+        only(or(eq(incidents.irmId, person), and(isNull(incidents.irmId), eq(incidents.hodId, person)))),
       ),
     )
     .all()) {
@@ -148,7 +169,13 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
         eq(reviews.round, latestRound.round),
       ),
     )
-    .where(and(eq(incidents.status, 'resolved'), isNotNull(incidents.resolvedAt)))
+    .where(
+      and(
+        eq(incidents.status, 'resolved'),
+        isNotNull(incidents.resolvedAt),
+        only(or(eq(incidents.irmId, person), eq(incidents.hodId, person))),
+      ),
+    )
     .all()) {
     if (latest?.decision === 'approved' || i.closureJustification) continue;
     if (latest?.decision === 'pending') {
@@ -191,6 +218,14 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
         notInArray(incidents.status, [...FINAL_STATES]),
         isNotNull(actions.dueAt),
         lte(actions.dueAt, addDays(now, r.actionDays)),
+        // The owner, and the IRM (or the head of department) who follows the plan.
+        only(
+          or(
+            eq(actions.ownerId, person),
+            eq(incidents.irmId, person),
+            and(isNull(incidents.irmId), eq(incidents.hodId, person)),
+          ),
+        ),
       ),
     )
     .all()) {
@@ -238,6 +273,7 @@ export function findDueReminders(db: Db, now: Date, config: Config): Map<string,
         eq(notifications.status, 'pending'),
         isNotNull(notifications.dueAt),
         lte(notifications.dueAt, addHours(now, r.notifyHours)),
+        holdsRole ? undefined : only(eq(incidents.irmId, person)),
       ),
     )
     .all()) {

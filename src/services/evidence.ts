@@ -9,7 +9,7 @@ export interface EvidencePack {
 }
 
 const cell = (v: unknown) =>
-  String(v ?? '')
+  (v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v ?? ''))
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, '<br>');
 
@@ -42,7 +42,7 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
     .where(eq(reviews.incidentId, incident.id))
     .orderBy(asc(reviews.id))
     .all();
-  const row = registerRow(incident);
+  const row = registerRow(db, incident.id) ?? {};
   const data = {
     generatedAt: generatedAt.toISOString(),
     incident: row,

@@ -1,14 +1,48 @@
-import { and, count, desc, eq, isNotNull, lte, notInArray } from 'drizzle-orm';
-import type { HomeIncident, HomeModel } from '../../blocks/home-view';
+import type { WebClient } from '@slack/web-api';
+import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { type HomeIncident, type HomeModel, type HomeOverdue, homeView } from '../../blocks/home-view';
 import type { Db } from '../../db/client';
-import { actions, incidents, notifications, type Severity } from '../../db/schema';
+import { actions, homeViews, type IncidentStatus, incidents, notifications, outbox } from '../../db/schema';
 import type { Config } from '../config';
 import { FINAL_STATES } from '../domain/lifecycle';
 import { messageUrl } from '../domain/links';
-import { findDueReminders } from '../domain/reminders';
+import { NOTIFICATION_LABELS } from '../domain/obligations';
+import { findDueReminders, OPEN_WORK } from '../domain/reminders';
+import { actorFor } from '../domain/roles';
 import { countOutbox } from './outbox-status';
 
+/** How many of each list are read; the view says "…and N more" for the rest. */
 const LIST = 15;
+
+const OPEN_STATES: IncidentStatus[] = incidents.status.enumValues.filter((s) => !FINAL_STATES.includes(s));
+
+/** Most severe first; awaiting triage before everything, as the next decision to make. */
+const SEVERITY_RANK = sql`case ${incidents.severity} when 'critical' then 1 when 'high' then 2
+  when 'medium' then 3 when 'low' then 4 else 0 end`;
+
+/** Only what a Home line shows: never the description or other details of a report. */
+const LINE = {
+  id: incidents.id,
+  reference: incidents.reference,
+  title: incidents.title,
+  status: incidents.status,
+  severity: incidents.severity,
+  cardChannelId: incidents.cardChannelId,
+  cardTs: incidents.cardTs,
+};
+
+interface CardRef {
+  cardChannelId: string | null;
+  cardTs: string | null;
+}
+
+/**
+ * Who sees the team's Home: the security channel's members and the SIRO, CIO, Managing Director
+ * and Information Asset Officer. A head of department sees their own Home only.
+ */
+export function seesTeamHome(config: Config, userId: string, inSecurityChannel: boolean): boolean {
+  return [...actorFor(config, userId, inSecurityChannel).roles].some((r) => r !== 'hod');
+}
 
 /** What a person's App Home shows: their own reports for everyone; the register's open work for the team. */
 export function buildHomeModel(
@@ -19,18 +53,21 @@ export function buildHomeModel(
   team: boolean,
   workspaceUrl: string | null,
 ): HomeModel {
-  const toItem = (i: typeof incidents.$inferSelect): HomeIncident => ({
+  // The card is in the private security channel: a link only for those who may open it.
+  const urlOf = (i: CardRef) =>
+    team && workspaceUrl && i.cardChannelId && i.cardTs
+      ? messageUrl(workspaceUrl, i.cardChannelId, i.cardTs)
+      : null;
+  const toItem = (i: CardRef & Omit<HomeIncident, 'url'>): HomeIncident => ({
     reference: i.reference,
     title: i.title,
     status: i.status,
     severity: i.severity,
-    url:
-      workspaceUrl && i.cardChannelId && i.cardTs
-        ? messageUrl(workspaceUrl, i.cardChannelId, i.cardTs)
-        : null,
+    url: urlOf(i),
   });
+
   const mine = db
-    .select()
+    .select(LINE)
     .from(incidents)
     .where(eq(incidents.reporterId, userId))
     .orderBy(desc(incidents.id))
@@ -38,74 +75,189 @@ export function buildHomeModel(
     .all();
   const myReportCount =
     db.select({ n: count() }).from(incidents).where(eq(incidents.reporterId, userId)).get()?.n ?? 0;
+
+  const waiting = findDueReminders(db, now, config, userId).get(userId) ?? [];
+  const cards = team
+    ? cardsOf(db, [...new Set(waiting.map((w) => w.incidentId))])
+    : new Map<number, CardRef>();
   const model: HomeModel = {
     userId,
     team,
     roles: config.roles,
-    // A reporter sees the status of their own reports, never the card.
-    myReports: mine.map((i) => ({ ...toItem(i), url: team ? toItem(i).url : null })),
+    myReports: mine.map(toItem),
     myReportCount,
-    waitingOnMe: findDueReminders(db, now, config).get(userId) ?? [],
+    waitingOnMe: waiting.map((w) => {
+      const card = cards.get(w.incidentId);
+      return { ...w, url: card ? urlOf(card) : null };
+    }),
     open: [],
     openCount: 0,
     bySeverity: { critical: 0, high: 0, medium: 0, low: 0, untriaged: 0 },
+    byStatus: {},
     overdue: [],
+    overdueCount: 0,
     pendingDeliveries: 0,
     deadDeliveries: 0,
   };
   if (!team) return model;
 
-  const openWhere = notInArray(incidents.status, [...FINAL_STATES]);
+  const isOpen = inArray(incidents.status, OPEN_STATES);
   for (const row of db
-    .select({ severity: incidents.severity, n: count() })
+    .select({ status: incidents.status, severity: incidents.severity, n: count() })
     .from(incidents)
-    .where(openWhere)
-    .groupBy(incidents.severity)
-    .all())
+    .where(isOpen)
+    .groupBy(incidents.status, incidents.severity)
+    .all()) {
     model.bySeverity[row.severity ?? 'untriaged'] += row.n;
-  model.openCount = Object.values(model.bySeverity).reduce((a, b) => a + b, 0);
-  // Most severe first, then oldest.
+    model.byStatus[row.status] = (model.byStatus[row.status] ?? 0) + row.n;
+    model.openCount += row.n;
+  }
   model.open = db
-    .select()
+    .select(LINE)
     .from(incidents)
-    .where(openWhere)
-    .orderBy(incidents.severity, incidents.id)
+    .where(isOpen)
+    .orderBy(SEVERITY_RANK, asc(incidents.id))
+    .limit(LIST)
     .all()
-    .sort((a, b) => rank(a.severity) - rank(b.severity) || a.id - b.id)
-    .slice(0, LIST)
     .map(toItem);
 
-  const late = db
-    .select({ reference: incidents.reference })
-    .from(incidents)
-    .where(and(openWhere, isNotNull(incidents.targetResolutionAt), lte(incidents.targetResolutionAt, now)))
-    .all();
-  model.overdue.push(...late.map((r) => `${r.reference}: past its target resolution time`));
-  const lateActions = db
-    .select({ reference: incidents.reference, n: count() })
-    .from(actions)
-    .innerJoin(incidents, eq(incidents.id, actions.incidentId))
-    .where(and(eq(actions.status, 'open'), isNotNull(actions.dueAt), lte(actions.dueAt, now)))
-    .groupBy(incidents.reference)
-    .all();
-  model.overdue.push(
-    ...lateActions.map((r) => `${r.reference}: ${r.n} overdue action${r.n === 1 ? '' : 's'}`),
-  );
-  const lateNotices = db
-    .select({ reference: incidents.reference, kind: notifications.kind })
-    .from(notifications)
-    .innerJoin(incidents, eq(incidents.id, notifications.incidentId))
-    .where(
-      and(eq(notifications.status, 'pending'), isNotNull(notifications.dueAt), lte(notifications.dueAt, now)),
-    )
-    .all();
-  model.overdue.push(...lateNotices.map((r) => `${r.reference}: ${r.kind} notification deadline passed`));
+  const overdue = overdueWork(db, now);
+  model.overdue = overdue.items.slice(0, LIST).map(({ card, ...o }) => ({ ...o, url: urlOf(card) }));
+  model.overdueCount = overdue.count;
   const deliveries = countOutbox(db);
   model.pendingDeliveries = deliveries.pending;
   model.deadDeliveries = deliveries.dead;
   return model;
 }
 
-function rank(severity: Severity | null): number {
-  return severity === null ? 0 : { critical: 1, high: 2, medium: 3, low: 4 }[severity];
+function cardsOf(db: Db, ids: number[]): Map<number, CardRef> {
+  if (ids.length === 0) return new Map();
+  return new Map(
+    db
+      .select({ id: incidents.id, cardChannelId: incidents.cardChannelId, cardTs: incidents.cardTs })
+      .from(incidents)
+      .where(inArray(incidents.id, ids))
+      .all()
+      .map((r) => [r.id, r]),
+  );
+}
+
+/**
+ * What is late across the register: incidents being worked on past their target resolution time
+ * (the reminders' definition, OPEN_WORK), open actions past due, and outside notifications past
+ * their deadline. Each list is read to LIST rows, oldest first, and counted in full.
+ */
+function overdueWork(
+  db: Db,
+  now: Date,
+): { items: (Omit<HomeOverdue, 'url'> & { card: CardRef })[]; count: number } {
+  const card = { cardChannelId: incidents.cardChannelId, cardTs: incidents.cardTs };
+  const lateTarget = and(
+    inArray(incidents.status, [...OPEN_WORK]),
+    isNotNull(incidents.targetResolutionAt),
+    lte(incidents.targetResolutionAt, now),
+  );
+  const targets = db
+    .select({ reference: incidents.reference, ...card })
+    .from(incidents)
+    .where(lateTarget)
+    .orderBy(asc(incidents.targetResolutionAt))
+    .limit(LIST)
+    .all();
+  const targetCount = db.select({ n: count() }).from(incidents).where(lateTarget).get()?.n ?? 0;
+
+  const lateAction = and(eq(actions.status, 'open'), isNotNull(actions.dueAt), lte(actions.dueAt, now));
+  const late = db
+    .select({ reference: incidents.reference, ...card, n: count() })
+    .from(actions)
+    .innerJoin(incidents, eq(incidents.id, actions.incidentId))
+    .where(lateAction)
+    .groupBy(incidents.id)
+    .orderBy(sql`min(${actions.dueAt})`)
+    .limit(LIST)
+    .all();
+  const actionCount =
+    db
+      .select({ n: sql<number>`count(distinct ${actions.incidentId})` })
+      .from(actions)
+      .where(lateAction)
+      .get()?.n ?? 0;
+
+  const lateNotice = and(
+    eq(notifications.status, 'pending'),
+    isNotNull(notifications.dueAt),
+    lte(notifications.dueAt, now),
+  );
+  const notices = db
+    .select({ reference: incidents.reference, ...card, kind: notifications.kind })
+    .from(notifications)
+    .innerJoin(incidents, eq(incidents.id, notifications.incidentId))
+    .where(lateNotice)
+    .orderBy(asc(notifications.dueAt))
+    .limit(LIST)
+    .all();
+  const noticeCount = db.select({ n: count() }).from(notifications).where(lateNotice).get()?.n ?? 0;
+
+  const item = (r: CardRef & { reference: string }, text: string) => ({
+    reference: r.reference,
+    text,
+    card: { cardChannelId: r.cardChannelId, cardTs: r.cardTs },
+  });
+  return {
+    items: [
+      // Deadlines owed outside the organisation first: they are the ones with legal weight.
+      ...notices.map((r) => item(r, `${NOTIFICATION_LABELS[r.kind]} notification deadline passed`)),
+      ...targets.map((r) => item(r, 'past its target resolution time')),
+      ...late.map((r) => item(r, `${r.n} overdue action${r.n === 1 ? '' : 's'}`)),
+    ],
+    count: noticeCount + targetCount + actionCount,
+  };
+}
+
+/** Re-derives whether a person sees the team's Home now, and keeps their row in step. */
+export async function homeAudience(
+  db: Db,
+  config: Config,
+  isSecurityTeam: (userId: string) => Promise<boolean>,
+  userId: string,
+  openedAt?: Date,
+): Promise<boolean> {
+  const team = seesTeamHome(config, userId, await isSecurityTeam(userId));
+  if (openedAt)
+    db.insert(homeViews)
+      .values({ userId, team, openedAt })
+      .onConflictDoUpdate({ target: homeViews.userId, set: { team, openedAt } })
+      .run();
+  else db.update(homeViews).set({ team }).where(eq(homeViews.userId, userId)).run();
+  return team;
+}
+
+export interface PublishHomeDeps {
+  db: Db;
+  config: Config;
+  client: WebClient;
+  workspaceUrl: string;
+  isSecurityTeam: (userId: string) => Promise<boolean>;
+}
+
+/**
+ * Publishes a person's Home as it is now, for the audience they belong to now: someone who left
+ * the security channel or gave up a role gets the staff Home from the next refresh on, however
+ * they were seen when they opened it.
+ */
+export async function publishHome(
+  deps: PublishHomeDeps,
+  userId: string,
+  now: Date,
+  opts: { opened?: boolean } = {},
+): Promise<void> {
+  const team = await homeAudience(
+    deps.db,
+    deps.config,
+    deps.isSecurityTeam,
+    userId,
+    opts.opened ? now : undefined,
+  );
+  const model = buildHomeModel(deps.db, deps.config, now, userId, team, deps.workspaceUrl);
+  await deps.client.views.publish({ user_id: userId, view: homeView(model) });
 }

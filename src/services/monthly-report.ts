@@ -9,21 +9,20 @@ import type { Config } from '../config';
 import { previousMonth } from '../dates';
 import { enqueue } from '../domain/deliveries';
 import { writeTransaction } from '../domain/tx';
-import { computeStatistics } from './statistics';
+import { computeStatistics, countByMonthAndKind } from './statistics';
 import { type TrendPoint, trendPng } from './trend-chart';
 
 /**
  * Queues last month's report for the Managing Director, once per month however many sweeps,
- * restarts or instances run (the period's row and the deliveries commit together). A register
- * that did not exist yet last month has nothing to report.
+ * restarts or instances run (the period's row and the deliveries commit together). The month is
+ * recorded only when a report is queued for someone: with no Managing Director configured yet, or
+ * no register last month, nothing is recorded, so the report still goes once there is.
  */
 export function queueMonthlyReport(db: Db, config: Config, now: Date): string | null {
   const month = previousMonth(now, config.orgTimeZone);
   const period = format(new TZDate(month.from.getTime(), config.orgTimeZone), 'yyyy-MM');
+  if (config.roles.md.length === 0) return null;
   return writeTransaction(db, (tx) => {
-    const fresh =
-      tx.insert(periodicReports).values({ period, sentAt: now }).onConflictDoNothing().run().changes > 0;
-    if (!fresh) return null;
     const hadRegister = tx
       .select({ id: incidents.id })
       .from(incidents)
@@ -31,6 +30,9 @@ export function queueMonthlyReport(db: Db, config: Config, now: Date): string | 
       .limit(1)
       .get();
     if (!hadRegister) return null;
+    const fresh =
+      tx.insert(periodicReports).values({ period, sentAt: now }).onConflictDoNothing().run().changes > 0;
+    if (!fresh) return null;
     for (const userId of config.roles.md) {
       enqueue(tx, { kind: 'monthly_report', incidentId: null, userId, period }, now);
       enqueue(tx, { kind: 'monthly_chart', incidentId: null, userId, period }, now);
@@ -55,30 +57,23 @@ export function monthlyReportMessage(db: Db, config: Config, period: string, now
   return { ...message, text: `Monthly incident report, ${periodLabel(stats)}: ${message.text}` };
 }
 
-/** Twelve months to the reported one: incidents and weaknesses, with near misses stacked on top. */
+/**
+ * Twelve months to the reported one: incidents and weaknesses, with near misses stacked on top,
+ * counted by one query over the twelve months.
+ */
 export function monthlyTrendChart(
   db: Db,
   config: Config,
   period: string,
-  now: Date,
 ): { png: Buffer; filename: string; title: string } {
   const tz = config.orgTimeZone;
   const last = monthOf(period, tz);
-  const points: TrendPoint[] = [];
-  for (let back = 11; back >= 0; back--) {
-    const from = subMonths(new TZDate(last.from.getTime(), tz), back);
-    const s = computeStatistics(db, {
-      from: new Date(from.getTime()),
-      to: new Date(addMonths(from, 1).getTime()),
-      now,
-      orgTimeZone: tz,
-    });
-    points.push({
-      label: format(from, 'MMM yy'),
-      incidents: s.byKind.incident + s.byKind.weakness,
-      nearMisses: s.byKind.near_miss,
-    });
-  }
+  const from = new Date(subMonths(new TZDate(last.from.getTime(), tz), 11).getTime());
+  const points: TrendPoint[] = countByMonthAndKind(db, { from, to: last.to }, tz).map((m) => ({
+    label: format(new TZDate(m.from.getTime(), tz), 'MMM yy'),
+    incidents: m.byKind.incident + m.byKind.weakness,
+    nearMisses: m.byKind.near_miss,
+  }));
   const title = `Reports per month to ${format(new TZDate(last.from.getTime(), tz), 'MMMM yyyy')}`;
   return { png: trendPng(title, points), filename: `vigil-trend-${period}.png`, title };
 }

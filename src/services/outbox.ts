@@ -14,26 +14,17 @@ import {
   statusMessage,
 } from '../../blocks/direct-messages';
 import { fallbackCard } from '../../blocks/fallback-card';
-import { homeView } from '../../blocks/home-view';
 import { reminderDigest } from '../../blocks/reminder-digest';
 import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receipt';
 import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
-import {
-  actions,
-  homeViews,
-  type Incident,
-  incidentEvents,
-  incidents,
-  type OutboxRow,
-  outbox,
-} from '../../db/schema';
+import { actions, type Incident, incidentEvents, incidents, type OutboxRow, outbox } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { type DirectMessage, homeKey } from '../domain/deliveries';
 import type { ReminderItem } from '../domain/reminders';
 import { loadCardModel } from './card-model';
-import { buildHomeModel } from './home';
+import { publishHome } from './home';
 import { monthlyReportMessage, monthlyTrendChart } from './monthly-report';
 import { countOutbox } from './outbox-status';
 
@@ -48,7 +39,7 @@ export interface OutboxDeps {
   /** The Slack client's timeout: a claimed delivery is given longer than that before another takes it. */
   callTimeoutMs?: number;
   /** For refreshing App Home; absent in the command line, which leaves Home to the app. */
-  home?: { config: Config; workspaceUrl: string };
+  home?: { config: Config; workspaceUrl: string; isSecurityTeam: (userId: string) => Promise<boolean> };
 }
 
 /** Errors that will not go away by retrying: a bug to fix, so the delivery is parked, loudly. */
@@ -378,16 +369,8 @@ export class OutboxWorker {
         .get()?.id ?? row.id;
     // From here on a change is either in the model below or queues a refresh of its own.
     db.update(outbox).set({ dedupeKey: null }).where(forUser).run();
-    const seen = db.select().from(homeViews).where(eq(homeViews.userId, userId)).get();
-    const model = buildHomeModel(
-      db,
-      home.config,
-      clock.now(),
-      userId,
-      seen?.team ?? false,
-      home.workspaceUrl,
-    );
-    await client.views.publish({ user_id: userId, view: homeView(model) });
+    // Who sees what is decided again now, not taken from when they opened Home.
+    await publishHome({ db, client, ...home }, userId, clock.now());
     db.update(outbox)
       .set({ status: 'sent', sentAt: clock.now() })
       .where(and(forUser, lte(outbox.id, newest)))
@@ -448,7 +431,7 @@ export class OutboxWorker {
       });
       return;
     }
-    const chart = monthlyTrendChart(db, home.config, period, clock.now());
+    const chart = monthlyTrendChart(db, home.config, period);
     const dm = await client.conversations.open({ users: userId });
     if (!dm.channel?.id) throw new Error('no DM channel');
     await client.filesUploadV2({

@@ -46,10 +46,45 @@ const metadataSchema = z.object({
 });
 export type ReportMetadata = z.output<typeof metadataSchema>;
 
-/** private_metadata comes back from the client: a hint, parsed defensively. */
-export function parseReportMetadata(text: string | undefined): ReportMetadata {
+const CONVERSATION = /^[CDG][A-Z0-9]{2,}$/;
+
+/**
+ * A link to a message in this workspace, as the message shortcut builds it: https, the workspace's
+ * own URL (auth.test), /archives/<conversation>/p<ts>, and for a thread reply ?thread_ts=…&cid=…
+ * naming the same conversation. Anything else that comes back in private_metadata is dropped
+ * before it can be shown on the card as a link.
+ */
+export function workspaceMessageLink(value: string | null | undefined, workspaceUrl: string): string | null {
+  if (!value) return null;
+  let url: URL;
+  let base: URL;
   try {
-    return metadataSchema.parse(JSON.parse(text || '{}'));
+    url = new URL(value);
+    base = new URL(workspaceUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' || base.protocol !== 'https:' || url.origin !== base.origin) return null;
+  if (url.username || url.password || url.hash) return null;
+  const prefix = base.pathname.replace(/\/?$/, '/');
+  const path = url.pathname.startsWith(prefix)
+    ? /^archives\/([A-Z0-9]+)\/p\d{10,20}$/.exec(url.pathname.slice(prefix.length))
+    : null;
+  const conversation = path?.[1];
+  if (!conversation || !CONVERSATION.test(conversation)) return null;
+  if (url.search !== '') {
+    const thread = url.searchParams.get('thread_ts') ?? '';
+    if (!/^\d{10}\.\d{6}$/.test(thread) || url.search !== `?thread_ts=${thread}&cid=${conversation}`)
+      return null;
+  }
+  return url.href === value ? value : null;
+}
+
+/** private_metadata comes back from the client: a hint, parsed defensively. */
+export function parseReportMetadata(text: string | undefined, workspaceUrl: string): ReportMetadata {
+  try {
+    const meta = metadataSchema.parse(JSON.parse(text || '{}'));
+    return { ...meta, permalink: workspaceMessageLink(meta.permalink, workspaceUrl) };
   } catch {
     return { source: 'command', permalink: null };
   }

@@ -30,7 +30,7 @@ describe('the monthly report', () => {
     const text = JSON.stringify(reports[0]?.args.blocks);
     expect(text).toContain('Incident statistics: March 2026');
     expect(text).toContain('*2 reports*');
-    expect(text).toContain('Incidents 1 · Near misses 1');
+    expect(text).toContain('Incidents 1 (+1) · Near misses 1 (+1) · Weaknesses 0 (±0)');
     expect(text).not.toContain('Leeds');
     const charts = world.fake.uploads.filter((u) => u.filename === 'vigil-trend-2026-03.png');
     expect(charts).toHaveLength(1);
@@ -49,5 +49,35 @@ describe('the monthly report', () => {
     await world.vigil.scheduler.tick();
     await world.vigil.outbox.drain();
     expect(world.fake.uploads).toHaveLength(1);
+  });
+
+  it('records no month as sent when nobody was sent it: a register that began this month waits for the next', async () => {
+    world = await createWorld({ clock: testClock('2026-04-02T09:00:00Z') });
+    await world.report(PEOPLE.staff); // the register's first report, in April
+    await world.vigil.outbox.drain();
+
+    await world.vigil.scheduler.tick(); // March: no register yet, so no report
+    await world.vigil.outbox.drain();
+    expect(world.db.select().from(periodicReports).all()).toEqual([]);
+    expect(world.fake.uploads).toHaveLength(0);
+
+    world.clock.set('2026-05-01T08:00:00Z');
+    await world.vigil.scheduler.tick();
+    await world.vigil.outbox.drain();
+    expect(
+      world.db
+        .select()
+        .from(periodicReports)
+        .all()
+        .map((r) => r.period),
+    ).toEqual(['2026-04']);
+    const sent = world.fake
+      .callsTo('chat.postMessage', { ok: true })
+      .filter(
+        (c) => c.args.channel === PEOPLE.md && String(c.args.text).startsWith('Monthly incident report'),
+      );
+    expect(sent).toHaveLength(1);
+    expect(JSON.stringify(sent[0]?.args.blocks)).toContain('Incident statistics: April 2026');
+    expect(world.fake.uploads.map((u) => u.filename)).toEqual(['vigil-trend-2026-04.png']);
   });
 });

@@ -37,17 +37,17 @@ import { testClock } from '../helpers/world';
  * I14 2026-05-05T10:00Z  incident   device_loss       Fin      -          untriaged
  *
  * Durations in hours (occurred = R − o; triaged = R + t; resolved = triaged + r; closed = R + c):
- *        occ→rep  rep→triage  triage→res  rep→close
- * I1     4        2           10          100
- * I2     1        1           20          50
- * I3     24       3           -           -
- * I4     48       5           30          -
- * I6     6        4           6           200
- * I7     -        8           -           -
- * I8     10       6           40          -
+ *        occ→rep  rep→triage  triage→res  rep→close  triage→close
+ * I1     4        2           10          100        98
+ * I2     1        1           20          50         49
+ * I3     24       3           -           -          -
+ * I4     48       5           30          -          -
+ * I6     6        4           6           200        196
+ * I7     -        8           -           -          -
+ * I8     10       6           40          -          -
  * I9     -        1           -           (1: a dismissal, not counted)
  * I10    -        2           -           (2: a dismissal, not counted)
- * I12    2        1           12          30
+ * I12    2        1           12          30         29
  */
 
 const H = 3_600_000;
@@ -364,6 +364,8 @@ describe('computeStatistics over London March and April 2026', () => {
       reportToTriage: { count: 10, medianHours: 2, p90Hours: 6 },
       // 6 10 12 20 30 40 (n 6): median rank 3 → 12; p90 rank ⌈5.4⌉ = 6 → 40.
       triageToResolution: { count: 6, medianHours: 12, p90Hours: 40 },
+      // closed − triaged: I12 29, I2 49, I1 98, I6 196 (n 4): median rank 2 → 49; p90 rank 4 → 196.
+      triageToClosure: { count: 4, medianHours: 49, p90Hours: 196 },
       // 30 50 100 200 (n 4; dismissals I9, I10 left out): median rank 2 → 50; p90 rank ⌈3.6⌉ = 4 → 200.
       // With the dismissals it would be 1 2 30 50 100 200: median 30.
       reportToClosure: { count: 4, medianHours: 50, p90Hours: 200 },
@@ -547,6 +549,7 @@ describe('an empty period', () => {
       occurrenceToReport: none,
       reportToTriage: none,
       triageToResolution: none,
+      triageToClosure: none,
       reportToClosure: none,
     });
     expect(s.overdueActions).toEqual({ count: 3, fromPeriod: 0 });
@@ -569,5 +572,63 @@ describe('an empty period', () => {
         orgTimeZone: 'UTC',
       }),
     ).toThrow(RangeError);
+  });
+});
+
+describe('durations that run backwards', () => {
+  it('leaves out a duration whose end was recorded before its start', () => {
+    const own = openDatabase(':memory:');
+    try {
+      const at = (iso: string) => new Date(iso);
+      const r1 = seedReport(own, testClock('2026-03-02T10:00:00Z'));
+      const r2 = seedReport(own, testClock('2026-03-03T10:00:00Z'));
+      const r3 = seedReport(own, testClock('2026-03-04T10:00:00Z'));
+      const patch = (id: number, p: Partial<NewIncident>) =>
+        own.update(incidents).set(p).where(eq(incidents.id, id)).run();
+      // Operations were restored before the report was triaged: triage → resolution is −2 h.
+      patch(r1.id, {
+        severity: 'low',
+        triageOutcome: 'incident',
+        triagedAt: at('2026-03-02T14:00:00Z'),
+        resolvedAt: at('2026-03-02T12:00:00Z'),
+        status: 'resolved',
+      });
+      // Occurrence typed after the report (a mistaken date): occurrence → report is −5 h.
+      patch(r2.id, {
+        occurredAt: at('2026-03-03T15:00:00Z'),
+        severity: 'low',
+        triageOutcome: 'incident',
+        triagedAt: at('2026-03-03T13:00:00Z'),
+        resolvedAt: at('2026-03-03T16:00:00Z'),
+        closedAt: at('2026-03-04T13:00:00Z'),
+        status: 'closed',
+      });
+      // An ordinary one: 3 h to triage, 5 h to resolution, 24 h from triage to closure.
+      patch(r3.id, {
+        occurredAt: at('2026-03-04T09:00:00Z'),
+        severity: 'low',
+        triageOutcome: 'incident',
+        triagedAt: at('2026-03-04T13:00:00Z'),
+        resolvedAt: at('2026-03-04T18:00:00Z'),
+        closedAt: at('2026-03-05T13:00:00Z'),
+        status: 'closed',
+      });
+      const s = computeStatistics(own, {
+        from: at('2026-03-01T00:00:00Z'),
+        to: at('2026-04-01T00:00:00Z'),
+        now: NOW,
+        orgTimeZone: 'UTC',
+      });
+      expect(s.durations).toEqual({
+        occurrenceToReport: { count: 1, medianHours: 1, p90Hours: 1 },
+        reportToTriage: { count: 3, medianHours: 3, p90Hours: 4 },
+        // r1's −2 h is left out: 3 h (r2) and 5 h (r3).
+        triageToResolution: { count: 2, medianHours: 3, p90Hours: 5 },
+        triageToClosure: { count: 2, medianHours: 24, p90Hours: 24 },
+        reportToClosure: { count: 2, medianHours: 27, p90Hours: 27 },
+      });
+    } finally {
+      closeDatabase(own);
+    }
   });
 });

@@ -1,13 +1,18 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { actions, homeViews, incidents, notifications } from '../../db/schema';
+import { findDueReminders } from '../../src/domain/reminders';
 import { seedReport } from '../helpers/seed';
 import { blockAction, eventCallback } from '../helpers/signed-requests';
-import { createWorld, PEOPLE, type World } from '../helpers/world';
+import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
   await world?.stop();
 });
+
+const H = 3_600_000;
 
 async function openHome(user: string): Promise<string> {
   const before = world.fake.callsTo('views.publish', { ok: true }).length;
@@ -20,6 +25,31 @@ async function openHome(user: string): Promise<string> {
 }
 
 const home = (user: string) => JSON.stringify(world.fake.published.get(user)?.blocks ?? []);
+
+/** The text of each section of a person's Home, as they read it. */
+const sections = (user: string) =>
+  ((world.fake.published.get(user)?.blocks ?? []) as { text?: { text: string } }[]).map(
+    (b) => b.text?.text ?? '',
+  );
+
+const cardLink = (reference: string) =>
+  new RegExp(`<https://vigil-test\\.slack\\.com/archives/${SECURITY_CHANNEL}/p\\d+\\|${reference}[^>]*>`);
+
+function addAction(incidentId: number, ownerId: string, dueAt: Date, description = 'Wipe the laptop') {
+  world.db
+    .insert(actions)
+    .values({
+      incidentId,
+      kind: 'corrective',
+      description,
+      ownerId,
+      dueAt,
+      status: 'open',
+      createdBy: PEOPLE.siro,
+      createdAt: world.clock.now(),
+    })
+    .run();
+}
 
 describe('App Home', () => {
   it('gives everyone a report button, how it works, the roles, and their own reports', async () => {
@@ -49,14 +79,15 @@ describe('App Home', () => {
     await world.fake.waitFor('views.open', 2, { ok: true });
   });
 
-  it('shows the security team the open incidents by severity, what is overdue and what waits on them', async () => {
+  it('shows the security team open incidents by severity and state, what is overdue and what waits on them, with card links', async () => {
     world = await createWorld();
     await world.report(PEOPLE.staff);
     await world.vigil.outbox.drain();
     const team = await openHome(PEOPLE.siro);
     expect(team).toContain('*Open incidents: 1*');
     expect(team).toContain('Awaiting triage 1');
-    expect(team).toMatch(/<https:\/\/vigil-test\.slack\.com\/archives\/GSECURITY\/p\d+\|INC-2026-0001>/);
+    expect(team).toContain('*By state*\\nReported, awaiting triage 1');
+    expect(team).toMatch(cardLink('INC-2026-0001'));
 
     // Something the SIRO sees changes: their Home is refreshed.
     await world.click(PEOPLE.siro, world.card('INC-2026-0001'), CARD_ACTIONS.triage);
@@ -67,21 +98,160 @@ describe('App Home', () => {
     });
     await world.vigil.outbox.drain();
     expect(home(PEOPLE.siro)).toContain('High 1');
-    world.clock.advance(4 * 24 * 3_600_000);
-    const later = await openHome(PEOPLE.siro);
-    expect(later).toContain('INC-2026-0001: past its target resolution time');
+    expect(home(PEOPLE.siro)).toContain('*By state*\\nTriaged 1');
+    world.clock.advance(4 * 24 * H);
+    await openHome(PEOPLE.siro);
+    const overdue = sections(PEOPLE.siro).find((t) => t.startsWith('*:warning: Overdue*')) ?? '';
+    expect(overdue).toMatch(
+      new RegExp(`${cardLink('INC-2026-0001').source}: past its target resolution time`),
+    );
 
     const outsider = await openHome(PEOPLE.staff2);
     expect(outsider).not.toContain('INC-2026-0001');
   });
 
-  it('stays within Block Kit limits with a large register', async () => {
+  it('lists what waits on a person, linked to the card for the team and unlinked for staff', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    const incident = world.db.select().from(incidents).get();
+    if (!incident) throw new Error('no incident');
+    addAction(incident.id, PEOPLE.staff2, new Date(world.clock.now().getTime() + 24 * H));
+    world.clock.advance(5 * H); // past the 4 hours a report may wait for triage
+
+    await openHome(PEOPLE.siro);
+    const siroWaiting = sections(PEOPLE.siro).find((t) => t.startsWith('*:bell: Waiting on you*')) ?? '';
+    expect(siroWaiting).toMatch(
+      new RegExp(`${cardLink('INC-2026-0001').source}: waiting for triage for 5 hours`),
+    );
+    // The action is owed by its owner, not by the SIRO.
+    expect(siroWaiting).not.toContain('Wipe the laptop');
+
+    await openHome(PEOPLE.staff2);
+    const staffWaiting = sections(PEOPLE.staff2).find((t) => t.startsWith('*:bell: Waiting on you*')) ?? '';
+    expect(staffWaiting).toContain(
+      '*INC-2026-0001 (Lost or stolen device, media or papers)*: corrective action due',
+    );
+    expect(staffWaiting).toContain('Wipe the laptop');
+    expect(home(PEOPLE.staff2)).not.toContain('archives/');
+    expect(home(PEOPLE.staff2)).not.toContain('Open incidents');
+  });
+
+  it('shows the Managing Director and the IAO the role holders’ Home though they are not in the security channel', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    for (const holder of [PEOPLE.md, PEOPLE.iao]) {
+      const view = await openHome(holder);
+      expect(view, holder).toContain('*Open incidents: 1*');
+      expect(view, holder).toMatch(cardLink('INC-2026-0001'));
+    }
+    // A head of department is not a role holder for the register.
+    expect(await openHome(PEOPLE.hodFinance)).not.toContain('Open incidents');
+  });
+
+  it('stops showing the open incidents to someone who left the security channel', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff, { title: 'Payroll export emailed out' });
+    await world.vigil.outbox.drain();
+    await openHome(PEOPLE.siro);
+    expect(await openHome(PEOPLE.responder)).toContain('Payroll export emailed out');
+
+    world.fake.addChannel({
+      id: SECURITY_CHANNEL,
+      name: 'security-incidents',
+      isPrivate: true,
+      botIsMember: true,
+      members: [PEOPLE.siro, 'UBOT'],
+    });
+    const left = await world.slack.event(
+      eventCallback({
+        type: 'member_left_channel',
+        user: PEOPLE.responder,
+        channel: SECURITY_CHANNEL,
+        channel_type: 'G',
+      }),
+    );
+    expect(left.status).toBe(200);
+    await expect.poll(() => home(PEOPLE.responder)).not.toContain('Payroll export emailed out');
+    expect(home(PEOPLE.responder)).not.toContain('Open incidents');
+    expect(world.db.select().from(homeViews).where(eq(homeViews.userId, PEOPLE.responder)).get()?.team).toBe(
+      false,
+    );
+
+    // Later refreshes, as the register changes, keep to the staff view.
+    await world.report(PEOPLE.staff2, { title: 'Second report' });
+    await world.vigil.outbox.drain();
+    expect(home(PEOPLE.siro)).toContain('Second report');
+    expect(home(PEOPLE.responder)).not.toContain('Second report');
+  });
+
+  it('counts only incidents being worked on as past their target, as reminders do', async () => {
+    world = await createWorld();
+    const working = seedReport(world.db, world.clock, { title: 'Being resolved' });
+    const resolved = seedReport(world.db, world.clock, { title: 'Resolved already' });
+    const inReview = seedReport(world.db, world.clock, { title: 'In review' });
+    const past = new Date(world.clock.now().getTime() - H);
+    world.db
+      .update(incidents)
+      .set({ status: 'resolving', severity: 'low', targetResolutionAt: past })
+      .where(eq(incidents.id, working.id))
+      .run();
+    world.db
+      .update(incidents)
+      .set({ status: 'resolved', severity: 'low', targetResolutionAt: past })
+      .where(eq(incidents.id, resolved.id))
+      .run();
+    world.db
+      .update(incidents)
+      .set({ status: 'in_review', severity: 'low', targetResolutionAt: past })
+      .where(eq(incidents.id, inReview.id))
+      .run();
+    await openHome(PEOPLE.siro);
+    const overdue = sections(PEOPLE.siro).find((t) => t.startsWith('*:warning: Overdue*')) ?? '';
+    expect(overdue).toContain(`${working.reference}*: past its target resolution time`);
+    expect(overdue).not.toContain(resolved.reference);
+    expect(overdue).not.toContain(inReview.reference);
+  });
+
+  it('stays within Block Kit limits with a large register, keeping whole lines and the count of the rest', async () => {
     world = await createWorld();
     for (let n = 0; n < 300; n++)
       seedReport(world.db, world.clock, { title: `Report ${n} ${'x'.repeat(130)}` }, PEOPLE.staff);
+    const ids = world.db.select({ id: incidents.id }).from(incidents).all();
+    const past = new Date(world.clock.now().getTime() - H);
+    for (const { id } of ids) {
+      world.db
+        .update(incidents)
+        .set({
+          status: 'triaged',
+          severity: 'low',
+          targetResolutionAt: past,
+          cardChannelId: SECURITY_CHANNEL,
+          cardTs: `1760000000.${String(id).padStart(6, '0')}`,
+        })
+        .where(eq(incidents.id, id))
+        .run();
+      world.db.update(notifications).set({ dueAt: past }).where(eq(notifications.incidentId, id)).run();
+      addAction(id, PEOPLE.siro, past, `Follow up ${'&<>'.repeat(5)}`);
+    }
     const team = await openHome(PEOPLE.siro);
     expect(team).toContain('*Open incidents: 300*');
     expect(team).toContain('…and 285 more');
+    for (const text of sections(PEOPLE.siro).filter((t) => /^\*(:bell: Waiting|:warning: Overdue)/.test(t))) {
+      expect(text.length).toBeLessThanOrEqual(3000);
+      const lines = text.split('\n').slice(1);
+      // Every line shown is whole (a link is never cut), and the last says how many more there are.
+      expect(lines.at(-1)).toMatch(/^…and \d+ more$/);
+      for (const l of lines.slice(0, -1)) expect(l).toMatch(/^(:rotating_light: )?<https:[^>]+>: .*\S$/);
+      expect(text).not.toContain('(truncated)');
+    }
+    // Home reads only what may be owed to the SIRO, and finds all that the reminder sweep would.
+    const owed = findDueReminders(world.db, world.clock.now(), world.config).get(PEOPLE.siro) ?? [];
+    expect(owed.length).toBeGreaterThanOrEqual(300); // the 300 overdue actions the SIRO owns
+    const waiting = sections(PEOPLE.siro).find((t) => t.startsWith('*:bell: Waiting on you*')) ?? '';
+    const shown = waiting.split('\n').length - 2;
+    expect(waiting).toContain(`…and ${owed.length - shown} more`);
     const mine = await openHome(PEOPLE.staff);
     expect(mine).toContain('…and 285 more');
     expect(world.fake.callsTo('views.publish', { ok: false })).toEqual([]);

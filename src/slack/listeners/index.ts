@@ -11,6 +11,7 @@ import { registerReminderButtons } from './actions/reminder-clicked';
 import { registerIncidentCommand } from './commands/incident';
 import { registerReportIncidentCommand } from './commands/report-incident';
 import { registerAppHomeOpened } from './events/app-home-opened';
+import { registerSecurityChannelMembership } from './events/security-channel-membership';
 import { registerReportShortcuts } from './shortcuts/report-shortcuts';
 import { registerCardModalSubmissions } from './views/card-modal-submitted';
 import { registerReportSubmitted } from './views/report-submitted';
@@ -30,5 +31,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerActionDmButtons(app, deps);
   registerReminderButtons(app, deps);
   registerAppHomeOpened(app, deps);
+  registerSecurityChannelMembership(app, deps);
   registerHomeReportButton(app, deps);
 }

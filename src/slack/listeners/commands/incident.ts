@@ -1,6 +1,9 @@
-import { PassThrough } from 'node:stream';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { App, RespondFn } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import { INCIDENT_HELP, incidentDetails, incidentStatus } from '../../../../blocks/incident-lookup';
 import { statisticsMessage } from '../../../../blocks/statistics-report';
@@ -15,6 +18,7 @@ import { exportRegister } from '../../../services/export';
 import { computeStatistics } from '../../../services/statistics';
 import { refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import { uploadFilesToDm, withTempDir } from '../../upload-files';
 import { unescapeSlackText } from '../../view-state';
 
 export const INCIDENT_COMMAND = '/incident';
@@ -24,20 +28,24 @@ export const isRegisterHolder = (actor: Actor) =>
   ['siro', 'cio', 'md', 'iao'].some((r) => actor.roles.has(r as never));
 const isTeam = (actor: Actor) => isRegisterHolder(actor) || actor.roles.has('security');
 
-async function uploadToDm(
-  client: WebClient,
-  userId: string,
-  files: { name: string; content: string | Buffer }[],
-  comment: string,
-) {
-  const dm = await client.conversations.open({ users: userId });
-  const channel = dm.channel?.id;
-  if (!channel) throw new Error('no DM channel');
-  await client.filesUploadV2({
-    channel_id: channel,
-    initial_comment: comment,
-    file_uploads: files.map((f) => ({ file: Buffer.from(f.content), filename: f.name, title: f.name })),
-  });
+/** Writes a file through `write` and waits until it is on disk. */
+async function writeFile(path: string, write: (out: Writable) => Promise<unknown>): Promise<void> {
+  const out = createWriteStream(path);
+  await write(out);
+  out.end();
+  await finished(out);
+}
+
+const FAILED: Record<string, string> = {
+  stats: 'The statistics could not be worked out',
+  export: 'The register could not be sent to you',
+  evidence: 'The evidence pack could not be sent to you',
+};
+
+/** What the person is told when a subcommand fails: what did not happen, and what to do. */
+function failure(verb: string, err: unknown): string {
+  const code = err instanceof WebAPIPlatformError ? ` (Slack said \`${String(err.data.error)}\`)` : '';
+  return `:warning: ${FAILED[verb] ?? `/incident ${verb} did not work`} just now${code}. Please try again in a minute.`;
 }
 
 export function registerIncidentCommand(
@@ -94,7 +102,22 @@ export function registerIncidentCommand(
       return;
     }
     await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on it…' });
-    await sub({ deps, client, respond, userId: command.user_id, args: rest });
+    // Every failure ends here, answered to the person: none reaches app.error, and nobody is left
+    // looking at "Working on it…".
+    try {
+      await sub({ deps, client, respond, userId: command.user_id, args: rest });
+    } catch (err) {
+      const code =
+        err instanceof WebAPIPlatformError
+          ? String(err.data.error)
+          : err instanceof Error
+            ? err.message
+            : 'unknown';
+      deps.logger.warn(`/incident ${verb} failed for ${command.user_id} (${code})`);
+      await respond({ response_type: 'ephemeral', text: failure(verb.toLowerCase(), err) }).catch(() =>
+        deps.logger.warn(`/incident ${verb}: could not tell ${command.user_id} it failed`),
+      );
+    }
   });
 }
 
@@ -125,17 +148,17 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
 
   async export({ deps, client, respond, userId, args }) {
     const format = args[0]?.toLowerCase() === 'json' ? 'json' : 'csv';
-    const chunks: Buffer[] = [];
-    const sink = new PassThrough();
-    sink.on('data', (c: Buffer) => chunks.push(c));
-    const count = await exportRegister(deps.db, sink, { format });
-    const day = deps.clock.now().toISOString().slice(0, 10);
-    await uploadToDm(
-      client,
-      userId,
-      [{ name: `vigil-register-${day}.${format}`, content: Buffer.concat(chunks) }],
-      `The incident register: ${count} incidents.`,
-    );
+    const name = `vigil-register-${deps.clock.now().toISOString().slice(0, 10)}.${format}`;
+    // Through a temporary file: the register streams to disk and from disk to Slack.
+    const count = await withTempDir(async (dir) => {
+      const path = join(dir, name);
+      let rows = 0;
+      await writeFile(path, async (out) => {
+        rows = await exportRegister(deps.db, out, { format });
+      });
+      await uploadFilesToDm(client, userId, [{ path, name }], `The incident register: ${rows} incidents.`);
+      return rows;
+    });
     await respond({
       response_type: 'ephemeral',
       text: `:white_check_mark: The register (${count} incidents) is in your DMs with me.`,
@@ -155,15 +178,13 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       return;
     }
     const pack = evidencePack(deps.db, incident, deps.clock.now());
-    await uploadToDm(
-      client,
-      userId,
-      [
-        { name: `${incident.reference}-evidence.md`, content: pack.markdown },
-        { name: `${incident.reference}-evidence.json`, content: pack.json },
-      ],
-      `Evidence pack for ${incident.reference}.`,
-    );
+    await withTempDir(async (dir) => {
+      const md = { name: `${incident.reference}-evidence.md`, path: join(dir, 'evidence.md') };
+      const json = { name: `${incident.reference}-evidence.json`, path: join(dir, 'evidence.json') };
+      await writeFile(md.path, async (out) => out.write(pack.markdown));
+      await writeFile(json.path, async (out) => out.write(pack.json));
+      await uploadFilesToDm(client, userId, [md, json], `Evidence pack for ${incident.reference}.`);
+    });
     await respond({
       response_type: 'ephemeral',
       text: `:white_check_mark: The evidence pack for ${incident.reference} is in your DMs with me.`,

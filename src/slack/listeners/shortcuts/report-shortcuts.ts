@@ -1,4 +1,6 @@
 import type { App, MessageShortcut } from '@slack/bolt';
+import { processedRequests } from '../../../../db/schema';
+import { messageUrl } from '../../../domain/links';
 import { TEXT_MAX } from '../../../domain/report-input';
 import type { ListenerDeps } from '../../deps';
 import { openReportModal } from '../../open-report-modal';
@@ -6,19 +8,48 @@ import { unescapeSlackText } from '../../view-state';
 
 export const SHORTCUTS = { report: 'report_incident_shortcut', reportMessage: 'report_message' } as const;
 
-/** A message's link, built from the payload: no Slack call may come before views.open. */
-function messageLink(shortcut: MessageShortcut): string | null {
-  const domain = shortcut.team?.domain;
+/**
+ * A message's link, built from the payload and the workspace URL (auth.test at start-up), so no
+ * Slack call comes before views.open and the link does not depend on `team.domain` being sent.
+ * A reply in a thread links into its thread, as Slack's own permalinks do.
+ */
+export function messageLink(workspaceUrl: string, shortcut: MessageShortcut): string | null {
   const channel = shortcut.channel?.id;
-  const ts = shortcut.message_ts ?? shortcut.message?.ts;
-  return domain && channel && ts
-    ? `https://${domain}.slack.com/archives/${channel}/p${ts.replace('.', '')}`
-    : null;
+  const ts = shortcut.message?.ts ?? shortcut.message_ts;
+  if (!channel || !ts) return null;
+  const link = messageUrl(workspaceUrl, channel, ts);
+  const thread: unknown = shortcut.message?.thread_ts;
+  return typeof thread === 'string' && thread !== ts ? `${link}?thread_ts=${thread}&cid=${channel}` : link;
+}
+
+/** The names of the files on a message: a mis-sent attachment is often the incident itself. */
+function fileNames(shortcut: MessageShortcut): string[] {
+  const files: unknown = shortcut.message?.files;
+  if (!Array.isArray(files)) return [];
+  return files
+    .map((f: { name?: unknown; title?: unknown } | null) => f?.name ?? f?.title)
+    .filter((n): n is string => typeof n === 'string' && n.trim() !== '');
+}
+
+/**
+ * Slack may deliver one shortcut twice (a retry after a slow ack): the trigger id is the same, so
+ * the first delivery is remembered and the repeat opens nothing.
+ */
+function firstTime(deps: ListenerDeps, triggerId: string): boolean {
+  const fresh =
+    deps.db
+      .insert(processedRequests)
+      .values({ key: `shortcut:${triggerId}`, incidentId: null, at: deps.clock.now() })
+      .onConflictDoNothing()
+      .run().changes > 0;
+  if (!fresh) deps.logger.debug('dropped a repeated shortcut');
+  return fresh;
 }
 
 export function registerReportShortcuts(app: App, deps: ListenerDeps): void {
   app.shortcut({ type: 'shortcut', callback_id: SHORTCUTS.report }, async ({ ack, shortcut, client }) => {
     await ack();
+    if (!firstTime(deps, shortcut.trigger_id)) return;
     await openReportModal(deps, {
       client,
       triggerId: shortcut.trigger_id,
@@ -31,14 +62,22 @@ export function registerReportShortcuts(app: App, deps: ListenerDeps): void {
     { type: 'message_action', callback_id: SHORTCUTS.reportMessage },
     async ({ ack, shortcut, client, respond }) => {
       await ack();
+      if (!firstTime(deps, shortcut.trigger_id)) return;
       const quoted = unescapeSlackText(shortcut.message?.text ?? '').trim();
       const author = shortcut.message?.user ? `Message from <@${shortcut.message.user}>` : 'Message';
+      const files = fileNames(shortcut);
+      const description = [
+        quoted ? `${author}:\n${quoted}` : files.length > 0 ? `${author} with files.` : '',
+        files.length > 0 ? `Attached files: ${files.join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n');
       await openReportModal(deps, {
         client,
         respond,
         triggerId: shortcut.trigger_id,
-        metadata: { source: 'message', permalink: messageLink(shortcut) },
-        text: { description: quoted ? `${author}:\n${quoted}`.slice(0, TEXT_MAX) : '' },
+        metadata: { source: 'message', permalink: messageLink(deps.workspaceUrl, shortcut) },
+        text: { description: description.slice(0, TEXT_MAX) },
       });
     },
   );

@@ -16,7 +16,7 @@ export function registerReportSubmitted(app: App, deps: ListenerDeps): void {
       await ack({ response_action: 'errors', errors: parsed.errors });
       return;
     }
-    const meta = parseReportMetadata(view.private_metadata);
+    const meta = parseReportMetadata(view.private_metadata, deps.workspaceUrl);
     const incident = submitReport({ db, clock, config }, parsed.value, {
       reporterId: body.user.id,
       source: meta.source,

@@ -1,0 +1,23 @@
+import type { App } from '@slack/bolt';
+import { eq } from 'drizzle-orm';
+import { homeViews } from '../../../../db/schema';
+import { enqueue } from '../../../domain/deliveries';
+import type { ListenerDeps } from '../../deps';
+
+/**
+ * Someone joined or left the security channel: the team is who its members are, so the cached
+ * list is dropped, and their Home is redrawn for who they are now: whoever left stops seeing the
+ * open incidents at once, not at the next change to the register.
+ */
+export function registerSecurityChannelMembership(app: App, deps: ListenerDeps): void {
+  const changed = async ({ event }: { event: { channel: string; user: string } }) => {
+    if (event.channel !== deps.config.securityChannelId) return;
+    deps.securityTeam.invalidate();
+    const seen = deps.db.select().from(homeViews).where(eq(homeViews.userId, event.user)).get();
+    if (!seen) return;
+    enqueue(deps.db, { kind: 'home', incidentId: null, userId: event.user }, deps.clock.now());
+    deps.outbox.kick();
+  };
+  app.event('member_left_channel', changed);
+  app.event('member_joined_channel', changed);
+}
