@@ -4,7 +4,7 @@ import { createVigil, type Vigil } from '../../src/app';
 import type { Clock } from '../../src/clock';
 import { type Config, loadConfig } from '../../src/config';
 import { createLogger, type LogRecord } from '../../src/logger';
-import { FakeSlack, type FakeView } from './fake-slack';
+import { FakeSlack, type FakeView, TEST_BOT_TOKEN } from './fake-slack';
 import { blockAction, SlackSender, slashCommand, viewSubmission } from './signed-requests';
 import { type Answer, stateFromView } from './slack-client';
 
@@ -41,7 +41,7 @@ export const PEOPLE = {
 } as const;
 
 export const TEST_ENV: Record<string, string> = {
-  SLACK_BOT_TOKEN: 'xoxb-test-token',
+  SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
   SLACK_SIGNING_SECRET: SIGNING_SECRET,
   SECURITY_CHANNEL_ID: SECURITY_CHANNEL,
   SIRO_USER_IDS: PEOPLE.siro,
