@@ -53,7 +53,7 @@ function detailLines(i: Incident): string[] {
     if (!answer) continue;
     lines.push([
       q.label,
-      q.answers === 'text' ? userText(answer, 300) : (labelOf(q.answers, answer) ?? answer),
+      q.answers === 'text' ? userText(answer, 300) : (labelOf(q.answers, answer) ?? userText(answer, 150)),
     ]);
   }
   if (i.sourcePermalink)

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { incidentEvents, incidents, outbox } from '../../db/schema';
-import { blockAction, slashCommand } from '../helpers/signed-requests';
+import { FOLLOW_UP_TEXT_MAX } from '../../src/domain/report-input';
+import { blockAction, slashCommand, viewSubmission } from '../helpers/signed-requests';
 import { stateFromView } from '../helpers/slack-client';
 import {
   createWorld,
@@ -199,6 +200,83 @@ describe('/report-incident', () => {
       post_how_sent: 'Royal Mail, second class',
       post_double_enveloped: 'no',
     });
+  });
+
+  it('takes follow-up answers only from their option lists, and text within the form’s own limit', async () => {
+    world = await createWorld();
+    const view = await world.openReportForm(PEOPLE.staff);
+    const typed = { ...MINIMAL_REPORT, lossLocation: 'post' };
+    await world.slack.interaction(
+      blockAction({
+        userId: PEOPLE.staff,
+        actionId: 'report_loss_location',
+        blockId: 'lossLocation',
+        selectedOption: { value: 'post', text: 'In the post' },
+        container: { type: 'view', viewId: view.id },
+        view: {
+          ...view.view,
+          id: view.id,
+          hash: view.hash,
+          state: { values: stateFromView(view.view, typed) },
+        },
+        triggerId: world.fake.issueTrigger(PEOPLE.staff),
+      }),
+    );
+    await world.fake.waitFor('views.update', 1, { ok: true });
+    const updated = world.fake.views.get(view.id);
+    if (!updated) throw new Error('no updated view');
+    const blocks = updated.view.blocks as {
+      block_id?: string;
+      element?: { max_length?: number };
+    }[];
+    expect(blocks.find((b) => b.block_id === 'lossDetails.post_how_sent')?.element?.max_length).toBe(
+      FOLLOW_UP_TEXT_MAX,
+    );
+
+    // A forged answer that is not one of the options, and text one character over the form's limit.
+    const values = stateFromView(updated.view, { ...typed, 'lossDetails.post_how_sent': 'x'.repeat(501) });
+    values['lossDetails.post_double_enveloped'] = {
+      value: {
+        type: 'radio_buttons',
+        selected_option: { text: { type: 'plain_text', text: 'Yes' }, value: '<!channel>' },
+      },
+    };
+    const res = await world.slack.interaction(
+      viewSubmission({
+        userId: PEOPLE.staff,
+        view: {
+          id: updated.id,
+          callback_id: 'report_incident',
+          hash: updated.hash,
+          blocks: updated.view.blocks as unknown[],
+        },
+        values,
+        triggerId: world.fake.issueTrigger(PEOPLE.staff),
+      }),
+    );
+    expect(res.json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        'lossDetails.post_how_sent': `Please keep this under ${FOLLOW_UP_TEXT_MAX} characters.`,
+        'lossDetails.post_double_enveloped': 'Please choose one of the options.',
+      },
+    });
+    expect(world.db.select().from(incidents).all()).toHaveLength(0);
+  });
+
+  it('marks what the reporter must answer as required, and lets no negative count be typed', async () => {
+    world = await createWorld();
+    const view = await world.openReportForm(PEOPLE.staff);
+    const blocks = view.view.blocks as {
+      type: string;
+      block_id?: string;
+      optional?: boolean;
+      element?: { min_value?: string; max_value?: string };
+    }[];
+    const required = blocks.filter((b) => b.type === 'input' && b.optional !== true).map((b) => b.block_id);
+    expect(required).toEqual(['kind', 'category', 'title', 'description', 'discoveredAt', 'department']);
+    const count = blocks.find((b) => b.block_id === 'personalDataCount')?.element;
+    expect(count).toMatchObject({ min_value: '0', max_value: '1000000000' });
   });
 
   it('answers bad input on the right question and stores nothing', async () => {
