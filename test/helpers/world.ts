@@ -7,6 +7,7 @@ import { createLogger, type LogRecord } from '../../src/logger';
 import { FakeSlack, type FakeView, TEST_BOT_TOKEN } from './fake-slack';
 import { blockAction, SlackSender, slashCommand, viewSubmission } from './signed-requests';
 import { type Answer, stateFromView } from './slack-client';
+import { answerSurfaces, surfaceProblems } from './surfaces';
 
 export interface TestClock extends Clock {
   set(at: Date | string): void;
@@ -189,7 +190,9 @@ export async function createWorld(
           triggerId: fake.issueTrigger(userId),
         }),
       );
-      return { status: res.status, body: res.text ? (res.json() as Record<string, unknown>) : null };
+      const body = res.text ? (res.json() as Record<string, unknown>) : null;
+      checkFormAnswer(view, body);
+      return { status: res.status, body };
     },
     card(reference) {
       const copy = fake
@@ -260,6 +263,33 @@ export async function createWorld(
     },
   };
   return world;
+}
+
+/**
+ * Slack refuses what a real client would never show: a view in the answer that breaks Block Kit's
+ * limits, or errors keyed by a block the submitted view has no input for (slack-facts.md §3.1).
+ * Every test that submits a form gets these checks.
+ */
+function checkFormAnswer(view: FakeView, body: Record<string, unknown> | null): void {
+  for (const surface of answerSurfaces('the answer to the form', body)) {
+    const problems = surfaceProblems(surface);
+    if (problems.length > 0)
+      throw new Error(`the form was answered with a view Slack would refuse:\n${problems.join('\n')}`);
+  }
+  if (body?.response_action !== 'errors') return;
+  const inputs = new Set(
+    ((view.view.blocks ?? []) as { type?: string; block_id?: string }[])
+      .filter((b) => b.type === 'input' && b.block_id)
+      .map((b) => b.block_id),
+  );
+  const errors = (body.errors ?? {}) as Record<string, unknown>;
+  const misplaced = Object.entries(errors).filter(
+    ([block, message]) => !inputs.has(block) || typeof message !== 'string' || message === '',
+  );
+  if (Object.keys(errors).length === 0 || misplaced.length > 0)
+    throw new Error(
+      `the form was answered with errors Slack cannot show: ${JSON.stringify(misplaced.length > 0 ? Object.fromEntries(misplaced) : errors)}`,
+    );
 }
 
 /** Errors logged during a test that the test did not expect are failures (STYLE.md habit 10). */

@@ -4,6 +4,7 @@ import { incidentEvents, incidents, outbox } from '../../db/schema';
 import { FOLLOW_UP_TEXT_MAX } from '../../src/domain/report-input';
 import { blockAction, slashCommand, viewSubmission } from '../helpers/signed-requests';
 import { stateFromView } from '../helpers/slack-client';
+import { mrkdwnTexts, recordedSurfaces } from '../helpers/surfaces';
 import {
   createWorld,
   MINIMAL_REPORT,
@@ -311,6 +312,20 @@ describe('/report-incident', () => {
       },
     });
 
+    // It cannot have occurred in the future either (a few minutes of clock skew aside).
+    const occursLater = await world.submitForm(PEOPLE.staff, view, {
+      ...MINIMAL_REPORT,
+      occurredAt: new Date('2026-03-10T09:10:00Z'),
+      discoveredAt: new Date('2026-03-10T08:30:00Z'),
+    });
+    expect(occursLater.body).toEqual({
+      response_action: 'errors',
+      errors: {
+        occurredAt: 'This time is in the future.',
+        discoveredAt: 'It cannot have been discovered before it occurred.',
+      },
+    });
+
     const missing = await world.submitForm(PEOPLE.staff, view, {
       ...MINIMAL_REPORT,
       title: null,
@@ -354,14 +369,24 @@ describe('/report-incident', () => {
     expect(blocks).toContain('&lt;!channel&gt;');
     expect(blocks).toContain('R&amp;D &lt;Labs&gt;');
     expect(String(card?.args.text)).not.toContain('<!here>');
-    // Every mrkdwn text object carrying user text is verbatim, so Slack does not auto-parse @here.
-    const mrkdwn = JSON.parse(
-      String(card?.args.blocks ? JSON.stringify(card.args.blocks) : '[]'),
-    ) as unknown[];
-    const texts =
-      JSON.stringify(mrkdwn).match(/"type":"mrkdwn","text":"[^"]*","verbatim":(true|false)/g) ?? [];
-    expect(texts.length).toBeGreaterThan(0);
-    expect(texts.every((t) => t.endsWith('true'))).toBe(true);
+
+    // Every mrkdwn object in every message and view the fake recorded (and the form's answer):
+    // wherever the typed text shows, it is escaped and verbatim, so Slack does not auto-parse @here.
+    await world.vigil.outbox.drain();
+    const surfaces = recordedSurfaces(world.fake);
+    const carrying = surfaces.flatMap((surface) =>
+      mrkdwnTexts(surface)
+        .filter((t) => t.text.includes('evil.example') || t.text.includes('urgent'))
+        .map((t) => ({ where: surface.where, ...t })),
+    );
+    expect(carrying.length).toBeGreaterThanOrEqual(2); // the card's blocks and its fallback text
+    for (const t of carrying) {
+      for (const raw of ['<!channel>', '<!here>', '<https://evil.example', '& <@USIRO>'])
+        expect(t.text, t.where).not.toContain(raw);
+      // Top-level text has no verbatim flag; Slack only auto-links it with link_names, never sent.
+      if (t.verbatim !== undefined) expect(t.verbatim, t.where).toBe(true);
+    }
+    expect(carrying.filter((t) => t.verbatim === true).length).toBeGreaterThan(0);
   });
 
   it('truncates very long text visibly instead of letting Slack reject the card', async () => {
@@ -393,7 +418,7 @@ describe('/report-incident', () => {
     expect(world.fake.callsTo('chat.postMessage', { ok: true })).toHaveLength(2);
   });
 
-  it('gives 50 simultaneous reports 50 consecutive references', async () => {
+  it('gives 50 simultaneous reports 50 consecutive references and 50 cards, each posted once', async () => {
     world = await createWorld();
     const views = await Promise.all(Array.from({ length: 50 }, () => world.openReportForm(PEOPLE.staff)));
     const answers = await Promise.all(views.map((v) => world.submitForm(PEOPLE.staff, v, MINIMAL_REPORT)));
@@ -404,7 +429,27 @@ describe('/report-incident', () => {
       .all()
       .map((r) => r.reference)
       .sort();
-    expect(refs).toEqual(Array.from({ length: 50 }, (_, i) => `INC-2026-${String(i + 1).padStart(4, '0')}`));
+    const expected = Array.from({ length: 50 }, (_, i) => `INC-2026-${String(i + 1).padStart(4, '0')}`);
+    expect(refs).toEqual(expected);
+    // Each form's answer named its own reference.
+    const answered = answers.map((a) => /INC-2026-\d{4}/.exec(textOf(a.body?.view))?.[0]).sort();
+    expect(answered).toEqual(expected);
+
+    await world.vigil.outbox.drain();
+    expect(world.vigil.outbox.pendingCount()).toBe(0);
+    const cards = world.fake
+      .callsTo('chat.postMessage', { ok: true })
+      .filter((c) => c.args.channel === SECURITY_CHANNEL && c.args.thread_ts === undefined);
+    const cardRefs = cards.map((c) => /^(INC-2026-\d{4}):/.exec(String(c.args.text))?.[1]).sort();
+    expect(cardRefs).toEqual(expected);
+    // The register points at exactly the message that carries each incident's card.
+    const stored = world.db.select().from(incidents).all();
+    const tsOf = new Map(
+      cards.map((c) => [/^(INC-\S+):/.exec(String(c.args.text))?.[1], (c.response as { ts: string }).ts]),
+    );
+    for (const i of stored)
+      expect({ ref: i.reference, ts: i.cardTs }).toEqual({ ref: i.reference, ts: tsOf.get(i.reference) });
+    expect(world.fake.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(50);
   });
 
   it('numbers by the organisation’s calendar year and starts again at 0001 each year', async () => {
