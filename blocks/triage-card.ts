@@ -19,7 +19,7 @@ import {
   yesNoLabel,
 } from './labels';
 import type { SlackMessage } from './reporter-receipt';
-import { escapeMrkdwn, md, mention, plain, slackDate, truncate, userText } from './text';
+import { md, mention, plain, slackDate, truncate, userText } from './text';
 
 const field = (label: string, value: string): MrkdwnElement => md(`*${label}*\n${value}`, 2000);
 
@@ -356,7 +356,7 @@ export function triageCard(m: CardModel): SlackMessage {
     ],
   });
   return {
-    text: `${i.reference}: ${truncate(escapeMrkdwn(i.title), 300)} (${STATUS_LABELS[i.status]})`,
+    text: `${i.reference}: ${userText(i.title, 300)} (${STATUS_LABELS[i.status]})`,
     blocks,
   };
 }

@@ -90,8 +90,11 @@ export function reportInputSchema(opts: { now: Date; departments: readonly strin
         .transform((v) => v ?? null),
       immediateCause: choice(valuesOf(IMMEDIATE_CAUSES)),
       lossLocation: choice(valuesOf(LOSS_LOCATIONS)),
-      // Checked per question below: only the questions of the chosen location are asked.
-      lossDetails: z.record(z.string(), z.string().trim()),
+      // No follow-up answer is longer than a text follow-up; choices are checked against their options below.
+      lossDetails: z.record(
+        z.string(),
+        z.string().trim().max(FOLLOW_UP_TEXT_MAX, `Please keep this under ${FOLLOW_UP_TEXT_MAX} characters.`),
+      ),
       crimeNumber: text(100),
     })
     .superRefine((r, ctx) => {
@@ -108,11 +111,12 @@ export function reportInputSchema(opts: { now: Date; departments: readonly strin
       for (const q of followUpsFor(r.lossLocation)) {
         const answer = r.lossDetails[q.key];
         if (answer === undefined || answer === '') continue;
-        const problem =
-          q.answers === 'text'
-            ? answer.length > FOLLOW_UP_TEXT_MAX && `Please keep this under ${FOLLOW_UP_TEXT_MAX} characters.`
-            : !q.answers.some((c) => c.value === answer) && 'Please choose one of the options.';
-        if (problem) ctx.addIssue({ code: 'custom', path: ['lossDetails', q.key], message: problem });
+        if (q.answers !== 'text' && !q.answers.some((c) => c.value === answer))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['lossDetails', q.key],
+            message: 'Please choose one of the options.',
+          });
       }
       if (r.personalData !== 'yes' && r.personalDataCount !== null && r.personalDataCount > 0)
         ctx.addIssue({
