@@ -3,8 +3,8 @@ import { userText } from '../../blocks/text';
 import { actions } from '../../db/schema';
 import { applyChange, type RecordResult } from './change';
 import type { DomainContext } from './context';
-import { Forbidden, InvalidTransition, NotFound } from './errors';
-import { can } from './permissions';
+import { InvalidTransition, NotFound } from './errors';
+import { assertMayUpdateAction } from './permissions';
 import type { Actor } from './roles';
 
 /** An owner (or the IRM or SIRO) marks an action done, or not being done with the reason. */
@@ -21,10 +21,7 @@ export function setActionStatus(
     ctx,
     { incidentId: action.incidentId, ...(target.requestKey ? { requestKey: target.requestKey } : {}) },
     (tx, incident, now) => {
-      if (action.ownerId !== actor.id && !can(ctx.config, actor, 'update_action', incident))
-        throw new Forbidden(
-          `Only the action's owner, the IRM or the SIRO may update actions on ${incident.reference}.`,
-        );
+      assertMayUpdateAction(ctx.config, actor, action, incident);
       const current = tx
         .select()
         .from(actions)
