@@ -278,7 +278,10 @@ async function prepareTargets(
         all.slice(from, from + 50).map(async (t) => {
           const res = await fetch(`${fake.url}chat.postMessage`, {
             method: 'POST',
-            headers: { authorization: 'Bearer xoxb-test-token', 'content-type': 'application/json' },
+            headers: {
+              authorization: `Bearer ${BENCH_ENV.SLACK_BOT_TOKEN}`,
+              'content-type': 'application/json',
+            },
             body: JSON.stringify({ channel: SECURITY_CHANNEL, text: `card of incident ${t.id}` }),
           });
           const body = (await res.json()) as { ok: boolean; ts?: string; error?: string };

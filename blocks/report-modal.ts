@@ -1,6 +1,6 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { CATEGORIES, CATEGORY_GROUPS, type CategoryGroup } from '../src/domain/categories';
-import { TEXT_MAX, TITLE_MAX } from '../src/domain/report-input';
+import { FOLLOW_UP_TEXT_MAX, PEOPLE_COUNT_MAX, TEXT_MAX, TITLE_MAX } from '../src/domain/report-input';
 import {
   type Choice,
   ENCRYPTED,
@@ -52,11 +52,17 @@ function textQuestion(
   return textInput(id, label, { optional: true, max: TEXT_MAX, ...opts, initial: draft.text[id] });
 }
 
-function radioInput(id: string, label: string, choices: readonly Choice[], draft: ReportDraft): InputBlock {
+function radioInput(
+  id: string,
+  label: string,
+  choices: readonly Choice[],
+  draft: ReportDraft,
+  optional = true,
+): InputBlock {
   return {
     type: 'input',
     block_id: id,
-    optional: true,
+    optional,
     label: plain(label, 2000),
     element: {
       type: 'radio_buttons',
@@ -134,7 +140,7 @@ function lossFollowUps(draft: ReportDraft): KnownBlock[] {
   return followUpsFor(draft.text.lossLocation).map((q) => {
     const id = `${LOSS_DETAIL_PREFIX}${q.key}`;
     return q.answers === 'text'
-      ? textQuestion(id, q.label, draft, { max: 500 })
+      ? textQuestion(id, q.label, draft, { max: FOLLOW_UP_TEXT_MAX })
       : q.answers.length <= 3
         ? radioInput(id, q.label, q.answers, draft)
         : selectInput(id, q.label, q.answers, draft);
@@ -158,10 +164,13 @@ export function reportModal(opts: ReportModalOptions): ModalView {
         },
       ],
     },
-    radioInput('kind', 'What are you reporting?', KINDS, {
-      ...draft,
-      text: { kind: 'incident', ...draft.text },
-    }),
+    radioInput(
+      'kind',
+      'What are you reporting?',
+      KINDS,
+      { ...draft, text: { kind: 'incident', ...draft.text } },
+      false,
+    ),
     categorySelect(draft),
     textQuestion('title', 'Give it a short title', draft, {
       optional: false,
@@ -197,6 +206,8 @@ export function reportModal(opts: ReportModalOptions): ModalView {
         type: 'number_input',
         action_id: FIELD_ACTION,
         is_decimal_allowed: false,
+        min_value: '0',
+        max_value: String(PEOPLE_COUNT_MAX),
         ...(draft.text.personalDataCount ? { initial_value: draft.text.personalDataCount } : {}),
       },
     },

@@ -10,6 +10,23 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Characters that make text show other than it reads: control characters (no keyboard types
+ * \u0000–\u001f, but a forged payload can carry them) and the bidirectional overrides, embeddings
+ * and isolates that reverse what follows them on the line ("Trojan Source"). Natural right-to-left
+ * text needs none of them. Tabs and line breaks stay; zero-width joiners stay (emoji need them).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const UNDISPLAYABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * User text as Slack should show it: what cannot be shown honestly becomes U+FFFD, so the reader
+ * sees that something was there. Only for display; the register keeps what was typed.
+ */
+export function displayable(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(UNDISPLAYABLE, '\uFFFD');
+}
+
 export const TRUNCATION_MARK = '… (truncated)';
 
 /** Cuts text to fit a Slack limit, saying so visibly rather than letting Slack reject the message. */
@@ -33,7 +50,8 @@ export function truncateMrkdwn(text: string, max: number): string {
 }
 
 export function plain(text: string, max = 3000): PlainTextElement {
-  return { type: 'plain_text', text: truncate(text.length > 0 ? text : ' ', max), emoji: true };
+  const shown = displayable(text);
+  return { type: 'plain_text', text: truncate(shown.length > 0 ? shown : ' ', max), emoji: true };
 }
 
 /** mrkdwn that Slack will not auto-link or turn into mentions: for anything containing user text. */
@@ -43,7 +61,7 @@ export function md(text: string, max = 3000): MrkdwnElement {
 
 /** User text for mrkdwn: escaped first, then truncated so the limit counts the escaped form. */
 export function userText(text: string, max: number): string {
-  return truncate(escapeMrkdwn(text), max);
+  return truncate(escapeMrkdwn(displayable(text)), max);
 }
 
 /** A date as the organisation reads it, e.g. "Mon 30 Mar 2026 11:00 Europe/London". */

@@ -20,7 +20,7 @@ import {
   yesNoLabel,
 } from './labels';
 import type { SlackMessage } from './reporter-receipt';
-import { dueIn, escapeMrkdwn, md, mention, plain, slackDate, truncate, userText } from './text';
+import { dueIn, md, mention, plain, slackDate, userText } from './text';
 
 const field = (label: string, value: string): MrkdwnElement => md(`*${label}*\n${value}`, 2000);
 
@@ -54,7 +54,7 @@ function detailLines(i: Incident): string[] {
     if (!answer) continue;
     lines.push([
       q.label,
-      q.answers === 'text' ? userText(answer, 300) : (labelOf(q.answers, answer) ?? answer),
+      q.answers === 'text' ? userText(answer, 300) : (labelOf(q.answers, answer) ?? userText(answer, 150)),
     ]);
   }
   if (i.sourcePermalink)
@@ -362,7 +362,7 @@ export function triageCard(m: CardModel, view: 'card' | 'lookup' = 'card'): Slac
     },
   ];
   return {
-    text: `${i.reference}: ${truncate(escapeMrkdwn(i.title), 300)} (${STATUS_LABELS[i.status]})`,
+    text: `${i.reference}: ${userText(i.title, 300)} (${STATUS_LABELS[i.status]})`,
     blocks: fitToBudget(parts),
   };
 }

@@ -4,6 +4,7 @@ import type { Logger, WebClientOptions } from '@slack/web-api';
 import type { Db } from '../db/client';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import { sdkLogger } from './logger';
 import { OutboxWorker } from './services/outbox';
 import { Scheduler } from './services/scheduler';
 import { InFlight } from './slack/in-flight';
@@ -34,7 +35,7 @@ export interface Vigil {
 export function slackClientOptions(config: Config, logger: Logger): WebClientOptions {
   return {
     slackApiUrl: config.slack.apiUrl,
-    logger,
+    logger: sdkLogger(logger),
     // The outbox retries with persisted back-off; an in-memory retry would only hold a request open.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
@@ -53,7 +54,9 @@ export function createVigil(deps: VigilDeps): Vigil {
     token: config.slack.botToken,
     botId: deps.botId,
     botUserId: deps.botUserId,
-    logger,
+    // Without logLevel Bolt sets its logger to info; the SDK logger keeps ours at LOG_LEVEL anyway.
+    logger: clientOptions.logger,
+    logLevel: logger.getLevel(),
     clientOptions,
     ...(socketMode
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }

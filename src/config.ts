@@ -45,6 +45,28 @@ const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalString = z.preprocess(emptyAsUndefined, z.string().trim().optional());
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack member ID (U… or W…)');
 
+/**
+ * Tokens as Slack issues them, so a placeholder (`xoxb-`), a truncated paste or the wrong kind of
+ * token is named at start-up rather than discovered as `invalid_auth` later.
+ */
+const BOT_TOKEN = /^xoxb-\d+-\d+-[A-Za-z0-9]{16,}$/;
+const APP_TOKEN = /^xapp-\d+-[A-Z0-9]+-\d+-[A-Za-z0-9]{16,}$/;
+const slackToken = (prefix: string, shape: RegExp, looksLike: string) =>
+  z
+    .string()
+    .trim()
+    .superRefine((token, ctx) => {
+      if (!token.startsWith(prefix)) ctx.addIssue({ code: 'custom', message: `must start with ${prefix}` });
+      else if (!shape.test(token))
+        ctx.addIssue({
+          code: 'custom',
+          message: `is not a complete ${prefix} token (one looks like ${looksLike}); copy it again`,
+        });
+    });
+
+/** A static_select offers at most 100 options (slack-facts.md §4). */
+export const MAX_DEPARTMENTS = 100;
+
 const userIdList = (required: boolean) =>
   z.preprocess(
     emptyAsUndefined,
@@ -79,6 +101,11 @@ const departments = z.preprocess(
       out.push({ name, headId });
     }
     if (out.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one Name=U123ABC' });
+    if (out.length > MAX_DEPARTMENTS)
+      ctx.addIssue({
+        code: 'custom',
+        message: `lists ${out.length} departments; the report form can offer at most ${MAX_DEPARTMENTS}`,
+      });
     return out;
   }),
 );
@@ -109,11 +136,14 @@ const timeZone = z.preprocess(
 );
 
 const envSchema = z.object({
-  SLACK_BOT_TOKEN: z.preprocess(emptyAsUndefined, z.string().startsWith('xoxb-', 'must start with xoxb-')),
+  SLACK_BOT_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    slackToken('xoxb-', BOT_TOKEN, 'xoxb-<digits>-<digits>-<letters>'),
+  ),
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: z.preprocess(
     emptyAsUndefined,
-    z.string().startsWith('xapp-', 'must start with xapp-').optional(),
+    slackToken('xapp-', APP_TOKEN, 'xapp-<digit>-<app ID>-<digits>-<letters>').optional(),
   ),
   SLACK_API_URL: z.preprocess(emptyAsUndefined, z.url().default('https://slack.com/api/')),
   SLACK_API_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0.1).max(60).default(10)),

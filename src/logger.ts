@@ -55,3 +55,29 @@ export function createLogger(
     },
   };
 }
+
+/**
+ * The logger handed to Bolt, the Web API client and Socket Mode. At debug level they log whole
+ * request and response bodies (card text, form answers, incoming payloads), which is report text,
+ * so their debug lines are dropped whatever LOG_LEVEL says; their info, warnings and errors pass
+ * through under their own name. They may not change the level or name of ours: Bolt resets a
+ * shared logger to `info` and the Web API client renames it.
+ */
+export function sdkLogger(logger: Logger): Logger {
+  let name = 'slack';
+  const forward =
+    (write: (...msg: unknown[]) => void) =>
+    (...msg: unknown[]) =>
+      write(`${name}:`, ...msg);
+  return {
+    debug: () => {},
+    info: forward((...m) => logger.info(...m)),
+    warn: forward((...m) => logger.warn(...m)),
+    error: forward((...m) => logger.error(...m)),
+    setLevel: () => {},
+    getLevel: () => logger.getLevel(),
+    setName: (n) => {
+      name = n;
+    },
+  };
+}

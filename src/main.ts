@@ -13,7 +13,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = openDatabase(config.databasePath);
   const client = new WebClient(config.slack.botToken, slackClientOptions(config, logger));
-  const identity = await verifySlackSetup(client, config);
+  const appClient = config.slack.appToken
+    ? new WebClient(config.slack.appToken, slackClientOptions(config, logger))
+    : undefined;
+  const identity = await verifySlackSetup(client, config, appClient);
   const vigil = createVigil({ config, db, clock: systemClock, logger, ...identity });
   const starting = vigil.start();
 

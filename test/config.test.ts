@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, MAX_DEPARTMENTS } from '../src/config';
+import { TEST_APP_TOKEN, TEST_BOT_TOKEN } from './helpers/fake-slack';
 import { TEST_ENV } from './helpers/world';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -60,8 +63,60 @@ describe('configuration', () => {
   });
 
   it('needs no signing secret in Socket Mode', () => {
-    const config = loadConfig({ ...TEST_ENV, SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: 'xapp-1-abc' });
-    expect(config.slack.appToken).toBe('xapp-1-abc');
+    const config = loadConfig({ ...TEST_ENV, SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: TEST_APP_TOKEN });
+    expect(config.slack.appToken).toBe(TEST_APP_TOKEN);
     expect(config.slack.signingSecret).toBeUndefined();
+  });
+
+  it('refuses placeholder, truncated and pasted-wrong tokens', () => {
+    const cases: [string, string][] = [
+      ['SLACK_BOT_TOKEN', 'xoxb-'],
+      ['SLACK_BOT_TOKEN', 'xoxb-1000000001-2000000002'],
+      ['SLACK_BOT_TOKEN', 'xoxb-<paste your token here>'],
+      ['SLACK_APP_TOKEN', 'xapp-'],
+      ['SLACK_APP_TOKEN', 'xapp-1-abc'],
+      ['SLACK_APP_TOKEN', `${TEST_APP_TOKEN.slice(0, -8)} trailing`],
+    ];
+    for (const [key, value] of cases)
+      expect(problemsOf({ ...TEST_ENV, [key]: value }), `${key}=${value}`).toEqual([
+        expect.stringMatching(new RegExp(`^${key} is not a complete x(oxb|app)- token .*copy it again`)),
+      ]);
+    expect(problemsOf({ ...TEST_ENV, SLACK_APP_TOKEN: TEST_BOT_TOKEN })).toEqual([
+      expect.stringMatching(/^SLACK_APP_TOKEN must start with xapp-/),
+    ]);
+    // Surrounding spaces from a copy and paste are not part of the token.
+    expect(loadConfig({ ...TEST_ENV, SLACK_BOT_TOKEN: ` ${TEST_BOT_TOKEN} ` }).slack.botToken).toBe(
+      TEST_BOT_TOKEN,
+    );
+  });
+
+  it('offers at most 100 departments, each once', () => {
+    const list = (n: number) =>
+      Array.from({ length: n }, (_, i) => `Department ${i + 1}=UHOD${String(i).padStart(3, '0')}`).join(',');
+    expect(loadConfig({ ...TEST_ENV, DEPARTMENTS: list(MAX_DEPARTMENTS) }).departments).toHaveLength(100);
+    expect(problemsOf({ ...TEST_ENV, DEPARTMENTS: list(MAX_DEPARTMENTS + 1) })).toEqual([
+      expect.stringContaining('DEPARTMENTS lists 101 departments; the report form can offer at most 100'),
+    ]);
+    expect(
+      problemsOf({ ...TEST_ENV, DEPARTMENTS: 'Finance=UHODFIN,Engineering=UHODENG,finance=UOTHER' }),
+    ).toEqual([expect.stringContaining('DEPARTMENTS department "finance" is listed twice')]);
+  });
+
+  it('ships a .env.example that must be filled in before the app starts', () => {
+    const example = parseEnv(readFileSync('.env.example', 'utf8'));
+    const problems = problemsOf(example);
+    for (const key of [
+      'SLACK_BOT_TOKEN',
+      'SLACK_SIGNING_SECRET',
+      'SECURITY_CHANNEL_ID',
+      'SIRO_USER_IDS',
+      'CIO_USER_IDS',
+      'MD_USER_IDS',
+      'DEPARTMENTS',
+    ])
+      expect(problems.join('\n')).toMatch(new RegExp(`^${key} is missing`, 'm'));
+    // Filling in only the required settings is enough: the optional defaults it ships are valid.
+    const filled = { ...example, ...TEST_ENV };
+    expect(() => loadConfig(filled)).not.toThrow();
   });
 });

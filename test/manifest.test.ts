@@ -20,14 +20,35 @@ afterEach(async () => {
   await world?.stop();
 });
 
+const validate = () => {
+  const schema = JSON.parse(
+    readFileSync(new URL('../../shared/data/slack-manifest.schema.json', import.meta.url), 'utf8'),
+  );
+  return new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+};
+
 describe('manifest.yml', () => {
   it('is a valid Slack app manifest', () => {
-    const schema = JSON.parse(
-      readFileSync(new URL('../../shared/data/slack-manifest.schema.json', import.meta.url), 'utf8'),
-    );
-    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-    const validate = ajv.compile(schema);
-    expect(validate(manifest), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const valid = validate();
+    expect(valid(manifest), JSON.stringify(valid.errors, null, 2)).toBe(true);
+  });
+
+  it('stays valid with the README’s changes for HTTP mode', () => {
+    const url = 'https://vigil.example.org/slack/events';
+    const http = structuredClone(manifest) as Manifest & {
+      features: { slash_commands: Record<string, unknown>[] };
+      settings: Record<string, Record<string, unknown> | boolean>;
+    };
+    http.settings.socket_mode_enabled = false;
+    http.settings.interactivity = { ...(http.settings.interactivity as object), request_url: url };
+    http.settings.event_subscriptions = {
+      ...(http.settings.event_subscriptions as object),
+      request_url: url,
+    };
+    for (const command of http.features.slash_commands) command.url = url;
+    expect(http.features.slash_commands.map((c) => c.command)).toEqual(['/report-incident', '/incident']);
+    const valid = validate();
+    expect(valid(http), JSON.stringify(valid.errors, null, 2)).toBe(true);
   });
 
   it('offers "Report a security incident" as the global shortcut, in the 24 characters a name may have', () => {

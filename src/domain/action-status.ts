@@ -6,7 +6,7 @@ import type { DomainContext } from './context';
 import type { Delivery } from './deliveries';
 import { Forbidden, InvalidTransition, NotFound } from './errors';
 import { assertOpen } from './lifecycle';
-import { can } from './permissions';
+import { assertMayUpdateAction, can } from './permissions';
 import type { Actor } from './roles';
 import type { Tx } from './tx';
 
@@ -45,19 +45,6 @@ function currentAction(tx: Tx, actionId: number): Action {
   return action;
 }
 
-/** The action's owner, the IRM or the SIRO (permissions.ts `update_action`). */
-export function assertMayUpdateAction(
-  ctx: DomainContext,
-  actor: Actor,
-  action: Action,
-  incident: Incident,
-): void {
-  if (action.ownerId !== actor.id && !can(ctx.config, actor, 'update_action', incident))
-    throw new Forbidden(
-      `Only the action's owner, the IRM or the SIRO may update actions on ${incident.reference}.`,
-    );
-}
-
 /** Runs one change to one action under its incident, with the usual audit, thread line and redraw. */
 export function changeAction(
   ctx: DomainContext,
@@ -91,7 +78,7 @@ export function setActionStatus(
   reason: string | null,
 ): RecordResult {
   return changeAction(ctx, target, (tx, incident, action, now) => {
-    assertMayUpdateAction(ctx, actor, action, incident);
+    assertMayUpdateAction(ctx.config, actor, action, incident);
     assertOpen(incident, 'change its actions');
     if (status === 'done') {
       if (action.status !== 'open' && action.status !== 'not_doing_proposed')

@@ -3,12 +3,13 @@ import { format } from 'date-fns';
 import { eq } from 'drizzle-orm';
 import { userText } from '../../blocks/text';
 import { type Action, actions } from '../../db/schema';
-import { type ActionTarget, assertMayUpdateAction, changeAction } from './action-status';
+import { type ActionTarget, changeAction } from './action-status';
 import type { ActionInput } from './add-action';
 import type { RecordResult } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
 import { assertOpen } from './lifecycle';
+import { assertMayUpdateAction } from './permissions';
 import type { Actor } from './roles';
 import type { Tx } from './tx';
 
@@ -32,7 +33,7 @@ export function editAction(
   input: ActionInput,
 ): RecordResult {
   return changeAction(ctx, target, (tx: Tx, incident, action, _now) => {
-    assertMayUpdateAction(ctx, actor, action, incident);
+    assertMayUpdateAction(ctx.config, actor, action, incident);
     assertOpen(incident, 'change its actions');
     if (action.status !== 'open')
       throw new InvalidTransition(

@@ -1,4 +1,4 @@
-import type { Incident } from '../../db/schema';
+import type { Action, Incident } from '../../db/schema';
 import type { Config } from '../config';
 import { Forbidden } from './errors';
 import { type Actor, type Role, relationsTo } from './roles';
@@ -104,4 +104,26 @@ export function assertCan(
 ): void {
   if (!can(config, actor, capability, incident))
     throw new Forbidden(`Only ${whoMay(config, capability)} may ${what} on ${incident.reference}.`);
+}
+
+/** An action's owner may close it; so may whoever may update actions on the incident. */
+export function mayUpdateAction(
+  config: Pick<Config, 'triageRoles'>,
+  actor: Actor,
+  action: Pick<Action, 'ownerId'>,
+  incident: Incident,
+): boolean {
+  return action.ownerId === actor.id || can(config, actor, 'update_action', incident);
+}
+
+export const updateActionRefusal = (incident: Pick<Incident, 'reference'>) =>
+  `Only the action's owner, the IRM or the SIRO may update actions on ${incident.reference}.`;
+
+export function assertMayUpdateAction(
+  config: Pick<Config, 'triageRoles'>,
+  actor: Actor,
+  action: Pick<Action, 'ownerId'>,
+  incident: Incident,
+): void {
+  if (!mayUpdateAction(config, actor, action, incident)) throw new Forbidden(updateActionRefusal(incident));
 }

@@ -12,6 +12,9 @@ import {
 
 export const TITLE_MAX = 150;
 export const TEXT_MAX = 3000;
+/** The seed's follow-up questions (how it was sent, where from…) want a line, not an essay. */
+export const FOLLOW_UP_TEXT_MAX = 500;
+export const PEOPLE_COUNT_MAX = 1_000_000_000;
 /** Clocks of phones and laptops drift; a discovery "a minute from now" is not an error. */
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -73,7 +76,7 @@ export function reportInputSchema(opts: { now: Date; departments: readonly strin
         .number({ error: 'Please enter a whole number of people.' })
         .int('Please enter a whole number of people.')
         .min(0, 'The number of people cannot be negative.')
-        .max(1_000_000_000, 'That number is too large; please give an estimate.')
+        .max(PEOPLE_COUNT_MAX, 'That number is too large; please give an estimate.')
         .nullish()
         .transform((n) => n ?? null),
       personalDataKinds: text(TEXT_MAX),
@@ -87,9 +90,10 @@ export function reportInputSchema(opts: { now: Date; departments: readonly strin
         .transform((v) => v ?? null),
       immediateCause: choice(valuesOf(IMMEDIATE_CAUSES)),
       lossLocation: choice(valuesOf(LOSS_LOCATIONS)),
+      // No follow-up answer is longer than a text follow-up; choices are checked against their options below.
       lossDetails: z.record(
         z.string(),
-        z.string().trim().max(TEXT_MAX, `Please keep this under ${TEXT_MAX} characters.`),
+        z.string().trim().max(FOLLOW_UP_TEXT_MAX, `Please keep this under ${FOLLOW_UP_TEXT_MAX} characters.`),
       ),
       crimeNumber: text(100),
     })
@@ -104,6 +108,16 @@ export function reportInputSchema(opts: { now: Date; departments: readonly strin
           path: ['discoveredAt'],
           message: 'It cannot have been discovered before it occurred.',
         });
+      for (const q of followUpsFor(r.lossLocation)) {
+        const answer = r.lossDetails[q.key];
+        if (answer === undefined || answer === '') continue;
+        if (q.answers !== 'text' && !q.answers.some((c) => c.value === answer))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['lossDetails', q.key],
+            message: 'Please choose one of the options.',
+          });
+      }
       if (r.personalData !== 'yes' && r.personalDataCount !== null && r.personalDataCount > 0)
         ctx.addIssue({
           code: 'custom',

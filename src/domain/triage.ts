@@ -35,6 +35,7 @@ export function triageInputSchema(opts: { now: Date }) {
       duplicateOf: z
         .string()
         .trim()
+        .max(20, 'Please give just the reference, e.g. INC-2026-0007.')
         .nullish()
         .transform((v) => v || null),
       severity: z

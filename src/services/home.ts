@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import { type HomeIncident, type HomeModel, type HomeOverdue, homeView } from '../../blocks/home-view';
 import type { Db } from '../../db/client';
-import { actions, homeViews, type IncidentStatus, incidents, notifications, outbox } from '../../db/schema';
+import { actions, homeViews, type IncidentStatus, incidents, notifications } from '../../db/schema';
 import type { Config } from '../config';
 import { FINAL_STATES } from '../domain/lifecycle';
 import { messageUrl } from '../domain/links';

@@ -85,12 +85,25 @@ export async function runCardChange(
 
 export interface CardClick {
   ack: () => Promise<void>;
-  body: { user: { id: string }; trigger_id: string };
+  body: { user: { id: string }; trigger_id: string; container?: unknown };
   action: { block_id: string };
   respond?: RespondFn;
 }
 
-/** Parses which incident a card control belongs to; a control from an unknown card is refused. */
+/** The message a control was clicked on, as Slack says (`container`); undefined for anything else. */
+function clickedMessage(container: unknown): { channel: string; ts: string } | undefined {
+  if (typeof container !== 'object' || container === null) return undefined;
+  const c = container as Record<string, unknown>;
+  return c.type === 'message' && typeof c.channel_id === 'string' && typeof c.message_ts === 'string'
+    ? { channel: c.channel_id, ts: c.message_ts }
+    : undefined;
+}
+
+/**
+ * Parses which incident a card control belongs to. A control from an unknown card is refused, and
+ * so is one whose block id names another incident than the card it was clicked on: the block id
+ * is the client's word, the card's channel and timestamp are stored with the incident.
+ */
 export async function clickedIncident(
   deps: ListenerDeps,
   click: CardClick,
@@ -104,6 +117,17 @@ export async function clickedIncident(
       click.body.user.id,
       'That incident no longer exists in the register.',
       'unknown card',
+    );
+    return undefined;
+  }
+  const message = clickedMessage(click.body.container);
+  if (!message || message.channel !== incident.cardChannelId || message.ts !== incident.cardTs) {
+    await refuse(
+      deps,
+      click.respond,
+      click.body.user.id,
+      'That control does not belong to the card it was clicked on; nothing was changed.',
+      `control of ${incident.reference} clicked elsewhere`,
     );
     return undefined;
   }

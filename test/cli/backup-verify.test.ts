@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc } from 'drizzle-orm';
@@ -10,7 +18,8 @@ import { UsageError } from '../../src/cli/usage-error';
 import { run as verify } from '../../src/cli/verify';
 import { verifyAuditTrail } from '../../src/services/verify-audit';
 import { seedReport } from '../helpers/seed';
-import { testClock } from '../helpers/world';
+import { slashCommand } from '../helpers/signed-requests';
+import { createWorld, PEOPLE, testClock, type World } from '../helpers/world';
 
 const clock = testClock('2026-03-10T09:00:00Z');
 const saved = { DATABASE_PATH: process.env.DATABASE_PATH, ORG_TIME_ZONE: process.env.ORG_TIME_ZONE };
@@ -51,7 +60,11 @@ beforeEach(() => {
   });
 });
 
-afterEach(() => {
+let world: World | undefined;
+
+afterEach(async () => {
+  await world?.stop();
+  world = undefined;
   vi.restoreAllMocks();
   process.exitCode = undefined;
   for (const db of open.splice(0)) closeDatabase(db);
@@ -95,6 +108,43 @@ describe('npm run vigil -- backup', () => {
     expect(verifyAuditTrail(copy)).toEqual({ ok: true, events: existing.length });
   });
 
+  it('restores to a file a running app serves: incidents are found and numbering continues', async () => {
+    const writer = openDb(databasePath);
+    for (let n = 1; n <= 5; n++) fileReport(writer, n);
+    const target = join(dir, 'vigil-backup.db');
+    await backup([target]);
+    closeDatabase(writer);
+
+    // Restoring is copying the backup into place; the app is started on it.
+    const restored = join(dir, 'restored', 'vigil.db');
+    mkdirSync(join(dir, 'restored'));
+    copyFileSync(target, restored);
+    world = await createWorld({ databasePath: restored, clock: testClock('2026-03-11T09:00:00Z') });
+    const res = await world.slack.command(
+      slashCommand({
+        command: '/incident',
+        text: 'INC-2026-0004',
+        userId: PEOPLE.siro,
+        triggerId: world.fake.issueTrigger(PEOPLE.siro),
+        responseUrl: world.fake.responseUrl(),
+      }),
+    );
+    expect(res.status).toBe(200);
+    const shown = JSON.stringify(res.json());
+    expect(shown).toContain('INC-2026-0004 · Report 4');
+    expect(shown).toContain('Detail 4');
+    await world.report(PEOPLE.staff);
+    expect(references(world.db)).toEqual([
+      'INC-2026-0001',
+      'INC-2026-0002',
+      'INC-2026-0003',
+      'INC-2026-0004',
+      'INC-2026-0005',
+      'INC-2026-0006',
+    ]);
+    expect(verifyAuditTrail(world.db)).toEqual({ ok: true, events: 6 });
+  });
+
   it('refuses to overwrite an existing file, and leaves it as it was', async () => {
     closeDatabase(openDatabase(databasePath));
     const target = join(dir, 'precious.db');
@@ -125,6 +175,17 @@ describe('npm run vigil -- backup', () => {
     await expect(backup([join(dir, 'copy.db')])).rejects.toThrow(/no database at .*vigil-typo\.db/);
     expect(existsSync(join(dir, 'vigil-typo.db'))).toBe(false);
     expect(existsSync(join(dir, 'copy.db'))).toBe(false);
+  });
+});
+
+describe('the database file', () => {
+  it('is opened in WAL mode, synced at every commit, with foreign keys and a busy timeout', () => {
+    const db = openDb(databasePath);
+    expect(db.$client.pragma('journal_mode', { simple: true })).toBe('wal');
+    // 2 = FULL: a reference shown to a reporter survives a power cut, not only a crash.
+    expect(db.$client.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.$client.pragma('busy_timeout', { simple: true })).toBe(5000);
   });
 });
 

@@ -12,9 +12,9 @@ import {
 } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateBlocks, validateMessage, validateView } from './block-kit-limits';
-import { FakeSlack } from './fake-slack';
+import { FakeSlack, TEST_BOT_TOKEN } from './fake-slack';
 
-const TOKEN = 'xoxb-test-token';
+const TOKEN = TEST_BOT_TOKEN;
 
 /** Keeps WebClient's [ERROR]/[WARN] echo of expected failures out of the test output. */
 const silentLogger: Logger = {

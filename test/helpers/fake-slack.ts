@@ -14,6 +14,10 @@ import {
 import type { AddressInfo } from 'node:net';
 import { problem, slackErrorCode, stripSeverity, validateMessage, validateView } from './block-kit-limits';
 
+/** Tokens shaped like Slack's (config validation insists), shared by the fake and the test config. */
+export const TEST_BOT_TOKEN = 'xoxb-1000000001-2000000002-vigilTestBotToken0000';
+export const TEST_APP_TOKEN = 'xapp-1-A0TEST-3000000003-vigilTestAppToken0000';
+
 export interface FakeUser {
   id: string;
   name?: string;
@@ -77,6 +81,8 @@ export interface FakeSlackOptions {
   teamDomain?: string;
   appId?: string;
   token?: string;
+  /** The app-level token `apps.connections.open` accepts (Socket Mode). */
+  appToken?: string;
   users?: FakeUser[];
   channels?: FakeChannel[];
   /**
@@ -225,6 +231,7 @@ export class FakeSlack {
   readonly teamDomain: string;
   readonly appId: string;
   readonly token: string;
+  readonly appToken: string;
 
   private readonly origin: string;
   private readonly server: Server;
@@ -256,7 +263,8 @@ export class FakeSlack {
     this.teamId = options.teamId ?? 'T0TEST';
     this.teamDomain = options.teamDomain ?? 'vigil-test';
     this.appId = options.appId ?? 'A0TEST';
-    this.token = options.token ?? 'xoxb-test-token';
+    this.token = options.token ?? TEST_BOT_TOKEN;
+    this.appToken = options.appToken ?? TEST_APP_TOKEN;
     this.now = options.now ?? Date.now;
     this.strictUsers = options.strictUsers ?? false;
     this.events.setMaxListeners(0);
@@ -584,6 +592,7 @@ export class FakeSlack {
     const answer = (): Json => {
       let body: Json;
       if (token === undefined) body = fail('not_authed');
+      else if (method === 'apps.connections.open') body = this.connectionsOpen(token);
       else if (token !== this.token) body = fail('invalid_auth');
       else body = this.dispatch(method, args);
       call.ok = body.ok === true;
@@ -807,6 +816,16 @@ export class FakeSlack {
 
   // -------------------------------------------------------------------------------------------------------------
   // Web API methods
+
+  /** Socket Mode's handshake takes only the app-level token; no socket is served here (see FakeSocketMode). */
+  private connectionsOpen(token: string): Json {
+    if (token === this.token) return fail('not_allowed_token_type');
+    if (token !== this.appToken) return fail('invalid_auth');
+    return {
+      ok: true,
+      url: `${this.origin.replace(/^http/, 'ws')}/link/?ticket=${randomBytes(8).toString('hex')}`,
+    };
+  }
 
   private dispatch(method: string, args: Json): Json {
     switch (method) {

@@ -4,9 +4,10 @@ import { createVigil, type Vigil } from '../../src/app';
 import type { Clock } from '../../src/clock';
 import { type Config, loadConfig } from '../../src/config';
 import { createLogger, type LogRecord } from '../../src/logger';
-import { FakeSlack, type FakeView } from './fake-slack';
+import { FakeSlack, type FakeView, TEST_BOT_TOKEN } from './fake-slack';
 import { blockAction, SlackSender, slashCommand, viewSubmission } from './signed-requests';
 import { type Answer, stateFromView } from './slack-client';
+import { answerSurfaces, surfaceProblems } from './surfaces';
 
 export interface TestClock extends Clock {
   set(at: Date | string): void;
@@ -41,7 +42,7 @@ export const PEOPLE = {
 } as const;
 
 export const TEST_ENV: Record<string, string> = {
-  SLACK_BOT_TOKEN: 'xoxb-test-token',
+  SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
   SLACK_SIGNING_SECRET: SIGNING_SECRET,
   SECURITY_CHANNEL_ID: SECURITY_CHANNEL,
   SIRO_USER_IDS: PEOPLE.siro,
@@ -134,7 +135,8 @@ export async function createWorld(
   const config = loadConfig({ ...TEST_ENV, SLACK_API_URL: fake.url, ...opts.env });
   const db = openDatabase(opts.databasePath ?? ':memory:');
   const logs: LogRecord[] = [];
-  const logger = createLogger('debug', (r) => logs.push(r));
+  // Tests log everything unless they ask for a level, to catch report text at any level.
+  const logger = createLogger(opts.env?.LOG_LEVEL ? config.logLevel : 'debug', (r) => logs.push(r));
   const vigil = createVigil({
     config,
     db,
@@ -204,7 +206,9 @@ export async function createWorld(
         }),
       );
       await world.settled();
-      return { status: res.status, body: res.text ? (res.json() as Record<string, unknown>) : null };
+      const body = res.text ? (res.json() as Record<string, unknown>) : null;
+      checkFormAnswer(view, body);
+      return { status: res.status, body };
     },
     card(reference) {
       const copy = fake
@@ -286,6 +290,33 @@ export async function createWorld(
     },
   };
   return world;
+}
+
+/**
+ * Slack refuses what a real client would never show: a view in the answer that breaks Block Kit's
+ * limits, or errors keyed by a block the submitted view has no input for (slack-facts.md §3.1).
+ * Every test that submits a form gets these checks.
+ */
+function checkFormAnswer(view: FakeView, body: Record<string, unknown> | null): void {
+  for (const surface of answerSurfaces('the answer to the form', body)) {
+    const problems = surfaceProblems(surface);
+    if (problems.length > 0)
+      throw new Error(`the form was answered with a view Slack would refuse:\n${problems.join('\n')}`);
+  }
+  if (body?.response_action !== 'errors') return;
+  const inputs = new Set(
+    ((view.view.blocks ?? []) as { type?: string; block_id?: string }[])
+      .filter((b) => b.type === 'input' && b.block_id)
+      .map((b) => b.block_id),
+  );
+  const errors = (body.errors ?? {}) as Record<string, unknown>;
+  const misplaced = Object.entries(errors).filter(
+    ([block, message]) => !inputs.has(block) || typeof message !== 'string' || message === '',
+  );
+  if (Object.keys(errors).length === 0 || misplaced.length > 0)
+    throw new Error(
+      `the form was answered with errors Slack cannot show: ${JSON.stringify(misplaced.length > 0 ? Object.fromEntries(misplaced) : errors)}`,
+    );
 }
 
 /** Errors logged during a test that the test did not expect are failures (STYLE.md habit 10). */

@@ -1,19 +1,44 @@
-import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { addDays } from 'date-fns';
+import { count, eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
-import { incidentEvents, incidents } from '../../db/schema';
-import { loadConfig } from '../../src/config';
-import { type Capability, can } from '../../src/domain/permissions';
+import { CARD_MODALS } from '../../blocks/card-modals';
+import { ACTION_DM_ACTIONS } from '../../blocks/direct-messages';
+import { INCIDENT_HELP } from '../../blocks/incident-lookup';
+import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
+import { actions, incidentEvents, incidents, notifications, outbox, reviews, snoozes } from '../../db/schema';
+import { setActionStatus } from '../../src/domain/action-status';
+import { addAction } from '../../src/domain/add-action';
+import { assignIrm } from '../../src/domain/assign-irm';
+import type { Target } from '../../src/domain/change';
+import { approveClosure, peerReview, requestClosure } from '../../src/domain/closure';
+import {
+  decideCausalAnalysis,
+  markResolved,
+  recordLearningReview,
+  startResolution,
+  submitCausalAnalysis,
+} from '../../src/domain/follow-through';
+import { type Capability, can, type NotificationKind } from '../../src/domain/permissions';
+import { recordNotification } from '../../src/domain/record-notification';
 import { actorFor } from '../../src/domain/roles';
+import { triageIncident } from '../../src/domain/triage';
+import type { FakeView } from '../helpers/fake-slack';
 import { seedReport } from '../helpers/seed';
-import { createWorld, PEOPLE, TEST_ENV, testClock, type World } from '../helpers/world';
+import { blockAction, slashCommand } from '../helpers/signed-requests';
+import type { Answer } from '../helpers/slack-client';
+import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
   await world?.stop();
 });
 
-/** Everyone the matrix is about; the IRM is the Finance head (the default IRM for Finance reports). */
+/**
+ * Everyone the matrix is about. The incident is reported from Finance, so its head of department
+ * is the Finance head; the IRM is reassigned to someone else, so HOD and IRM are two people. The
+ * ordinary member of staff owns the incident's action.
+ */
 const WHO = {
   reporter: PEOPLE.staff,
   staff: PEOPLE.staff2,
@@ -22,15 +47,21 @@ const WHO = {
   cio: PEOPLE.cio,
   md: PEOPLE.md,
   iao: PEOPLE.iao,
-  irm: PEOPLE.hodFinance,
+  hod: PEOPLE.hodFinance,
+  irm: 'UIRMGR',
   outsider: 'UOUTSIDER',
 } as const;
 type Who = keyof typeof WHO;
+const EVERYONE = Object.keys(WHO) as Who[];
+/** The security channel's members in the fake: the SIRO and the responder. */
 const SECURITY_MEMBERS = new Set<string>([PEOPLE.siro, PEOPLE.responder]);
+/** Who may see and use the card: the team, the role holders, the incident's IRM and HOD. */
+const TEAM: Who[] = ['security', 'siro', 'cio', 'md', 'iao', 'hod', 'irm'];
+const REGISTER_HOLDERS: Who[] = ['siro', 'cio', 'md', 'iao'];
+const OWNER_IRM_SIRO: Who[] = ['staff', 'siro', 'irm'];
+const except = (list: Who[], ...out: Who[]) => list.filter((w) => !out.includes(w));
 
-const TEAM: Who[] = ['security', 'siro', 'cio', 'md', 'iao', 'irm'];
-
-/** The matrix in the README, as PRODUCT.md and the seeds assign it. */
+/** README "Who may do what", as PRODUCT.md and the seeds assign it. */
 const EXPECTED: Record<Capability, Who[]> = {
   use_card: TEAM,
   triage: ['siro'],
@@ -43,7 +74,7 @@ const EXPECTED: Record<Capability, Who[]> = {
   notify_cert: ['cio'],
   notify_customers: ['siro', 'md', 'irm'],
   resolve: ['siro', 'irm'],
-  causal_analysis: ['irm'],
+  causal_analysis: ['hod', 'irm'],
   approve_causal_analysis: ['siro', 'irm'],
   learning_review: ['security', 'siro'],
   request_closure: ['siro', 'irm'],
@@ -53,63 +84,636 @@ const EXPECTED: Record<Capability, Who[]> = {
   update_action: ['siro', 'irm'],
 };
 
-describe('the permissions matrix', () => {
-  it('allows each action to exactly the roles the procedure names', async () => {
-    const config = loadConfig(TEST_ENV);
-    world = await createWorld();
-    const incident = seedReport(world.db, testClock());
-    for (const [capability, allowed] of Object.entries(EXPECTED) as [Capability, Who[]][]) {
-      const actual = (Object.keys(WHO) as Who[]).filter((who) =>
-        can(config, actorFor(config, WHO[who], SECURITY_MEMBERS.has(WHO[who])), capability, incident),
+const actor = (who: Who) => actorFor(world.config, WHO[who], SECURITY_MEMBERS.has(WHO[who]));
+
+// ---------------------------------------------------------------------------------------------
+// Incidents at each stage of the procedure, built through the domain (quick), their cards posted.
+
+const STAGES = [
+  'reported',
+  'triaged',
+  'resolving',
+  'resolved',
+  'analysed',
+  'ready',
+  'in_review',
+  'peer_approved',
+  'closed',
+] as const;
+type Stage = (typeof STAGES)[number];
+
+interface Fixture {
+  id: number;
+  reference: string;
+  actionId: number;
+}
+
+const NOTIFICATION_BY: Record<NotificationKind, Who> = {
+  regulator: 'siro',
+  police: 'siro',
+  cert: 'cio',
+  customers: 'siro',
+};
+
+let fixtures = 0;
+async function fixture(stage: Stage): Promise<Fixture> {
+  const ctx = { db: world.db, clock: world.clock, config: world.config };
+  const at = (s: Stage) => STAGES.indexOf(stage) >= STAGES.indexOf(s);
+  fixtures += 1;
+  // A network incident with personal data: the regulator and the national CERT must be told.
+  const incident = seedReport(
+    world.db,
+    world.clock,
+    { category: 'intrusion', personalData: 'yes', title: `Fixture ${fixtures}` },
+    WHO.reporter,
+  );
+  const target = (): Target => ({
+    incidentId: incident.id,
+    version: world.db.select().from(incidents).where(eq(incidents.id, incident.id)).get()?.version ?? 0,
+  });
+  let actionId = 0;
+  if (at('triaged')) {
+    triageIncident(ctx, actor('siro'), target(), {
+      outcome: 'incident',
+      rationale: 'Real',
+      duplicateOf: null,
+      severity: 'medium',
+      priority: 'P3',
+      awareAt: world.clock.now(),
+      facts: ['criminal', 'customers_affected'],
+    });
+    assignIrm(ctx, actor('siro'), target(), WHO.irm);
+    addAction(ctx, actor('siro'), target(), {
+      kind: 'corrective',
+      description: 'Rotate the keys',
+      ownerId: WHO.staff,
+      dueAt: addDays(world.clock.now(), 1),
+    });
+    actionId = world.db.select().from(actions).where(eq(actions.incidentId, incident.id)).get()?.id ?? 0;
+  }
+  if (at('resolving')) startResolution(ctx, actor('irm'), target());
+  if (at('resolved'))
+    markResolved(ctx, actor('irm'), target(), { restoredAt: world.clock.now(), how: 'Done' });
+  if (at('analysed'))
+    submitCausalAnalysis(ctx, actor('hod'), target(), {
+      rootCause: 'Weak keys',
+      contributingFactors: null,
+      technicalMeasures: null,
+      administrativeMeasures: null,
+      costAndResources: 'A day',
+    });
+  if (at('ready')) {
+    decideCausalAnalysis(ctx, actor('irm'), target(), { decision: 'approved', comment: null });
+    recordLearningReview(ctx, actor('siro'), target(), {
+      recurrenceRisk: 'no',
+      reasoning: 'One-off',
+      vulnerabilities: 'None left',
+      riskRegisterRef: 'RR-1',
+      noChangeReason: null,
+    });
+    for (const n of world.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.incidentId, incident.id))
+      .all())
+      recordNotification(
+        ctx,
+        actor(NOTIFICATION_BY[n.kind]),
+        { ...target(), notificationId: n.id },
+        { outcome: 'not_required', doneAt: null, externalRef: null, reason: 'Not needed' },
       );
+    setActionStatus(ctx, actor('staff'), { actionId }, 'done', null);
+  }
+  if (at('in_review')) requestClosure(ctx, actor('siro'), target(), { noAction: false, justification: null });
+  if (at('peer_approved'))
+    peerReview(ctx, actor('security'), target(), { decision: 'approved', comment: null });
+  if (at('closed')) approveClosure(ctx, actor('cio'), target(), { decision: 'approved', comment: null });
+  await world.vigil.outbox.drain();
+  return { id: incident.id, reference: incident.reference, actionId };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driving Slack, and telling an applied request from a refused one.
+
+/** Everything a refusal must leave as it was; `shown` counts what Slack was asked to show anyone. */
+function state() {
+  const n = (table: typeof incidentEvents | typeof outbox | typeof reviews | typeof snoozes) =>
+    world.db.select({ n: count() }).from(table).get()?.n ?? 0;
+  return {
+    versions: world.db.select({ id: incidents.id, v: incidents.version }).from(incidents).all(),
+    events: n(incidentEvents),
+    outbox: n(outbox),
+    reviews: n(reviews),
+    snoozes: n(snoozes),
+    actions: world.db.select({ s: actions.status }).from(actions).all(),
+    notifications: world.db.select({ s: notifications.status }).from(notifications).all(),
+    shown: world.fake.calls.filter((c) => /^(chat|views|files)\./.test(c.method)).length,
+  };
+}
+const refusalLines = (who: Who) =>
+  world.logs.filter((l) => l.message.startsWith('refused ') && l.message.includes(WHO[who])).length;
+
+const version = (f: Fixture) =>
+  world.db.select().from(incidents).where(eq(incidents.id, f.id)).get()?.version ?? 0;
+
+interface Outcome {
+  /** The answer sent to the clicker's own response_url, if any. */
+  reply?: { text: string; ephemeral: boolean };
+  /** A form opened for the clicker. */
+  opened?: FakeView;
+  /** The incident's version moved. */
+  changed: boolean;
+}
+
+let seq = 0;
+async function interact(
+  who: Who,
+  f: Fixture,
+  build: (triggerId: string, responseUrl: string) => Record<string, unknown>,
+): Promise<Outcome> {
+  seq += 1;
+  const name = `m${seq}`;
+  const triggerId = world.fake.issueTrigger(WHO[who]);
+  const before = version(f);
+  const res = await world.slack.interaction(build(triggerId, world.fake.responseUrl(name)));
+  expect(res.status).toBe(200);
+  const observe = (): Outcome => {
+    const post = world.fake.responseUrlPosts.find((p) => p.name === name);
+    const call = world.fake.calls.find((c) => c.method === 'views.open' && c.args.trigger_id === triggerId);
+    const id = (call?.response as { view?: { id?: string } } | undefined)?.view?.id;
+    return {
+      ...(post
+        ? { reply: { text: String(post.body.text), ephemeral: post.body.response_type === 'ephemeral' } }
+        : {}),
+      ...(id && world.fake.views.get(id) ? { opened: world.fake.views.get(id) } : {}),
+      changed: version(f) !== before,
+    };
+  };
+  // Listeners answer after the ack: wait for whichever visible outcome comes.
+  await expect
+    .poll(
+      () => {
+        const o = observe();
+        return Boolean(o.reply || o.opened || o.changed);
+      },
+      { interval: 5 },
+    )
+    .toBe(true);
+  const outcome = observe();
+  await world.vigil.outbox.drain();
+  return outcome;
+}
+
+function clickCard(
+  who: Who,
+  f: Fixture,
+  actionId: string,
+  opts: { label?: string; option?: string; user?: string } = {},
+): Promise<Outcome> {
+  const card = world.card(f.reference);
+  const found = card.blocks
+    .flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map((e) => ({ b, e })))
+    .find(
+      ({ b, e }) =>
+        e.action_id === actionId && (!opts.label || JSON.stringify(b).includes(`*${opts.label}:*`)),
+    );
+  const blockId = found?.b.block_id;
+  if (!found || !blockId) throw new Error(`${f.reference}'s card has no ${actionId} ${opts.label ?? ''}`);
+  return interact(who, f, (triggerId, responseUrl) =>
+    blockAction({
+      userId: WHO[who],
+      actionId,
+      blockId,
+      actionType: found.e.type,
+      ...(opts.option ? { selectedOption: { value: opts.option } } : {}),
+      ...(opts.user ? { selectedUser: opts.user } : {}),
+      ...(found.e.value !== undefined ? { value: found.e.value } : {}),
+      container: { type: 'message', channelId: SECURITY_CHANNEL, messageTs: card.ts },
+      triggerId,
+      responseUrl,
+    }),
+  );
+}
+
+function clickDm(who: Who, f: Fixture, actionId: string, blockId: string, value: string): Promise<Outcome> {
+  return interact(who, f, (triggerId, responseUrl) =>
+    blockAction({
+      userId: WHO[who],
+      actionId,
+      blockId,
+      value,
+      container: { type: 'message', channelId: `D${WHO[who]}`, messageTs: '1760000000.000100' },
+      triggerId,
+      responseUrl,
+    }),
+  );
+}
+
+/** A refusal: explained to the clicker alone, logged in its own line, and nothing changed. */
+async function expectRefused(who: Who, what: string, act: () => Promise<Outcome>, message: RegExp) {
+  const before = state();
+  const lines = refusalLines(who);
+  const outcome = await act();
+  expect({ what, who, reply: outcome.reply?.text }).toEqual({
+    what,
+    who,
+    reply: expect.stringMatching(message),
+  });
+  expect(outcome.reply?.ephemeral, `${what} ${who}`).toBe(true);
+  expect({ what, who, opened: Boolean(outcome.opened), changed: outcome.changed }).toEqual({
+    what,
+    who,
+    opened: false,
+    changed: false,
+  });
+  expect(state(), `${what} ${who}`).toEqual(before);
+  expect(refusalLines(who) - lines, `${what} ${who}: one log line`).toBe(1);
+}
+
+/** A form submitted by someone who may not: refused on the form, logged, nothing changed. */
+async function expectSubmitRefused(who: Who, what: string, form: FakeView, answers: Record<string, Answer>) {
+  const before = state();
+  const lines = refusalLines(who);
+  const res = await world.submitForm(WHO[who], form, answers);
+  expect({ what, who, action: res.body?.response_action }).toEqual({ what, who, action: 'errors' });
+  expect(
+    Object.values((res.body?.errors ?? {}) as Record<string, string>).join(' '),
+    `${what} ${who}`,
+  ).toMatch(/^(Only |You put this forward)/);
+  expect(state(), `${what} ${who}`).toEqual(before);
+  expect(refusalLines(who) - lines, `${what} ${who}: one log line`).toBe(1);
+}
+
+async function expectSubmitApplied(
+  who: Who,
+  what: string,
+  f: Fixture,
+  form: FakeView,
+  answers: Record<string, Answer>,
+) {
+  const before = version(f);
+  const res = await world.submitForm(WHO[who], form, answers);
+  expect({ what, who, body: res.body }).toEqual({ what, who, body: null });
+  expect(version(f), `${what} ${who}`).toBeGreaterThan(before);
+  await world.vigil.outbox.drain();
+}
+
+const ONLY = /^Only .+ may .+ on INC-2026-\d{4}\.$/;
+
+// ---------------------------------------------------------------------------------------------
+
+describe('the permissions matrix', () => {
+  beforeEach(async () => {
+    world = await createWorld();
+    fixtures = 0;
+  });
+
+  it('allows each capability to exactly the roles the procedure names', async () => {
+    const f = await fixture('triaged');
+    const incident = world.db.select().from(incidents).where(eq(incidents.id, f.id)).get();
+    if (!incident) throw new Error('no incident');
+    expect([incident.hodId, incident.irmId]).toEqual([WHO.hod, WHO.irm]);
+    for (const [capability, allowed] of Object.entries(EXPECTED) as [Capability, Who[]][]) {
+      const actual = EVERYONE.filter((who) => can(world.config, actor(who), capability, incident));
       expect(actual, capability).toEqual(allowed);
     }
   });
 
-  it('refuses card controls over HTTP to everyone else, changing nothing and logging the refusal', async () => {
-    world = await createWorld();
-    await world.report(PEOPLE.staff, { personalData: 'yes', category: 'intrusion' });
-    await world.vigil.outbox.drain();
-    const REF = 'INC-2026-0001';
-    const controls: [string, Who[]][] = [
-      [CARD_ACTIONS.triage, EXPECTED.triage],
-      [CARD_ACTIONS.postUpdate, EXPECTED.post_update],
-      [CARD_ACTIONS.addAction, EXPECTED.add_action],
-    ];
-    for (const [actionId, allowed] of controls) {
-      for (const who of Object.keys(WHO) as Who[]) {
-        const opened = world.fake.callsTo('views.open', { ok: true }).length;
-        const res = await world.click(WHO[who], world.card(REF), actionId);
-        const didOpen = world.fake.callsTo('views.open', { ok: true }).length > opened;
-        expect({ actionId, who, opened: didOpen }).toEqual({ actionId, who, opened: allowed.includes(who) });
-        if (!allowed.includes(who)) {
-          expect(res.replies[0], `${actionId} ${who}`).toMatch(/^Only .* may do that on INC-2026-0001\.$/);
-          expect(world.logs.some((l) => l.message.includes(`for ${WHO[who]}`))).toBe(true);
-        }
+  /** Card buttons that open a form, then the form's submission, for every role. */
+  const FORMS: {
+    name: string;
+    actionId: string;
+    stage: Stage;
+    label?: string;
+    click: Who[];
+    submit?: Who[];
+    answers: Record<string, Answer>;
+    /** Additive work any number of allowed people can do to one incident. */
+    repeatable?: boolean;
+  }[] = [
+    {
+      name: 'triage',
+      actionId: CARD_ACTIONS.triage,
+      stage: 'reported',
+      click: EXPECTED.triage,
+      answers: { outcome: 'incident', severity: 'high', priority: 'P2', rationale: 'Real' },
+    },
+    {
+      name: 'post update',
+      actionId: CARD_ACTIONS.postUpdate,
+      stage: 'triaged',
+      click: EXPECTED.post_update,
+      answers: { text: 'Progress' },
+      repeatable: true,
+    },
+    {
+      name: 'add action',
+      actionId: CARD_ACTIONS.addAction,
+      stage: 'triaged',
+      click: EXPECTED.add_action,
+      answers: { kind: 'preventive', description: 'Patch', ownerId: WHO.staff },
+      repeatable: true,
+    },
+    {
+      name: 'record regulator',
+      actionId: CARD_ACTIONS.recordNotification,
+      label: 'Data-protection regulator',
+      stage: 'triaged',
+      click: EXPECTED.notify_regulator,
+      answers: { outcome: 'not_required', reason: 'Encrypted' },
+    },
+    {
+      name: 'record police',
+      actionId: CARD_ACTIONS.recordNotification,
+      label: 'Police',
+      stage: 'triaged',
+      click: EXPECTED.notify_police,
+      answers: { outcome: 'done', externalRef: 'CR-1' },
+    },
+    {
+      name: 'record CERT',
+      actionId: CARD_ACTIONS.recordNotification,
+      label: 'National CERT',
+      stage: 'triaged',
+      click: EXPECTED.notify_cert,
+      answers: { outcome: 'done', externalRef: 'CERT-1' },
+    },
+    {
+      name: 'record customers',
+      actionId: CARD_ACTIONS.recordNotification,
+      label: 'Affected customers',
+      stage: 'triaged',
+      click: EXPECTED.notify_customers,
+      answers: { outcome: 'not_required', reason: 'None affected' },
+    },
+    {
+      name: 'mark resolved',
+      actionId: CARD_ACTIONS.resolve,
+      stage: 'resolving',
+      click: EXPECTED.resolve,
+      answers: { how: 'Restored' },
+    },
+    {
+      name: 'causal analysis',
+      actionId: CARD_ACTIONS.analysis,
+      stage: 'resolved',
+      click: EXPECTED.causal_analysis,
+      answers: { rootCause: 'Weak keys', costAndResources: 'A day' },
+    },
+    {
+      name: 'review analysis',
+      actionId: CARD_ACTIONS.analysisReview,
+      stage: 'analysed',
+      click: EXPECTED.approve_causal_analysis,
+      answers: { decision: 'approved' },
+    },
+    {
+      name: 'review and learning',
+      actionId: CARD_ACTIONS.learning,
+      stage: 'resolved',
+      click: EXPECTED.learning_review,
+      answers: { recurrenceRisk: 'no', reasoning: 'x', vulnerabilities: 'y', riskRegisterRef: 'RR-2' },
+    },
+    {
+      name: 'request closure',
+      actionId: CARD_ACTIONS.closure,
+      stage: 'ready',
+      click: EXPECTED.request_closure,
+      answers: {},
+    },
+    {
+      // The SIRO asked for closure: they may open the form but not review their own request.
+      name: 'peer review',
+      actionId: CARD_ACTIONS.peerReview,
+      stage: 'in_review',
+      click: EXPECTED.peer_review,
+      submit: except(EXPECTED.peer_review, 'siro'),
+      answers: { decision: 'approved' },
+    },
+    {
+      name: 'approve closure',
+      actionId: CARD_ACTIONS.approval,
+      stage: 'peer_approved',
+      click: EXPECTED.approve_closure,
+      answers: { decision: 'approved' },
+    },
+    {
+      name: 'reopen',
+      actionId: CARD_ACTIONS.reopen,
+      stage: 'closed',
+      click: EXPECTED.reopen,
+      answers: { reason: 'New evidence' },
+    },
+  ];
+
+  /** Card controls that change the incident at once. */
+  const CHANGES: {
+    name: string;
+    actionId: string;
+    allowed: Who[];
+    choice?: { option?: string; user?: string };
+    repeatable?: boolean;
+  }[] = [
+    {
+      name: 'severity',
+      actionId: CARD_ACTIONS.severity,
+      allowed: EXPECTED.triage,
+      choice: { option: 'critical' },
+    },
+    {
+      name: 'reassign IRM',
+      actionId: CARD_ACTIONS.assignIrm,
+      allowed: EXPECTED.assign_irm,
+      choice: { user: 'UNEWIRM' },
+    },
+    { name: 'escalate', actionId: CARD_ACTIONS.escalate, allowed: EXPECTED.escalate, repeatable: true },
+    { name: 'start resolution', actionId: CARD_ACTIONS.startResolution, allowed: EXPECTED.resolve },
+  ];
+
+  it('gives every card form to exactly those allowed, over HTTP, and takes it back only from them', async () => {
+    // Every control on the card is in one of the two tables, so a new one cannot be left out.
+    expect(new Set([...FORMS, ...CHANGES].map((op) => op.actionId))).toEqual(
+      new Set(Object.values(CARD_ACTIONS)),
+    );
+    const callbacks = new Set<string>([CARD_MODALS.actionNotDoing]); // the DM's form, tested below
+    for (const op of FORMS) {
+      const submit = op.submit ?? op.click;
+      const f = await fixture(op.stage);
+      const click = (who: Who, on = f) =>
+        clickCard(who, on, op.actionId, op.label ? { label: op.label } : {});
+      for (const who of except(EVERYONE, ...op.click))
+        await expectRefused(who, op.name, () => click(who), ONLY);
+      // A form as the first allowed person got it, submitted by each who may not (a forged submission).
+      const shown = await click(op.click[0] as Who);
+      if (!shown.opened) throw new Error(`${op.name} did not open for ${op.click[0]}: ${shown.reply?.text}`);
+      callbacks.add(String(shown.opened.view.callback_id));
+      for (const who of except(EVERYONE, ...submit))
+        await expectSubmitRefused(who, op.name, shown.opened, op.answers);
+      // Each allowed person, on an incident of their own unless the work is additive.
+      for (const who of op.click) {
+        const own = op.repeatable || who === op.click[0] ? f : await fixture(op.stage);
+        const opened = await click(who, own);
+        expect({ op: op.name, who, opened: Boolean(opened.opened), reply: opened.reply }).toEqual({
+          op: op.name,
+          who,
+          opened: true,
+          reply: undefined,
+        });
+        if (!opened.opened || !submit.includes(who)) continue;
+        await expectSubmitApplied(who, op.name, own, opened.opened, op.answers);
       }
     }
-    // Record a notification: the regulator's is for the SIRO or DPO, the CERT's for the CIO.
-    const recordable = (who: Who) => {
-      const card = world.card(REF);
-      return world.click(WHO[who], card, CARD_ACTIONS.recordNotification);
-    };
-    for (const who of ['security', 'iao', 'staff', 'outsider'] as Who[]) {
-      expect((await recordable(who)).replies[0], who).toMatch(/^Only /);
+    expect([...callbacks].sort()).toEqual(Object.values(CARD_MODALS).sort());
+  }, 180_000);
+
+  it('applies the card’s direct controls for exactly those allowed', async () => {
+    for (const op of CHANGES) {
+      const f = await fixture('triaged');
+      for (const who of except(EVERYONE, ...op.allowed))
+        await expectRefused(who, op.name, () => clickCard(who, f, op.actionId, op.choice), ONLY);
+      for (const who of op.allowed) {
+        const own = op.repeatable || who === op.allowed[0] ? f : await fixture('triaged');
+        const outcome = await clickCard(who, own, op.actionId, op.choice);
+        expect({ op: op.name, who, changed: outcome.changed, reply: outcome.reply }).toEqual({
+          op: op.name,
+          who,
+          changed: true,
+          reply: undefined,
+        });
+      }
     }
-    const before = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
-    // Direct changes: escalate refused to those outside the team.
-    for (const who of ['reporter', 'staff', 'outsider'] as Who[]) {
-      const res = await world.click(WHO[who], world.card(REF), CARD_ACTIONS.escalate);
-      expect(res.replies[0]).toMatch(/^Only /);
+  }, 120_000);
+
+  it('lets only the action’s owner, the IRM and the SIRO close an action from a DM or a reminder', async () => {
+    const status = (f: Fixture) =>
+      world.db.select().from(actions).where(eq(actions.id, f.actionId)).get()?.status;
+    const refusal = /^Only the action's owner, the IRM or the SIRO may update actions on INC-2026-\d{4}\.$/;
+    const BUTTONS: { name: string; press: (who: Who, f: Fixture) => Promise<Outcome> }[] = [
+      {
+        name: 'Done in the action DM',
+        press: (who, f) => clickDm(who, f, ACTION_DM_ACTIONS.done, `act:${f.actionId}`, String(f.actionId)),
+      },
+      {
+        name: 'Done in a reminder',
+        press: (who, f) => clickDm(who, f, REMINDER_ACTIONS.done, 'rem:0', `action:${f.actionId}:soon`),
+      },
+    ];
+    for (const button of BUTTONS) {
+      const f = await fixture('triaged');
+      for (const who of except(EVERYONE, ...OWNER_IRM_SIRO))
+        await expectRefused(who, button.name, () => button.press(who, f), refusal);
+      for (const who of OWNER_IRM_SIRO) {
+        const own = who === OWNER_IRM_SIRO[0] ? f : await fixture('triaged');
+        const outcome = await button.press(who, own);
+        expect({ who, changed: outcome.changed }).toEqual({ who, changed: true });
+        expect(status(own)).toBe('done');
+      }
     }
-    const after = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
-    expect(after?.version).toBe(before?.version);
-    expect(
-      world.db
-        .select()
-        .from(incidentEvents)
-        .all()
-        .map((e) => e.type),
-    ).toEqual(['reported']);
+
+    // "Won't do" opens a form (its heading names the incident), so it is checked before it opens.
+    const f = await fixture('triaged');
+    const wontDo = (who: Who, on: Fixture) =>
+      clickDm(who, on, ACTION_DM_ACTIONS.notDoing, `act:${on.actionId}`, String(on.actionId));
+    for (const who of except(EVERYONE, ...OWNER_IRM_SIRO))
+      await expectRefused(who, "won't do", () => wontDo(who, f), refusal);
+    const shown = await wontDo('staff', f);
+    if (!shown.opened) throw new Error("won't do did not open for the owner");
+    for (const who of except(EVERYONE, ...OWNER_IRM_SIRO))
+      await expectSubmitRefused(who, "won't do", shown.opened, { reason: 'Not needed' });
+    for (const who of OWNER_IRM_SIRO) {
+      const own = who === 'staff' ? f : await fixture('triaged');
+      const opened = who === 'staff' ? shown : await wontDo(who, own);
+      if (!opened.opened) throw new Error(`won't do did not open for ${who}`);
+      await expectSubmitApplied(who, "won't do", own, opened.opened, { reason: 'Not needed' });
+      expect(status(own)).toBe('not_doing');
+    }
+  }, 120_000);
+
+  it('lets anyone snooze or dismiss only their own reminders', async () => {
+    const f = await fixture('triaged');
+    const key = `action:${f.actionId}:soon`;
+    for (const [actionId, value] of [
+      [REMINDER_ACTIONS.snoozeDay, key],
+      [REMINDER_ACTIONS.snoozeWeek, key],
+      [REMINDER_ACTIONS.done, `triage:${f.id}`],
+    ] as const) {
+      for (const who of EVERYONE) {
+        const before = { ...state(), snoozes: undefined, shown: undefined };
+        const outcome = await clickDm(who, f, actionId, 'rem:0', value);
+        expect(outcome.reply?.text, `${actionId} ${who}`).toMatch(
+          /^:(zzz|white_check_mark): (Snoozed|Dismissed)/,
+        );
+        expect({ ...state(), snoozes: undefined, shown: undefined }).toEqual(before);
+        const mine = world.db.select().from(snoozes).where(eq(snoozes.itemKey, value)).all();
+        expect(mine.map((s) => s.userId)).toContain(WHO[who]);
+      }
+    }
+    // Each snooze row is the clicker's own: nobody quieted anyone else's reminders.
+    expect(world.db.select().from(snoozes).all()).toHaveLength(EVERYONE.length * 2);
   });
+
+  it('answers /incident by role: details, status, or the same "not yours" for anyone else', async () => {
+    const f = await fixture('triaged');
+    const command = async (who: Who, text: string) => {
+      seq += 1;
+      const name = `c${seq}`;
+      const before = state();
+      const lines = refusalLines(who);
+      const res = await world.slack.command(
+        slashCommand({
+          command: '/incident',
+          text,
+          userId: WHO[who],
+          triggerId: world.fake.issueTrigger(WHO[who]),
+          responseUrl: world.fake.responseUrl(name),
+        }),
+      );
+      expect(res.status).toBe(200);
+      const ack = res.text ? (res.json() as Record<string, unknown>) : null;
+      return { ack, name, before, lines };
+    };
+    // The answer after the acknowledgement ("Working on it…"), through the command's response_url.
+    const reply = async (name: string) => {
+      const post = () => world.fake.responseUrlPosts.find((p) => p.name === name);
+      await expect.poll(() => Boolean(post()), { interval: 5 }).toBe(true);
+      return post()?.body;
+    };
+
+    for (const who of EVERYONE) {
+      const shown = await command(who, f.reference);
+      expect(shown.ack?.response_type, who).toBe('ephemeral');
+      const text = JSON.stringify(shown.ack);
+      if (TEAM.includes(who)) expect(text, who).toContain('*What happened*');
+      else if (who === 'reporter') {
+        expect(text).toContain('Status: *Triaged*');
+        expect(text).not.toContain('*What happened*');
+      } else {
+        expect(shown.ack?.text, who).toBe(`You have no report ${f.reference}, or it is not yours to see.`);
+        expect(state()).toEqual(shown.before);
+        expect(refusalLines(who) - shown.lines, `lookup ${who}: one log line`).toBe(1);
+      }
+      const help = await command(who, 'help');
+      expect(help.ack?.text, who).toBe(INCIDENT_HELP);
+    }
+
+    for (const sub of ['stats 2026-03', 'export csv', `evidence ${f.reference}`]) {
+      for (const who of EVERYONE) {
+        const asked = await command(who, sub);
+        const body = await reply(asked.name);
+        expect(body?.response_type, `${sub} ${who}`).toBe('ephemeral');
+        if (REGISTER_HOLDERS.includes(who)) {
+          expect(String(body?.text ?? JSON.stringify(body?.blocks)), `${sub} ${who}`).not.toMatch(/^Only /);
+          continue;
+        }
+        expect(body?.text, `${sub} ${who}`).toBe(
+          'Only the SIRO, the CIO, the Managing Director and the Information Asset Officer may do that.',
+        );
+        expect(state(), `${sub} ${who}`).toEqual(asked.before);
+        expect(refusalLines(who) - asked.lines, `${sub} ${who}: one log line`).toBe(1);
+      }
+    }
+    // Only the register holders got files: two exports and two evidence packs each.
+    const receivers = new Set(world.fake.uploads.map((u) => u.channel));
+    expect(receivers.size).toBe(REGISTER_HOLDERS.length);
+  }, 60_000);
 });

@@ -1,8 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { incidentEvents, incidents, outbox } from '../../db/schema';
-import { blockAction, slashCommand } from '../helpers/signed-requests';
+import { FOLLOW_UP_TEXT_MAX } from '../../src/domain/report-input';
+import { blockAction, slashCommand, viewSubmission } from '../helpers/signed-requests';
 import { stateFromView } from '../helpers/slack-client';
+import { mrkdwnTexts, recordedSurfaces } from '../helpers/surfaces';
 import {
   createWorld,
   MINIMAL_REPORT,
@@ -201,6 +203,83 @@ describe('/report-incident', () => {
     });
   });
 
+  it('takes follow-up answers only from their option lists, and text within the form’s own limit', async () => {
+    world = await createWorld();
+    const view = await world.openReportForm(PEOPLE.staff);
+    const typed = { ...MINIMAL_REPORT, lossLocation: 'post' };
+    await world.slack.interaction(
+      blockAction({
+        userId: PEOPLE.staff,
+        actionId: 'report_loss_location',
+        blockId: 'lossLocation',
+        selectedOption: { value: 'post', text: 'In the post' },
+        container: { type: 'view', viewId: view.id },
+        view: {
+          ...view.view,
+          id: view.id,
+          hash: view.hash,
+          state: { values: stateFromView(view.view, typed) },
+        },
+        triggerId: world.fake.issueTrigger(PEOPLE.staff),
+      }),
+    );
+    await world.fake.waitFor('views.update', 1, { ok: true });
+    const updated = world.fake.views.get(view.id);
+    if (!updated) throw new Error('no updated view');
+    const blocks = updated.view.blocks as {
+      block_id?: string;
+      element?: { max_length?: number };
+    }[];
+    expect(blocks.find((b) => b.block_id === 'lossDetails.post_how_sent')?.element?.max_length).toBe(
+      FOLLOW_UP_TEXT_MAX,
+    );
+
+    // A forged answer that is not one of the options, and text one character over the form's limit.
+    const values = stateFromView(updated.view, { ...typed, 'lossDetails.post_how_sent': 'x'.repeat(501) });
+    values['lossDetails.post_double_enveloped'] = {
+      value: {
+        type: 'radio_buttons',
+        selected_option: { text: { type: 'plain_text', text: 'Yes' }, value: '<!channel>' },
+      },
+    };
+    const res = await world.slack.interaction(
+      viewSubmission({
+        userId: PEOPLE.staff,
+        view: {
+          id: updated.id,
+          callback_id: 'report_incident',
+          hash: updated.hash,
+          blocks: updated.view.blocks as unknown[],
+        },
+        values,
+        triggerId: world.fake.issueTrigger(PEOPLE.staff),
+      }),
+    );
+    expect(res.json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        'lossDetails.post_how_sent': `Please keep this under ${FOLLOW_UP_TEXT_MAX} characters.`,
+        'lossDetails.post_double_enveloped': 'Please choose one of the options.',
+      },
+    });
+    expect(world.db.select().from(incidents).all()).toHaveLength(0);
+  });
+
+  it('marks what the reporter must answer as required, and lets no negative count be typed', async () => {
+    world = await createWorld();
+    const view = await world.openReportForm(PEOPLE.staff);
+    const blocks = view.view.blocks as {
+      type: string;
+      block_id?: string;
+      optional?: boolean;
+      element?: { min_value?: string; max_value?: string };
+    }[];
+    const required = blocks.filter((b) => b.type === 'input' && b.optional !== true).map((b) => b.block_id);
+    expect(required).toEqual(['kind', 'category', 'title', 'description', 'discoveredAt', 'department']);
+    const count = blocks.find((b) => b.block_id === 'personalDataCount')?.element;
+    expect(count).toMatchObject({ min_value: '0', max_value: '1000000000' });
+  });
+
   it('answers bad input on the right question and stores nothing', async () => {
     world = await createWorld();
     const view = await world.openReportForm(PEOPLE.staff);
@@ -230,6 +309,20 @@ describe('/report-incident', () => {
       errors: {
         discoveredAt: 'This time is in the future.',
         title: 'Please keep the title under 150 characters.',
+      },
+    });
+
+    // It cannot have occurred in the future either (a few minutes of clock skew aside).
+    const occursLater = await world.submitForm(PEOPLE.staff, view, {
+      ...MINIMAL_REPORT,
+      occurredAt: new Date('2026-03-10T09:10:00Z'),
+      discoveredAt: new Date('2026-03-10T08:30:00Z'),
+    });
+    expect(occursLater.body).toEqual({
+      response_action: 'errors',
+      errors: {
+        occurredAt: 'This time is in the future.',
+        discoveredAt: 'It cannot have been discovered before it occurred.',
       },
     });
 
@@ -276,14 +369,24 @@ describe('/report-incident', () => {
     expect(blocks).toContain('&lt;!channel&gt;');
     expect(blocks).toContain('R&amp;D &lt;Labs&gt;');
     expect(String(card?.args.text)).not.toContain('<!here>');
-    // Every mrkdwn text object carrying user text is verbatim, so Slack does not auto-parse @here.
-    const mrkdwn = JSON.parse(
-      String(card?.args.blocks ? JSON.stringify(card.args.blocks) : '[]'),
-    ) as unknown[];
-    const texts =
-      JSON.stringify(mrkdwn).match(/"type":"mrkdwn","text":"[^"]*","verbatim":(true|false)/g) ?? [];
-    expect(texts.length).toBeGreaterThan(0);
-    expect(texts.every((t) => t.endsWith('true'))).toBe(true);
+
+    // Every mrkdwn object in every message and view the fake recorded (and the form's answer):
+    // wherever the typed text shows, it is escaped and verbatim, so Slack does not auto-parse @here.
+    await world.vigil.outbox.drain();
+    const surfaces = recordedSurfaces(world.fake);
+    const carrying = surfaces.flatMap((surface) =>
+      mrkdwnTexts(surface)
+        .filter((t) => t.text.includes('evil.example') || t.text.includes('urgent'))
+        .map((t) => ({ where: surface.where, ...t })),
+    );
+    expect(carrying.length).toBeGreaterThanOrEqual(2); // the card's blocks and its fallback text
+    for (const t of carrying) {
+      for (const raw of ['<!channel>', '<!here>', '<https://evil.example', '& <@USIRO>'])
+        expect(t.text, t.where).not.toContain(raw);
+      // Top-level text has no verbatim flag; Slack only auto-links it with link_names, never sent.
+      if (t.verbatim !== undefined) expect(t.verbatim, t.where).toBe(true);
+    }
+    expect(carrying.filter((t) => t.verbatim === true).length).toBeGreaterThan(0);
   });
 
   it('truncates very long text visibly instead of letting Slack reject the card', async () => {
@@ -320,7 +423,7 @@ describe('/report-incident', () => {
     ]);
   });
 
-  it('gives 50 simultaneous reports 50 consecutive references', async () => {
+  it('gives 50 simultaneous reports 50 consecutive references and 50 cards, each posted once', async () => {
     world = await createWorld();
     const views = await Promise.all(Array.from({ length: 50 }, () => world.openReportForm(PEOPLE.staff)));
     const answers = await Promise.all(views.map((v) => world.submitForm(PEOPLE.staff, v, MINIMAL_REPORT)));
@@ -331,7 +434,27 @@ describe('/report-incident', () => {
       .all()
       .map((r) => r.reference)
       .sort();
-    expect(refs).toEqual(Array.from({ length: 50 }, (_, i) => `INC-2026-${String(i + 1).padStart(4, '0')}`));
+    const expected = Array.from({ length: 50 }, (_, i) => `INC-2026-${String(i + 1).padStart(4, '0')}`);
+    expect(refs).toEqual(expected);
+    // Each form's answer named its own reference.
+    const answered = answers.map((a) => /INC-2026-\d{4}/.exec(textOf(a.body?.view))?.[0]).sort();
+    expect(answered).toEqual(expected);
+
+    await world.vigil.outbox.drain();
+    expect(world.vigil.outbox.pendingCount()).toBe(0);
+    const cards = world.fake
+      .callsTo('chat.postMessage', { ok: true })
+      .filter((c) => c.args.channel === SECURITY_CHANNEL && c.args.thread_ts === undefined);
+    const cardRefs = cards.map((c) => /^(INC-2026-\d{4}):/.exec(String(c.args.text))?.[1]).sort();
+    expect(cardRefs).toEqual(expected);
+    // The register points at exactly the message that carries each incident's card.
+    const stored = world.db.select().from(incidents).all();
+    const tsOf = new Map(
+      cards.map((c) => [/^(INC-\S+):/.exec(String(c.args.text))?.[1], (c.response as { ts: string }).ts]),
+    );
+    for (const i of stored)
+      expect({ ref: i.reference, ts: i.cardTs }).toEqual({ ref: i.reference, ts: tsOf.get(i.reference) });
+    expect(world.fake.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(50);
   });
 
   it('numbers by the organisation’s calendar year and starts again at 0001 each year', async () => {

@@ -3,7 +3,7 @@ import { closeDatabase, openDatabase } from '../../db/client';
 import { createVigil, type Vigil } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { FakeSlack } from '../helpers/fake-slack';
+import { FakeSlack, TEST_APP_TOKEN } from '../helpers/fake-slack';
 import { FakeSocketMode } from '../helpers/fake-socket-mode';
 import { slashCommand } from '../helpers/signed-requests';
 import { PEOPLE, SECURITY_CHANNEL, TEST_ENV, testClock } from '../helpers/world';
@@ -26,7 +26,7 @@ async function startSocketApp() {
   const config = loadConfig({
     ...TEST_ENV,
     SLACK_SIGNING_SECRET: '',
-    SLACK_APP_TOKEN: 'xapp-1-test',
+    SLACK_APP_TOKEN: TEST_APP_TOKEN,
     SLACK_API_URL: socket.url,
   });
   const database = openDatabase(':memory:');

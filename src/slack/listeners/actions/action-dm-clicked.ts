@@ -5,6 +5,7 @@ import { ACTION_DM_ACTIONS } from '../../../../blocks/direct-messages';
 import { actions } from '../../../../db/schema';
 import { setActionStatus } from '../../../domain/action-status';
 import { DomainError } from '../../../domain/errors';
+import { mayUpdateAction, updateActionRefusal } from '../../../domain/permissions';
 import { findIncident, refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 
@@ -46,12 +47,28 @@ export function registerActionDmButtons(app: App, deps: ListenerDeps): void {
         .where(eq(actions.id, Number(action.value)))
         .get();
       const incident = row ? findIncident(deps, row.incidentId) : undefined;
-      if (!row || !incident || row.status !== 'open') {
+      if (!row || !incident) {
+        await refuse(deps, respond, body.user.id, 'That action does not exist.', 'unknown action');
+        return;
+      }
+      // Checked before the form opens: its heading names the incident, which is not everyone's to see.
+      const actor = await resolveActor(deps, body.user.id);
+      if (!mayUpdateAction(deps.config, actor, row, incident)) {
         await refuse(
           deps,
           respond,
           body.user.id,
-          row?.status === 'not_doing_proposed'
+          updateActionRefusal(incident),
+          `action not doing on ${incident.reference}`,
+        );
+        return;
+      }
+      if (row.status !== 'open') {
+        await refuse(
+          deps,
+          respond,
+          body.user.id,
+          row.status === 'not_doing_proposed'
             ? 'You already proposed not doing it; the IRM or SIRO decides.'
             : 'That action is already closed.',
           'action not doing',

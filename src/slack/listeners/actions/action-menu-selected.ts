@@ -3,9 +3,10 @@ import { and, eq } from 'drizzle-orm';
 import { ACTION_MENU, CARD_ACTIONS, parseActionMenuValue } from '../../../../blocks/card-ids';
 import { actionModal, CARD_MODALS, reasonModal } from '../../../../blocks/card-modals';
 import { type Action, actions, type Incident } from '../../../../db/schema';
-import { assertMayUpdateAction, decideNotDoing, setActionStatus } from '../../../domain/action-status';
+import { decideNotDoing, setActionStatus } from '../../../domain/action-status';
 import { DomainError } from '../../../domain/errors';
 import { assertOpen } from '../../../domain/lifecycle';
+import { assertMayUpdateAction } from '../../../domain/permissions';
 import { clickedIncident, refreshCard, refuse, resolveActor, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 
@@ -26,7 +27,7 @@ export function registerActionMenu(app: App, deps: ListenerDeps): void {
       .get();
     if (!action) return 'That action does not exist.';
     try {
-      assertMayUpdateAction(ctx, await resolveActor(deps, userId), action, incident);
+      assertMayUpdateAction(ctx.config, await resolveActor(deps, userId), action, incident);
       assertOpen(incident, 'change its actions');
     } catch (err) {
       if (err instanceof DomainError) return err.message;

@@ -118,8 +118,10 @@ export function registerCardModalOpeners(app: App, deps: ListenerDeps): void {
         deps,
         args.respond,
         args.body.user.id,
-        'That notification is already recorded.',
-        'stale notification',
+        notification
+          ? 'That notification is already recorded.'
+          : `That notification is not one of ${clicked.incident.reference}'s.`,
+        notification ? 'stale notification' : `foreign notification on ${clicked.incident.reference}`,
       );
       return;
     }

@@ -232,7 +232,11 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     approveClosure(ctx, actor, target, value),
   );
   const reasonSchema = z.object({
-    reason: z.string({ error: 'Please give the reason.' }).trim().min(1, 'Please give the reason.').max(2000),
+    reason: z
+      .string({ error: 'Please give the reason.' })
+      .trim()
+      .min(1, 'Please give the reason.')
+      .max(2000, 'Please keep this under 2000 characters.'),
   });
   handle(CARD_MODALS.reopen, 'reason', simpleForm(reasonSchema, 'reason'), (actor, target, value) =>
     reopenIncident(ctx, actor, target, value.reason),

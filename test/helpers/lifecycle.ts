@@ -1,0 +1,274 @@
+/**
+ * One incident driven through everything Vigil does, over HTTP as people would: report (with the
+ * post follow-ups), triage, the four outside notifications, a new IRM, an update, an action and
+ * its owner's "Won't do", escalation, a reminder sweep, resolution, a causal analysis sent back
+ * and approved, the review, a closure sent back and approved, a reopening, the monthly report,
+ * and the `/incident` commands (lookup, help, stats, export, evidence). Each free-text answer
+ * comes from `texts`, so a test can fill them with secrets or with hostile strings and then look
+ * at every log line or every surface. Every step is checked to have happened.
+ */
+import { expect } from 'vitest';
+import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { ACTION_DM_ACTIONS } from '../../blocks/direct-messages';
+import { LOSS_LOCATION_ACTION } from '../../blocks/report-modal';
+import type { FakeView } from './fake-slack';
+import { blockAction, eventCallback, slashCommand } from './signed-requests';
+import type { Answer } from './slack-client';
+import { stateFromView } from './slack-client';
+import { answerSurfaces, type Surface } from './surfaces';
+import { MINIMAL_REPORT, PEOPLE, SECURITY_CHANNEL, type World } from './world';
+
+/** Someone made IRM in the course of the flow: not a role holder, not the head of department. */
+export const NEW_IRM = 'UIRMGR';
+export const REFERENCE = 'INC-2026-0001';
+
+/** The free-text answers, one per question that takes text. */
+export interface LifecycleTexts {
+  /** Report form text questions, by block id (title, description, location, …). */
+  report: Record<string, string>;
+  /** The post follow-ups that take text. */
+  postHowSent: string;
+  postSentFrom: string;
+  rationale: string;
+  regulatorRef: string;
+  crimeNumber: string;
+  certRef: string;
+  customersReason: string;
+  update: string;
+  action: string;
+  notDoing: string;
+  resolution: string;
+  analysis: {
+    rootCause: string;
+    contributingFactors: string;
+    technicalMeasures: string;
+    administrativeMeasures: string;
+    costAndResources: string;
+  };
+  analysisComment: string;
+  learning: { reasoning: string; vulnerabilities: string; riskRegisterRef: string; noChangeReason: string };
+  closure: string;
+  peerComment: string;
+  approvalComment: string;
+  reopen: string;
+}
+
+export interface LifecycleOptions {
+  /** Called with each form just before it is filled and submitted (to try bad answers on it first). */
+  beforeSubmit?: (user: string, form: FakeView) => Promise<void>;
+}
+
+export interface LifecycleResult {
+  /** Messages and views the app gave back in HTTP answers (slash commands, form answers). */
+  answers: Surface[];
+}
+
+export async function driveLifecycle(
+  world: World,
+  t: LifecycleTexts,
+  opts: LifecycleOptions = {},
+): Promise<LifecycleResult> {
+  const answers: Surface[] = [];
+  const beforeSubmit = opts.beforeSubmit ?? (async () => {});
+  const card = () => world.card(REFERENCE);
+
+  async function openHome(user: string) {
+    const before = world.fake.callsTo('views.publish', { ok: true }).length;
+    const res = await world.slack.event(
+      eventCallback({ type: 'app_home_opened', user, channel: `D${user}`, tab: 'home' }),
+    );
+    expect(res.status).toBe(200);
+    await world.fake.waitFor('views.publish', before + 1, { ok: true });
+  }
+
+  /** Clicks a card control that opens a form, fills it, submits it and expects it accepted. */
+  async function form(user: string, actionId: string, answers: Record<string, Answer>, copy = card()) {
+    const opened = world.fake.callsTo('views.open', { ok: true }).length;
+    const click = await world.click(user, copy, actionId);
+    expect(click.replies, `${actionId} by ${user}`).toEqual([]);
+    await world.fake.waitFor('views.open', opened + 1, { ok: true });
+    await beforeSubmit(user, world.lastModal(user));
+    const res = await world.submitForm(user, world.lastModal(user), answers);
+    expect(res.body, `${actionId} by ${user}`).toBeNull();
+    await world.vigil.outbox.drain();
+  }
+
+  /** Clicks a card control that changes the incident at once. */
+  async function change(user: string, actionId: string, choice: { option?: string; user?: string } = {}) {
+    const click = await world.click(user, card(), actionId, choice);
+    expect(click.replies, `${actionId} by ${user}`).toEqual([]);
+    await world.vigil.outbox.drain();
+  }
+
+  async function command(user: string, text: string) {
+    const res = await world.slack.command(
+      slashCommand({
+        command: '/incident',
+        text,
+        userId: user,
+        triggerId: world.fake.issueTrigger(user),
+        responseUrl: world.fake.responseUrl(`incident-${text.split(' ')[0]}-${user}`),
+      }),
+    );
+    expect(res.status).toBe(200);
+    answers.push(...answerSurfaces(`/incident ${text} (${user})`, res.text ? res.json() : null));
+  }
+
+  for (const user of [PEOPLE.staff, PEOPLE.siro, PEOPLE.hodFinance, NEW_IRM]) await openHome(user);
+
+  // The report, with the post follow-ups drawn in once the location is chosen.
+  const view = await world.openReportForm(PEOPLE.staff);
+  const report: Record<string, Answer> = {
+    ...MINIMAL_REPORT,
+    category: 'intrusion',
+    customersOrStaffAffected: 'yes',
+    personalData: 'yes',
+    personalDataCount: 12,
+    lossLocation: 'post',
+    ...t.report,
+  };
+  await world.slack.interaction(
+    blockAction({
+      userId: PEOPLE.staff,
+      actionId: LOSS_LOCATION_ACTION,
+      blockId: 'lossLocation',
+      selectedOption: { value: 'post', text: 'In the post' },
+      container: { type: 'view', viewId: view.id },
+      view: {
+        ...view.view,
+        id: view.id,
+        hash: view.hash,
+        state: { values: stateFromView(view.view, report) },
+      },
+      triggerId: world.fake.issueTrigger(PEOPLE.staff),
+    }),
+  );
+  await world.fake.waitFor('views.update', 1, { ok: true });
+  const withFollowUps = world.fake.views.get(view.id);
+  if (!withFollowUps) throw new Error('the form was not redrawn');
+  await beforeSubmit(PEOPLE.staff, withFollowUps);
+  const filed = await world.submitForm(PEOPLE.staff, withFollowUps, {
+    ...report,
+    'lossDetails.post_how_sent': t.postHowSent,
+    'lossDetails.post_double_enveloped': 'no',
+    'lossDetails.post_sent_from': t.postSentFrom,
+  });
+  expect(filed.body?.response_action, JSON.stringify(filed.body)).toBe('update');
+  await world.vigil.outbox.drain();
+
+  await form(PEOPLE.siro, CARD_ACTIONS.triage, {
+    outcome: 'incident',
+    severity: 'high',
+    priority: 'P2',
+    rationale: t.rationale,
+    facts: 'personal_data,criminal,customers_affected',
+  });
+  // Each pending notification has its own Record button, for whoever may record it.
+  const notification = (label: string) => {
+    const copy = card();
+    const blocks = copy.blocks.filter(
+      (b) =>
+        b.accessory?.action_id !== CARD_ACTIONS.recordNotification ||
+        JSON.stringify(b).includes(`*${label}:*`),
+    );
+    return { ...copy, blocks };
+  };
+  const record = (user: string, label: string, answers: Record<string, Answer>) =>
+    form(user, CARD_ACTIONS.recordNotification, answers, notification(label));
+  await record(PEOPLE.siro, 'Data-protection regulator', { outcome: 'done', externalRef: t.regulatorRef });
+  await record(PEOPLE.cio, 'National CERT', { outcome: 'done', externalRef: t.certRef });
+  // A crime number given in the report already counts as the police told.
+  if (!t.report.crimeNumber)
+    await record(PEOPLE.siro, 'Police', { outcome: 'done', externalRef: t.crimeNumber });
+  await record(PEOPLE.siro, 'Affected customers', { outcome: 'not_required', reason: t.customersReason });
+  expect(JSON.stringify(card().blocks)).not.toContain(CARD_ACTIONS.recordNotification);
+
+  await change(PEOPLE.siro, CARD_ACTIONS.assignIrm, { user: NEW_IRM });
+  await form(PEOPLE.responder, CARD_ACTIONS.postUpdate, { text: t.update });
+  await form(PEOPLE.responder, CARD_ACTIONS.addAction, {
+    kind: 'corrective',
+    description: t.action,
+    ownerId: PEOPLE.staff2,
+    dueAt: '2026-03-11',
+  });
+  await change(PEOPLE.responder, CARD_ACTIONS.escalate);
+
+  // A reminder sweep: the action is due tomorrow, so its owner gets a digest.
+  const digests = () =>
+    world.fake
+      .callsTo('chat.postMessage', { ok: true })
+      .filter((c) => c.args.channel === PEOPLE.staff2 && String(c.args.text).includes('need your attention'));
+  await world.vigil.scheduler.tick();
+  await world.vigil.outbox.drain();
+  expect(digests()).toHaveLength(1);
+
+  // The owner answers from the DM that gave them the action: they will not do it, and why.
+  const assigned = world.fake
+    .callsTo('chat.postMessage', { ok: true })
+    .find((c) => c.args.channel === PEOPLE.staff2 && JSON.stringify(c.args.blocks).includes('"act:'));
+  const actionBlock = (assigned?.args.blocks as { block_id?: string }[] | undefined)?.find((b) =>
+    b.block_id?.startsWith('act:'),
+  );
+  const actionId = actionBlock?.block_id?.slice('act:'.length) ?? '';
+  const opened = world.fake.callsTo('views.open', { ok: true }).length;
+  await world.slack.interaction(
+    blockAction({
+      userId: PEOPLE.staff2,
+      actionId: ACTION_DM_ACTIONS.notDoing,
+      blockId: actionBlock?.block_id ?? '',
+      value: actionId,
+      container: {
+        type: 'message',
+        channelId: `D${PEOPLE.staff2}`,
+        messageTs: (assigned?.response as { ts?: string } | undefined)?.ts ?? '',
+      },
+      triggerId: world.fake.issueTrigger(PEOPLE.staff2),
+      responseUrl: world.fake.responseUrl('not-doing'),
+    }),
+  );
+  await world.fake.waitFor('views.open', opened + 1, { ok: true });
+  await beforeSubmit(PEOPLE.staff2, world.lastModal(PEOPLE.staff2));
+  const notDoing = await world.submitForm(PEOPLE.staff2, world.lastModal(PEOPLE.staff2), {
+    reason: t.notDoing,
+  });
+  expect(notDoing.body).toBeNull();
+  await world.vigil.outbox.drain();
+
+  await change(NEW_IRM, CARD_ACTIONS.startResolution);
+  await form(NEW_IRM, CARD_ACTIONS.resolve, { how: t.resolution });
+  await form(PEOPLE.hodFinance, CARD_ACTIONS.analysis, t.analysis);
+  await form(NEW_IRM, CARD_ACTIONS.analysisReview, { decision: 'returned', comment: t.analysisComment });
+  await form(PEOPLE.hodFinance, CARD_ACTIONS.analysis, t.analysis);
+  await form(NEW_IRM, CARD_ACTIONS.analysisReview, { decision: 'approved' });
+  await form(PEOPLE.siro, CARD_ACTIONS.learning, { recurrenceRisk: 'yes', ...t.learning });
+  await form(PEOPLE.siro, CARD_ACTIONS.closure, { justification: t.closure });
+  await form(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'returned', comment: t.peerComment });
+  await form(PEOPLE.siro, CARD_ACTIONS.closure, { justification: t.closure });
+  await form(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
+  await form(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved', comment: t.approvalComment });
+  expect(JSON.stringify(card().blocks)).toContain(':lock: Closed');
+  await form(PEOPLE.siro, CARD_ACTIONS.reopen, { reason: t.reopen });
+
+  await command(PEOPLE.siro, REFERENCE);
+  await command(PEOPLE.staff, REFERENCE);
+  await command(NEW_IRM, REFERENCE);
+  await command(PEOPLE.siro, 'help');
+  await command(PEOPLE.siro, 'stats 2026-03');
+  const uploads = world.fake.uploads.length;
+  await command(PEOPLE.siro, 'export csv');
+  await command(PEOPLE.iao, 'export json');
+  await command(PEOPLE.md, `evidence ${REFERENCE}`);
+  await expect.poll(() => world.fake.uploads.filter((u) => u.completed).length - uploads).toBe(4);
+
+  // The monthly report on the first sweep of April: statistics and the trend chart to the MD.
+  world.clock.set('2026-04-01T08:05:00Z');
+  await world.vigil.scheduler.tick();
+  await world.vigil.outbox.drain();
+  await expect
+    .poll(() => world.fake.uploads.some((u) => u.filename === 'vigil-trend-2026-03.png' && u.completed))
+    .toBe(true);
+  for (const user of [PEOPLE.staff, PEOPLE.siro, PEOPLE.hodFinance, NEW_IRM]) await openHome(user);
+  await world.vigil.outbox.drain();
+  expect(world.fake.messages(SECURITY_CHANNEL).length).toBeGreaterThan(20);
+  return { answers };
+}
