@@ -1,5 +1,5 @@
 import type { RespondFn } from '@slack/bolt';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { parseCardBlockId } from '../../blocks/card-ids';
 import { type Incident, incidents } from '../../db/schema';
 import type { Target } from '../domain/change';
@@ -85,7 +85,7 @@ export async function runCardChange(
 
 export interface CardClick {
   ack: () => Promise<void>;
-  body: { user: { id: string }; trigger_id: string; container?: unknown };
+  body: { user: { id: string }; trigger_id: string; container?: unknown; message?: unknown };
   action: { block_id: string };
   respond?: RespondFn;
 }
@@ -100,9 +100,45 @@ function clickedMessage(container: unknown): { channel: string; ts: string } | u
 }
 
 /**
+ * An earlier copy of this incident's card: Slack took a post whose answer was lost, so the card
+ * was posted again and only the newer ts is stored (README "At least once"). Its buttons still
+ * act on the incident. It is recognised by Slack's account of the clicked message: one the bot
+ * posted at the top of the card's channel, no incident's current card, whose controls all name
+ * this incident, the clicked one among them. A thread line, another incident's card or a message
+ * carrying no such controls is not one.
+ */
+function isEarlierCopy(
+  deps: ListenerDeps,
+  incident: Incident,
+  click: CardClick,
+  clicked: { channel: string; ts: string },
+): boolean {
+  // Before any answer arrived nothing is stored, yet the copy Slack took is in the security channel.
+  if (clicked.channel !== (incident.cardChannelId ?? deps.config.securityChannelId)) return false;
+  const m = click.body.message;
+  if (typeof m !== 'object' || m === null) return false;
+  const message = m as Record<string, unknown>;
+  if (message.ts !== clicked.ts || message.user !== deps.botUserId) return false;
+  if (message.thread_ts !== undefined && message.thread_ts !== clicked.ts) return false;
+  const blockIds = (Array.isArray(message.blocks) ? (message.blocks as unknown[]) : []).flatMap((b) => {
+    const id = typeof b === 'object' && b !== null ? (b as Record<string, unknown>).block_id : undefined;
+    return typeof id === 'string' && parseCardBlockId(id) ? [id] : [];
+  });
+  if (!blockIds.includes(click.action.block_id)) return false;
+  if (blockIds.some((id) => parseCardBlockId(id)?.incidentId !== incident.id)) return false;
+  const current = deps.db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(and(eq(incidents.cardChannelId, clicked.channel), eq(incidents.cardTs, clicked.ts)))
+    .get();
+  return current === undefined;
+}
+
+/**
  * Parses which incident a card control belongs to. A control from an unknown card is refused, and
  * so is one whose block id names another incident than the card it was clicked on: the block id
- * is the client's word, the card's channel and timestamp are stored with the incident.
+ * is the client's word, the card's channel and timestamp are stored with the incident (or the
+ * message is an earlier copy of its card, see isEarlierCopy).
  */
 export async function clickedIncident(
   deps: ListenerDeps,
@@ -121,7 +157,8 @@ export async function clickedIncident(
     return undefined;
   }
   const message = clickedMessage(click.body.container);
-  if (!message || message.channel !== incident.cardChannelId || message.ts !== incident.cardTs) {
+  const onCard = message?.channel === incident.cardChannelId && message.ts === incident.cardTs;
+  if (!message || (!onCard && !isEarlierCopy(deps, incident, click, message))) {
     await refuse(
       deps,
       click.respond,
@@ -131,5 +168,6 @@ export async function clickedIncident(
     );
     return undefined;
   }
+  if (!onCard) deps.logger.info(`${incident.reference}: control clicked on an earlier copy of its card`);
   return { incident, version: ids.version };
 }

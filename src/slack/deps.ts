@@ -14,4 +14,6 @@ export interface ListenerDeps {
   logger: Logger;
   securityTeam: SecurityTeam;
   workspaceUrl: string;
+  /** The bot's own member id: tells a message Vigil posted from anyone else's. */
+  botUserId: string;
 }

@@ -246,6 +246,15 @@ export async function createWorld(
             ? { value: choice.value ?? found.e.value }
             : {}),
           container: { type: 'message', channelId: SECURITY_CHANNEL, messageTs: card.ts },
+          // Slack sends the clicked message along, as the copy the person was looking at.
+          message: {
+            type: 'message',
+            user: fake.botUserId,
+            bot_id: fake.botId,
+            ts: card.ts,
+            text: card.text ?? '',
+            blocks: card.blocks,
+          },
           triggerId: fake.issueTrigger(userId),
           responseUrl,
         }),

@@ -126,6 +126,7 @@ describe('controls moved between cards', () => {
     actionId: string,
     blockId: string,
     container: Parameters<typeof blockAction>[0]['container'],
+    message?: Record<string, unknown>,
   ) {
     const name = `forged-${actionId}-${Math.random()}`;
     const res = await world.slack.interaction(
@@ -134,6 +135,7 @@ describe('controls moved between cards', () => {
         actionId,
         blockId,
         container,
+        ...(message ? { message } : {}),
         triggerId: world.fake.issueTrigger(PEOPLE.siro),
         responseUrl: world.fake.responseUrl(name),
       }),
@@ -181,17 +183,99 @@ describe('controls moved between cards', () => {
       refusal,
     );
 
+    // A message that claims to be an earlier copy of INC-2026-0002's card (one whose post Slack
+    // took but whose answer was lost) is one only if the bot posted it at the top of the channel,
+    // it is no incident's current card, and all its controls name that incident.
+    const copyOf = (blocks: unknown[], ts: string, extra: Record<string, unknown> = {}) => ({
+      type: 'message',
+      user: world.fake.botUserId,
+      bot_id: world.fake.botId,
+      ts,
+      text: '',
+      blocks,
+      ...extra,
+    });
+    const elsewhere = (ts: string) => ({
+      type: 'message' as const,
+      channelId: SECURITY_CHANNEL,
+      messageTs: ts,
+    });
+    const unknownTs = '1700000000.000999';
+    // …on another incident's card,
+    expect(await forge(CARD_ACTIONS.escalate, secondControls, onFirst, copyOf(second.blocks, first.ts))).toBe(
+      refusal,
+    );
+    // …on a line in a card's thread,
+    expect(
+      await forge(
+        CARD_ACTIONS.escalate,
+        secondControls,
+        elsewhere(reply?.ts ?? 'no reply'),
+        copyOf(second.blocks, reply?.ts ?? 'no reply', { thread_ts: second.ts }),
+      ),
+    ).toBe(refusal);
+    // …in a message someone else posted,
+    expect(
+      await forge(CARD_ACTIONS.escalate, secondControls, elsewhere(unknownTs), {
+        ...copyOf(second.blocks, unknownTs),
+        user: PEOPLE.responder,
+        bot_id: undefined,
+      }),
+    ).toBe(refusal);
+    // …with controls of two incidents, or without the control that was clicked.
+    expect(
+      await forge(
+        CARD_ACTIONS.escalate,
+        secondControls,
+        elsewhere(unknownTs),
+        copyOf([...second.blocks, ...first.blocks], unknownTs),
+      ),
+    ).toBe(refusal);
+    expect(
+      await forge(
+        CARD_ACTIONS.escalate,
+        secondControls,
+        elsewhere(unknownTs),
+        copyOf(
+          second.blocks.filter((b) => b.block_id !== secondControls),
+          unknownTs,
+        ),
+      ),
+    ).toBe(refusal);
+
     expect(world.fake.callsTo('views.open')).toHaveLength(2); // the two report forms
     expect(versions()).toEqual(before);
     expect(
       world.db.select().from(incidentEvents).where(eq(incidentEvents.type, 'escalated')).all(),
     ).toHaveLength(0);
-    expect(world.logs.filter((l) => l.message.includes('clicked elsewhere'))).toHaveLength(5);
+    expect(world.logs.filter((l) => l.message.includes('clicked elsewhere'))).toHaveLength(10);
 
-    // The same control on its own card works.
+    // The same control on its own card works, and so does a real earlier copy of a card.
     await world.click(PEOPLE.siro, second, CARD_ACTIONS.escalate);
     expect(
       world.db.select().from(incidentEvents).where(eq(incidentEvents.type, 'escalated')).all(),
     ).toHaveLength(1);
+    const firstControls = first.blocks.find((b) => b.block_id?.endsWith(':controls'))?.block_id ?? '';
+    await world.slack.interaction(
+      blockAction({
+        userId: PEOPLE.siro,
+        actionId: CARD_ACTIONS.escalate,
+        blockId: firstControls,
+        container: elsewhere(unknownTs),
+        message: copyOf(first.blocks, unknownTs),
+        triggerId: world.fake.issueTrigger(PEOPLE.siro),
+        responseUrl: world.fake.responseUrl('earlier-copy'),
+      }),
+    );
+    await world.settled();
+    expect(
+      world.db
+        .select({ incidentId: incidentEvents.incidentId })
+        .from(incidentEvents)
+        .where(eq(incidentEvents.type, 'escalated'))
+        .all()
+        .map((e) => e.incidentId),
+    ).toEqual([2, 1]);
+    expect(world.fake.responseUrlPosts.filter((p) => p.name === 'earlier-copy')).toEqual([]);
   });
 });
