@@ -1,16 +1,21 @@
 /**
  * One incident driven through everything Vigil does, over HTTP as people would: report (with the
- * post follow-ups), triage, the four outside notifications, a new IRM, an update, an action and
- * its owner's "Won't do", escalation, a reminder sweep, resolution, a causal analysis sent back
- * and approved, the review, a closure sent back and approved, a reopening, the monthly report,
- * and the `/incident` commands (lookup, help, stats, export, evidence). Each free-text answer
+ * post follow-ups), triage, the four outside notifications, a new IRM, an update, an action,
+ * escalation, a reminder sweep and its owner snoozing it, the owner's "Won't do" proposed from
+ * their DM, kept open by the IRM from the action's menu on the card, the action edited there,
+ * proposed again and accepted, resolution, a causal analysis sent back and approved, the review,
+ * a closure sent back and approved, a reopening, the monthly report, and the `/incident`
+ * commands (lookup, help, stats, export, evidence). Each free-text answer
  * comes from `texts`, so a test can fill them with secrets or with hostile strings and then look
  * at every log line or every surface. Every step is checked to have happened.
  */
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { ACTION_MENU, CARD_ACTIONS } from '../../blocks/card-ids';
 import { ACTION_DM_ACTIONS } from '../../blocks/direct-messages';
+import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { LOSS_LOCATION_ACTION } from '../../blocks/report-modal';
+import { actions } from '../../db/schema';
 import type { FakeView } from './fake-slack';
 import { blockAction, eventCallback, slashCommand } from './signed-requests';
 import type { Answer } from './slack-client';
@@ -36,6 +41,8 @@ export interface LifecycleTexts {
   customersReason: string;
   update: string;
   action: string;
+  /** The action's text as the IRM rewrites it from its menu on the card. */
+  actionEdit: string;
   notDoing: string;
   resolution: string;
   analysis: {
@@ -63,6 +70,11 @@ export interface LifecycleResult {
   answers: Surface[];
 }
 
+interface Element {
+  action_id?: string;
+  value?: string;
+}
+
 export async function driveLifecycle(
   world: World,
   t: LifecycleTexts,
@@ -82,9 +94,15 @@ export async function driveLifecycle(
   }
 
   /** Clicks a card control that opens a form, fills it, submits it and expects it accepted. */
-  async function form(user: string, actionId: string, answers: Record<string, Answer>, copy = card()) {
+  async function form(
+    user: string,
+    actionId: string,
+    answers: Record<string, Answer>,
+    copy = card(),
+    choice: { option?: string; block?: string } = {},
+  ) {
     const opened = world.fake.callsTo('views.open', { ok: true }).length;
-    const click = await world.click(user, copy, actionId);
+    const click = await world.click(user, copy, actionId, choice);
     expect(click.replies, `${actionId} by ${user}`).toEqual([]);
     await world.fake.waitFor('views.open', opened + 1, { ok: true });
     await beforeSubmit(user, world.lastModal(user));
@@ -94,7 +112,11 @@ export async function driveLifecycle(
   }
 
   /** Clicks a card control that changes the incident at once. */
-  async function change(user: string, actionId: string, choice: { option?: string; user?: string } = {}) {
+  async function change(
+    user: string,
+    actionId: string,
+    choice: { option?: string; user?: string; block?: string } = {},
+  ) {
     const click = await world.click(user, card(), actionId, choice);
     expect(click.replies, `${actionId} by ${user}`).toEqual([]);
     await world.vigil.outbox.drain();
@@ -112,6 +134,26 @@ export async function driveLifecycle(
     );
     expect(res.status).toBe(200);
     answers.push(...answerSurfaces(`/incident ${text} (${user})`, res.text ? res.json() : null));
+  }
+
+  /** Clicks a button in a DM; returns what was answered to the clicker alone, if anything. */
+  async function dmClick(user: string, actionId: string, blockId: string, value: string, ts: string) {
+    const name = `dm-${actionId}-${world.fake.responseUrlPosts.length}`;
+    const res = await world.slack.interaction(
+      blockAction({
+        userId: user,
+        actionId,
+        blockId,
+        value,
+        container: { type: 'message', channelId: `D${user}`, messageTs: ts },
+        triggerId: world.fake.issueTrigger(user),
+        responseUrl: world.fake.responseUrl(name),
+      }),
+    );
+    expect(res.status).toBe(200);
+    await world.settled();
+    const post = world.fake.responseUrlPosts.find((p) => p.name === name);
+    return post ? String(post.body.text) : undefined;
   }
 
   for (const user of [PEOPLE.staff, PEOPLE.siro, PEOPLE.hodFinance, NEW_IRM]) await openHome(user);
@@ -193,16 +235,32 @@ export async function driveLifecycle(
   });
   await change(PEOPLE.responder, CARD_ACTIONS.escalate);
 
-  // A reminder sweep: the action is due tomorrow, so its owner gets a digest.
+  // A reminder sweep: the action is due tomorrow, so its owner gets a digest, and snoozes it.
   const digests = () =>
     world.fake
       .callsTo('chat.postMessage', { ok: true })
-      .filter((c) => c.args.channel === PEOPLE.staff2 && String(c.args.text).includes('need your attention'));
+      .filter(
+        (c) => c.args.channel === PEOPLE.staff2 && /items? needs? your attention/.test(String(c.args.text)),
+      );
   await world.vigil.scheduler.tick();
   await world.vigil.outbox.drain();
   expect(digests()).toHaveLength(1);
+  const digest = digests()[0];
+  const snoozeButton = (digest?.args.blocks as { block_id?: string; elements?: Element[] }[] | undefined)
+    ?.flatMap((b) => (b.elements ?? []).map((e) => ({ blockId: b.block_id ?? '', e })))
+    .find(({ e }) => e.action_id === REMINDER_ACTIONS.snoozeDay);
+  if (!snoozeButton) throw new Error('the digest has no Snooze button');
+  const snoozed = await dmClick(
+    PEOPLE.staff2,
+    REMINDER_ACTIONS.snoozeDay,
+    snoozeButton.blockId,
+    String(snoozeButton.e.value),
+    (digest?.response as { ts?: string } | undefined)?.ts ?? '',
+  );
+  expect(snoozed).toMatch(/^:zzz: Snoozed until /);
 
-  // The owner answers from the DM that gave them the action: they will not do it, and why.
+  // The owner answers from the DM that gave them the action: they will not do it, and why. That
+  // is a proposal: the IRM keeps the action open, rewrites it, and accepts the second proposal.
   const assigned = world.fake
     .callsTo('chat.postMessage', { ok: true })
     .find((c) => c.args.channel === PEOPLE.staff2 && JSON.stringify(c.args.blocks).includes('"act:'));
@@ -210,29 +268,50 @@ export async function driveLifecycle(
     b.block_id?.startsWith('act:'),
   );
   const actionId = actionBlock?.block_id?.slice('act:'.length) ?? '';
-  const opened = world.fake.callsTo('views.open', { ok: true }).length;
-  await world.slack.interaction(
-    blockAction({
-      userId: PEOPLE.staff2,
-      actionId: ACTION_DM_ACTIONS.notDoing,
-      blockId: actionBlock?.block_id ?? '',
-      value: actionId,
-      container: {
-        type: 'message',
-        channelId: `D${PEOPLE.staff2}`,
-        messageTs: (assigned?.response as { ts?: string } | undefined)?.ts ?? '',
-      },
-      triggerId: world.fake.issueTrigger(PEOPLE.staff2),
-      responseUrl: world.fake.responseUrl('not-doing'),
-    }),
+  const status = () =>
+    world.db
+      .select()
+      .from(actions)
+      .where(eq(actions.id, Number(actionId)))
+      .get()?.status;
+  async function ownerWontDo() {
+    const opened = world.fake.callsTo('views.open', { ok: true }).length;
+    const reply = await dmClick(
+      PEOPLE.staff2,
+      ACTION_DM_ACTIONS.notDoing,
+      actionBlock?.block_id ?? '',
+      actionId,
+      (assigned?.response as { ts?: string } | undefined)?.ts ?? '',
+    );
+    expect(reply).toBeUndefined();
+    await world.fake.waitFor('views.open', opened + 1, { ok: true });
+    await beforeSubmit(PEOPLE.staff2, world.lastModal(PEOPLE.staff2));
+    const notDoing = await world.submitForm(PEOPLE.staff2, world.lastModal(PEOPLE.staff2), {
+      reason: t.notDoing,
+    });
+    expect(notDoing.body).toBeNull();
+    await world.vigil.outbox.drain();
+    expect(status()).toBe('not_doing_proposed');
+  }
+  const menu = (op: string) => ({ block: `a${actionId}`, option: `${op}:${actionId}` });
+  const keptOpen = () =>
+    world.fake
+      .callsTo('chat.postMessage', { ok: true })
+      .filter((c) => c.args.channel === PEOPLE.staff2 && String(c.args.text).includes('not accepted'));
+  await ownerWontDo();
+  await change(NEW_IRM, CARD_ACTIONS.actionMenu, menu(ACTION_MENU.keepOpen));
+  expect(status()).toBe('open');
+  expect(keptOpen()).toHaveLength(1);
+  await form(
+    NEW_IRM,
+    CARD_ACTIONS.actionMenu,
+    { kind: 'corrective', description: t.actionEdit, ownerId: PEOPLE.staff2, dueAt: '2026-03-12' },
+    card(),
+    menu(ACTION_MENU.edit),
   );
-  await world.fake.waitFor('views.open', opened + 1, { ok: true });
-  await beforeSubmit(PEOPLE.staff2, world.lastModal(PEOPLE.staff2));
-  const notDoing = await world.submitForm(PEOPLE.staff2, world.lastModal(PEOPLE.staff2), {
-    reason: t.notDoing,
-  });
-  expect(notDoing.body).toBeNull();
-  await world.vigil.outbox.drain();
+  await ownerWontDo();
+  await change(NEW_IRM, CARD_ACTIONS.actionMenu, menu(ACTION_MENU.accept));
+  expect(status()).toBe('not_doing');
 
   await change(NEW_IRM, CARD_ACTIONS.startResolution);
   await form(NEW_IRM, CARD_ACTIONS.resolve, { how: t.resolution });

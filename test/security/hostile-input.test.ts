@@ -73,6 +73,7 @@ function hostileTexts(): LifecycleTexts {
     customersReason: hostile('customersReason', 2000),
     update: hostile('update', 2500),
     action: hostile('action', 1000),
+    actionEdit: hostile('actionEdit', 1000),
     notDoing: hostile('notDoing', 2000),
     resolution: hostile('resolution'),
     analysis: {
@@ -156,7 +157,7 @@ describe('hostile text', () => {
     expect(byKind.police?.externalRef).toBe(texts.report.crimeNumber);
     expect(byKind.customers?.reason).toBe(texts.customersReason);
     expect(world.db.select().from(actions).get()).toMatchObject({
-      description: texts.action,
+      description: texts.actionEdit,
       status: 'not_doing',
       statusReason: texts.notDoing,
     });
@@ -176,6 +177,14 @@ describe('hostile text', () => {
     expect(rounds.find((r) => r.type === 'closure_approval')?.comment).toBe(texts.approvalComment);
     const events = world.db.select().from(incidentEvents).all();
     expect(events.find((e) => e.type === 'update')?.after).toEqual({ text: texts.update });
+    expect(events.find((e) => e.type === 'action_edited')).toMatchObject({
+      before: { description: texts.action },
+      after: { description: texts.actionEdit },
+    });
+    expect(events.filter((e) => e.type === 'action_not_doing_proposed').map((e) => e.after?.reason)).toEqual([
+      texts.notDoing,
+      texts.notDoing,
+    ]);
     expect(events.find((e) => e.type === 'resolved')?.after).toMatchObject({ how: texts.resolution });
     expect(events.find((e) => e.type === 'reopened')?.after).toMatchObject({ reason: texts.reopen });
     // The SQL metacharacters were only text: the register is all there.
@@ -221,6 +230,8 @@ describe('hostile text', () => {
       'certRef',
       'customersReason',
       'action',
+      'actionEdit',
+      'notDoing',
       'resolution',
       'rootCause',
       'riskRegisterRef',
@@ -235,6 +246,7 @@ describe('hostile text', () => {
       'rationale',
       'update',
       'action',
+      'actionEdit',
       'notDoing',
       'resolution',
       'rootCause',
@@ -257,9 +269,16 @@ describe('hostile text', () => {
     expect(lookup(NEW_IRM)).toContain('qz-description');
     expect(lookup(PEOPLE.staff)).toContain('qz-title');
     expect(lookup(PEOPLE.staff)).not.toContain('qz-description');
-    // DMs to the reporter, the IRM and those escalated to carry no report text (PRODUCT.md Privacy).
-    for (const user of [PEOPLE.staff, NEW_IRM, PEOPLE.siro, PEOPLE.md, PEOPLE.hodFinance])
-      expect(dm(user), user).not.toContain('qz-');
+    // DMs to the reporter, the IRM and those escalated to carry no report text (PRODUCT.md Privacy),
+    // only what is owed: the IRM's reminder of the action they follow names the action.
+    const markers = (text: string) => [...new Set(text.match(/qz-[A-Za-z]+/g) ?? [])].sort();
+    const isDigest = (s: Surface) => /items? needs? your attention$/.test(String(s.content.text));
+    const irmDms = (digest: boolean) =>
+      shown((s) => s.where === `chat.postMessage → ${NEW_IRM}` && isDigest(s) === digest);
+    for (const user of [PEOPLE.staff, PEOPLE.siro, PEOPLE.md, PEOPLE.hodFinance])
+      expect(markers(dm(user)), user).toEqual([]);
+    expect(markers(irmDms(false))).toEqual([]);
+    expect(markers(irmDms(true))).toEqual(['qz-action']);
 
     // The register's exports keep every character as typed.
     const file = (re: RegExp) =>

@@ -44,6 +44,7 @@ function secretTexts(): LifecycleTexts {
     customersReason: secret('customers reason'),
     update: secret('update'),
     action: secret('action'),
+    actionEdit: secret('action edit'),
     notDoing: secret('not doing'),
     resolution: secret('resolution'),
     analysis: {
