@@ -1,7 +1,7 @@
 import { addDays } from 'date-fns';
 import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { ACTION_MENU, type ActionMenuOp, CARD_ACTIONS } from '../../blocks/card-ids';
 import { CARD_MODALS } from '../../blocks/card-modals';
 import { ACTION_DM_ACTIONS } from '../../blocks/direct-messages';
 import { INCIDENT_HELP } from '../../blocks/incident-lookup';
@@ -12,6 +12,7 @@ import { addAction } from '../../src/domain/add-action';
 import { assignIrm } from '../../src/domain/assign-irm';
 import type { Target } from '../../src/domain/change';
 import { approveClosure, peerReview, requestClosure } from '../../src/domain/closure';
+import { editAction } from '../../src/domain/edit-action';
 import {
   decideCausalAnalysis,
   markResolved,
@@ -116,7 +117,7 @@ const NOTIFICATION_BY: Record<NotificationKind, Who> = {
 };
 
 let fixtures = 0;
-async function fixture(stage: Stage): Promise<Fixture> {
+async function fixture(stage: Stage, opts: { proposedBy?: Who } = {}): Promise<Fixture> {
   const ctx = { db: world.db, clock: world.clock, config: world.config };
   const at = (s: Stage) => STAGES.indexOf(stage) >= STAGES.indexOf(s);
   fixtures += 1;
@@ -151,6 +152,22 @@ async function fixture(stage: Stage): Promise<Fixture> {
     });
     actionId = world.db.select().from(actions).where(eq(actions.incidentId, incident.id)).get()?.id ?? 0;
   }
+  // The action's owner (or whoever `proposedBy` names, made its owner) proposes not doing it.
+  if (opts.proposedBy) {
+    if (opts.proposedBy !== 'staff')
+      editAction(
+        ctx,
+        actor('siro'),
+        { actionId },
+        {
+          kind: 'corrective',
+          description: 'Rotate the keys',
+          ownerId: WHO[opts.proposedBy],
+          dueAt: addDays(world.clock.now(), 1),
+        },
+      );
+    setActionStatus(ctx, actor(opts.proposedBy), { actionId }, 'not_doing', 'Out of budget');
+  }
   if (at('resolving')) startResolution(ctx, actor('irm'), target());
   if (at('resolved'))
     markResolved(ctx, actor('irm'), target(), { restoredAt: world.clock.now(), how: 'Done' });
@@ -158,7 +175,7 @@ async function fixture(stage: Stage): Promise<Fixture> {
     submitCausalAnalysis(ctx, actor('hod'), target(), {
       rootCause: 'Weak keys',
       contributingFactors: null,
-      technicalMeasures: null,
+      technicalMeasures: 'Longer keys',
       administrativeMeasures: null,
       costAndResources: 'A day',
     });
@@ -215,6 +232,7 @@ const refusalLines = (who: Who) =>
 
 const version = (f: Fixture) =>
   world.db.select().from(incidents).where(eq(incidents.id, f.id)).get()?.version ?? 0;
+const actionRow = (f: Fixture) => world.db.select().from(actions).where(eq(actions.id, f.actionId)).get();
 
 interface Outcome {
   /** The answer sent to the clicker's own response_url, if any. */
@@ -264,28 +282,37 @@ async function interact(
   return outcome;
 }
 
+/**
+ * Clicks a control on the card as it is now: the one in the block showing `label`, or, for
+ * `menu`, picks that operation in the menu beside the fixture's action.
+ */
 function clickCard(
   who: Who,
   f: Fixture,
   actionId: string,
-  opts: { label?: string; option?: string; user?: string } = {},
+  opts: { label?: string; option?: string; user?: string; menu?: ActionMenuOp } = {},
 ): Promise<Outcome> {
   const card = world.card(f.reference);
   const found = card.blocks
     .flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map((e) => ({ b, e })))
     .find(
       ({ b, e }) =>
-        e.action_id === actionId && (!opts.label || JSON.stringify(b).includes(`*${opts.label}:*`)),
+        e.action_id === actionId &&
+        (!opts.label || JSON.stringify(b).includes(`*${opts.label}:*`)) &&
+        (!opts.menu || Boolean(b.block_id?.endsWith(`:a${f.actionId}`))),
     );
   const blockId = found?.b.block_id;
   if (!found || !blockId) throw new Error(`${f.reference}'s card has no ${actionId} ${opts.label ?? ''}`);
+  const option = opts.menu ? `${opts.menu}:${f.actionId}` : opts.option;
+  if (opts.menu && !JSON.stringify(found.e).includes(`"${option}"`))
+    throw new Error(`${f.reference}'s action menu does not offer ${option}`);
   return interact(who, f, (triggerId, responseUrl) =>
     blockAction({
       userId: WHO[who],
       actionId,
       blockId,
       actionType: found.e.type,
-      ...(opts.option ? { selectedOption: { value: opts.option } } : {}),
+      ...(option ? { selectedOption: { value: option } } : {}),
       ...(opts.user ? { selectedUser: opts.user } : {}),
       ...(found.e.value !== undefined ? { value: found.e.value } : {}),
       container: { type: 'message', channelId: SECURITY_CHANNEL, messageTs: card.ts },
@@ -309,10 +336,23 @@ function clickDm(who: Who, f: Fixture, actionId: string, blockId: string, value:
   );
 }
 
-/** A refusal: explained to the clicker alone, logged in its own line, and nothing changed. */
-async function expectRefused(who: Who, what: string, act: () => Promise<Outcome>, message: RegExp) {
+/**
+ * A refusal: explained to the clicker alone, logged in its own line, and nothing changed. A
+ * refused select or menu (`redraws`, naming the card) also has the card drawn again as it stands,
+ * or the clicker's copy would keep showing the refused choice: one edit of that card, same content.
+ */
+async function expectRefused(
+  who: Who,
+  what: string,
+  act: () => Promise<Outcome>,
+  message: RegExp,
+  redraws?: Fixture,
+) {
   const before = state();
   const lines = refusalLines(who);
+  const queued = world.db.select({ n: count() }).from(outbox).get()?.n ?? 0;
+  const called = world.fake.calls.length;
+  const card = redraws ? world.card(redraws.reference) : undefined;
   const outcome = await act();
   expect({ what, who, reply: outcome.reply?.text }).toEqual({
     what,
@@ -326,7 +366,25 @@ async function expectRefused(who: Who, what: string, act: () => Promise<Outcome>
     opened: false,
     changed: false,
   });
-  expect(state(), `${what} ${who}`).toEqual(before);
+  if (redraws && card) {
+    expect(
+      world.db.select({ kind: outbox.kind, incidentId: outbox.incidentId }).from(outbox).all().slice(queued),
+      `${what} ${who}`,
+    ).toEqual([{ kind: 'update_card', incidentId: redraws.id }]);
+    expect(
+      world.fake.calls
+        .slice(called)
+        .filter((c) => /^(chat|views|files)\./.test(c.method))
+        .map((c) => `${c.method} ${String(c.args.channel)} ${String(c.args.ts)}`),
+      `${what} ${who}`,
+    ).toEqual([`chat.update ${SECURITY_CHANNEL} ${card.ts}`]);
+    expect(world.card(redraws.reference).blocks, `${what} ${who}`).toEqual(card.blocks);
+    expect(state(), `${what} ${who}`).toEqual({
+      ...before,
+      outbox: before.outbox + 1,
+      shown: before.shown + 1,
+    });
+  } else expect(state(), `${what} ${who}`).toEqual(before);
   expect(refusalLines(who) - lines, `${what} ${who}: one log line`).toBe(1);
 }
 
@@ -390,6 +448,10 @@ describe('the permissions matrix', () => {
     answers: Record<string, Answer>;
     /** Additive work any number of allowed people can do to one incident. */
     repeatable?: boolean;
+    /** An operation in the menu beside the fixture's action (a refusal redraws the card). */
+    menu?: ActionMenuOp;
+    /** What the applied form must have done, beyond moving the incident's version. */
+    check?: (who: Who, f: Fixture) => void;
   }[] = [
     {
       name: 'triage',
@@ -458,7 +520,7 @@ describe('the permissions matrix', () => {
       actionId: CARD_ACTIONS.analysis,
       stage: 'resolved',
       click: EXPECTED.causal_analysis,
-      answers: { rootCause: 'Weak keys', costAndResources: 'A day' },
+      answers: { rootCause: 'Weak keys', technicalMeasures: 'Longer keys', costAndResources: 'A day' },
     },
     {
       name: 'review analysis',
@@ -504,6 +566,26 @@ describe('the permissions matrix', () => {
       click: EXPECTED.reopen,
       answers: { reason: 'New evidence' },
     },
+    {
+      name: 'edit action',
+      actionId: CARD_ACTIONS.actionMenu,
+      menu: ACTION_MENU.edit,
+      stage: 'triaged',
+      click: OWNER_IRM_SIRO,
+      answers: { description: 'Rotate every key' },
+      check: (who, f) => expect(actionRow(f)?.description, who).toBe('Rotate every key'),
+    },
+    {
+      name: "won't do on the card",
+      actionId: CARD_ACTIONS.actionMenu,
+      menu: ACTION_MENU.notDoing,
+      stage: 'triaged',
+      click: OWNER_IRM_SIRO,
+      answers: { reason: 'Not needed' },
+      // The owner's is a proposal the IRM or SIRO decides on; theirs counts at once.
+      check: (who, f) =>
+        expect(actionRow(f)?.status, who).toBe(who === 'staff' ? 'not_doing_proposed' : 'not_doing'),
+    },
   ];
 
   /** Card controls that change the incident at once. */
@@ -511,38 +593,97 @@ describe('the permissions matrix', () => {
     name: string;
     actionId: string;
     allowed: Who[];
-    choice?: { option?: string; user?: string };
+    choice?: { option?: string; user?: string; menu?: ActionMenuOp };
     repeatable?: boolean;
+    /** A select or menu: a refusal draws the card again. */
+    redraws?: boolean;
+    /** The fixture's action is proposed as not to be done by its owner. */
+    proposed?: boolean;
+    check?: (who: Who, f: Fixture) => void;
   }[] = [
     {
       name: 'severity',
       actionId: CARD_ACTIONS.severity,
       allowed: EXPECTED.triage,
       choice: { option: 'critical' },
+      redraws: true,
     },
     {
       name: 'reassign IRM',
       actionId: CARD_ACTIONS.assignIrm,
       allowed: EXPECTED.assign_irm,
       choice: { user: 'UNEWIRM' },
+      redraws: true,
     },
     { name: 'escalate', actionId: CARD_ACTIONS.escalate, allowed: EXPECTED.escalate, repeatable: true },
     { name: 'start resolution', actionId: CARD_ACTIONS.startResolution, allowed: EXPECTED.resolve },
+    {
+      name: 'mark done',
+      actionId: CARD_ACTIONS.actionMenu,
+      allowed: OWNER_IRM_SIRO,
+      choice: { menu: ACTION_MENU.done },
+      redraws: true,
+      check: (who, f) => expect(actionRow(f)?.status, who).toBe('done'),
+    },
+    {
+      name: "mark done after a proposed won't do",
+      actionId: CARD_ACTIONS.actionMenu,
+      allowed: OWNER_IRM_SIRO,
+      choice: { menu: ACTION_MENU.done },
+      redraws: true,
+      proposed: true,
+      check: (who, f) => expect(actionRow(f)?.status, who).toBe('done'),
+    },
+    {
+      name: "accept a proposed won't do",
+      actionId: CARD_ACTIONS.actionMenu,
+      allowed: EXPECTED.update_action,
+      choice: { menu: ACTION_MENU.accept },
+      redraws: true,
+      proposed: true,
+      check: (who, f) => expect(actionRow(f)?.status, who).toBe('not_doing'),
+    },
+    {
+      name: 'keep a proposed action open',
+      actionId: CARD_ACTIONS.actionMenu,
+      allowed: EXPECTED.update_action,
+      choice: { menu: ACTION_MENU.keepOpen },
+      redraws: true,
+      proposed: true,
+      check: (who, f) => {
+        expect(actionRow(f)?.status, who).toBe('open');
+        // The owner hears that their proposal was not accepted.
+        expect(
+          world.fake
+            .callsTo('chat.postMessage', { ok: true })
+            .filter((c) => c.args.channel === WHO.staff && String(c.args.text).startsWith(`${f.reference}:`))
+            .map((c) => String(c.args.text)),
+          who,
+        ).toEqual([expect.stringContaining('was not accepted')]);
+      },
+    },
   ];
 
   it('gives every card form to exactly those allowed, over HTTP, and takes it back only from them', async () => {
-    // Every control on the card is in one of the two tables, so a new one cannot be left out.
+    // Every control on the card, and every choice in an action's menu, is in one of the two
+    // tables, so a new one cannot be left out.
     expect(new Set([...FORMS, ...CHANGES].map((op) => op.actionId))).toEqual(
       new Set(Object.values(CARD_ACTIONS)),
     );
-    const callbacks = new Set<string>([CARD_MODALS.actionNotDoing]); // the DM's form, tested below
+    expect(
+      new Set([...FORMS.map((op) => op.menu), ...CHANGES.map((op) => op.choice?.menu)].filter(Boolean)),
+    ).toEqual(new Set(Object.values(ACTION_MENU)));
+    const callbacks = new Set<string>();
     for (const op of FORMS) {
       const submit = op.submit ?? op.click;
       const f = await fixture(op.stage);
       const click = (who: Who, on = f) =>
-        clickCard(who, on, op.actionId, op.label ? { label: op.label } : {});
+        clickCard(who, on, op.actionId, {
+          ...(op.label ? { label: op.label } : {}),
+          ...(op.menu ? { menu: op.menu } : {}),
+        });
       for (const who of except(EVERYONE, ...op.click))
-        await expectRefused(who, op.name, () => click(who), ONLY);
+        await expectRefused(who, op.name, () => click(who), ONLY, op.menu ? f : undefined);
       // A form as the first allowed person got it, submitted by each who may not (a forged submission).
       const shown = await click(op.click[0] as Who);
       if (!shown.opened) throw new Error(`${op.name} did not open for ${op.click[0]}: ${shown.reply?.text}`);
@@ -561,18 +702,26 @@ describe('the permissions matrix', () => {
         });
         if (!opened.opened || !submit.includes(who)) continue;
         await expectSubmitApplied(who, op.name, own, opened.opened, op.answers);
+        op.check?.(who, own);
       }
     }
     expect([...callbacks].sort()).toEqual(Object.values(CARD_MODALS).sort());
-  }, 180_000);
+  }, 240_000);
 
   it('applies the card’s direct controls for exactly those allowed', async () => {
     for (const op of CHANGES) {
-      const f = await fixture('triaged');
+      const make = () => fixture('triaged', op.proposed ? { proposedBy: 'staff' } : {});
+      const f = await make();
       for (const who of except(EVERYONE, ...op.allowed))
-        await expectRefused(who, op.name, () => clickCard(who, f, op.actionId, op.choice), ONLY);
+        await expectRefused(
+          who,
+          op.name,
+          () => clickCard(who, f, op.actionId, op.choice),
+          ONLY,
+          op.redraws ? f : undefined,
+        );
       for (const who of op.allowed) {
-        const own = op.repeatable || who === op.allowed[0] ? f : await fixture('triaged');
+        const own = op.repeatable || who === op.allowed[0] ? f : await make();
         const outcome = await clickCard(who, own, op.actionId, op.choice);
         expect({ op: op.name, who, changed: outcome.changed, reply: outcome.reply }).toEqual({
           op: op.name,
@@ -580,9 +729,37 @@ describe('the permissions matrix', () => {
           changed: true,
           reply: undefined,
         });
+        op.check?.(who, own);
       }
     }
-  }, 120_000);
+
+    // An IRM or SIRO who owns an action proposes like any owner, and never decides on it themselves.
+    for (const [owner, decider] of [
+      ['irm', 'siro'],
+      ['siro', 'irm'],
+    ] as const) {
+      for (const menu of [ACTION_MENU.accept, ACTION_MENU.keepOpen]) {
+        const f = await fixture('triaged', { proposedBy: owner });
+        expect(actionRow(f)?.status).toBe('not_doing_proposed');
+        await expectRefused(
+          owner,
+          `${menu} their own proposal`,
+          () => clickCard(owner, f, CARD_ACTIONS.actionMenu, { menu }),
+          /^You proposed not doing this action: someone else \(the IRM or the SIRO\) decides\.$/,
+          f,
+        );
+        const outcome = await clickCard(decider, f, CARD_ACTIONS.actionMenu, { menu });
+        expect({ owner, decider, menu, changed: outcome.changed, reply: outcome.reply }).toEqual({
+          owner,
+          decider,
+          menu,
+          changed: true,
+          reply: undefined,
+        });
+        expect(actionRow(f)?.status).toBe(menu === ACTION_MENU.accept ? 'not_doing' : 'open');
+      }
+    }
+  }, 180_000);
 
   it('lets only the action’s owner, the IRM and the SIRO close an action from a DM or a reminder', async () => {
     const status = (f: Fixture) =>
@@ -620,36 +797,85 @@ describe('the permissions matrix', () => {
     if (!shown.opened) throw new Error("won't do did not open for the owner");
     for (const who of except(EVERYONE, ...OWNER_IRM_SIRO))
       await expectSubmitRefused(who, "won't do", shown.opened, { reason: 'Not needed' });
+    const irmTold = (on: Fixture) =>
+      world.fake
+        .callsTo('chat.postMessage', { ok: true })
+        .filter((c) => c.args.channel === WHO.irm && String(c.args.text).includes('proposes not doing'))
+        .filter((c) => String(c.args.text).startsWith(`${on.reference}:`)).length;
     for (const who of OWNER_IRM_SIRO) {
       const own = who === 'staff' ? f : await fixture('triaged');
       const opened = who === 'staff' ? shown : await wontDo(who, own);
       if (!opened.opened) throw new Error(`won't do did not open for ${who}`);
       await expectSubmitApplied(who, "won't do", own, opened.opened, { reason: 'Not needed' });
-      expect(status(own)).toBe('not_doing');
+      // The owner's "won't do" is a proposal, and the IRM is told; the IRM's or SIRO's counts at once.
+      expect({ who, status: status(own), irmTold: irmTold(own) }).toEqual(
+        who === 'staff'
+          ? { who, status: 'not_doing_proposed', irmTold: 1 }
+          : { who, status: 'not_doing', irmTold: 0 },
+      );
     }
+    // Proposed once, the owner's DM does not open the form again; the IRM or SIRO decides.
+    await expectRefused(
+      'staff',
+      "won't do again",
+      () => wontDo('staff', f),
+      /^You already proposed not doing it; the IRM or SIRO decides\.$/,
+    );
   }, 120_000);
 
-  it('lets anyone snooze or dismiss only their own reminders', async () => {
+  it('lets anyone snooze only their own reminders, and Done checks only what the clicker owes', async () => {
     const f = await fixture('triaged');
+    // A report left untriaged past REMIND_UNTRIAGED_HOURS: its triage is owed by the SIRO alone.
+    const waiting = await fixture('reported');
+    world.clock.advance((world.config.reminders.untriagedHours + 1) * 3_600_000);
     const key = `action:${f.actionId}:soon`;
-    for (const [actionId, value] of [
-      [REMINDER_ACTIONS.snoozeDay, key],
-      [REMINDER_ACTIONS.snoozeWeek, key],
-      [REMINDER_ACTIONS.done, `triage:${f.id}`],
-    ] as const) {
+    const snoozesOf = (value: string) =>
+      world.db.select().from(snoozes).where(eq(snoozes.itemKey, value)).all();
+    for (const actionId of [REMINDER_ACTIONS.snoozeDay, REMINDER_ACTIONS.snoozeWeek]) {
       for (const who of EVERYONE) {
         const before = { ...state(), snoozes: undefined, shown: undefined };
-        const outcome = await clickDm(who, f, actionId, 'rem:0', value);
-        expect(outcome.reply?.text, `${actionId} ${who}`).toMatch(
-          /^:(zzz|white_check_mark): (Snoozed|Dismissed)/,
-        );
+        const outcome = await clickDm(who, f, actionId, 'rem:0', key);
+        expect(outcome.reply?.text, `${actionId} ${who}`).toMatch(/^:zzz: Snoozed until /);
+        expect(outcome.reply?.ephemeral, `${actionId} ${who}`).toBe(true);
         expect({ ...state(), snoozes: undefined, shown: undefined }).toEqual(before);
-        const mine = world.db.select().from(snoozes).where(eq(snoozes.itemKey, value)).all();
-        expect(mine.map((s) => s.userId)).toContain(WHO[who]);
+        expect(snoozesOf(key).map((s) => s.userId)).toContain(WHO[who]);
       }
     }
     // Each snooze row is the clicker's own: nobody quieted anyone else's reminders.
-    expect(world.db.select().from(snoozes).all()).toHaveLength(EVERYONE.length * 2);
+    expect(
+      snoozesOf(key)
+        .map((s) => s.userId)
+        .sort(),
+    ).toEqual(EVERYONE.map((w) => WHO[w]).sort());
+
+    // Done on a reminder that is not an action looks in the register for what the clicker owes:
+    // anyone else is thanked and nothing changes; the SIRO is told it is still owed, asked again
+    // tomorrow (their own reminder snoozed a day), and the triage itself is not touched.
+    const triage = `triage:${waiting.id}`;
+    for (const who of EVERYONE) {
+      const before = state();
+      const outcome = await clickDm(who, waiting, REMINDER_ACTIONS.done, 'rem:0', triage);
+      expect(outcome.reply?.ephemeral, `done ${who}`).toBe(true);
+      if (who === 'siro') {
+        expect(outcome.reply?.text).toMatch(
+          new RegExp(
+            `^:hourglass_flowing_sand: \\*${waiting.reference} \\(Hacking, intrusion or falsification\\)\\* still shows this as owed: waiting for triage for ${world.config.reminders.untriagedHours + 1} hours\\. .*I will remind you again tomorrow\\.$`,
+          ),
+        );
+        expect(state()).toEqual({ ...before, snoozes: before.snoozes + 1 });
+      } else {
+        expect(outcome.reply?.text, `done ${who}`).toBe(
+          ':white_check_mark: Thank you: the register shows nothing more owed from you on this.',
+        );
+        expect(state(), `done ${who}`).toEqual(before);
+      }
+    }
+    expect(snoozesOf(triage).map((s) => [s.userId, s.until])).toEqual([
+      [WHO.siro, addDays(world.clock.now(), 1)],
+    ]);
+    expect(world.db.select().from(incidents).where(eq(incidents.id, waiting.id)).get()?.status).toBe(
+      'reported',
+    );
   });
 
   it('answers /incident by role: details, status, or the same "not yours" for anyone else', async () => {
