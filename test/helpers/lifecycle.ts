@@ -337,7 +337,9 @@ export async function driveLifecycle(
   await command(PEOPLE.siro, 'export csv');
   await command(PEOPLE.iao, 'export json');
   await command(PEOPLE.md, `evidence ${REFERENCE}`);
-  await expect.poll(() => world.fake.uploads.filter((u) => u.completed).length - uploads).toBe(4);
+  // The files are written and uploaded after each command's acknowledgement.
+  await world.settled();
+  expect(world.fake.uploads.filter((u) => u.completed).length - uploads).toBe(4);
 
   // The monthly report on the first sweep of April: statistics and the trend chart to the MD.
   world.clock.set('2026-04-01T08:05:00Z');

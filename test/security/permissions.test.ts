@@ -267,17 +267,10 @@ async function interact(
       changed: version(f) !== before,
     };
   };
-  // Listeners answer after the ack: wait for whichever visible outcome comes.
-  await expect
-    .poll(
-      () => {
-        const o = observe();
-        return Boolean(o.reply || o.opened || o.changed);
-      },
-      { interval: 5 },
-    )
-    .toBe(true);
+  // Listeners answer after the ack: wait until they are done, however loaded the machine is.
+  await world.settled();
   const outcome = observe();
+  expect(Boolean(outcome.reply || outcome.opened || outcome.changed), 'a visible outcome').toBe(true);
   await world.vigil.outbox.drain();
   return outcome;
 }
@@ -901,7 +894,8 @@ describe('the permissions matrix', () => {
     // The answer after the acknowledgement ("Working on it…"), through the command's response_url.
     const reply = async (name: string) => {
       const post = () => world.fake.responseUrlPosts.find((p) => p.name === name);
-      await expect.poll(() => Boolean(post()), { interval: 5 }).toBe(true);
+      await world.settled();
+      expect(post(), name).toBeDefined();
       return post()?.body;
     };
 

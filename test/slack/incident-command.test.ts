@@ -35,6 +35,8 @@ async function incident(user: string, text: string) {
       responseUrl,
     }),
   );
+  // Exports, evidence packs and statistics are made after the acknowledgement: wait for them.
+  await world.settled();
   return { status: res.status, body: res.text ? (res.json() as Record<string, unknown>) : null, responseUrl };
 }
 

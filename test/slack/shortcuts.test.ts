@@ -143,7 +143,7 @@ describe('reporting from anywhere', () => {
     ]);
     expect([first.status, second.status]).toEqual([200, 200]);
     await world.fake.waitFor('views.open', 1, { ok: true });
-    await new Promise((r) => setTimeout(r, 200)); // time for a second form to be asked for
+    await world.settled(); // both deliveries' listeners have finished: a second form would be open
     expect(world.fake.callsTo('views.open')).toHaveLength(1);
     // Nobody is told the form failed to open: the repeat was simply dropped.
     expect(world.fake.responseUrlPosts).toEqual([]);
