@@ -1,4 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { findIncidentById } from '../../db/find-incident';
 import { type Incident, type IncidentEvent, incidents, processedRequests } from '../../db/schema';
 import { appendEvent } from './audit';
 import type { DomainContext } from './context';
@@ -25,11 +27,12 @@ export interface RecordResult {
 export type Loaded = { incident: Incident; duplicate: false } | { incident: Incident; duplicate: true };
 
 /**
- * Reads the incident for a change, refusing when it moved on since the person looked at it.
- * A request already applied is reported as a duplicate so the caller can answer without redoing it.
+ * Reads the incident for a change (`db`'s prepared read, inside the caller's transaction `tx`),
+ * refusing when it moved on since the person looked at it. A request already applied is reported
+ * as a duplicate so the caller can answer without redoing it.
  */
-export function loadForChange(tx: Tx, target: Target): Loaded {
-  const incident = tx.select().from(incidents).where(eq(incidents.id, target.incidentId)).get();
+export function loadForChange(db: Db, tx: Tx, target: Target): Loaded {
+  const incident = findIncidentById(db, target.incidentId);
   if (!incident) throw new NotFound('That incident does not exist.');
   if (target.requestKey) {
     const seen = tx
@@ -68,16 +71,20 @@ export interface ChangeSpec {
  * audit event, its line in the card's thread, a refresh of the card, and any DMs, atomically.
  */
 export function recordChange(
+  db: Db,
   tx: Tx,
   incident: Incident,
   spec: ChangeSpec,
 ): { incident: Incident; event: IncidentEvent } {
-  const updated = tx
-    .update(incidents)
-    .set({ ...spec.patch, version: sql`${incidents.version} + 1`, updatedAt: spec.at })
-    .where(and(eq(incidents.id, incident.id), eq(incidents.version, incident.version)))
-    .returning()
-    .get();
+  // Not `returning()`: drizzle builds a 60-column RETURNING list on every call; the prepared
+  // read after it sees the same row inside this transaction, at a tenth of the cost.
+  const moved =
+    tx
+      .update(incidents)
+      .set({ ...spec.patch, version: sql`${incidents.version} + 1`, updatedAt: spec.at })
+      .where(and(eq(incidents.id, incident.id), eq(incidents.version, incident.version)))
+      .run().changes > 0;
+  const updated = moved ? findIncidentById(db, incident.id) : undefined;
   if (!updated)
     throw new Stale(
       `${incident.reference} changed at the same moment. The card now shows its current state.`,
@@ -142,12 +149,12 @@ export type ChangeBuilder = (
  */
 export function applyChange(ctx: DomainContext, target: Target, build: ChangeBuilder): RecordResult {
   return writeTransaction(ctx.db, (tx) => {
-    const loaded = loadForChange(tx, target);
+    const loaded = loadForChange(ctx.db, tx, target);
     if (loaded.duplicate) return { incident: loaded.incident, applied: false };
     const now = ctx.clock.now();
     const spec = build(tx, loaded.incident, now);
     if (!spec) return { incident: loaded.incident, applied: false };
-    const { incident } = recordChange(tx, loaded.incident, {
+    const { incident } = recordChange(ctx.db, tx, loaded.incident, {
       ...spec,
       at: now,
       ...(target.requestKey ? { requestKey: target.requestKey } : {}),

@@ -1,7 +1,6 @@
-import { and, eq, isNotNull, lte, notInArray } from 'drizzle-orm';
+import { and, eq, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { actions, incidents, notifications } from '../../db/schema';
-import { enqueue } from '../domain/deliveries';
+import { actions, incidents, notifications, outbox } from '../../db/schema';
 import { FINAL_STATES } from '../domain/lifecycle';
 
 /**
@@ -33,8 +32,14 @@ export function queueDeadlineRedraws(db: Db, now: Date): number {
     .where(and(open, eq(actions.status, 'open'), lte(actions.dueAt, now)))
     .all())
     if (r.at) passed.push({ incidentId: r.incidentId, key: `action:${r.id}:${r.at.getTime()}` });
-  let queued = 0;
-  for (const p of passed)
-    if (enqueue(db, { kind: 'update_card', incidentId: p.incidentId }, now, `deadline:${p.key}`)) queued++;
-  return queued;
+  // Every sweep sees every deadline that ever passed on an open incident (thousands in a large
+  // register): one statement queues the new ones and skips those already queued, so a sweep is
+  // one short transaction, not a write per deadline. The rows are what enqueue() would write.
+  if (passed.length === 0) return 0;
+  const rows = JSON.stringify(passed.map((p) => [p.incidentId, `deadline:${p.key}`]));
+  return db.run(sql`
+    insert into ${outbox} (incident_id, kind, payload, dedupe_key, next_attempt_at, created_at)
+    select value ->> 0, 'update_card', '{}', value ->> 1, ${now.getTime()}, ${now.getTime()}
+    from json_each(${rows}) where true
+    on conflict (dedupe_key) do nothing`).changes;
 }

@@ -18,6 +18,7 @@ import { reminderDigest } from '../../blocks/reminder-digest';
 import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receipt';
 import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
+import { findIncidentById } from '../../db/find-incident';
 import { actions, type Incident, incidentEvents, incidents, type OutboxRow, outbox } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
@@ -311,19 +312,27 @@ export class OutboxWorker {
       }
       case 'update_card': {
         const { channel, ts } = cardOf(incident);
-        await this.sendCard(incident, (card) => client.chat.update({ channel, ts, ...card }));
-        // The card now shows the latest state: older queued refreshes of it have nothing to add.
+        const queued = and(
+          eq(outbox.status, 'pending'),
+          eq(outbox.kind, 'update_card'),
+          eq(outbox.incidentId, incident.id),
+        );
+        // Every refresh already queued is answered by this one: the card is drawn from the
+        // database after this point, so it shows whatever change queued them (a burst of
+        // changes, or a deadline passing with others, is one edit, not many).
+        const newest =
+          this.deps.db
+            .select({ id: max(outbox.id) })
+            .from(outbox)
+            .where(queued)
+            .get()?.id ?? row.id;
+        await this.sendCard(this.incident(incident.id) ?? incident, (card) =>
+          client.chat.update({ channel, ts, ...card }),
+        );
         this.deps.db
           .update(outbox)
           .set({ status: 'sent', sentAt: this.deps.clock.now() })
-          .where(
-            and(
-              eq(outbox.status, 'pending'),
-              eq(outbox.kind, 'update_card'),
-              eq(outbox.incidentId, incident.id),
-              lte(outbox.id, row.id),
-            ),
-          )
+          .where(and(queued, lte(outbox.id, Math.max(newest, row.id))))
           .run();
         return;
       }
@@ -498,7 +507,7 @@ export class OutboxWorker {
   }
 
   private incident(id: number): Incident | undefined {
-    return this.deps.db.select().from(incidents).where(eq(incidents.id, id)).get();
+    return findIncidentById(this.deps.db, id);
   }
 }
 

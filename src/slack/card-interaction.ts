@@ -1,6 +1,7 @@
 import type { RespondFn } from '@slack/bolt';
 import { and, eq } from 'drizzle-orm';
 import { parseCardBlockId } from '../../blocks/card-ids';
+import { findIncidentById } from '../../db/find-incident';
 import { type Incident, incidents } from '../../db/schema';
 import type { Target } from '../domain/change';
 import { enqueue } from '../domain/deliveries';
@@ -14,7 +15,7 @@ export async function resolveActor(deps: ListenerDeps, userId: string): Promise<
 }
 
 export function findIncident(deps: ListenerDeps, incidentId: number): Incident | undefined {
-  return deps.db.select().from(incidents).where(eq(incidents.id, incidentId)).get();
+  return findIncidentById(deps.db, incidentId);
 }
 
 /** Queues a redraw of the card, so whoever acted on an old copy sees the current state. */

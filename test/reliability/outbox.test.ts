@@ -102,6 +102,43 @@ describe('the outbox', () => {
     expect(sequence).toEqual(['thread', 'edit']);
   });
 
+  it('answers a burst of changes queued during an outage with one card edit', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    const since = world.fake.calls.length;
+    world.fake.fail('chat.postMessage', { kind: 'http', status: 503 });
+    world.fake.fail('chat.update', { kind: 'http', status: 503 });
+    await world.click(PEOPLE.responder, world.card('INC-2026-0001'), CARD_ACTIONS.escalate);
+    for (const text of ['Laptop located', 'Laptop wiped remotely']) {
+      await world.click(PEOPLE.responder, world.card('INC-2026-0001'), CARD_ACTIONS.postUpdate);
+      await world.submitForm(PEOPLE.responder, world.lastModal(PEOPLE.responder), { text });
+    }
+    await world.vigil.outbox.drain();
+    expect(
+      world.db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.kind, 'update_card'), eq(outbox.status, 'pending')))
+        .all(),
+    ).toHaveLength(3);
+
+    world.fake.recover();
+    world.clock.advance(60_000);
+    await world.vigil.outbox.drain();
+    const sequence = world.fake.calls
+      .slice(since)
+      .filter(
+        (c) => c.ok && c.args.channel === SECURITY_CHANNEL && /^chat\.(postMessage|update)$/.test(c.method),
+      )
+      .map((c) => (c.method === 'chat.update' ? 'edit' : 'thread'));
+    // Three changes, three thread lines, and one edit: drawn after the first change's line, from
+    // the register as it is by then, it already shows all three.
+    expect(sequence).toEqual(['thread', 'edit', 'thread', 'thread']);
+    expect(JSON.stringify(world.card('INC-2026-0001').blocks)).toContain('Escalated to the SIRO');
+    expect(world.db.select().from(outbox).where(eq(outbox.status, 'pending')).all()).toEqual([]);
+  });
+
   it('keeps one Home refresh waiting per person, and queues another for a change made while one is sent', async () => {
     world = await createWorld();
     await openHome(PEOPLE.siro, 'Ev0HOME1');
