@@ -113,7 +113,7 @@ const ASKS: Record<Ask, string> = {
   causal_analysis_returned:
     'Your *causal analysis* was sent back with comments on the card. Please revise and submit it again.',
   action_not_doing_proposed:
-    'An action owner proposes *not doing* their action. As Incident Response Manager, please accept it or keep it open from the action’s menu on the card.',
+    'An action owner proposes *not doing* their action. Please accept it or keep it open from the action’s menu on the card (the IRM or the SIRO decides, never the owner).',
   action_kept_open:
     'Your proposal not to do an action was *not accepted*: the action stays open and is still yours. The card has the details.',
 };

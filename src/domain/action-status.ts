@@ -100,17 +100,18 @@ export function setActionStatus(
       statusReason: status === 'done' ? null : why,
       completedAt: proposal ? null : now,
     });
-    const deliveries: Delivery[] =
-      proposal && incident.irmId && incident.irmId !== actor.id
-        ? [
-            {
-              kind: 'dm',
-              incidentId: incident.id,
-              userId: incident.irmId,
-              template: 'action_not_doing_proposed',
-            },
-          ]
-        : [];
+    // Whoever decides is told: the IRM, or the SIRO when the IRM proposes it of their own action.
+    const deciders = !proposal
+      ? []
+      : incident.irmId && incident.irmId !== actor.id
+        ? [incident.irmId]
+        : ctx.config.roles.siro.filter((id) => id !== actor.id);
+    const deliveries: Delivery[] = deciders.map((userId) => ({
+      kind: 'dm',
+      incidentId: incident.id,
+      userId,
+      template: 'action_not_doing_proposed',
+    }));
     return {
       actor,
       type: status === 'done' ? 'action_done' : proposal ? 'action_not_doing_proposed' : 'action_not_doing',

@@ -263,6 +263,38 @@ export function findDueReminders(
       });
   }
 
+  // A proposed "won't do" waits on whoever decides: the IRM, or the SIRO when the IRM proposed it.
+  for (const { a, irmId } of db
+    .select({
+      a: {
+        id: actions.id,
+        incidentId: actions.incidentId,
+        ownerId: actions.ownerId,
+        kind: actions.kind,
+        description: actions.description,
+      },
+      irmId: incidents.irmId,
+    })
+    .from(actions)
+    .innerJoin(incidents, eq(incidents.id, actions.incidentId))
+    .where(
+      and(
+        eq(actions.status, 'not_doing_proposed'),
+        notInArray(incidents.status, [...FINAL_STATES]),
+        only(eq(incidents.irmId, person)),
+      ),
+    )
+    .all())
+    drafts.push({
+      key: `action-proposal:${a.id}`,
+      incidentId: a.incidentId,
+      text: `<@${a.ownerId}> proposes not doing a ${a.kind} action: ${userText(a.description, 120)}. Accept it or keep it open from the card`,
+      urgent: false,
+      done: 'check',
+      repeat: 'day',
+      recipients: irmId && irmId !== a.ownerId ? [irmId] : sirOs.filter((id) => id !== a.ownerId),
+    });
+
   const permission = rules(config);
   for (const n of db
     .select({ n: notifications, irmId: incidents.irmId })

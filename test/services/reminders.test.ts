@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { actions, incidents, outbox, remindersSent } from '../../db/schema';
+import { setActionStatus } from '../../src/domain/action-status';
 import { addAction } from '../../src/domain/add-action';
 import { decideCausalAnalysis, markResolved, submitCausalAnalysis } from '../../src/domain/follow-through';
 import { actorFor } from '../../src/domain/roles';
@@ -268,6 +269,43 @@ describe('reminders', () => {
     expect(digests(PEOPLE.siro)).toHaveLength(3);
     expect(digests(PEOPLE.siro)[2]?.keys[0]).toMatch(/^notify:\d+:overdue:1$/);
     expect(digests(PEOPLE.siro)[2]?.text).toContain('…and 24 more');
+  });
+
+  it('chases a proposed "won\'t do" from whoever decides it: the IRM, or the SIRO for the IRM\'s own', async () => {
+    const id = await start();
+    const add = (ownerId: string, description: string) =>
+      addAction(
+        ctxOf(world),
+        actor(PEOPLE.siro),
+        { incidentId: id },
+        { kind: 'preventive', description, ownerId, dueAt: new Date('2026-03-20T00:00:00Z') },
+      );
+    add(PEOPLE.staff2, 'Encrypt the spare laptops');
+    add(PEOPLE.hodFinance, 'Lock the cabinet');
+    const [byOwner, byIrm] = world.db.select().from(actions).all();
+    setActionStatus(ctxOf(world), actor(PEOPLE.staff2), { actionId: byOwner?.id ?? 0 }, 'not_doing', 'Sold');
+    setActionStatus(
+      ctxOf(world),
+      actor(PEOPLE.hodFinance),
+      { actionId: byIrm?.id ?? 0 },
+      'not_doing',
+      'No key',
+    );
+    await world.vigil.outbox.drain();
+    // Told at once: the IRM (the head of department) of the owner's; the SIRO of the IRM's own.
+    const told = (user: string) =>
+      world.fake
+        .callsTo('chat.postMessage', { ok: true })
+        .filter((c) => c.args.channel === user && String(c.args.text).includes('proposes not doing'));
+    expect(told(PEOPLE.hodFinance)).toHaveLength(1);
+    expect(told(PEOPLE.siro)).toHaveLength(1);
+
+    await sweepAt('2026-03-09T13:05:00Z');
+    const owed = (user: string) => digests(user).flatMap((d) => d.keys);
+    expect(owed(PEOPLE.hodFinance)).toContain(`action-proposal:${byOwner?.id}`);
+    expect(owed(PEOPLE.hodFinance)).not.toContain(`action-proposal:${byIrm?.id}`);
+    expect(owed(PEOPLE.siro)).toContain(`action-proposal:${byIrm?.id}`);
+    expect(digests(PEOPLE.siro).at(-1)?.text).toContain(`<@${PEOPLE.hodFinance}> proposes not doing`);
   });
 
   it('snoozes for a day or a week, and completes actions from the reminder', async () => {
