@@ -23,6 +23,15 @@ const cardPosts = (reference: string) =>
     .filter((c) => c.args.channel === SECURITY_CHANNEL && !c.args.thread_ts)
     .filter((c) => JSON.stringify([c.args.text, c.args.blocks]).includes(reference));
 
+/** What the security channel got since call `since`: thread lines and card edits, in order. */
+const channelSequence = (since: number) =>
+  world.fake.calls
+    .slice(since)
+    .filter(
+      (c) => c.ok && c.args.channel === SECURITY_CHANNEL && /^chat\.(postMessage|update)$/.test(c.method),
+    )
+    .map((c) => (c.method === 'chat.update' ? 'edit' : 'thread'));
+
 async function openHome(user: string, eventId: string) {
   const before = world.fake.callsTo('views.publish', { ok: true }).length;
   await world.slack.event(
@@ -93,12 +102,7 @@ describe('the outbox', () => {
 
     world.clock.advance(30_000);
     await world.vigil.outbox.drain();
-    const sequence = world.fake.calls
-      .slice(since)
-      .filter(
-        (c) => c.ok && c.args.channel === SECURITY_CHANNEL && /^chat\.(postMessage|update)$/.test(c.method),
-      )
-      .map((c) => (c.method === 'chat.update' ? 'edit' : 'thread'));
+    const sequence = channelSequence(since);
     expect(sequence).toEqual(['thread', 'edit']);
   });
 
@@ -126,12 +130,7 @@ describe('the outbox', () => {
     world.fake.recover();
     world.clock.advance(60_000);
     await world.vigil.outbox.drain();
-    const sequence = world.fake.calls
-      .slice(since)
-      .filter(
-        (c) => c.ok && c.args.channel === SECURITY_CHANNEL && /^chat\.(postMessage|update)$/.test(c.method),
-      )
-      .map((c) => (c.method === 'chat.update' ? 'edit' : 'thread'));
+    const sequence = channelSequence(since);
     // Three changes, three thread lines, and one edit: drawn after the first change's line, from
     // the register as it is by then, it already shows all three.
     expect(sequence).toEqual(['thread', 'edit', 'thread', 'thread']);

@@ -140,17 +140,16 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     (actor, target, value) => postUpdate(ctx, actor, { ...target, version: undefined }, value.text),
   );
 
-  handle(
-    CARD_MODALS.action,
-    'description',
-    (answers) =>
-      parseForm(
-        actionInputSchema,
-        { ...Object.fromEntries(answers), dueAt: endOfOrgDay(answers.get('dueAt'), deps.config.orgTimeZone) },
-        new Set(answers.keys()),
-        'description',
-      ),
-    (actor, target, value) => addAction(ctx, actor, { ...target, version: undefined }, value),
+  // Adding an action and editing one ask the same questions.
+  const parseActionForm = (answers: Map<string, unknown>) =>
+    parseForm(
+      actionInputSchema,
+      { ...Object.fromEntries(answers), dueAt: endOfOrgDay(answers.get('dueAt'), deps.config.orgTimeZone) },
+      new Set(answers.keys()),
+      'description',
+    );
+  handle(CARD_MODALS.action, 'description', parseActionForm, (actor, target, value) =>
+    addAction(ctx, actor, { ...target, version: undefined }, value),
   );
 
   handle(
@@ -256,13 +255,7 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
   handle(
     CARD_MODALS.actionEdit,
     'description',
-    (answers) =>
-      parseForm(
-        actionInputSchema,
-        { ...Object.fromEntries(answers), dueAt: endOfOrgDay(answers.get('dueAt'), deps.config.orgTimeZone) },
-        new Set(answers.keys()),
-        'description',
-      ),
+    parseActionForm,
     // An action is judged by its own state (still open?), not by the incident's version.
     (actor, target, value, meta) => editAction(ctx, actor, actionTarget(target, meta), value),
   );
