@@ -4,7 +4,7 @@ import { createVigil, type Vigil } from '../../src/app';
 import type { Clock } from '../../src/clock';
 import { type Config, loadConfig } from '../../src/config';
 import { createLogger, type LogRecord } from '../../src/logger';
-import { FakeSlack, type FakeView, TEST_BOT_TOKEN } from './fake-slack';
+import { FakeSlack, type FakeView, type RecordedCall, TEST_BOT_TOKEN } from './fake-slack';
 import { blockAction, SlackSender, slashCommand, viewSubmission } from './signed-requests';
 import { type Answer, stateFromView } from './slack-client';
 import { answerSurfaces, surfaceProblems } from './surfaces';
@@ -83,6 +83,20 @@ export interface World {
     actionId: string,
     choice?: { option?: string; user?: string; value?: string; block?: string },
   ): Promise<ClickResult>;
+  /**
+   * Clicks a control on `reference`'s current card as `userId`; when it opens a form, fills it
+   * with `answers`, submits it and drains the outbox. `refused`: the ephemeral answer to the click.
+   */
+  act(
+    userId: string,
+    reference: string,
+    actionId: string,
+    answers?: Record<string, Answer>,
+  ): Promise<{ refused: string | null; errors: Record<string, string> | null }>;
+  /** The DMs Slack took for `userId`, oldest first. */
+  dmsTo(userId: string): RecordedCall[];
+  /** The lines in the security channel's card threads, oldest first. */
+  threadLines(): string[];
   /** Resolves once every listener that Slack's requests started has finished (replied, opened, changed). */
   settled(): Promise<void>;
   /** The modal most recently opened for `userId`. */
@@ -273,6 +287,25 @@ export async function createWorld(
         if (Date.now() > deadline) throw new Error('listeners still running after 10 s');
         await new Promise((r) => setTimeout(r, 5));
       }
+    },
+    async act(userId, reference, actionId, answers = {}) {
+      const modalsBefore = fake.callsTo('views.open', { ok: true }).length;
+      const click = await world.click(userId, world.card(reference), actionId);
+      if (click.replies.length > 0) return { refused: click.replies[0] ?? null, errors: null };
+      if (fake.callsTo('views.open', { ok: true }).length === modalsBefore)
+        return { refused: null, errors: null };
+      const res = await world.submitForm(userId, world.lastModal(userId), answers);
+      await vigil.outbox.drain();
+      return { refused: null, errors: (res.body?.errors as Record<string, string> | undefined) ?? null };
+    },
+    dmsTo(userId) {
+      return fake.callsTo('chat.postMessage', { ok: true }).filter((c) => c.args.channel === userId);
+    },
+    threadLines() {
+      return fake
+        .messages(SECURITY_CHANNEL)
+        .filter((m) => m.thread_ts && m.thread_ts !== m.ts)
+        .map((m) => m.text ?? '');
     },
     lastModal(userId) {
       const views = [...fake.views.values()].filter((v) => v.userId === userId && v.view.type === 'modal');

@@ -4,7 +4,7 @@ import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { actions, incidentEvents, incidents } from '../../db/schema';
 import { slashCommand } from '../helpers/signed-requests';
 import type { Answer } from '../helpers/slack-client';
-import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
+import { createWorld, PEOPLE, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -23,26 +23,11 @@ const action = (n = 0) => {
   if (!row) throw new Error(`no action ${n}`);
   return row;
 };
-const dmsTo = (user: string) =>
-  world.fake.callsTo('chat.postMessage', { ok: true }).filter((c) => c.args.channel === user);
-const threadLines = () =>
-  world.fake
-    .messages(SECURITY_CHANNEL)
-    .filter((m) => m.thread_ts && m.thread_ts !== m.ts)
-    .map((m) => m.text ?? '');
+const dmsTo = (user: string) => world.dmsTo(user);
+const threadLines = () => world.threadLines();
 const events = () => world.db.select().from(incidentEvents).orderBy(asc(incidentEvents.id)).all();
-
-/** Clicks a card control as `user`; when it opens a form, fills and submits it. */
-async function act(user: string, actionId: string, answers?: Record<string, Answer>) {
-  const modalsBefore = world.fake.callsTo('views.open', { ok: true }).length;
-  const click = await world.click(user, world.card(REF), actionId);
-  if (click.replies.length > 0) return { refused: click.replies[0], errors: null };
-  if (world.fake.callsTo('views.open', { ok: true }).length === modalsBefore)
-    return { refused: null, errors: null };
-  const res = await world.submitForm(user, world.lastModal(user), answers ?? {});
-  await world.vigil.outbox.drain();
-  return { refused: null, errors: (res.body?.errors as Record<string, string> | undefined) ?? null };
-}
+const act = (user: string, actionId: string, answers?: Record<string, Answer>) =>
+  world.act(user, REF, actionId, answers);
 
 /** Picks `op` in the menu beside action `actionId` on the card as it is now. */
 async function menu(user: string, actionId: number, op: string) {

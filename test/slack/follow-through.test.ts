@@ -19,21 +19,9 @@ const incident = () => {
   if (!row) throw new Error('no incident');
   return row;
 };
-const dmsTo = (user: string) =>
-  world.fake.callsTo('chat.postMessage', { ok: true }).filter((c) => c.args.channel === user);
-
-/** Clicks a card control as `user`; when it opens a form, fills and submits it. */
-async function act(user: string, actionId: string, answers?: Record<string, Answer>) {
-  const modalsBefore = world.fake.callsTo('views.open', { ok: true }).length;
-  const click = await world.click(user, world.card(REF), actionId);
-  if (click.replies.length > 0) return { refused: click.replies[0], errors: null };
-  if (world.fake.callsTo('views.open', { ok: true }).length === modalsBefore)
-    return { refused: null, errors: null };
-  const res = await world.submitForm(user, world.lastModal(user), answers ?? {});
-  await world.vigil.outbox.drain();
-  const errors = (res.body?.errors as Record<string, string> | undefined) ?? null;
-  return { refused: null, errors };
-}
+const dmsTo = (user: string) => world.dmsTo(user);
+const act = (user: string, actionId: string, answers?: Record<string, Answer>) =>
+  world.act(user, REF, actionId, answers);
 
 async function resolvedIncident(severity = 'medium', report: Record<string, Answer> = {}) {
   world = await createWorld();

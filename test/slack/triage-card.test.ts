@@ -29,15 +29,10 @@ const incident = (w: World) => {
   if (!row) throw new Error('no incident');
   return row;
 };
-const dmsTo = (w: World, user: string) =>
-  w.fake.callsTo('chat.postMessage', { ok: true }).filter((c) => c.args.channel === user);
+const dmsTo = (w: World, user: string) => w.dmsTo(user);
 /** Slack's live relative time for `iso`, with the text shown where Slack cannot render it. */
 const relative = (iso: string, fallback: string) => `<!date^${Date.parse(iso) / 1000}^{ago}|${fallback}>`;
-const threadLines = (w: World) =>
-  w.fake
-    .messages(SECURITY_CHANNEL)
-    .filter((m) => m.thread_ts && m.thread_ts !== m.ts)
-    .map((m) => m.text ?? '');
+const threadLines = (w: World) => w.threadLines();
 
 async function reported(answers = {}, env: Record<string, string> = {}) {
   world = await createWorld({ env });
