@@ -1,5 +1,5 @@
 import type { KnownBlock, PlainTextOption } from '@slack/types';
-import type { Action } from '../db/schema';
+import { type Action, isUnsettled } from '../db/schema';
 import { isOpen } from '../src/domain/lifecycle';
 import type { CardPart } from './card-budget';
 import { ACTION_MENU, CARD_ACTIONS, cardBlockId } from './card-ids';
@@ -18,11 +18,9 @@ const MARKS: Record<Action['status'], string> = {
   not_doing: ':heavy_minus_sign:',
 };
 
-const needsAttention = (a: Action) => a.status === 'open' || a.status === 'not_doing_proposed';
-
 /** What still needs doing first, then what is settled; each group in the order it was added. */
 function ordered(actions: Action[]): Action[] {
-  return [...actions.filter(needsAttention), ...actions.filter((a) => !needsAttention(a))];
+  return [...actions.filter(isUnsettled), ...actions.filter((a) => !isUnsettled(a))];
 }
 
 function actionLine(a: Action, m: CardModel, descriptionMax: number): string {
@@ -61,7 +59,7 @@ function menuOptions(a: Action): PlainTextOption[] {
 }
 
 function summary(actions: Action[]): string {
-  const settled = actions.filter((a) => !needsAttention(a)).length;
+  const settled = actions.filter((a) => !isUnsettled(a)).length;
   return `*Action plan* (${settled} of ${actions.length} done or accepted)`;
 }
 

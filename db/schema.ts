@@ -320,6 +320,18 @@ export type IncidentEvent = typeof incidentEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type Action = typeof actions.$inferSelect;
+
+/**
+ * Statuses that still stand between an incident and closure: work to do, or a "won't do" that the
+ * IRM or SIRO has not accepted yet (seed 003 §5.11: actions done or accepted).
+ */
+export const UNSETTLED_ACTION_STATUSES = [
+  'open',
+  'not_doing_proposed',
+] as const satisfies readonly Action['status'][];
+
+export const isUnsettled = (a: Pick<Action, 'status'>): boolean =>
+  (UNSETTLED_ACTION_STATUSES as readonly string[]).includes(a.status);
 export type Review = typeof reviews.$inferSelect;
 export type Severity = NonNullable<Incident['severity']>;
 export type IncidentKind = Incident['kind'];

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { userText } from '../../blocks/text';
-import { type Action, actions, type Incident } from '../../db/schema';
+import { type Action, actions, type Incident, isUnsettled } from '../../db/schema';
 import { applyChange, type ChangeSpec, type RecordResult } from './change';
 import type { DomainContext } from './context';
 import type { Delivery } from './deliveries';
@@ -9,15 +9,6 @@ import { assertOpen } from './lifecycle';
 import { assertMayUpdateAction, can } from './permissions';
 import type { Actor } from './roles';
 import type { Tx } from './tx';
-
-/**
- * Statuses that still stand between an incident and closure: work to do, or a "won't do" that the
- * IRM or SIRO has not accepted yet (seed 003 §5.11: actions done or accepted).
- */
-export const UNSETTLED_ACTION_STATUSES = [
-  'open',
-  'not_doing_proposed',
-] as const satisfies readonly Action['status'][];
 
 /** One action, as a click or form names it: the action id is a hint, re-read with its incident. */
 export interface ActionTarget {
@@ -81,8 +72,7 @@ export function setActionStatus(
     assertMayUpdateAction(ctx.config, actor, action, incident);
     assertOpen(incident, 'change its actions');
     if (status === 'done') {
-      if (action.status !== 'open' && action.status !== 'not_doing_proposed')
-        throw new InvalidTransition('This action is already closed.');
+      if (!isUnsettled(action)) throw new InvalidTransition('This action is already closed.');
     } else if (action.status !== 'open') {
       throw new InvalidTransition(
         action.status === 'not_doing_proposed'

@@ -1,6 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { actions, type Incident, notifications } from '../../db/schema';
-import { UNSETTLED_ACTION_STATUSES } from './action-status';
+import { actions, type Incident, notifications, UNSETTLED_ACTION_STATUSES } from '../../db/schema';
 import { latestReview } from './reviews';
 import type { Tx } from './tx';
 

@@ -414,18 +414,14 @@ export function unsentItems(
 ): ReminderItem[] {
   const snoozed = activeSnoozes(tx, userId, now);
   const day = reminderDay(now, timeZone ?? 'UTC');
-  const candidates = items.filter(
-    (item) => !snoozed.has(item.key) && !(item.repeat === 'day' && timeZone === null),
-  );
+  const candidates = items.filter((item) => !snoozed.has(item.key));
+  // Without the zone a daily item's day is unknown: it counts as unsent, and is not looked up.
+  const unknowable = (item: ReminderItem) => item.repeat === 'day' && timeZone === null;
   const sent = sentKeys(
     tx,
-    candidates.map((item) => reminderKey(userId, item, day)),
+    candidates.filter((item) => !unknowable(item)).map((item) => reminderKey(userId, item, day)),
   );
-  const fresh = items.filter(
-    (item) =>
-      !snoozed.has(item.key) &&
-      ((item.repeat === 'day' && timeZone === null) || !sent.has(reminderKey(userId, item, day))),
-  );
+  const fresh = candidates.filter((item) => unknowable(item) || !sent.has(reminderKey(userId, item, day)));
   return [...fresh.filter((i) => i.urgent), ...fresh.filter((i) => !i.urgent)];
 }
 
@@ -518,7 +514,8 @@ export function checkDone(
   config: Config,
 ): { stillOwed: ReminderItem | undefined } {
   const subject = subjectOf(itemKey);
-  const stillOwed = findDueReminders(db, now, config)
+  // Only what this person may be owed is read (as App Home does), not the whole register.
+  const stillOwed = findDueReminders(db, now, config, userId)
     .get(userId)
     ?.find((i) => subjectOf(i.key) === subject);
   if (stillOwed) snooze(db, userId, stillOwed.key, addDays(now, 1));
