@@ -9,13 +9,15 @@ const time = (name: string) => integer(name, { mode: 'timestamp_ms' });
  * measured: both times present and in order (an end before its start measures nothing), and for
  * closures only incidents (a dismissal "closes" at triage).
  */
-export const DURATION_INDEXES = [
-  { key: 'occurrenceToReport', start: 'occurred_at', end: 'reported_at', only: null },
-  { key: 'reportToTriage', start: 'reported_at', end: 'triaged_at', only: null },
-  { key: 'triageToResolution', start: 'triaged_at', end: 'resolved_at', only: null },
-  { key: 'triageToClosure', start: 'triaged_at', end: 'closed_at', only: "triage_outcome = 'incident'" },
-  { key: 'reportToClosure', start: 'reported_at', end: 'closed_at', only: "triage_outcome = 'incident'" },
-].map((d) => ({
+export const DURATION_INDEXES = (
+  [
+    { key: 'occurrenceToReport', start: 'occurred_at', end: 'reported_at', only: null },
+    { key: 'reportToTriage', start: 'reported_at', end: 'triaged_at', only: null },
+    { key: 'triageToResolution', start: 'triaged_at', end: 'resolved_at', only: null },
+    { key: 'triageToClosure', start: 'triaged_at', end: 'closed_at', only: "triage_outcome = 'incident'" },
+    { key: 'reportToClosure', start: 'reported_at', end: 'closed_at', only: "triage_outcome = 'incident'" },
+  ] as const
+).map((d) => ({
   ...d,
   index: `incidents_${d.key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
   where: `${d.end} >= ${d.start}${d.only ? ` and ${d.only}` : ''}`,
@@ -136,8 +138,8 @@ export const incidents = sqliteTable(
     index('incidents_causes')
       .on(t.immediateCause, t.reportedAt, t.triageOutcome)
       .where(sql`immediate_cause is not null`),
-    // One per duration measured (src/services/statistics.ts MEASURES, which must match): a
-    // percentile walks the durations in order instead of sorting them.
+    // One per duration the statistics measure: a percentile walks the durations in order
+    // instead of sorting them.
     ...DURATION_INDEXES.map((d) =>
       index(d.index)
         .on(sql.raw(`(${d.end} - ${d.start})`), t.reportedAt)

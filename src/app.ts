@@ -54,24 +54,19 @@ export function createVigil(deps: VigilDeps): Vigil {
     token: config.slack.botToken,
     botId: deps.botId,
     botUserId: deps.botUserId,
-    // Without logLevel Bolt sets its logger to info; the SDK logger keeps ours at LOG_LEVEL anyway.
+    // The SDK logger ignores the level Bolt sets on it, so ours stays at LOG_LEVEL.
     logger: clientOptions.logger,
-    logLevel: logger.getLevel(),
     clientOptions,
     ...(socketMode
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }
       : { signingSecret: config.slack.signingSecret ?? '' }),
   });
   const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
-  const outbox = new OutboxWorker({
+  const outbox = OutboxWorker.fromConfig(config, {
     db: deps.db,
     clock: deps.clock,
     client: app.client,
     logger,
-    securityChannelId: config.securityChannelId,
-    orgTimeZone: config.orgTimeZone,
-    maxBackoffMs: config.outboxMaxBackoffMs,
-    callTimeoutMs: config.slack.timeoutMs,
     home: { config, workspaceUrl: deps.workspaceUrl, isSecurityTeam: (userId) => securityTeam.has(userId) },
   });
   const inFlight = new InFlight();

@@ -5,10 +5,9 @@ import { run as runOutbox } from './cli/outbox';
 import { withOutput } from './cli/output';
 import { run as runReminders } from './cli/reminders';
 import { run as runStats } from './cli/stats';
-import { UsageError } from './cli/usage-error';
+import { parseDateFlag, UsageError } from './cli/usage-error';
 import { run as runVerify } from './cli/verify';
 import { ConfigError, loadStorageConfig } from './config';
-import { parseOrgDate } from './dates';
 import { loadDotEnv } from './env';
 import { exportRegister } from './services/export';
 
@@ -35,14 +34,6 @@ Commands:
       --requeue-dead puts the refused ones back in the queue once the cause is fixed.
 `;
 
-function parseDate(flag: string, text: string, timeZone: string, end: 'start' | 'end'): Date {
-  try {
-    return parseOrgDate(text, timeZone, end);
-  } catch (err) {
-    throw new UsageError(`${flag} ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
 async function runExport(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -59,8 +50,8 @@ async function runExport(args: string[]): Promise<void> {
   const format = values.format;
   const storage = loadStorageConfig(process.env);
   const range = {
-    ...(values.from ? { from: parseDate('--from', values.from, storage.orgTimeZone, 'start') } : {}),
-    ...(values.to ? { to: parseDate('--to', values.to, storage.orgTimeZone, 'end') } : {}),
+    ...(values.from ? { from: parseDateFlag('--from', values.from, storage.orgTimeZone, 'start') } : {}),
+    ...(values.to ? { to: parseDateFlag('--to', values.to, storage.orgTimeZone, 'end') } : {}),
   };
   const db = openDatabase(storage.databasePath);
   try {

@@ -75,7 +75,8 @@ export function sdkLogger(logger: Logger): Logger {
     warn: forward((...m) => logger.warn(...m)),
     error: forward((...m) => logger.error(...m)),
     setLevel: () => {},
-    getLevel: () => logger.getLevel(),
+    // Never below info: the SDKs that ask build their debug lines (whole payloads) only to be dropped.
+    getLevel: () => (ORDER[logger.getLevel()] < ORDER[LogLevel.INFO] ? LogLevel.INFO : logger.getLevel()),
     setName: (n) => {
       name = n;
     },

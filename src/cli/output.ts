@@ -9,7 +9,7 @@ import { UsageError } from './usage-error';
  * so data redirected from it (`> reg.csv`) would start with them. Refuse then, saying how to get
  * clean data, rather than hand the operator a file that a spreadsheet or parser chokes on.
  */
-export function assertCleanStdout(
+function assertCleanStdout(
   env: NodeJS.ProcessEnv = process.env,
   stdout: { isTTY?: boolean } = process.stdout,
 ): void {

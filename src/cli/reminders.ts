@@ -4,11 +4,10 @@ import { closeDatabase, openDatabase } from '../../db/client';
 import { slackClientOptions } from '../app';
 import { systemClock } from '../clock';
 import { loadConfig } from '../config';
-import { parseOrgDate } from '../dates';
 import { createLogger } from '../logger';
 import { OutboxWorker } from '../services/outbox';
 import { sweepReminders, TimeZones } from '../services/reminders';
-import { UsageError } from './usage-error';
+import { parseDateFlag } from './usage-error';
 
 /**
  * One reminder sweep as if at --at (default now), then delivery of what it queued. Only the sweep
@@ -23,14 +22,7 @@ export async function run(args: string[]): Promise<void> {
     strict: true,
   });
   const config = loadConfig(process.env);
-  let at = systemClock.now();
-  if (values.at) {
-    try {
-      at = parseOrgDate(values.at, config.orgTimeZone, 'start');
-    } catch (err) {
-      throw new UsageError(`--at ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
+  const at = values.at ? parseDateFlag('--at', values.at, config.orgTimeZone, 'start') : systemClock.now();
   const dryRun = values['dry-run'];
   const logger = createLogger(config.logLevel);
   const db = openDatabase(config.databasePath);
@@ -38,20 +30,10 @@ export async function run(args: string[]): Promise<void> {
     const client = new WebClient(config.slack.botToken, slackClientOptions(config, logger));
     const zones = new TimeZones(client, config.orgTimeZone, logger);
     const sent = await sweepReminders({ db, config, zones, at, deliverAt: systemClock.now(), dryRun });
-    if (!dryRun)
-      await new OutboxWorker({
-        db,
-        clock: systemClock,
-        client,
-        logger,
-        securityChannelId: config.securityChannelId,
-        orgTimeZone: config.orgTimeZone,
-        maxBackoffMs: config.outboxMaxBackoffMs,
-        callTimeoutMs: config.slack.timeoutMs,
-      }).drain();
+    if (!dryRun) await OutboxWorker.fromConfig(config, { db, clock: systemClock, client, logger }).drain();
     for (const { userId, items, more } of sent)
       process.stdout.write(
-        `${at.toISOString()} ${dryRun ? 'would remind' : 'reminded'} ${userId}: ${items.length} item${items.length === 1 ? '' : 's'} (${items.map((i) => i.key).join(', ')})${more > 0 ? `, ${more} more next sweep` : ''}\n`,
+        `${at.toISOString()} ${dryRun ? 'would remind' : 'reminded'} ${userId}: ${items.length} item${items.length === 1 ? '' : 's'} (${items.map((i) => i.key).join(', ')})${more > 0 ? `, ${more} more not shown` : ''}\n`,
       );
     if (sent.length === 0) process.stderr.write('no reminders due\n');
   } finally {

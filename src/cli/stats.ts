@@ -3,7 +3,7 @@ import { TZDate } from '@date-fns/tz';
 import { addMilliseconds, format, startOfDay } from 'date-fns';
 import { closeDatabase, openDatabase } from '../../db/client';
 import { loadStorageConfig } from '../config';
-import { formatHours, parseOrgDate, previousMonth } from '../dates';
+import { formatHours, previousMonth } from '../dates';
 import { CATEGORY_GROUPS, type CategoryGroup } from '../domain/categories';
 import { NOTIFICATION_LABELS } from '../domain/obligations';
 import {
@@ -14,15 +14,7 @@ import {
   type Statistics,
 } from '../services/statistics';
 import { withOutput } from './output';
-import { UsageError } from './usage-error';
-
-function parseDate(flag: string, text: string, timeZone: string, end: 'start' | 'end'): Date {
-  try {
-    return parseOrgDate(text, timeZone, end);
-  } catch (err) {
-    throw new UsageError(`${flag} ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
+import { parseDateFlag, UsageError } from './usage-error';
 
 /**
  * `stats [--from DATE] [--to DATE] [--format text|json] [--output FILE]`: the management-review
@@ -45,8 +37,8 @@ export async function run(args: string[]): Promise<void> {
   const timeZone = storage.orgTimeZone;
   const now = new Date();
   const lastMonth = previousMonth(now, timeZone);
-  const from = values.from ? parseDate('--from', values.from, timeZone, 'start') : lastMonth.from;
-  const to = values.to ? parseDate('--to', values.to, timeZone, 'end') : lastMonth.to;
+  const from = values.from ? parseDateFlag('--from', values.from, timeZone, 'start') : lastMonth.from;
+  const to = values.to ? parseDateFlag('--to', values.to, timeZone, 'end') : lastMonth.to;
   if (from.getTime() >= to.getTime())
     throw new UsageError(
       `--from ${values.from ?? from.toISOString()} is not before --to ${values.to ?? to.toISOString()} (a --to date includes that whole day)`,

@@ -19,7 +19,7 @@ export interface ActionTarget {
 }
 
 /** Finds the incident an action belongs to, so the change can be made under that incident. */
-export function actionIncidentId(ctx: DomainContext, target: ActionTarget): number {
+function actionIncidentId(ctx: DomainContext, target: ActionTarget): number {
   const row = ctx.db
     .select({ incidentId: actions.incidentId })
     .from(actions)

@@ -10,8 +10,6 @@ import type { Actor } from './roles';
 import { targetResolution } from './triage';
 import type { Tx } from './tx';
 
-export { closureGaps } from './closure-gaps';
-
 function pending(tx: Tx, incidentId: number, type: 'peer_review' | 'closure_approval') {
   const review = pendingReview(tx, incidentId, type);
   if (!review) throw new InvalidTransition('Nothing is waiting for this decision.');

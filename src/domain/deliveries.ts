@@ -1,4 +1,4 @@
-import { eq, inArray, or } from 'drizzle-orm';
+import { eq, inArray, or, sql } from 'drizzle-orm';
 import { homeViews, type IncidentStatus, outbox } from '../../db/schema';
 import type { ReminderItem } from './reminders';
 import type { Tx } from './tx';
@@ -38,6 +38,32 @@ export type Delivery =
   | { kind: 'digest'; incidentId: null; userId: string; items: ReminderItem[]; more?: number }
   | { kind: 'home'; incidentId: null; userId: string }
   | { kind: 'monthly_report' | 'monthly_chart'; incidentId: null; userId: string; period: string };
+
+/**
+ * Queues many deliveries in one statement, each with its dedupe key, skipping those already queued;
+ * returns how many were new. For sweeps that see thousands of candidates (a JSON list is one
+ * parameter, whatever its length); the rows are the ones enqueue() writes.
+ */
+export function enqueueMany(
+  tx: Tx,
+  deliveries: { delivery: Delivery; dedupeKey: string }[],
+  at: Date,
+): number {
+  if (deliveries.length === 0) return 0;
+  const rows = JSON.stringify(
+    deliveries.map(({ delivery: { kind, incidentId, ...rest }, dedupeKey }) => [
+      kind,
+      incidentId,
+      JSON.stringify(rest),
+      dedupeKey,
+    ]),
+  );
+  return tx.run(sql`
+    insert into ${outbox} (kind, incident_id, payload, dedupe_key, next_attempt_at, created_at)
+    select value ->> 0, value ->> 1, value ->> 2, value ->> 3, ${at.getTime()}, ${at.getTime()}
+    from json_each(${rows}) where true
+    on conflict (dedupe_key) do nothing`).changes;
+}
 
 export function enqueue(tx: Tx, delivery: Delivery, at: Date, dedupeKey?: string): boolean {
   const { kind, incidentId, ...rest } = delivery;

@@ -78,8 +78,6 @@ export type DecisionInput = z.output<typeof decisionSchema>;
 export type LearningReviewInput = z.output<typeof learningReviewSchema>;
 export type ClosureRequestInput = z.output<typeof closureRequestSchema>;
 
-export { latestReview } from './reviews';
-
 export function startResolution(ctx: DomainContext, actor: Actor, target: Target): RecordResult {
   return applyTransition(ctx, actor, target, 'start_resolution', null, () => ({
     actor,

@@ -110,7 +110,7 @@ function waitingClosureApproval(g: GuardArgs<null>): Refusal | null {
  * triage closing a record as not an incident or a duplicate, which keeps it in the register.
  * Each step names its from-states, its to-state, who may take it and what must be true first.
  */
-export const LIFECYCLE: { [T in Transition]: Rule<TransitionInputs[T]> } = {
+const LIFECYCLE: { [T in Transition]: Rule<TransitionInputs[T]> } = {
   triage: { from: ['reported', 'triaged'], to: 'triaged', who: 'triage', what: 'triage' },
   dismiss_not_incident: {
     from: ['reported', 'triaged'],
@@ -249,7 +249,7 @@ const VERBS: Record<Transition, string> = {
  * Whether `actor` may take `transition` on the incident as it is now: who may, then the state,
  * then the preconditions. Refuses with the reason; returns the state it leads to.
  */
-export function checkTransition<T extends Transition>(
+function checkTransition<T extends Transition>(
   config: Config,
   tx: Tx,
   actor: Actor,
@@ -270,7 +270,7 @@ export function checkTransition<T extends Transition>(
   return rule.to ?? incident.status;
 }
 
-export type TransitionEffect = (
+type TransitionEffect = (
   tx: Tx,
   incident: Incident,
   now: Date,

@@ -35,12 +35,12 @@ export interface ReminderItem {
 }
 
 /** The thing a reminder is about, whatever its stage: `target:7:passed` → `target:7`. */
-export function subjectOf(key: string): string {
+function subjectOf(key: string): string {
   return key.split(':').slice(0, 2).join(':');
 }
 
 /** At most this many items in one digest (Block Kit allows 50 blocks); the rest come next sweep. */
-export const DIGEST_LIMIT = 20;
+const DIGEST_LIMIT = 20;
 
 type Draft = Omit<ReminderItem, 'reference'> & { recipients: string[] };
 
@@ -359,7 +359,7 @@ export function findDueReminders(
 }
 
 /** The recipient's calendar day, the bucket of a reminder that repeats daily. */
-export function reminderDay(now: Date, timeZone: string): string {
+function reminderDay(now: Date, timeZone: string): string {
   return format(new TZDate(now, timeZone), 'yyyy-MM-dd');
 }
 

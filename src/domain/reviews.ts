@@ -34,7 +34,7 @@ export function decideReview(
 }
 
 /** How a review stood, for the before/after of the event that changes it. */
-export function reviewState(r: Review) {
+function reviewState(r: Review) {
   return {
     review: r.type,
     round: r.round,

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { CardModel } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
 import { actions, type Incident, incidents, notifications, reviews } from '../../db/schema';
-import { closureGaps } from '../domain/closure';
+import { closureGaps } from '../domain/closure-gaps';
 
 /** Everything the incident's card shows, read from the register at the time of drawing. */
 export function loadCardModel(db: Db, incident: Incident, now: Date, orgTimeZone: string): CardModel {

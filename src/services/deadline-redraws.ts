@@ -1,6 +1,7 @@
-import { and, eq, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, lte, notInArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { actions, incidents, notifications, outbox } from '../../db/schema';
+import { actions, incidents, notifications } from '../../db/schema';
+import { enqueueMany } from '../domain/deliveries';
 import { FINAL_STATES } from '../domain/lifecycle';
 
 /**
@@ -33,13 +34,13 @@ export function queueDeadlineRedraws(db: Db, now: Date): number {
     .all())
     if (r.at) passed.push({ incidentId: r.incidentId, key: `action:${r.id}:${r.at.getTime()}` });
   // Every sweep sees every deadline that ever passed on an open incident (thousands in a large
-  // register): one statement queues the new ones and skips those already queued, so a sweep is
-  // one short transaction, not a write per deadline. The rows are what enqueue() would write.
-  if (passed.length === 0) return 0;
-  const rows = JSON.stringify(passed.map((p) => [p.incidentId, `deadline:${p.key}`]));
-  return db.run(sql`
-    insert into ${outbox} (incident_id, kind, payload, dedupe_key, next_attempt_at, created_at)
-    select value ->> 0, 'update_card', '{}', value ->> 1, ${now.getTime()}, ${now.getTime()}
-    from json_each(${rows}) where true
-    on conflict (dedupe_key) do nothing`).changes;
+  // register): one statement queues the new ones and skips those already queued.
+  return enqueueMany(
+    db,
+    passed.map((p) => ({
+      delivery: { kind: 'update_card', incidentId: p.incidentId },
+      dedupeKey: `deadline:${p.key}`,
+    })),
+    now,
+  );
 }

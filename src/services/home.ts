@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, lte, ne, sql } from 'drizzle-orm';
 import { type HomeIncident, type HomeModel, type HomeOverdue, homeView } from '../../blocks/home-view';
 import type { Db } from '../../db/client';
 import { actions, homeViews, type IncidentStatus, incidents, notifications } from '../../db/schema';
@@ -40,12 +40,12 @@ interface CardRef {
  * Who sees the team's Home: the security channel's members and the SIRO, CIO, Managing Director
  * and Information Asset Officer. A head of department sees their own Home only.
  */
-export function seesTeamHome(config: Config, userId: string, inSecurityChannel: boolean): boolean {
+function seesTeamHome(config: Config, userId: string, inSecurityChannel: boolean): boolean {
   return [...actorFor(config, userId, inSecurityChannel).roles].some((r) => r !== 'hod');
 }
 
 /** What a person's App Home shows: their own reports for everyone; the register's open work for the team. */
-export function buildHomeModel(
+function buildHomeModel(
   db: Db,
   config: Config,
   now: Date,
@@ -215,7 +215,7 @@ function overdueWork(
 }
 
 /** Re-derives whether a person sees the team's Home now, and keeps their row in step. */
-export async function homeAudience(
+async function homeAudience(
   db: Db,
   config: Config,
   isSecurityTeam: (userId: string) => Promise<boolean>,
@@ -228,11 +228,16 @@ export async function homeAudience(
       .values({ userId, team, openedAt })
       .onConflictDoUpdate({ target: homeViews.userId, set: { team, openedAt } })
       .run();
-  else db.update(homeViews).set({ team }).where(eq(homeViews.userId, userId)).run();
+  // Written only when the audience changed: most refreshes find it as it was.
+  else
+    db.update(homeViews)
+      .set({ team })
+      .where(and(eq(homeViews.userId, userId), ne(homeViews.team, team)))
+      .run();
   return team;
 }
 
-export interface PublishHomeDeps {
+interface PublishHomeDeps {
   db: Db;
   config: Config;
   client: WebClient;

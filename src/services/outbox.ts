@@ -97,6 +97,20 @@ export class OutboxWorker {
 
   constructor(private readonly deps: OutboxDeps) {}
 
+  /** The worker as the configuration sets it up: the app's, and the command line's (without Home). */
+  static fromConfig(
+    config: Config,
+    deps: Pick<OutboxDeps, 'db' | 'clock' | 'client' | 'logger' | 'home'>,
+  ): OutboxWorker {
+    return new OutboxWorker({
+      ...deps,
+      securityChannelId: config.securityChannelId,
+      orgTimeZone: config.orgTimeZone,
+      maxBackoffMs: config.outboxMaxBackoffMs,
+      callTimeoutMs: config.slack.timeoutMs,
+    });
+  }
+
   start(): void {
     this.stopped = false;
     this.kick();

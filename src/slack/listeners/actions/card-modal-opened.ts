@@ -17,9 +17,9 @@ import {
 } from '../../../../blocks/card-modals';
 import { userText } from '../../../../blocks/text';
 import { type Incident, notifications } from '../../../../db/schema';
-import { closureGaps } from '../../../domain/closure';
-import { latestReview } from '../../../domain/follow-through';
+import { closureGaps } from '../../../domain/closure-gaps';
 import type { Capability } from '../../../domain/permissions';
+import { latestReview } from '../../../domain/reviews';
 import { clickedIncident, mayOpen, refuse } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 
