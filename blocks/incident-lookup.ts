@@ -8,11 +8,7 @@ import { type CardModel, triageCard } from './triage-card';
 /** The card's content without its controls and with every action, for someone looking an incident up. */
 export function incidentDetails(m: CardModel, cardUrl: string | null): SlackMessage {
   const card = triageCard(m, 'lookup');
-  const blocks = card.blocks
-    .filter((b) => b.type !== 'actions')
-    .map((b) =>
-      b.type === 'section' && 'accessory' in b ? { ...b, accessory: undefined } : b,
-    ) as KnownBlock[];
+  const blocks: KnownBlock[] = [...(card.blocks ?? [])];
   if (cardUrl)
     blocks.push({ type: 'context', elements: [md(`<${encodeURI(cardUrl)}|Open the card and its thread>`)] });
   return { text: card.text, blocks };

@@ -104,7 +104,7 @@ function warningParts(m: CardModel): CardPart[] {
   return lines.length > 0 ? [section(lines.join('\n'))] : [];
 }
 
-function notificationParts(m: CardModel): CardPart[] {
+function notificationParts(m: CardModel, view: CardView): CardPart[] {
   const { incident: i } = m;
   const parts = m.notifications.map((n): CardPart => {
     const label = NOTIFICATION_LABELS[n.kind];
@@ -122,7 +122,7 @@ function notificationParts(m: CardModel): CardPart[] {
         type: 'section',
         block_id: cardBlockId(i.id, i.version, `n${n.id}`),
         text: md(text),
-        ...(n.status === 'pending' && isOpen(i.status)
+        ...(view === 'card' && n.status === 'pending' && isOpen(i.status)
           ? {
               accessory: {
                 type: 'button',
@@ -245,6 +245,26 @@ function phaseButtons(m: CardModel) {
   }
 }
 
+/** Who follows the incident; on the card, with the picker to reassign. */
+function irmSection(m: CardModel, view: CardView): KnownBlock {
+  const i = m.incident;
+  return {
+    type: 'section',
+    block_id: cardBlockId(i.id, i.version, 'irm'),
+    text: md(`*Incident Response Manager:* ${i.irmId ? mention(i.irmId) : 'nobody yet'}`),
+    ...(view === 'card'
+      ? {
+          accessory: {
+            type: 'users_select',
+            action_id: CARD_ACTIONS.assignIrm,
+            placeholder: plain('Reassign', 150),
+            ...(i.irmId ? { initial_user: i.irmId } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
 function controls(m: CardModel): KnownBlock[] {
   const i = m.incident;
   const phase = phaseButtons(m);
@@ -267,17 +287,7 @@ function controls(m: CardModel): KnownBlock[] {
           },
         ];
   return [
-    {
-      type: 'section',
-      block_id: cardBlockId(i.id, i.version, 'irm'),
-      text: md(`*Incident Response Manager:* ${i.irmId ? mention(i.irmId) : 'nobody yet'}`),
-      accessory: {
-        type: 'users_select',
-        action_id: CARD_ACTIONS.assignIrm,
-        placeholder: plain('Reassign', 150),
-        ...(i.irmId ? { initial_user: i.irmId } : {}),
-      },
-    },
+    irmSection(m, 'card'),
     {
       type: 'actions',
       block_id: cardBlockId(i.id, i.version, 'controls'),
@@ -312,7 +322,10 @@ function controls(m: CardModel): KnownBlock[] {
  * Most important facts first, since it is often read on a phone; it always fits Slack's limits,
  * the longest and least important text giving way first, visibly marked.
  */
-export function triageCard(m: CardModel, view: 'card' | 'lookup' = 'card'): SlackMessage {
+/** The card in the security channel, or the same facts without controls for a look-up. */
+export type CardView = 'card' | 'lookup';
+
+export function triageCard(m: CardModel, view: CardView = 'card'): SlackMessage {
   const i = m.incident;
   const severity = i.severity
     ? SEVERITY_LABELS[i.severity]
@@ -323,7 +336,7 @@ export function triageCard(m: CardModel, view: 'card' | 'lookup' = 'card'): Slac
   const parts: CardPart[] = [
     { block: { type: 'header', text: plain(`${i.reference} · ${i.title}`, 150) } },
     ...warningParts(m),
-    ...notificationParts(m),
+    ...notificationParts(m, view),
     {
       block: {
         type: 'section',
@@ -349,7 +362,7 @@ export function triageCard(m: CardModel, view: 'card' | 'lookup' = 'card'): Slac
     ...(details.length > 0 ? [section(details.join('\n'), TIER.details)] : []),
     ...followThroughParts(m),
     ...(view === 'card' ? actionPlanParts(m) : actionPlanLookupParts(m)),
-    ...(view === 'card' ? controls(m).map((block) => ({ block })) : []),
+    ...(view === 'card' ? controls(m) : [irmSection(m, 'lookup')]).map((block) => ({ block })),
     {
       block: {
         type: 'context',

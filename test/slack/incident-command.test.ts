@@ -55,6 +55,9 @@ describe('/incident', () => {
     expect(details).toContain('Left my work laptop on the 08:12 to Leeds.');
     expect(details).toContain('Open the card and its thread');
     expect(details).not.toContain('"type":"actions"');
+    // Who follows it is part of the details (the head of department, by default); no control is.
+    expect(details).toContain(`*Incident Response Manager:* <@${PEOPLE.hodFinance}>`);
+    expect(details).not.toMatch(/"(accessory|action_id)"/);
 
     const reporter = JSON.stringify((await incident(PEOPLE.staff, 'INC-2026-0001')).body);
     expect(reporter).toContain('Reported, awaiting triage');
