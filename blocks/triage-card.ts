@@ -2,6 +2,7 @@ import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import type { Action, Incident, Notification, Review } from '../db/schema';
 import { isOpen } from '../src/domain/lifecycle';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { pastTarget, workingToTarget } from '../src/domain/reminders';
 import { followUpsFor, labelOf } from '../src/domain/report-options';
 import { SEVERITIES } from '../src/domain/triage';
 import { actionPlanLookupParts, actionPlanParts } from './card-actions';
@@ -97,7 +98,7 @@ function warningParts(m: CardModel): CardPart[] {
     lines.push(
       `:rotating_light: Escalated to the SIRO and Managing Director ${slackDate(i.escalatedAt, m.orgTimeZone)}.`,
     );
-  if (i.targetResolutionAt && isOpen(i.status) && i.targetResolutionAt.getTime() <= m.now.getTime())
+  if (i.targetResolutionAt && pastTarget(i, m.now))
     lines.push(
       `:alarm_clock: Past its target resolution time (${slackDate(i.targetResolutionAt, m.orgTimeZone)}).`,
     );
@@ -143,9 +144,10 @@ function triageParts(m: CardModel): CardPart[] {
   if (!i.triageOutcome) return [];
   const lines = [`*Triage* by decision of the SIRO: ${triageOutcomeLabel(i.triageOutcome, m.duplicateOf)}`];
   if (i.priority) lines.push(`*Priority:* ${i.priority}`);
+  // The countdown runs while the work is under way; once resolved the target is only a fact.
   if (i.targetResolutionAt && isOpen(i.status))
     lines.push(
-      `*Target resolution:* ${slackDate(i.targetResolutionAt, m.orgTimeZone)} (${dueIn(i.targetResolutionAt, m.now)})`,
+      `*Target resolution:* ${slackDate(i.targetResolutionAt, m.orgTimeZone)}${workingToTarget(i) ? ` (${dueIn(i.targetResolutionAt, m.now)})` : ''}`,
     );
   // The reason comes last: when the card must shrink, it is cut before the facts above it.
   if (i.triageRationale) lines.push(`*Reason:* ${userText(i.triageRationale, 1200)}`);

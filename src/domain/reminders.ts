@@ -3,7 +3,15 @@ import { addDays, addHours, format, subDays, subHours } from 'date-fns';
 import { and, eq, gt, inArray, isNotNull, isNull, lte, max, notInArray, or, sql } from 'drizzle-orm';
 import { userText } from '../../blocks/text';
 import type { Db } from '../../db/client';
-import { actions, incidents, notifications, remindersSent, reviews, snoozes } from '../../db/schema';
+import {
+  actions,
+  type Incident,
+  incidents,
+  notifications,
+  remindersSent,
+  reviews,
+  snoozes,
+} from '../../db/schema';
 import type { Config } from '../config';
 import { findCategory } from './categories';
 import { enqueue } from './deliveries';
@@ -46,6 +54,19 @@ type Draft = Omit<ReminderItem, 'reference'> & { recipients: string[] };
 
 /** Incidents being worked on, whose target resolution time counts: reminders and App Home's "overdue" share it. */
 export const OPEN_WORK = ['triaged', 'resolving'] as const;
+
+/** Past its target resolution time: still being worked on (once resolved, the target was met or not). */
+export function pastTarget(i: Pick<Incident, 'status' | 'targetResolutionAt'>, now: Date): boolean {
+  return (
+    (OPEN_WORK as readonly string[]).includes(i.status) &&
+    i.targetResolutionAt !== null &&
+    i.targetResolutionAt.getTime() <= now.getTime()
+  );
+}
+
+/** Counting down to its target resolution time (the work is under way). */
+export const workingToTarget = (i: Pick<Incident, 'status' | 'targetResolutionAt'>): boolean =>
+  (OPEN_WORK as readonly string[]).includes(i.status) && i.targetResolutionAt !== null;
 
 function hoursBetween(a: Date, b: Date): number {
   return Math.round(Math.abs(a.getTime() - b.getTime()) / 3_600_000);

@@ -1,8 +1,9 @@
-import { and, eq, isNotNull, lte, notInArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lte, notInArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { actions, incidents, notifications } from '../../db/schema';
 import { enqueueMany } from '../domain/deliveries';
 import { FINAL_STATES } from '../domain/lifecycle';
+import { OPEN_WORK } from '../domain/reminders';
 
 /**
  * Cards count down on their own (Slack renders `{ago}` live), but "overdue" is the card's own
@@ -16,7 +17,14 @@ export function queueDeadlineRedraws(db: Db, now: Date): number {
   for (const r of db
     .select({ id: incidents.id, at: incidents.targetResolutionAt })
     .from(incidents)
-    .where(and(open, lte(incidents.targetResolutionAt, now)))
+    // A target matters while the work is under way (as on the card and in reminders).
+    .where(
+      and(
+        inArray(incidents.status, [...OPEN_WORK]),
+        isNotNull(incidents.cardTs),
+        lte(incidents.targetResolutionAt, now),
+      ),
+    )
     .all())
     if (r.at) passed.push({ incidentId: r.id, key: `target:${r.id}:${r.at.getTime()}` });
   for (const r of db

@@ -186,6 +186,16 @@ describe('from restored to closed', () => {
     expect(card).toContain('card_reopen');
   });
 
+  it('stops counting down once operations are restored: a resolved incident is not "past its target"', async () => {
+    await resolvedIncident('critical'); // 24 hours
+    world.clock.advance(48 * 3_600_000);
+    await act(PEOPLE.responder, CARD_ACTIONS.postUpdate, { text: 'Waiting for the analysis' });
+    const card = JSON.stringify(world.card(REF).blocks);
+    expect(card).toContain('*Target resolution:*');
+    expect(card).not.toContain('Past its target resolution time');
+    expect(card).not.toContain('*overdue*');
+  });
+
   it('lists every gap when closure is asked for too early', async () => {
     await resolvedIncident();
     const res = await act(PEOPLE.siro, CARD_ACTIONS.closure, {});
