@@ -108,6 +108,21 @@ export function refreshHomes(
     .from(homeViews)
     .where(or(eq(homeViews.team, true), inArray(homeViews.userId, involved)))
     .all();
-  for (const { userId } of viewers)
-    enqueue(tx, { kind: 'home', incidentId: null, userId }, at, homeKey(userId));
+  for (const { userId } of viewers) queueHomeRefresh(tx, userId, at);
+}
+
+/** One App Home refresh for a person who has opened Home; at most one waits per person. */
+export function queueHomeRefresh(tx: Tx, userId: string, at: Date): void {
+  enqueue(tx, { kind: 'home', incidentId: null, userId }, at, homeKey(userId));
+}
+
+/** Refreshes the App Home of one person, if they have ever opened it. */
+export function refreshHome(tx: Tx, userId: string, at: Date): boolean {
+  const seen = tx
+    .select({ userId: homeViews.userId })
+    .from(homeViews)
+    .where(eq(homeViews.userId, userId))
+    .get();
+  if (seen) queueHomeRefresh(tx, userId, at);
+  return Boolean(seen);
 }

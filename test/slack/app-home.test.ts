@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
-import { actions, homeViews, incidents, notifications } from '../../db/schema';
+import { actions, homeViews, incidents, notifications, outbox } from '../../db/schema';
 import { findDueReminders } from '../../src/domain/reminders';
 import { seedReport } from '../helpers/seed';
 import { blockAction, eventCallback } from '../helpers/signed-requests';
@@ -184,6 +184,42 @@ describe('App Home', () => {
     await world.vigil.outbox.drain();
     expect(home(PEOPLE.siro)).toContain('Second report');
     expect(home(PEOPLE.responder)).not.toContain('Second report');
+
+    // Back in the channel: the team's view at once, and a burst of joins is one refresh.
+    world.fake.addChannel({
+      id: SECURITY_CHANNEL,
+      name: 'security-incidents',
+      isPrivate: true,
+      botIsMember: true,
+      members: [PEOPLE.siro, PEOPLE.responder, 'UBOT'],
+    });
+    world.fake.fail('views.publish', { kind: 'http', status: 503 });
+    for (const eventId of ['EvJOIN1', 'EvJOIN2'])
+      await world.slack.event(
+        eventCallback(
+          {
+            type: 'member_joined_channel',
+            user: PEOPLE.responder,
+            channel: SECURITY_CHANNEL,
+            channel_type: 'G',
+          },
+          { eventId },
+        ),
+      );
+    await world.settled();
+    await world.vigil.outbox.drain(); // each try fails: what is left waiting is what counts
+    expect(
+      world.db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.kind, 'home'), eq(outbox.status, 'pending')))
+        .all()
+        .filter((r) => r.payload.userId === PEOPLE.responder),
+    ).toHaveLength(1);
+    world.fake.recover();
+    world.clock.advance(60_000);
+    await world.vigil.outbox.drain();
+    expect(home(PEOPLE.responder)).toContain('Second report');
   });
 
   it('counts only incidents being worked on as past their target, as reminders do', async () => {

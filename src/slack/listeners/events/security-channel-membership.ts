@@ -1,7 +1,5 @@
 import type { App } from '@slack/bolt';
-import { eq } from 'drizzle-orm';
-import { homeViews } from '../../../../db/schema';
-import { enqueue } from '../../../domain/deliveries';
+import { refreshHome } from '../../../domain/deliveries';
 import type { ListenerDeps } from '../../deps';
 
 /**
@@ -13,10 +11,7 @@ export function registerSecurityChannelMembership(app: App, deps: ListenerDeps):
   const changed = async ({ event }: { event: { channel: string; user: string } }) => {
     if (event.channel !== deps.config.securityChannelId) return;
     deps.securityTeam.invalidate();
-    const seen = deps.db.select().from(homeViews).where(eq(homeViews.userId, event.user)).get();
-    if (!seen) return;
-    enqueue(deps.db, { kind: 'home', incidentId: null, userId: event.user }, deps.clock.now());
-    deps.outbox.kick();
+    if (refreshHome(deps.db, event.user, deps.clock.now())) deps.outbox.kick();
   };
   app.event('member_left_channel', changed);
   app.event('member_joined_channel', changed);
