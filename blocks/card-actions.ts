@@ -1,5 +1,6 @@
 import type { KnownBlock, PlainTextOption } from '@slack/types';
 import { type Action, isUnsettled } from '../db/schema';
+import { dueDayEnd } from '../src/dates';
 import { isOpen } from '../src/domain/lifecycle';
 import type { CardPart } from './card-budget';
 import { ACTION_MENU, CARD_ACTIONS, cardBlockId } from './card-ids';
@@ -7,9 +8,9 @@ import { md, mention, plain, slackDate, userText } from './text';
 import type { CardModel } from './triage-card';
 
 /** Actions listed on the card itself, each with its menu; the rest are one `/incident` away. */
-export const CARD_LISTED_ACTIONS = 8;
+const CARD_LISTED_ACTIONS = 8;
 /** Actions listed by `/incident REF`, as lines without controls. */
-export const LOOKUP_LISTED_ACTIONS = 40;
+const LOOKUP_LISTED_ACTIONS = 40;
 
 const MARKS: Record<Action['status'], string> = {
   open: ':black_square_button:',
@@ -24,9 +25,7 @@ function ordered(actions: Action[]): Action[] {
 }
 
 function actionLine(a: Action, m: CardModel, descriptionMax: number): string {
-  const due = a.dueAt
-    ? `, due ${slackDate(new Date(a.dueAt.getTime() - 1), m.orgTimeZone, '{date_short}')}`
-    : '';
+  const due = a.dueAt ? `, due ${slackDate(dueDayEnd(a.dueAt), m.orgTimeZone, '{date_short}')}` : '';
   const late = a.status === 'open' && a.dueAt && a.dueAt.getTime() <= m.now.getTime() ? ' *overdue*' : '';
   const line = `${MARKS[a.status]} _${a.kind}_ ${userText(a.description, descriptionMax)} (${mention(a.ownerId)}${due})${late}`;
   const reason = userText(a.statusReason ?? '', 200);

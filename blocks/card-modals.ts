@@ -1,7 +1,6 @@
-import { TZDate } from '@date-fns/tz';
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { format } from 'date-fns';
 import type { Action, Incident, Notification, Review } from '../db/schema';
+import { dueDay } from '../src/dates';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
 import { PRIORITIES, SEVERITIES } from '../src/domain/triage';
 import { FIELD_ACTION, textInput } from './inputs';
@@ -157,8 +156,7 @@ export function actionModal(i: Incident, editing?: { action: Action; timeZone: s
   ];
   const a = editing?.action;
   // Stored as the end of the due day; the picker shows that day where the organisation works.
-  const due =
-    a?.dueAt && editing ? format(new TZDate(a.dueAt.getTime() - 1, editing.timeZone), 'yyyy-MM-dd') : null;
+  const due = a?.dueAt && editing ? dueDay(a.dueAt, editing.timeZone, 'yyyy-MM-dd') : null;
   const [callbackId, title, submit] = a
     ? [CARD_MODALS.actionEdit, 'Edit action', 'Save']
     : [CARD_MODALS.action, 'Add action', 'Add'];

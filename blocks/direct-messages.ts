@@ -1,4 +1,5 @@
 import type { Action, Incident } from '../db/schema';
+import { dueDayEnd } from '../src/dates';
 import { categoryLabel, SEVERITY_LABELS, STATUS_LABELS } from './labels';
 import type { SlackMessage } from './reporter-receipt';
 import { md, plain, slackDate, userText } from './text';
@@ -62,9 +63,7 @@ export function actionAssignedMessage(
   permalink: string | null,
   timeZone: string,
 ): SlackMessage {
-  const due = action.dueAt
-    ? `, due ${slackDate(new Date(action.dueAt.getTime() - 1), timeZone, '{date_short}')}`
-    : '';
+  const due = action.dueAt ? `, due ${slackDate(dueDayEnd(action.dueAt), timeZone, '{date_short}')}` : '';
   return {
     text: `You own a ${action.kind} action on ${i.reference}.`,
     blocks: [

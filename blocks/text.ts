@@ -84,7 +84,7 @@ const DAY = 24 * HOUR;
  * "2 days 22 hours": a deadline needs hours, not the rounded "3 days" of a casual distance. Counted
  * in elapsed time, never on a calendar, so no clock change in any zone can shift it by an hour.
  */
-export function timeBetween(a: Date, b: Date): string {
+function timeBetween(a: Date, b: Date): string {
   const ms = Math.abs(b.getTime() - a.getTime());
   const days = Math.floor(ms / DAY);
   const hours = Math.floor((ms % DAY) / HOUR);
@@ -110,7 +110,7 @@ export function timeBetween(a: Date, b: Date): string {
  * "in 2 days 22 hours" / "3 hours ago", as Slack's `{ago}`: the reader's client keeps it current
  * without the message being edited. The fallback is the same distance as of drawing.
  */
-export function relativeTime(at: Date, now: Date): string {
+function relativeTime(at: Date, now: Date): string {
   const distance = timeBetween(at, now);
   const fallback = at.getTime() >= now.getTime() ? `in ${distance}` : `${distance} ago`;
   return `<!date^${Math.floor(at.getTime() / 1000)}^{ago}|${fallback}>`;

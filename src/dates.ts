@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, isValid, parseISO, startOfDay, startOfMonth, subMonths } from 'date-fns';
+import { addDays, format, isValid, parseISO, startOfDay, startOfMonth, subMonths } from 'date-fns';
 
 /**
  * A calendar date or time given by a person: `2026-03-01` means that calendar day in the organisation's zone; a full
@@ -75,3 +75,14 @@ export function formatHours(hours: number | null): string {
   if (hours < 48) return `${hours.toFixed(1)} h`;
   return `${(hours / 24).toFixed(1)} d`;
 }
+
+/**
+ * The calendar day a due time falls due, in `timeZone`: a due date is stored as the end of its day
+ * (the instant after its last millisecond), so the day is that of the millisecond before.
+ */
+export function dueDay(dueAt: Date, timeZone: string, pattern = 'd MMM yyyy'): string {
+  return format(new TZDate(dueAt.getTime() - 1, timeZone), pattern);
+}
+
+/** The last moment of a due day, for Slack's date formatting (which shows the viewer's zone). */
+export const dueDayEnd = (dueAt: Date): Date => new Date(dueAt.getTime() - 1);

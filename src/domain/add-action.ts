@@ -1,8 +1,7 @@
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import { z } from 'zod';
 import { userText } from '../../blocks/text';
 import { actions } from '../../db/schema';
+import { dueDay } from '../dates';
 import { applyChange, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { assertOpen } from './lifecycle';
@@ -42,9 +41,7 @@ export function addAction(
       .values({ incidentId: incident.id, ...input, createdBy: actor.id, createdAt: now })
       .returning()
       .get();
-    const due = input.dueAt
-      ? `, due ${format(new TZDate(input.dueAt.getTime() - 1, ctx.config.orgTimeZone), 'd MMM yyyy')}`
-      : '';
+    const due = input.dueAt ? `, due ${dueDay(input.dueAt, ctx.config.orgTimeZone)}` : '';
     return {
       actor,
       type: 'action_added',

@@ -1,8 +1,7 @@
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import { eq } from 'drizzle-orm';
 import { userText } from '../../blocks/text';
 import { type Action, actions } from '../../db/schema';
+import { dueDay } from '../dates';
 import { type ActionTarget, changeAction } from './action-status';
 import type { ActionInput } from './add-action';
 import type { RecordResult } from './change';
@@ -18,8 +17,8 @@ const FIELDS = ['kind', 'description', 'ownerId', 'dueAt'] as const;
 const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
 
 /** A due date as people read it: the day it ends, where the organisation works. */
-function dueDay(dueAt: Date | null, timeZone: string): string {
-  return dueAt ? format(new TZDate(dueAt.getTime() - 1, timeZone), 'd MMM yyyy') : 'no due date';
+function dueText(dueAt: Date | null, timeZone: string): string {
+  return dueAt ? dueDay(dueAt, timeZone) : 'no due date';
 }
 
 /**
@@ -55,7 +54,7 @@ export function editAction(
     if (patch.ownerId) what.push(`owner <@${action.ownerId}> → <@${patch.ownerId}>`);
     if ('dueAt' in patch)
       what.push(
-        `due ${dueDay(action.dueAt, ctx.config.orgTimeZone)} → ${dueDay(input.dueAt, ctx.config.orgTimeZone)}`,
+        `due ${dueText(action.dueAt, ctx.config.orgTimeZone)} → ${dueText(input.dueAt, ctx.config.orgTimeZone)}`,
       );
     if (patch.description) what.push(`now reads: ${userText(input.description, 300)}`);
     const newOwner = patch.ownerId;

@@ -13,6 +13,7 @@ import {
   snoozes,
 } from '../../db/schema';
 import type { Config } from '../config';
+import { dueDay } from '../dates';
 import { findCategory } from './categories';
 import { enqueue } from './deliveries';
 import { FINAL_STATES } from './lifecycle';
@@ -252,7 +253,7 @@ export function findDueReminders(
     .all()) {
     const due = a.dueAt as Date;
     const overdue = due.getTime() <= now.getTime();
-    const day = format(new TZDate(due.getTime() - 1, config.orgTimeZone), 'd MMM');
+    const day = dueDay(due, config.orgTimeZone, 'd MMM');
     const when = overdue ? `overdue since ${day}` : `due ${day}`;
     const what = userText(a.description, 120);
     const item = {

@@ -54,7 +54,7 @@ const CONVERSATION = /^[CDG][A-Z0-9]{2,}$/;
  * naming the same conversation. Anything else that comes back in private_metadata is dropped
  * before it can be shown on the card as a link.
  */
-export function workspaceMessageLink(value: string | null | undefined, workspaceUrl: string): string | null {
+function workspaceMessageLink(value: string | null | undefined, workspaceUrl: string): string | null {
   if (!value) return null;
   let url: URL;
   let base: URL;

@@ -1,6 +1,6 @@
 import type { ViewOutput } from '@slack/bolt';
 import type { KnownBlock, ModalView } from '@slack/types';
-import { md, truncateMrkdwn } from '../../blocks/text';
+import { md, plain } from '../../blocks/text';
 import { unescapeSlackText, type ViewStateValues } from './view-state';
 
 const NOTE_BLOCK = 'stale_note';
@@ -66,10 +66,10 @@ export function formAgain(view: ViewOutput, privateMetadata: string, note: strin
   return {
     type: 'modal',
     callback_id: view.callback_id,
-    title: { type: 'plain_text', text: view.title.text, emoji: true },
-    ...(view.submit ? { submit: { type: 'plain_text', text: view.submit.text, emoji: true } } : {}),
-    ...(view.close ? { close: { type: 'plain_text', text: view.close.text, emoji: true } } : {}),
+    title: plain(view.title.text, 24),
+    ...(view.submit ? { submit: plain(view.submit.text, 24) } : {}),
+    ...(view.close ? { close: plain(view.close.text, 24) } : {}),
     private_metadata: privateMetadata,
-    blocks: [{ type: 'section', block_id: NOTE_BLOCK, text: md(truncateMrkdwn(note, 1500)) }, ...blocks],
+    blocks: [{ type: 'section', block_id: NOTE_BLOCK, text: md(note, 1500) }, ...blocks],
   };
 }

@@ -13,7 +13,7 @@ export const SHORTCUTS = { report: 'report_incident_shortcut', reportMessage: 'r
  * Slack call comes before views.open and the link does not depend on `team.domain` being sent.
  * A reply in a thread links into its thread, as Slack's own permalinks do.
  */
-export function messageLink(workspaceUrl: string, shortcut: MessageShortcut): string | null {
+function messageLink(workspaceUrl: string, shortcut: MessageShortcut): string | null {
   const channel = shortcut.channel?.id;
   const ts = shortcut.message?.ts ?? shortcut.message_ts;
   if (!channel || !ts) return null;
