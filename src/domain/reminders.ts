@@ -95,8 +95,16 @@ export function findDueReminders(
   const sirOs = config.roles.siro;
   // A SIRO is owed escalations on anything, so only others' reading can be narrowed.
   const narrow = onlyFor !== undefined && !sirOs.includes(onlyFor);
+  // Whoever may record some notification by role is owed its deadline on any incident.
+  const permission = rules(config);
+  const notifiers = notifications.kind.enumValues.flatMap((k) => permission[`notify_${k}`].roles);
   const holdsRole =
-    onlyFor !== undefined && (['cio', 'md', 'iao'] as const).some((k) => config.roles[k].includes(onlyFor));
+    onlyFor !== undefined &&
+    notifiers.some(
+      (role) =>
+        (role === 'siro' || role === 'cio' || role === 'md' || role === 'iao') &&
+        config.roles[role].includes(onlyFor),
+    );
   const only = <T>(condition: T): T | undefined => (narrow ? condition : undefined);
   const person = onlyFor ?? '';
 
@@ -317,7 +325,6 @@ export function findDueReminders(
       recipients: irmId && irmId !== a.ownerId ? [irmId] : sirOs.filter((id) => id !== a.ownerId),
     });
 
-  const permission = rules(config);
   for (const n of db
     .select({ n: notifications, irmId: incidents.irmId })
     .from(notifications)

@@ -16,6 +16,7 @@ import {
   type IncidentKind,
   incidents,
   type Notification,
+  notifications,
   type Severity,
 } from '../../db/schema';
 import { CATEGORY_GROUPS, type CategoryGroup, findCategory } from '../domain/categories';
@@ -171,7 +172,7 @@ export interface Statistics extends PeriodCounts {
 const KIND_KEYS: readonly IncidentKind[] = ['incident', 'near_miss', 'weakness'];
 const SEVERITY_KEYS: readonly SeverityKey[] = ['critical', 'high', 'medium', 'low', 'untriaged', 'dismissed'];
 const GROUP_KEYS = Object.keys(CATEGORY_GROUPS) as CategoryGroup[];
-const NOTIFICATION_KEYS: readonly NotificationKind[] = ['regulator', 'police', 'cert', 'customers'];
+const NOTIFICATION_KEYS: readonly NotificationKind[] = notifications.kind.enumValues;
 const HOUR_MS = 3_600_000;
 
 const ms = (d: Date) => d.getTime();
