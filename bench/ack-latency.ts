@@ -2,7 +2,7 @@
  * Acknowledgement latency of `/report-incident` and of a card click (Escalate), at 50 concurrent
  * connections, against Vigil with 100,000 incidents, and the same against a bare Bolt app (the floor).
  *
- * Processes (all on this machine): this driver (bench/load.ts), FakeSlack (bench/fake-slack-process.ts),
+ * Processes (all on this machine): this driver (bench/load.ts), LocalSlack (bench/fake-slack-process.ts),
  * the floor (bench/bare-bolt.ts) and Vigil itself, started as in production: `node --import tsx
  * src/main.ts` (start-up checks against the fake, LOG_LEVEL=info, outbox and scheduler running) on a
  * copy of the seeded database.
@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { blockAction, slashCommand } from '../test/helpers/signed-requests';
+import { blockAction, slashCommand } from '../src/local-slack/payloads';
 import { cpuMs, emit, int, ms, percentile, progress, ROOT, round, sleep, spawnTs, stopChild } from './common';
 import { BENCH_ENV, PEOPLE, SECURITY_CHANNEL, SIGNING_SECRET } from './config';
 import type { FakeReply, FakeRequest, Harvest } from './fake-slack-process';
@@ -62,7 +62,7 @@ const STARTUP_DRAIN_MS = 180_000;
 const DRAIN_WAIT_MS = 20_000;
 
 // ---------------------------------------------------------------------------------------------------------------
-// FakeSlack in its own process
+// LocalSlack in its own process
 
 type Payload<T extends FakeRequest['type']> = Omit<Extract<FakeRequest, { type: T }>, 'id'>;
 
@@ -86,7 +86,7 @@ class FakeProcess {
   static async start(): Promise<FakeProcess> {
     const child = spawnTs(join(ROOT, 'bench/fake-slack-process.ts'), [], { ipc: true, stdout: 'inherit' });
     const url = await new Promise<string>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`FakeSlack process exited (${code})`)));
+      child.once('exit', (code) => reject(new Error(`LocalSlack process exited (${code})`)));
       child.on('message', (raw: unknown) => {
         const reply = raw as FakeReply;
         if (reply.type === 'ready') resolve(reply.url);

@@ -1,10 +1,10 @@
 /**
- * The test suite's FakeSlack in a process of its own, so its work (parsing and validating every
+ * The test suite's LocalSlack in a process of its own, so its work (parsing and validating every
  * view and message against Block Kit's limits) does not run on the event loop being measured.
  * Driven over IPC by bench/ack-latency.ts: issue triggers, harvest what Slack was asked (and forget it).
  * Its clock is the wall clock with sub-millisecond precision, so call times line up with the driver's.
  */
-import { FakeSlack } from '../test/helpers/fake-slack';
+import { LocalSlack } from '../src/local-slack/local-slack';
 import { SECURITY_CHANNEL_SETUP } from './config';
 
 export type FakeRequest =
@@ -30,7 +30,7 @@ export type FakeReply =
 
 const send = (reply: FakeReply) => process.send?.(reply);
 
-const fake = await FakeSlack.start({
+const fake = await LocalSlack.start({
   channels: [SECURITY_CHANNEL_SETUP],
   now: () => performance.timeOrigin + performance.now(),
 });

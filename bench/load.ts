@@ -6,7 +6,7 @@
  * server's). Latency = request written → response fully read, by performance.now().
  */
 import { Agent, request } from 'node:http';
-import { signature } from '../test/helpers/signed-requests';
+import { signature } from '../src/local-slack/payloads';
 
 export interface LoadOptions {
   /** e.g. http://127.0.0.1:3000/slack/events */

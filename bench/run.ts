@@ -143,6 +143,6 @@ report([
   '',
   `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${round(totalmem() / 2 ** 30, 1)} GiB, ` +
     `Node ${process.version}, ${process.platform}; load average ${round(loadStart, 2)} at the start, ` +
-    `${round(loadavg()[0] ?? 0, 2)} at the end. All processes (load driver, FakeSlack, floor, Vigil) share it.`,
+    `${round(loadavg()[0] ?? 0, 2)} at the end. All processes (load driver, LocalSlack, floor, Vigil) share it.`,
 ]);
 if (failedJobs > 0) process.exitCode = 1;

@@ -1,6 +1,6 @@
 /**
  * Start-up as in production: spawn `node dist/main.mjs` (what `npm start` runs after its build) (HTTP mode, PORT=0) against a
- * FakeSlack with the security channel and a fresh, empty DATABASE_PATH (so every migration runs),
+ * LocalSlack with the security channel and a fresh, empty DATABASE_PATH (so every migration runs),
  * and time spawn → the log line `listening on`. Then, after 2 s idle, read VmRSS from /proc.
  * Repeated, and once more on a copy of the seeded 100k database (migrations already applied).
  *
@@ -11,7 +11,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { FakeSlack } from '../test/helpers/fake-slack';
+import { LocalSlack } from '../src/local-slack/local-slack';
 import { emit, mb, median, ms, ROOT, round, sleep, stopChild, vmRss } from './common';
 import { BENCH_ENV, SECURITY_CHANNEL_SETUP } from './config';
 
@@ -79,7 +79,7 @@ const vigil = (fakeUrl: string, databasePath: string) =>
 /** What Node alone, and Node with the tsx loader, cost before any of the app is loaded. */
 const EMPTY = "process.stderr.write('listening on\\n'); setInterval(() => {}, 1000);";
 
-const fake = await FakeSlack.start({ channels: [SECURITY_CHANNEL_SETUP] });
+const fake = await LocalSlack.start({ channels: [SECURITY_CHANNEL_SETUP] });
 try {
   const node = await startOnce(['-e', EMPTY]);
   const nodeTsx = await startOnce(['--import', 'tsx', '-e', EMPTY]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, MAX_DEPARTMENTS } from '../src/config';
-import { TEST_APP_TOKEN, TEST_BOT_TOKEN } from './helpers/fake-slack';
+import { TEST_APP_TOKEN, TEST_BOT_TOKEN } from '../src/local-slack/local-slack';
 import { TEST_ENV } from './helpers/world';
 
 function problemsOf(env: Record<string, string | undefined>): string[] {

@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeSlack } from './helpers/fake-slack';
-import { SlackSender, slashCommand } from './helpers/signed-requests';
+import { LocalSlack } from '../src/local-slack/local-slack';
+import { SlackSender, slashCommand } from '../src/local-slack/payloads';
 import { SIGNING_SECRET, TEST_ENV } from './helpers/world';
 
 const MAIN = resolve('src/main.ts');
 // Absolute, because the app runs from a scratch folder (its own .env) where tsx cannot be found by name.
 const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 let child: ChildProcess | undefined;
-let fake: FakeSlack | undefined;
+let fake: LocalSlack | undefined;
 afterEach(async () => {
   child?.kill('SIGKILL');
   await fake?.stop();
@@ -59,14 +59,14 @@ describe('npm start', () => {
   });
 
   it('says what to fix when the bot is not in the security channel', async () => {
-    fake = await FakeSlack.start();
+    fake = await LocalSlack.start();
     const app = start({ ...TEST_ENV, SLACK_API_URL: fake.url, DATABASE_PATH: ':memory:' });
     expect(await app.exited).toBe(1);
     expect(app.output()).toContain('/invite @Vigil');
   });
 
   it('reads .env, serves signed Slack requests, and stops cleanly on SIGTERM', async () => {
-    fake = await FakeSlack.start({
+    fake = await LocalSlack.start({
       channels: [{ id: 'GSECURITY', name: 'security', isPrivate: true, botIsMember: true, members: [] }],
     });
     const cwd = mkdtempSync(join(tmpdir(), 'vigil-main-'));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { globalShortcut, messageShortcut, slashCommand } from './helpers/signed-requests';
+import { globalShortcut, messageShortcut, slashCommand } from '../src/local-slack/payloads';
 import { createWorld, PEOPLE, type World } from './helpers/world';
 
 interface Manifest {

@@ -16,9 +16,9 @@ import { incidents } from '../../db/schema';
 import { run as backup } from '../../src/cli/backup';
 import { UsageError } from '../../src/cli/usage-error';
 import { run as verify } from '../../src/cli/verify';
+import { slashCommand } from '../../src/local-slack/payloads';
 import { verifyAuditTrail } from '../../src/services/verify-audit';
 import { seedReport } from '../helpers/seed';
-import { slashCommand } from '../helpers/signed-requests';
 import { createWorld, PEOPLE, testClock, type World } from '../helpers/world';
 
 const clock = testClock('2026-03-10T09:00:00Z');

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { incidents } from '../../db/schema';
+import { eventCallback } from '../../src/local-slack/payloads';
 import { countOutbox } from '../../src/services/outbox-status';
-import { eventCallback } from '../helpers/signed-requests';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, testClock, type World } from '../helpers/world';
 
 const run = promisify(execFile);

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { FakeSlack } from './fake-slack';
+import type { LocalSlack } from '../../src/local-slack/local-slack';
 
 /**
  * Slack's Socket Mode in front of the Web API fake: `apps.connections.open` (app-level token only)
- * hands out a loopback WebSocket; every other method goes to the FakeSlack. The socket can be
+ * hands out a loopback WebSocket; every other method goes to the LocalSlack. The socket can be
  * dropped, or made silent (no pongs, no messages), to test that the app notices and reconnects.
  */
 export class FakeSocketMode {
@@ -21,7 +21,7 @@ export class FakeSocketMode {
     readonly url: string,
   ) {}
 
-  static async start(fake: FakeSlack): Promise<FakeSocketMode> {
+  static async start(fake: LocalSlack): Promise<FakeSocketMode> {
     let self: FakeSocketMode | undefined;
     const server = createServer((req, res) => void self?.handle(req, res, fake));
     const wss = new WebSocketServer({ server, path: '/link', autoPong: false });
@@ -40,7 +40,7 @@ export class FakeSocketMode {
     return self;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse, fake: FakeSlack): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, fake: LocalSlack): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const method = (req.url ?? '').replace(/^\/api\//, '');

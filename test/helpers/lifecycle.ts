@@ -16,10 +16,10 @@ import { ACTION_DM_ACTIONS } from '../../blocks/direct-messages';
 import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { LOSS_LOCATION_ACTION } from '../../blocks/report-modal';
 import { actions } from '../../db/schema';
-import type { FakeView } from './fake-slack';
-import { blockAction, eventCallback, slashCommand } from './signed-requests';
-import type { Answer } from './slack-client';
-import { stateFromView } from './slack-client';
+import type { Answer } from '../../src/local-slack/fill-view';
+import { stateFromView } from '../../src/local-slack/fill-view';
+import type { FakeView } from '../../src/local-slack/local-slack';
+import { blockAction, eventCallback, slashCommand } from '../../src/local-slack/payloads';
 import { answerSurfaces, type Surface } from './surfaces';
 import { MINIMAL_REPORT, PEOPLE, SECURITY_CHANNEL, type World } from './world';
 

@@ -4,8 +4,8 @@
  * message or view a test got back in an HTTP answer. Tests about what people see walk all of it,
  * so a check cannot pass by looking at one surface in one key order.
  */
-import { validateMessage, validateView } from './block-kit-limits';
-import type { FakeSlack } from './fake-slack';
+import { validateMessage, validateView } from '../../src/local-slack/block-kit-limits';
+import type { LocalSlack } from '../../src/local-slack/local-slack';
 
 export interface Surface {
   /** e.g. 'chat.postMessage → GSECURITY', 'views.publish → USIRO', 'response_url r3' */
@@ -22,7 +22,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every surface the fake recorded (successful or not: a refused message was still meant to be shown). */
-export function recordedSurfaces(fake: FakeSlack): Surface[] {
+export function recordedSurfaces(fake: LocalSlack): Surface[] {
   const out: Surface[] = [];
   for (const call of fake.calls) {
     const target = String(call.args.channel ?? call.args.user_id ?? call.args.view_id ?? '');

@@ -3,10 +3,15 @@ import { closeDatabase, type Db, openDatabase } from '../../db/client';
 import { createVigil, type Vigil } from '../../src/app';
 import type { Clock } from '../../src/clock';
 import { type Config, loadConfig } from '../../src/config';
+import { type Answer, stateFromView } from '../../src/local-slack/fill-view';
+import {
+  type FakeView,
+  LocalSlack,
+  type RecordedCall,
+  TEST_BOT_TOKEN,
+} from '../../src/local-slack/local-slack';
+import { blockAction, SlackSender, slashCommand, viewSubmission } from '../../src/local-slack/payloads';
 import { createLogger, type LogRecord } from '../../src/logger';
-import { FakeSlack, type FakeView, type RecordedCall, TEST_BOT_TOKEN } from './fake-slack';
-import { blockAction, SlackSender, slashCommand, viewSubmission } from './signed-requests';
-import { type Answer, stateFromView } from './slack-client';
 import { answerSurfaces, surfaceProblems } from './surfaces';
 
 export interface TestClock extends Clock {
@@ -55,7 +60,7 @@ export const TEST_ENV: Record<string, string> = {
 };
 
 export interface World {
-  fake: FakeSlack;
+  fake: LocalSlack;
   db: Db;
   clock: TestClock;
   config: Config;
@@ -135,7 +140,7 @@ export async function createWorld(
   opts: { env?: Record<string, string>; clock?: TestClock; databasePath?: string } = {},
 ): Promise<World> {
   const clock = opts.clock ?? testClock();
-  const fake = await FakeSlack.start({
+  const fake = await LocalSlack.start({
     channels: [
       {
         id: SECURITY_CHANNEL,

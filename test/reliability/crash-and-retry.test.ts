@@ -7,9 +7,9 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { reportModal } from '../../blocks/report-modal';
-import { FakeSlack } from '../helpers/fake-slack';
-import { blockAction, eventCallback, SlackSender, viewSubmission } from '../helpers/signed-requests';
-import { stateFromView } from '../helpers/slack-client';
+import { stateFromView } from '../../src/local-slack/fill-view';
+import { LocalSlack } from '../../src/local-slack/local-slack';
+import { blockAction, eventCallback, SlackSender, viewSubmission } from '../../src/local-slack/payloads';
 import {
   createWorld,
   MINIMAL_REPORT,
@@ -23,7 +23,7 @@ import {
 const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 let world: World | undefined;
 let child: ChildProcess | undefined;
-let fake: FakeSlack | undefined;
+let fake: LocalSlack | undefined;
 afterEach(async () => {
   child?.kill('SIGKILL');
   await world?.stop();
@@ -78,7 +78,7 @@ const submission = (n: number) =>
   });
 
 /** The security channel's cards now, by reference. */
-function cards(slack: FakeSlack): Map<string, { ts: string; blocks: string }> {
+function cards(slack: LocalSlack): Map<string, { ts: string; blocks: string }> {
   const out = new Map<string, { ts: string; blocks: string }>();
   for (const m of slack.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts)) {
     const blocks = JSON.stringify(m.blocks ?? []);
@@ -89,7 +89,7 @@ function cards(slack: FakeSlack): Map<string, { ts: string; blocks: string }> {
 }
 
 /** A click on the card's Escalate button, as Slack would send it. */
-function escalateClick(slack: FakeSlack, card: { ts: string; blocks: string }, userId: string) {
+function escalateClick(slack: LocalSlack, card: { ts: string; blocks: string }, userId: string) {
   const blocks = JSON.parse(card.blocks) as { block_id?: string; elements?: { action_id?: string }[] }[];
   const block = blocks.find((b) => b.elements?.some((e) => e.action_id === CARD_ACTIONS.escalate));
   return blockAction({
@@ -103,7 +103,7 @@ function escalateClick(slack: FakeSlack, card: { ts: string; blocks: string }, u
 }
 
 const securityTeam = () =>
-  FakeSlack.start({
+  LocalSlack.start({
     channels: [
       {
         id: SECURITY_CHANNEL,
@@ -117,7 +117,7 @@ const securityTeam = () =>
 
 describe('crashes', () => {
   it('survives SIGKILL mid-submissions: a consistent database, no reference reused, every card delivered once', async () => {
-    fake = await FakeSlack.start({
+    fake = await LocalSlack.start({
       channels: [{ id: SECURITY_CHANNEL, name: 'security', isPrivate: true, botIsMember: true, members: [] }],
     });
     const databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-crash-db-')), 'vigil.db');
@@ -295,7 +295,7 @@ describe('crashes', () => {
   }, 60_000);
 
   it('stops cleanly on SIGTERM, finishing what is in flight', async () => {
-    fake = await FakeSlack.start({
+    fake = await LocalSlack.start({
       channels: [{ id: SECURITY_CHANNEL, name: 'security', isPrivate: true, botIsMember: true, members: [] }],
     });
     const databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-term-db-')), 'vigil.db');

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { homeViews, incidents, outbox } from '../../db/schema';
-import { eventCallback } from '../helpers/signed-requests';
+import { eventCallback } from '../../src/local-slack/payloads';
 import { type CardCopy, createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;

@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { incidents } from '../../db/schema';
+import type { RecordedCall } from '../../src/local-slack/local-slack';
+import { eventCallback } from '../../src/local-slack/payloads';
 import { countOutbox } from '../../src/services/outbox-status';
-import type { RecordedCall } from '../helpers/fake-slack';
-import { eventCallback } from '../helpers/signed-requests';
 import { createWorld, MINIMAL_REPORT, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World | undefined;

@@ -2,9 +2,9 @@ import { parse } from 'csv-parse/sync';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { actions, incidentEvents, incidents, notifications, reviews } from '../../db/schema';
-import type { FakeView } from '../helpers/fake-slack';
+import type { Answer } from '../../src/local-slack/fill-view';
+import type { FakeView } from '../../src/local-slack/local-slack';
 import { driveLifecycle, type LifecycleTexts, NEW_IRM, REFERENCE } from '../helpers/lifecycle';
-import type { Answer } from '../helpers/slack-client';
 import {
   mrkdwnTexts,
   recordedSurfaces,

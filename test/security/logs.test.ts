@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { eventCallback } from '../../src/local-slack/payloads';
 import { driveLifecycle, type LifecycleTexts, REFERENCE } from '../helpers/lifecycle';
-import { eventCallback } from '../helpers/signed-requests';
 import { createWorld, PEOPLE, type World } from '../helpers/world';
 
 let world: World;

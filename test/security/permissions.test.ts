@@ -24,10 +24,10 @@ import { type Capability, can, type NotificationKind } from '../../src/domain/pe
 import { recordNotification } from '../../src/domain/record-notification';
 import { actorFor } from '../../src/domain/roles';
 import { triageIncident } from '../../src/domain/triage';
-import type { FakeView } from '../helpers/fake-slack';
+import type { Answer } from '../../src/local-slack/fill-view';
+import type { FakeView } from '../../src/local-slack/local-slack';
+import { blockAction, slashCommand } from '../../src/local-slack/payloads';
 import { seedReport } from '../helpers/seed';
-import { blockAction, slashCommand } from '../helpers/signed-requests';
-import type { Answer } from '../helpers/slack-client';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;

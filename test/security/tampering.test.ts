@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { incidentEvents, incidents } from '../../db/schema';
-import { blockAction, viewSubmission } from '../helpers/signed-requests';
-import { stateFromView } from '../helpers/slack-client';
+import { stateFromView } from '../../src/local-slack/fill-view';
+import { blockAction, viewSubmission } from '../../src/local-slack/payloads';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;

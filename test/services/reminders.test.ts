@@ -13,9 +13,9 @@ import { addAction } from '../../src/domain/add-action';
 import { decideCausalAnalysis, markResolved, submitCausalAnalysis } from '../../src/domain/follow-through';
 import { actorFor } from '../../src/domain/roles';
 import { triageIncident } from '../../src/domain/triage';
+import type { Answer } from '../../src/local-slack/fill-view';
+import { blockAction } from '../../src/local-slack/payloads';
 import { seedReport } from '../helpers/seed';
-import { blockAction } from '../helpers/signed-requests';
-import type { Answer } from '../helpers/slack-client';
 import { createWorld, PEOPLE, TEST_ENV, testClock, type World } from '../helpers/world';
 
 let world: World;

@@ -2,12 +2,12 @@ import { WebClient } from '@slack/web-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { slackClientOptions } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { LocalSlack, TEST_APP_TOKEN, TEST_BOT_TOKEN } from '../../src/local-slack/local-slack';
 import { createLogger } from '../../src/logger';
 import { verifySlackSetup } from '../../src/services/startup-checks';
-import { FakeSlack, TEST_APP_TOKEN, TEST_BOT_TOKEN } from '../helpers/fake-slack';
 import { TEST_ENV } from '../helpers/world';
 
-let fake: FakeSlack;
+let fake: LocalSlack;
 afterEach(async () => {
   await fake?.stop();
 });
@@ -18,9 +18,9 @@ async function check(
   channel: { isPrivate: boolean; botIsMember: boolean } | null,
   env: Record<string, string> = {},
   appToken?: string,
-  prepare: (f: FakeSlack) => void = () => {},
+  prepare: (f: LocalSlack) => void = () => {},
 ) {
-  fake = await FakeSlack.start({
+  fake = await LocalSlack.start({
     channels: channel ? [{ id: 'GSECURITY', name: 'security', members: [], ...channel }] : [],
   });
   prepare(fake);
@@ -76,7 +76,7 @@ describe('start-up checks', () => {
       /^SLACK_APP_TOKEN is not an app-level token\./,
     );
     await fake.stop();
-    const noScope = (f: FakeSlack) =>
+    const noScope = (f: LocalSlack) =>
       f.fail('apps.connections.open', { kind: 'error', error: 'missing_scope' });
     await expect(check(channelOk, socketMode, undefined, noScope)).rejects.toThrow(
       /lacks the connections:write scope/,
@@ -89,7 +89,7 @@ describe('start-up checks', () => {
   });
 
   it('says when Slack cannot be reached at all', async () => {
-    fake = await FakeSlack.start();
+    fake = await LocalSlack.start();
     const url = fake.url;
     await fake.stop();
     const config = loadConfig({ ...TEST_ENV, SLACK_API_URL: url });

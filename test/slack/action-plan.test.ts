@@ -2,8 +2,8 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { actions, incidentEvents, incidents } from '../../db/schema';
-import { slashCommand } from '../helpers/signed-requests';
-import type { Answer } from '../helpers/slack-client';
+import type { Answer } from '../../src/local-slack/fill-view';
+import { slashCommand } from '../../src/local-slack/payloads';
 import { createWorld, PEOPLE, type World } from '../helpers/world';
 
 let world: World;

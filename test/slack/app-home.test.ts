@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { actions, homeViews, incidents, notifications, outbox } from '../../db/schema';
 import { findDueReminders } from '../../src/domain/reminders';
+import { blockAction, eventCallback } from '../../src/local-slack/payloads';
 import { seedReport } from '../helpers/seed';
-import { blockAction, eventCallback } from '../helpers/signed-requests';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { incidents, outbox } from '../../db/schema';
-import { validateMessage } from '../helpers/block-kit-limits';
+import { validateMessage } from '../../src/local-slack/block-kit-limits';
+import { slashCommand } from '../../src/local-slack/payloads';
 import { seedReport } from '../helpers/seed';
-import { slashCommand } from '../helpers/signed-requests';
 import { createWorld, PEOPLE, testClock, type World } from '../helpers/world';
 
 let world: World;

@@ -2,8 +2,8 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { incidentEvents, incidents, outbox } from '../../db/schema';
 import { FOLLOW_UP_TEXT_MAX } from '../../src/domain/report-input';
-import { blockAction, slashCommand, viewSubmission } from '../helpers/signed-requests';
-import { stateFromView } from '../helpers/slack-client';
+import { stateFromView } from '../../src/local-slack/fill-view';
+import { blockAction, slashCommand, viewSubmission } from '../../src/local-slack/payloads';
 import { mrkdwnTexts, recordedSurfaces } from '../helpers/surfaces';
 import {
   createWorld,

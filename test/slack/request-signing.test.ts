@@ -1,14 +1,14 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { incidentEvents, incidents, outbox, processedRequests } from '../../db/schema';
+import { stateFromView } from '../../src/local-slack/fill-view';
 import {
   FORM_CONTENT_TYPE,
   type SendOptions,
   signature,
   slashCommand,
   viewSubmission,
-} from '../helpers/signed-requests';
-import { stateFromView } from '../helpers/slack-client';
+} from '../../src/local-slack/payloads';
 import { createWorld, MINIMAL_REPORT, PEOPLE, SIGNING_SECRET, type World } from '../helpers/world';
 
 let world: World;

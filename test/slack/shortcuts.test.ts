@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { incidents } from '../../db/schema';
-import { globalShortcut, messageShortcut } from '../helpers/signed-requests';
+import { globalShortcut, messageShortcut } from '../../src/local-slack/payloads';
 import { createWorld, MINIMAL_REPORT, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;

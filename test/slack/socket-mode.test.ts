@@ -2,13 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase } from '../../db/client';
 import { createVigil, type Vigil } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { LocalSlack, TEST_APP_TOKEN } from '../../src/local-slack/local-slack';
+import { slashCommand } from '../../src/local-slack/payloads';
 import { createLogger } from '../../src/logger';
-import { FakeSlack, TEST_APP_TOKEN } from '../helpers/fake-slack';
 import { FakeSocketMode } from '../helpers/fake-socket-mode';
-import { slashCommand } from '../helpers/signed-requests';
 import { PEOPLE, SECURITY_CHANNEL, TEST_ENV, testClock } from '../helpers/world';
 
-let fake: FakeSlack;
+let fake: LocalSlack;
 let socket: FakeSocketMode;
 let vigil: Vigil;
 
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 async function startSocketApp() {
-  fake = await FakeSlack.start({
+  fake = await LocalSlack.start({
     channels: [{ id: SECURITY_CHANNEL, name: 'security', isPrivate: true, botIsMember: true, members: [] }],
   });
   socket = await FakeSocketMode.start(fake);

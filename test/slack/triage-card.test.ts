@@ -6,9 +6,9 @@ import { TRUNCATION_MARK } from '../../blocks/text';
 import { actions, incidentEvents, incidents, notifications, reviews } from '../../db/schema';
 import { addAction } from '../../src/domain/add-action';
 import { recordNotification } from '../../src/domain/record-notification';
-import { validateMessage, validateView } from '../helpers/block-kit-limits';
-import { blockAction } from '../helpers/signed-requests';
-import type { Answer } from '../helpers/slack-client';
+import { validateMessage, validateView } from '../../src/local-slack/block-kit-limits';
+import type { Answer } from '../../src/local-slack/fill-view';
+import { blockAction } from '../../src/local-slack/payloads';
 import {
   createWorld,
   PEOPLE,

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Logger, LogLevel, type SlashCommand } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeSlack } from './fake-slack';
+import { LocalSlack } from '../../src/local-slack/local-slack';
 import {
   blockAction,
   eventCallback,
@@ -13,7 +13,7 @@ import {
   slashCommand,
   urlVerification,
   viewSubmission,
-} from './signed-requests';
+} from '../../src/local-slack/payloads';
 
 const SECRET = 'test-signing-secret';
 
@@ -120,7 +120,7 @@ describe('SlackSender wire format (raw node:http receiver)', () => {
   });
 });
 
-describe('SlackSender against a real Bolt HTTP receiver and FakeSlack', () => {
+describe('SlackSender against a real Bolt HTTP receiver and LocalSlack', () => {
   const silentLogger: Logger = {
     debug: () => {},
     info: () => {},
@@ -130,14 +130,14 @@ describe('SlackSender against a real Bolt HTTP receiver and FakeSlack', () => {
     getLevel: () => LogLevel.ERROR,
     setName: () => {},
   };
-  let fake: FakeSlack;
+  let fake: LocalSlack;
   let app: App;
   let sender: SlackSender;
   const commands: SlashCommand[] = [];
   const shortcutMessages: string[] = [];
 
   beforeAll(async () => {
-    fake = await FakeSlack.start({
+    fake = await LocalSlack.start({
       channels: [
         { id: 'C0INC', name: 'incidents', isPrivate: false, botIsMember: true, members: ['U0ALICE'] },
       ],
@@ -276,7 +276,7 @@ describe('SlackSender against a real Bolt HTTP receiver and FakeSlack', () => {
     expect(good.text).toBe('');
   });
 
-  it('routes a global shortcut whose trigger opens a modal on FakeSlack', async () => {
+  it('routes a global shortcut whose trigger opens a modal on LocalSlack', async () => {
     const res = await sender.interaction(
       globalShortcut({
         userId: 'U0ALICE',

@@ -216,7 +216,7 @@ function decodeField(key: string, value: string): unknown {
   }
 }
 
-export class FakeSlack {
+export class LocalSlack {
   readonly url: string;
   readonly calls: RecordedCall[] = [];
   readonly responseUrlPosts: ResponseUrlPost[] = [];
@@ -248,6 +248,7 @@ export class FakeSlack {
   private readonly triggers = new Map<string, Trigger>();
   private readonly stacks = new Map<string, string[]>(); // user id ('' if unknown) -> modal stack of view ids
   private readonly pendingUploads = new Map<string, PendingUpload>();
+  private readonly responseOwners = new Map<string, string>();
   private callSeq = 0;
   private tsSeq = 0;
   private idSeq = 0;
@@ -273,7 +274,7 @@ export class FakeSlack {
     for (const c of options.channels ?? []) this.addChannel(c);
   }
 
-  static async start(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  static async start(options: FakeSlackOptions = {}): Promise<LocalSlack> {
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -283,7 +284,7 @@ export class FakeSlack {
       });
     });
     const { port } = server.address() as AddressInfo;
-    const fake = new FakeSlack(server, port, options);
+    const fake = new LocalSlack(server, port, options);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       fake.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent && !res.destroyed) {
@@ -301,9 +302,21 @@ export class FakeSlack {
   // Test-facing API
 
   /** A loopback response_url; JSON POSTs to it are recorded in responseUrlPosts and answered 200 'ok'. */
-  responseUrl(name?: string): string {
+  responseUrl(name?: string, owner?: string): string {
     this.responseSeq += 1;
-    return `${this.origin}/response/${encodeURIComponent(name ?? `r${this.responseSeq}`)}`;
+    const id = name ?? `r${this.responseSeq}`;
+    if (owner !== undefined) this.responseOwners.set(id, owner);
+    return `${this.origin}/response/${encodeURIComponent(id)}`;
+  }
+
+  /** Whose client a response_url answers (ephemeral answers are shown to that person only). */
+  responseOwner(name: string): string | undefined {
+    return this.responseOwners.get(name);
+  }
+
+  /** The id Slack puts in a payload's container for a conversation: a DM's D… id, else the channel. */
+  dmOrChannelId(channel: string): string {
+    return /^[UW]/.test(channel) ? this.dmIdFor(channel) : channel;
   }
 
   /** A trigger_id usable once within 3000 ms (by the fake's clock). */
@@ -351,7 +364,7 @@ export class FakeSlack {
       };
       const onStop = (): void => {
         cleanup();
-        reject(new Error(`FakeSlack stopped while waiting for ${count} × ${method}`));
+        reject(new Error(`LocalSlack stopped while waiting for ${count} × ${method}`));
       };
       const timer = setTimeout(() => {
         cleanup();
@@ -366,7 +379,7 @@ export class FakeSlack {
         ].join('');
         reject(
           new Error(
-            `FakeSlack.waitFor: expected ${count} call(s) to ${method}${filters} within ${timeoutMs} ms, got ${got}. Recorded calls: ${recorded}`,
+            `LocalSlack.waitFor: expected ${count} call(s) to ${method}${filters} within ${timeoutMs} ms, got ${got}. Recorded calls: ${recorded}`,
           ),
         );
       }, timeoutMs);
@@ -396,6 +409,78 @@ export class FakeSlack {
 
   addChannel(c: FakeChannel): void {
     this.channels.set(c.id, c);
+  }
+
+  /** One message as it is now (channel id, D… id or, for a DM, the user's id), or undefined. */
+  message(channel: string, ts: string): FakeMessage | undefined {
+    const m = this.findMessage(this.storeKey(channel), ts);
+    if (m === undefined) return undefined;
+    const { conversation: _c, ...rest } = m;
+    return { ...rest };
+  }
+
+  /**
+   * Who can see a conversation, as Slack decides it: a private channel its members (and the bot),
+   * a public channel anyone, a DM with the bot its one person. Unknown conversations: nobody.
+   */
+  canSee(userId: string, channel: string): boolean {
+    if (userId === this.botUserId) return true;
+    const c = this.channels.get(channel);
+    if (c !== undefined) return !c.isPrivate || this.memberList(c).includes(userId);
+    if (channel.startsWith('D')) return this.dmUserOf(channel) === userId;
+    return channel === userId;
+  }
+
+  /** The DM channel id (D…) Slack uses between the bot and `userId`. */
+  dmChannelOf(userId: string): string {
+    return this.dmIdFor(userId);
+  }
+
+  /** A channel's current members (the bot included when it is one). */
+  membersOf(channel: string): string[] {
+    const c = this.channels.get(channel);
+    return c === undefined ? [] : this.memberList(c);
+  }
+
+  /** The modals open for a person, bottom of the stack first (view ids). */
+  openModals(userId: string): string[] {
+    return [...(this.stacks.get(userId) ?? [])];
+  }
+
+  /**
+   * What a person's client does after the app answered a view_submission (slack-facts §3.1): an
+   * empty answer closes the view, `update` replaces it, `push` stacks a new one, `clear` closes all,
+   * `errors` keeps it open. The views are kept in `views` either way, for tests to read.
+   */
+  applyViewAnswer(
+    userId: string,
+    viewId: string,
+    answer: Record<string, unknown> | null,
+  ): FakeView | undefined {
+    const stack = this.stacks.get(userId) ?? [];
+    const action = answer?.response_action;
+    if (action === 'errors') return this.views.get(viewId);
+    if (action === 'clear') {
+      this.stacks.set(userId, []);
+      return undefined;
+    }
+    if ((action === 'update' || action === 'push') && isObject(answer?.view)) {
+      const current = this.views.get(viewId);
+      const push = action === 'push';
+      const id = push ? this.newViewId() : viewId;
+      const hash = this.newHash();
+      const root = push ? (stack[0] ?? viewId) : String(current?.view.root_view_id ?? viewId);
+      const view = this.buildView(answer.view, id, hash, root, push ? viewId : null);
+      const stored: FakeView = { id, hash, view, userId };
+      this.views.set(id, stored);
+      if (push) this.stacks.set(userId, [...stack, id]);
+      return stored;
+    }
+    this.stacks.set(
+      userId,
+      stack.filter((id) => id !== viewId),
+    );
+    return undefined;
   }
 
   /** Current messages in a channel or DM (DMs: user id or D… id), after chat.update edits. */

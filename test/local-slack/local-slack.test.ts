@@ -11,8 +11,8 @@ import {
   WebClient,
 } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { validateBlocks, validateMessage, validateView } from './block-kit-limits';
-import { FakeSlack, TEST_BOT_TOKEN } from './fake-slack';
+import { validateBlocks, validateMessage, validateView } from '../../src/local-slack/block-kit-limits';
+import { LocalSlack, TEST_BOT_TOKEN } from '../../src/local-slack/local-slack';
 
 const TOKEN = TEST_BOT_TOKEN;
 
@@ -61,13 +61,13 @@ async function platformError(p: Promise<unknown>): Promise<WebAPIPlatformError> 
   return error as WebAPIPlatformError;
 }
 
-let fake: FakeSlack;
+let fake: LocalSlack;
 let client: WebClient;
 let clock: number;
 
 beforeEach(async () => {
   clock = Date.now();
-  fake = await FakeSlack.start({
+  fake = await LocalSlack.start({
     now: () => clock,
     users: [{ id: 'U0ALICE', name: 'alice', tz: 'Europe/Berlin' }],
     channels: [
@@ -84,7 +84,7 @@ afterEach(async () => {
   await fake.stop();
 });
 
-describe('FakeSlack: auth', () => {
+describe('LocalSlack: auth', () => {
   it('answers auth.test with the bot identity', async () => {
     const res = await client.auth.test();
     expect(res).toMatchObject({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0TEST' });
@@ -107,7 +107,7 @@ describe('FakeSlack: auth', () => {
   });
 });
 
-describe('FakeSlack: chat.*', () => {
+describe('LocalSlack: chat.*', () => {
   it('records the call with form fields parsed back (blocks as JSON) and keeps message state', async () => {
     const res = await client.chat.postMessage({ channel: 'C0INC', text: 'hi', blocks: [section('*hi*')] });
     expect(res.ok).toBe(true);
@@ -225,7 +225,7 @@ describe('FakeSlack: chat.*', () => {
   });
 });
 
-describe('FakeSlack: failures', () => {
+describe('LocalSlack: failures', () => {
   it('answers a configured 429 so the client throws WebAPIRateLimitedError with retryAfter', async () => {
     fake.fail('chat.postMessage', { kind: 'ratelimited', retryAfter: 7 }, 1);
     const error = await rejection(client.chat.postMessage({ channel: 'C0INC', text: 'x' }));
@@ -301,7 +301,7 @@ describe('FakeSlack: failures', () => {
   });
 });
 
-describe('FakeSlack: views', () => {
+describe('LocalSlack: views', () => {
   it('opens a modal with a fresh trigger and returns the view with id and hash', async () => {
     const trigger = fake.issueTrigger('U0ALICE');
     const res = await client.views.open({ trigger_id: trigger, view: modal() });
@@ -370,7 +370,7 @@ describe('FakeSlack: views', () => {
   });
 });
 
-describe('FakeSlack: conversations, users, files, response_url, waitFor', () => {
+describe('LocalSlack: conversations, users, files, response_url, waitFor', () => {
   it('conversations.info hides private channels the bot is not in', async () => {
     const info = await client.conversations.info({ channel: 'G0ISMS' });
     expect(info.channel).toMatchObject({ id: 'G0ISMS', name: 'isms', is_private: true, is_member: true });
