@@ -12,11 +12,12 @@ const CARD_LISTED_ACTIONS = 8;
 /** Actions listed by `/incident REF`, as lines without controls. */
 const LOOKUP_LISTED_ACTIONS = 40;
 
+/** Each state in words as well as a mark: never by emoji alone (screen readers, colour). */
 const MARKS: Record<Action['status'], string> = {
-  open: ':black_square_button:',
-  done: ':white_check_mark:',
-  not_doing_proposed: ':grey_question:',
-  not_doing: ':heavy_minus_sign:',
+  open: ':black_square_button: Open:',
+  done: ':white_check_mark: Done:',
+  not_doing_proposed: ':grey_question: Won’t do (proposed):',
+  not_doing: ':heavy_minus_sign: Won’t do:',
 };
 
 /** What still needs doing first, then what is settled; each group in the order it was added. */

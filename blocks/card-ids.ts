@@ -49,3 +49,29 @@ export function parseCardBlockId(
   const m = /^card:(\d{1,12}):(\d{1,12}):([a-z0-9_]{1,40})$/.exec(blockId);
   return m ? { incidentId: Number(m[1]), version: Number(m[2]), slot: String(m[3]) } : null;
 }
+
+/**
+ * Controls on messages that ask one person (or the team, in the card's thread) for a step, and in
+ * App Home. Most reuse the card's action ids, so the same listener and the same checks serve them.
+ */
+export const DUTY_ACTIONS = {
+  /** The CIO's final approval, straight from a confirmation dialog. */
+  approveClosure: 'duty_approve_closure',
+  actionDone: 'action_done',
+  actionNotDoing: 'action_not_doing',
+  actionAccept: 'action_accept_not_doing',
+  actionKeepOpen: 'action_keep_open',
+} as const;
+
+/**
+ * A control block outside the card names the incident it acts on (a hint: the server re-reads it,
+ * and checks the message or Home it was clicked in belongs to that incident and that person).
+ */
+export function dutyBlockId(incidentId: number, slot: string): string {
+  return `duty:${incidentId}:${slot}`;
+}
+
+export function parseDutyBlockId(blockId: string): { incidentId: number; slot: string } | null {
+  const m = /^duty:(\d{1,12}):([a-z0-9_]{1,40})$/.exec(blockId);
+  return m ? { incidentId: Number(m[1]), slot: String(m[2]) } : null;
+}

@@ -1,10 +1,10 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import type { Action, Incident, Notification, Review } from '../db/schema';
+import type { Action, Incident, Notification, Review, Severity } from '../db/schema';
 import { dueDay } from '../src/dates';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
 import { PRIORITIES, SEVERITIES } from '../src/domain/triage';
 import { FIELD_ACTION, textInput } from './inputs';
-import { SEVERITY_LABELS } from './labels';
+import { categoryLabel, SEVERITY_LABELS, STATUS_LABELS } from './labels';
 import { md, plain, userText } from './text';
 
 export const CARD_MODALS = {
@@ -15,6 +15,8 @@ export const CARD_MODALS = {
   resolve: 'resolve_incident',
   analysis: 'causal_analysis',
   analysisReview: 'causal_analysis_review',
+  severity: 'change_severity',
+  confirmDismissal: 'confirm_dismissal',
   learning: 'learning_review',
   closure: 'request_closure',
   peerReview: 'peer_review',
@@ -37,8 +39,19 @@ const opt = (value: string, label: string): PlainTextOption => ({ text: plain(la
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 
+/**
+ * What the incident is, at the top of every form: people outside the security channel open these
+ * from a DM or App Home and have no card beside them.
+ */
 function heading(i: Incident): KnownBlock {
-  return { type: 'context', elements: [plain(`${i.reference} · ${i.title}`, 3000)] };
+  const severity = i.severity ? SEVERITY_LABELS[i.severity] : 'not set';
+  return {
+    type: 'context',
+    elements: [
+      plain(`${i.reference} · ${i.title}`, 3000),
+      plain(`${categoryLabel(i.category)} · Severity ${severity} · ${STATUS_LABELS[i.status]}`, 3000),
+    ],
+  };
 }
 
 function modal(
@@ -271,6 +284,13 @@ export function causalAnalysisModal(i: Incident, previous?: Review): ModalView {
       : [];
   return modal(CARD_MODALS.analysis, 'Causal analysis', 'Submit to IRM', { i: i.id, v: i.version }, [
     heading(i),
+    // The head of department may not see the card: what was reported and how it was fixed.
+    {
+      type: 'section',
+      text: md(
+        `*What was reported:* ${userText(i.description, 1200)}${i.resolutionNote ? `\n*How operations were restored:* ${userText(i.resolutionNote, 800)}` : ''}`,
+      ),
+    },
     ...comment,
     textInput('rootCause', 'What was the root cause?', { multiline: true, ...was('rootCause') }),
     textInput('contributingFactors', 'What else contributed?', {
@@ -300,6 +320,8 @@ export function decisionModal(
   callbackId: (typeof CARD_MODALS)['analysisReview' | 'peerReview' | 'approval'],
   i: Incident,
   summary: string,
+  /** Opened from "Send back…": the choice is made already, the comment is what is asked. */
+  initial?: 'returned',
 ): ModalView {
   const titles = {
     [CARD_MODALS.analysisReview]: ['Review analysis', 'Approve the analysis and plan'],
@@ -315,9 +337,18 @@ export function decisionModal(
       type: 'input',
       block_id: 'decision',
       label: plain('Your decision', 2000),
-      element: { type: 'radio_buttons', action_id: FIELD_ACTION, options: choices },
+      element: {
+        type: 'radio_buttons',
+        action_id: FIELD_ACTION,
+        options: choices,
+        ...(initial ? { initial_option: choices[1] } : {}),
+      },
     },
-    textInput('comment', 'Comment (needed to send back)', { optional: true, multiline: true, max: 2000 }),
+    textInput('comment', initial ? 'What needs to change?' : 'Comment (needed to send back)', {
+      optional: true,
+      multiline: true,
+      max: 2000,
+    }),
   ]);
 }
 
@@ -345,16 +376,25 @@ export function learningReviewModal(i: Incident): ModalView {
   ]);
 }
 
-export function closureModal(i: Incident, gaps: string[]): ModalView {
+export function closureModal(i: Incident): ModalView {
   const blocks: KnownBlock[] = [
     heading(i),
     {
       type: 'section',
       text: md(
-        gaps.length === 0
-          ? ':white_check_mark: Documentation is complete and every action is done or accepted. A peer review by someone else and the CIO’s approval follow.'
-          : `:warning: Not ready yet:\n• ${gaps.join('\n• ')}`,
+        ':white_check_mark: Documentation is complete and every action is done or accepted. A peer review by someone else and the CIO’s approval follow.',
       ),
+    },
+    {
+      type: 'input',
+      block_id: 'reviewerId',
+      optional: true,
+      label: plain('Who should do the peer review?', 2000),
+      hint: plain(
+        'They are asked by direct message. Leave empty to ask the security team in the card’s thread.',
+        2000,
+      ),
+      element: { type: 'users_select', action_id: FIELD_ACTION },
     },
   ];
   if (i.severity === 'low')
@@ -397,4 +437,73 @@ export function reasonModal(
     heading(i),
     textInput('reason', question, { multiline: true, max: 2000 }),
   ]);
+}
+
+/**
+ * A new severity moves the target resolution time: the form says where each choice puts it
+ * before anything is saved, and asks why (it is kept, and the IRM is told).
+ */
+export function severityModal(
+  i: Incident,
+  chosen: Severity | null,
+  targets: Record<Severity, Date>,
+  timeZone: string,
+): ModalView {
+  const options = SEVERITIES.map((s) => opt(s, SEVERITY_LABELS[s]));
+  const from = i.triagedAt ? `triage (${dueDay(i.triagedAt, timeZone, 'd MMM yyyy HH:mm')})` : 'triage';
+  const lines = SEVERITIES.map(
+    (s) =>
+      `${s === i.severity ? '*' : ''}${SEVERITY_LABELS[s]}: ${dueDay(targets[s], timeZone, 'EEE d MMM yyyy HH:mm')}${s === i.severity ? '* (now)' : ''}`,
+  );
+  return modal(CARD_MODALS.severity, 'Change severity', 'Change', { i: i.id, v: i.version }, [
+    heading(i),
+    {
+      type: 'input',
+      block_id: 'severity',
+      label: plain('New severity', 2000),
+      element: {
+        type: 'static_select',
+        action_id: FIELD_ACTION,
+        options,
+        ...(chosen ? { initial_option: options.find((o) => o.value === chosen) } : {}),
+      },
+    },
+    { type: 'section', text: md(`*Target resolution, counted from ${from}:*\n${lines.join('\n')}`) },
+    textInput('reason', 'Why does the severity change?', { multiline: true, max: 2000 }),
+  ]);
+}
+
+/** Closing a report at triage cannot be undone from the card: asked once more, with what it means. */
+export function confirmDismissalModal(
+  i: Incident,
+  outcome: 'not_incident' | 'duplicate',
+  metadata: string,
+): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CARD_MODALS.confirmDismissal,
+    title: plain('Close the report?', 24),
+    submit: plain('Close it', 24),
+    close: plain('Back', 24),
+    private_metadata: metadata,
+    blocks: [
+      heading(i),
+      {
+        type: 'section',
+        text: md(
+          `This closes *${i.reference}* as ${outcome === 'duplicate' ? '*a duplicate*' : '*not a security incident*'}. It stays in the register with your reason, no outside body is notified, and its reporter is told it was looked at and closed.`,
+        ),
+      },
+    ],
+  };
+}
+
+/** A form's last word when there is nothing left to fill: what happened, and a way out. */
+export function noticeModal(title: string, text: string): ModalView {
+  return {
+    type: 'modal',
+    title: plain(title, 24),
+    close: plain('Close', 24),
+    blocks: [{ type: 'section', text: md(userText(text, 2900)) }],
+  };
 }

@@ -1,9 +1,11 @@
 import type { HomeView, KnownBlock } from '@slack/types';
-import type { Incident, IncidentStatus, Severity } from '../db/schema';
+import type { Action, Incident, IncidentStatus, Severity } from '../db/schema';
 import type { Config } from '../src/config';
-import type { ReminderItem } from '../src/domain/reminders';
+import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { dutyActionsBlock } from './duty-controls';
+import type { DutyView } from './duty-message';
 import { SEVERITY_LABELS, STATUS_LABELS } from './labels';
-import { fitList, md, mention, plain, userText } from './text';
+import { dueIn, fitList, md, mention, plain, userText } from './text';
 
 /** What a person's Home shows; built by services/home.ts from the register. */
 export interface HomeIncident {
@@ -27,7 +29,15 @@ export interface HomeModel {
   roles: Config['roles'];
   myReports: HomeIncident[];
   myReportCount: number;
-  waitingOnMe: (ReminderItem & { url: string | null })[];
+  /** The steps they owe now, each with its buttons (as its DM asks it). */
+  owed: DutyView[];
+  owedCount: number;
+  /** Open incidents they are the Incident Response Manager of. */
+  managing: HomeIncident[];
+  managingCount: number;
+  /** Their actions still to do (or proposed not to do), on open incidents. */
+  myActions: { reference: string; action: Action; url: string | null }[];
+  myActionCount: number;
   open: HomeIncident[];
   openCount: number;
   bySeverity: Record<Severity | 'untriaged', number>;
@@ -40,6 +50,74 @@ export interface HomeModel {
 }
 
 export const HOME_ACTIONS = { report: 'home_report' } as const;
+
+/**
+ * What is the person's to do, first: each step they owe with the buttons that take it (the
+ * same as its DM), the incidents they manage, their actions. Everyone has this, in the channel or not.
+ */
+function myWork(m: HomeModel): KnownBlock[] {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'header',
+      text: plain(m.owedCount > 0 ? `Waiting on you (${m.owedCount})` : 'Nothing is waiting on you', 150),
+    },
+  ];
+  m.owed.forEach((v, n) => {
+    blocks.push({ type: 'section', text: md(dutyLine(v)) }, ...dutyActionsBlock(v, 'owner', `h${n}`));
+  });
+  if (m.owedCount > m.owed.length)
+    blocks.push({
+      type: 'context',
+      elements: [md(`…and ${m.owedCount - m.owed.length} more: each is in its direct message from me too.`)],
+    });
+  if (m.managingCount > 0)
+    blocks.push(list('Incidents you manage', m.managing.map(line), m.managingCount, ''));
+  if (m.myActionCount > 0)
+    blocks.push(
+      list(
+        'Your actions',
+        m.myActions.map(
+          (a) =>
+            `${link(a.url, a.reference)} _${a.action.kind}_ ${userText(a.action.description, 120)}${a.action.status === 'not_doing_proposed' ? ' (won’t do proposed: the IRM decides)' : ''}`,
+        ),
+        m.myActionCount,
+        '',
+      ),
+    );
+  blocks.push({ type: 'divider' });
+  return blocks;
+}
+
+/** One owed step as a line: which incident, what is owed, by when. */
+function dutyLine(v: DutyView): string {
+  const i = v.incident;
+  const what: Record<DutyView['kind'], string> = {
+    triage: 'triage this report',
+    follow: 'you are its Incident Response Manager (waiting for triage)',
+    resolve: 'get operations back to normal, then mark it resolved',
+    analysis: 'write the causal analysis',
+    analysis_review: 'approve the causal analysis or send it back',
+    learning: 'record the review and learning',
+    closure_request: 'put it forward for closure',
+    peer_review: 'peer-review its closure',
+    closure_approval: 'approve its closure or send it back',
+    notify: v.notification
+      ? `tell the ${NOTIFICATION_LABELS[v.notification.kind].toLowerCase()}`
+      : 'record a notification',
+    escalation: 'escalated to you: keep informed, post updates',
+    action:
+      v.action?.status === 'not_doing_proposed'
+        ? 'decide on a proposal not to do an action'
+        : `your action: ${userText(v.action?.description ?? '', 120)}`,
+  };
+  const due =
+    v.kind === 'notify' && v.notification?.dueAt
+      ? ` · due ${dueIn(v.notification.dueAt, v.now)}`
+      : v.kind === 'resolve' && i.targetResolutionAt
+        ? ` · target ${dueIn(i.targetResolutionAt, v.now)}`
+        : '';
+  return `${link(v.cardUrl, i.reference)} ${userText(i.title, 80)}\n${what[v.kind]}${due}`;
+}
 
 const SECTION_MAX = 3000;
 
@@ -93,17 +171,7 @@ export function homeView(m: HomeModel): HomeView {
     },
     { type: 'divider' },
   ];
-  if (m.waitingOnMe.length > 0)
-    blocks.push(
-      list(
-        ':bell: Waiting on you',
-        m.waitingOnMe.map(
-          (r) => `${r.urgent ? ':rotating_light: ' : ''}${link(r.url, r.reference)}: ${r.text}`,
-        ),
-        m.waitingOnMe.length,
-        '',
-      ),
-    );
+  blocks.push(...myWork(m));
   if (m.team) {
     const s = m.bySeverity;
     const states = OPEN_ORDER.filter((k) => (m.byStatus[k] ?? 0) > 0)

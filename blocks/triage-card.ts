@@ -8,6 +8,7 @@ import { SEVERITIES } from '../src/domain/triage';
 import { actionPlanLookupParts, actionPlanParts } from './card-actions';
 import { type CardPart, fitToBudget } from './card-budget';
 import { CARD_ACTIONS, cardBlockId } from './card-ids';
+import { closureApprovalButtons } from './duty-controls';
 import {
   categoryLabel,
   causeLabel,
@@ -129,6 +130,8 @@ function notificationParts(m: CardModel, view: CardView): CardPart[] {
                 type: 'button',
                 action_id: CARD_ACTIONS.recordNotification,
                 text: plain('Record', 75),
+                // Up to four "Record" buttons on one card: a screen reader says which is which.
+                accessibility_label: `Record the ${label.toLowerCase()} notification`.slice(0, 75),
                 value: String(n.id),
               },
             }
@@ -238,7 +241,7 @@ function phaseButtons(m: CardModel) {
     }
     case 'in_review':
       return latestOf(m, 'closure_approval')?.decision === 'pending'
-        ? [button(CARD_ACTIONS.approval, 'Approve closure (CIO)', true)]
+        ? closureApprovalButtons(i.reference)
         : [button(CARD_ACTIONS.peerReview, 'Peer review', true)];
     case 'closed':
       return [button(CARD_ACTIONS.reopen, 'Reopen')];
@@ -299,8 +302,8 @@ function controls(m: CardModel): KnownBlock[] {
         {
           type: 'button',
           action_id: CARD_ACTIONS.escalate,
+          // Not `danger`: escalating destroys nothing (Slack keeps red for destructive steps).
           text: plain(i.escalatedAt ? 'Escalate again' : 'Escalate', 75),
-          ...(i.escalatedAt ? {} : { style: 'danger' as const }),
           confirm: {
             title: plain('Escalate?', 100),
             text: plain(

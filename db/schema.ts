@@ -308,6 +308,76 @@ export const homeViews = sqliteTable('home_views', {
   /** Whether they saw the security team's view when they last opened it. */
   team: integer('team', { mode: 'boolean' }).notNull(),
   openedAt: time('opened_at').notNull(),
+  /** The Home view Slack gave the person, so a click in "their Home" is known to come from it. */
+  viewId: text('view_id'),
+});
+
+/**
+ * Messages Vigil posts that ask someone to take a step: a DM to the person who owes it, a post in
+ * the card's thread for the security team, or a reminder digest. Kept so that each is edited in
+ * place once its steps are done, by whoever did them, and its buttons go.
+ */
+export const dutyMessages = sqliteTable(
+  'duty_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    /** `dm` and `digest` go to `userId`; `thread` goes under the incident's card. */
+    kind: text('kind', { enum: ['dm', 'thread', 'digest'] }).notNull(),
+    userId: text('user_id'),
+    /** What a digest listed (its items), so it can be drawn again with the settled ones marked. */
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>(),
+    channelId: text('channel_id'),
+    ts: text('ts'),
+    createdAt: time('created_at').notNull(),
+  },
+  (t) => [
+    index('duty_messages_incident').on(t.incidentId),
+    index('duty_messages_posted').on(t.channelId, t.ts),
+  ],
+);
+
+/**
+ * The steps a duty message asks for (one, or one per item of a digest). Settled when the step no
+ * longer stands for its owner: the event that settled it says who did what, and when.
+ */
+export const messageDuties = sqliteTable(
+  'message_duties',
+  {
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => dutyMessages.id),
+    /** The duty, e.g. `peer_review:12`, `action:40` (see src/domain/duties.ts). */
+    duty: text('duty').notNull(),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    /** Who owes it through this message; '' for a thread post or a digest item (whoever owes it). */
+    ownerId: text('owner_id').notNull(),
+    /** How the step stood when the message was last drawn (an action open, or proposed "won't do"). */
+    state: text('state').notNull(),
+    settledAt: time('settled_at'),
+    settledBy: text('settled_by'),
+    settledEventId: integer('settled_event_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.messageId, t.duty] }),
+    index('message_duties_open').on(t.incidentId).where(sql`settled_at is null`),
+    // What a person owes now, for their App Home.
+    index('message_duties_owed').on(t.ownerId).where(sql`settled_at is null`),
+  ],
+);
+
+/**
+ * A form answered and waiting for its confirmation (closing a report at triage): kept here, not in
+ * the confirmation dialog, so that nothing typed is lost and the dialog's metadata stays small.
+ */
+export const pendingConfirmations = sqliteTable('pending_confirmations', {
+  /** The answered form's view id. */
+  key: text('key').primaryKey(),
+  userId: text('user_id').notNull(),
+  payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: time('created_at').notNull(),
 });
 
 /** Monthly reports sent, one row per period, so each month's report goes out once. */
@@ -335,6 +405,8 @@ export const UNSETTLED_ACTION_STATUSES = [
 export const isUnsettled = (a: Pick<Action, 'status'>): boolean =>
   (UNSETTLED_ACTION_STATUSES as readonly string[]).includes(a.status);
 export type Review = typeof reviews.$inferSelect;
+export type DutyMessage = typeof dutyMessages.$inferSelect;
+export type MessageDuty = typeof messageDuties.$inferSelect;
 export type Severity = NonNullable<Incident['severity']>;
 export type IncidentKind = Incident['kind'];
 export type IncidentStatus = Incident['status'];

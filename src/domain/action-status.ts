@@ -3,7 +3,6 @@ import { userText } from '../../blocks/text';
 import { type Action, actions, type Incident, isUnsettled } from '../../db/schema';
 import { applyChange, type ChangeSpec, type RecordResult } from './change';
 import type { DomainContext } from './context';
-import type { Delivery } from './deliveries';
 import { Forbidden, InvalidTransition, NotFound } from './errors';
 import { assertOpen } from './lifecycle';
 import { assertMayUpdateAction, can } from './permissions';
@@ -90,18 +89,6 @@ export function setActionStatus(
       statusReason: status === 'done' ? null : why,
       completedAt: proposal ? null : now,
     });
-    // Whoever decides is told: the IRM, or the SIRO when the IRM proposes it of their own action.
-    const deciders = !proposal
-      ? []
-      : incident.irmId && incident.irmId !== actor.id
-        ? [incident.irmId]
-        : ctx.config.roles.siro.filter((id) => id !== actor.id);
-    const deliveries: Delivery[] = deciders.map((userId) => ({
-      kind: 'dm',
-      incidentId: incident.id,
-      userId,
-      template: 'action_not_doing_proposed',
-    }));
     return {
       actor,
       type: status === 'done' ? 'action_done' : proposal ? 'action_not_doing_proposed' : 'action_not_doing',
@@ -113,7 +100,6 @@ export function setActionStatus(
           : proposal
             ? `<@${actor.id}> proposes not doing the action ${quoted(action)}: ${userText(why, 300)}. The IRM or SIRO accepts or keeps it open.`
             : `<@${actor.id}> will not do the action ${quoted(action)}: ${userText(why, 300)}`,
-      deliveries,
     };
   });
 }
@@ -151,9 +137,6 @@ export function decideNotDoing(
       summary: accept
         ? `<@${actor.id}> accepted that the action ${quoted(action)} will not be done.`
         : `<@${actor.id}> kept the action ${quoted(action)} open: <@${action.ownerId}> still owns it.`,
-      deliveries: accept
-        ? []
-        : [{ kind: 'dm', incidentId: incident.id, userId: action.ownerId, template: 'action_kept_open' }],
     };
   });
 }

@@ -52,18 +52,6 @@ export function addAction(
         dueAt: input.dueAt?.toISOString() ?? null,
       },
       summary: `<@${actor.id}> added a ${input.kind} action for <@${input.ownerId}>${due}: ${userText(input.description, 500)}`,
-      deliveries:
-        input.ownerId !== actor.id
-          ? [
-              {
-                kind: 'dm',
-                incidentId: incident.id,
-                userId: input.ownerId,
-                template: 'action_assigned',
-                actionId: action.id,
-              },
-            ]
-          : [],
     };
   });
 }

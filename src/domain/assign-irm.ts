@@ -19,7 +19,11 @@ export function assignIrm(ctx: DomainContext, actor: Actor, target: Target, irmI
       before: { irmId: incident.irmId },
       after: { irmId },
       summary: `<@${actor.id}> made <@${irmId}> the Incident Response Manager.`,
-      deliveries: [{ kind: 'dm', incidentId: incident.id, userId: irmId, template: 'irm_assigned' }],
+      // The new IRM is asked for their steps (duties.ts); the one replaced is told, unless they did it.
+      deliveries:
+        incident.irmId && incident.irmId !== actor.id
+          ? [{ kind: 'dm', incidentId: incident.id, userId: incident.irmId, template: 'irm_replaced' }]
+          : [],
     };
   });
 }

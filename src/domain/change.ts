@@ -5,6 +5,7 @@ import { type Incident, type IncidentEvent, incidents, processedRequests } from 
 import { appendEvent } from './audit';
 import type { DomainContext } from './context';
 import { type Delivery, enqueue, refreshHomes } from './deliveries';
+import { reconcileDuties } from './duty-messages';
 import { NotFound, Stale } from './errors';
 import type { Actor } from './roles';
 import { type Tx, writeTransaction } from './tx';
@@ -71,11 +72,12 @@ export interface ChangeSpec {
  * audit event, its line in the card's thread, a refresh of the card, and any DMs, atomically.
  */
 export function recordChange(
-  db: Db,
+  ctx: Pick<DomainContext, 'db' | 'config'>,
   tx: Tx,
   incident: Incident,
   spec: ChangeSpec,
 ): { incident: Incident; event: IncidentEvent } {
+  const { db } = ctx;
   // Not `returning()`: drizzle builds a 60-column RETURNING list on every call; the prepared
   // read after it sees the same row inside this transaction, at a tenth of the cost.
   const moved =
@@ -116,9 +118,16 @@ export function recordChange(
       },
       spec.at,
     );
-  for (const d of spec.deliveries ?? []) enqueue(tx, d, spec.at);
+  // A note DM tells of this change: it is drawn from the change's event (who did what, before and after).
+  for (const d of spec.deliveries ?? [])
+    enqueue(tx, d.kind === 'dm' ? { eventId: event.id, ...d } : d, spec.at);
   spec.followUp?.(tx, updated);
-  refreshHomes(tx, updated, spec.at);
+  const asked = reconcileDuties(tx, ctx.config, updated, {
+    eventId: event.id,
+    actorId: spec.actor.id,
+    at: spec.at,
+  });
+  refreshHomes(tx, updated, spec.at, asked);
   return { incident: updated, event };
 }
 
@@ -154,7 +163,7 @@ export function applyChange(ctx: DomainContext, target: Target, build: ChangeBui
     const now = ctx.clock.now();
     const spec = build(tx, loaded.incident, now);
     if (!spec) return { incident: loaded.incident, applied: false };
-    const { incident } = recordChange(ctx.db, tx, loaded.incident, {
+    const { incident } = recordChange(ctx, tx, loaded.incident, {
       ...spec,
       at: now,
       ...(target.requestKey ? { requestKey: target.requestKey } : {}),

@@ -23,6 +23,8 @@ export function requestClosure(
   input: ClosureRequestInput,
 ): RecordResult {
   return applyTransition(ctx, actor, target, 'request_closure', input, (tx, incident, now) => {
+    if (input.reviewerId === actor.id)
+      throw new InvalidTransition('Choose someone else for the peer review: it needs a second person.');
     tx.insert(reviews)
       .values({
         incidentId: incident.id,
@@ -37,10 +39,10 @@ export function requestClosure(
       actor,
       type: 'closure_requested',
       patch: { closureJustification: justification },
-      after: { noAction: input.noAction, justification: input.justification },
+      after: { noAction: input.noAction, justification: input.justification, reviewerId: input.reviewerId },
       summary:
         `<@${actor.id}> put this forward for closure${input.noAction ? ` with no action: ${userText(input.justification ?? '', 400)}` : ''}. ` +
-        'It needs a peer review by someone else, then the CIO’s approval.',
+        `It needs a peer review by ${input.reviewerId ? `<@${input.reviewerId}>` : 'someone else'}, then the CIO’s approval.`,
     };
   });
 }
@@ -183,6 +185,12 @@ export function reopenIncident(
         reviews: invalidated.after,
       },
       summary: `<@${actor.id}> reopened this: ${userText(reason, 500)}`,
+      // The IRM is asked to resolve it again (duties.ts); the head of department will owe a new
+      // analysis once it is restored, and hears of it now.
+      deliveries:
+        incident.hodId && incident.hodId !== incident.irmId && incident.hodId !== actor.id
+          ? [{ kind: 'dm', incidentId: incident.id, userId: incident.hodId, template: 'reopened' }]
+          : [],
     };
   });
 }

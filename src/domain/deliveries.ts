@@ -3,17 +3,21 @@ import { homeViews, type IncidentStatus, outbox } from '../../db/schema';
 import type { ReminderItem } from './reminders';
 import type { Tx } from './tx';
 
+/**
+ * DMs that tell rather than ask (steps are asked for by duty messages, domain/duty-messages.ts):
+ * the reporter's receipt and status news, and the hand-off news drawn from the event that caused it.
+ */
 export type DirectMessage =
   | 'receipt'
-  | 'irm_assigned'
-  | 'escalation'
-  | 'action_assigned'
-  | 'causal_analysis_due'
-  | 'causal_analysis_submitted'
-  | 'causal_analysis_returned'
-  | 'action_not_doing_proposed'
-  | 'action_kept_open'
-  | 'status';
+  | 'status'
+  /** To the IRM replaced by someone else. */
+  | 'irm_replaced'
+  /** To the analysis's author, with the IRM's comment. */
+  | 'analysis_approved'
+  /** To the IRM (and, for Critical, the SIRO and MD), with the reason and the target moved. */
+  | 'severity_changed'
+  /** To the head of department: a new analysis will be asked once it is restored again. */
+  | 'reopened';
 
 /**
  * What Slack must be told, decided by the domain and rendered from the database at delivery time,
@@ -29,13 +33,21 @@ export type Delivery =
       incidentId: number;
       userId: string;
       template: DirectMessage;
-      actionId?: number;
       /** For `status`: the status it announces, as it was when the change was made. */
       status?: IncidentStatus;
-      /** For an escalation: Vigil escalated it on its own (seed 003 §5.6), nobody clicked. */
-      automatic?: boolean;
+      /** The change it tells of (set by recordChange): who did what, before and after. */
+      eventId?: number;
     }
-  | { kind: 'digest'; incidentId: null; userId: string; items: ReminderItem[]; more?: number }
+  | {
+      kind: 'digest';
+      incidentId: null;
+      userId: string;
+      items: ReminderItem[];
+      more?: number;
+      messageId?: number;
+    }
+  /** A message asking for a step (domain/duty-messages.ts): posted, or edited to show how it stands. */
+  | { kind: 'duty_message'; incidentId: number | null; messageId: number; thread?: true }
   | { kind: 'home'; incidentId: null; userId: string }
   | { kind: 'monthly_report' | 'monthly_chart'; incidentId: null; userId: string; period: string };
 
@@ -92,15 +104,17 @@ export const homeKey = (userId: string) => `home:${userId}`;
 
 /**
  * Refreshes the App Home of those who see this incident there: its reporter, IRM and head of
- * department, and the team members who use Home. Only people who have opened Home get one, and
+ * department, whoever owes or owed a step on it, and the team members who use Home. Only people who have opened Home get one, and
  * at most one waits per person however many changes come.
  */
 export function refreshHomes(
   tx: Tx,
   incident: { reporterId: string; irmId: string | null; hodId: string | null },
   at: Date,
+  /** Others whose Home changed with it: those asked for, or relieved of, a step. */
+  others: Iterable<string> = [],
 ): void {
-  const involved = [incident.reporterId, incident.irmId, incident.hodId].filter((u): u is string =>
+  const involved = [incident.reporterId, incident.irmId, incident.hodId, ...others].filter((u): u is string =>
     Boolean(u),
   );
   const viewers = tx

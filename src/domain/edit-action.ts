@@ -23,7 +23,7 @@ function dueText(dueAt: Date | null, timeZone: string): string {
 
 /**
  * Changes an open action's kind, text, owner or due date (the owner, the IRM or the SIRO). A new
- * owner gets the action in a DM, as when it was added.
+ * owner is asked for it by DM, as when it was added (duties: the action's owner changed).
  */
 export function editAction(
   ctx: DomainContext,
@@ -57,25 +57,12 @@ export function editAction(
         `due ${dueText(action.dueAt, ctx.config.orgTimeZone)} → ${dueText(input.dueAt, ctx.config.orgTimeZone)}`,
       );
     if (patch.description) what.push(`now reads: ${userText(input.description, 300)}`);
-    const newOwner = patch.ownerId;
     return {
       actor,
       type: 'action_edited',
       before: { actionId: action.id, ...before },
       after: { actionId: action.id, ...after },
       summary: `<@${actor.id}> edited the action "${userText(action.description, 150)}": ${what.join('; ')}.`,
-      deliveries:
-        newOwner && newOwner !== actor.id
-          ? [
-              {
-                kind: 'dm',
-                incidentId: incident.id,
-                userId: newOwner,
-                template: 'action_assigned',
-                actionId: action.id,
-              },
-            ]
-          : [],
     };
   });
 }

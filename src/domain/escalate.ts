@@ -3,7 +3,7 @@ import { type Incident, incidentEvents } from '../../db/schema';
 import { appendEvent } from './audit';
 import { applyChange, type RecordResult, staleFor, type Target } from './change';
 import type { DomainContext } from './context';
-import { type Delivery, enqueue } from './deliveries';
+import { enqueue } from './deliveries';
 import { Stale } from './errors';
 import { assertOpen } from './lifecycle';
 import { assertCan } from './permissions';
@@ -12,14 +12,6 @@ import type { Tx } from './tx';
 
 /** A click on Escalate this soon after an escalation is the same intent, not a new one. */
 const JUST_NOW_MS = 2 * 60_000;
-
-/** Seed 003 §5.6: the SIRO and the Managing Director hear of it. */
-function escalationDms(ctx: DomainContext, incident: Incident): Extract<Delivery, { kind: 'dm' }>[] {
-  const people = [...new Set([...ctx.config.roles.siro, ...ctx.config.roles.md])];
-  return people.map(
-    (userId) => ({ kind: 'dm', incidentId: incident.id, userId, template: 'escalation' }) as const,
-  );
-}
 
 export function escalateIncident(ctx: DomainContext, actor: Actor, target: Target): RecordResult {
   // The version is checked here rather than by applyChange: a second click on the same card
@@ -50,8 +42,8 @@ export function escalateIncident(ctx: DomainContext, actor: Actor, target: Targe
       patch: { escalatedAt: now },
       before: { escalatedAt: incident.escalatedAt?.toISOString() ?? null },
       after: { escalatedAt: now.toISOString() },
+      // The SIRO and the Managing Director are told by the escalation's duty (duties.ts).
       summary: `<@${actor.id}> ${again ? 're-escalated' : 'escalated'} this to the SIRO and the Managing Director.`,
-      deliveries: escalationDms(ctx, incident),
     };
   });
 }
@@ -60,13 +52,7 @@ export function escalateIncident(ctx: DomainContext, actor: Actor, target: Targe
  * Seed 003 §5.6, when the report or the triage says customers or staff may be affected: no one has
  * to remember to escalate. Recorded as its own event (actor `vigil`), after the change that set it off.
  */
-export function escalateAutomatically(
-  ctx: DomainContext,
-  tx: Tx,
-  incident: Incident,
-  at: Date,
-  because: string,
-): void {
+export function escalateAutomatically(tx: Tx, incident: Incident, at: Date, because: string): void {
   const event = appendEvent(tx, {
     incidentId: incident.id,
     at,
@@ -77,6 +63,4 @@ export function escalateAutomatically(
     summary: `Escalated automatically to the SIRO and the Managing Director: ${because}.`,
   });
   enqueue(tx, { kind: 'thread_line', incidentId: incident.id, eventId: event.id }, at);
-  for (const dm of escalationDms(ctx, incident))
-    enqueue(tx, { ...dm, automatic: true }, at, `escalation:${event.id}:${dm.userId}`);
 }

@@ -70,6 +70,12 @@ export const learningReviewSchema = z
 export const closureRequestSchema = z.object({
   noAction: z.boolean(),
   justification: optionalText(2000),
+  /** Who the requester asks for the peer review; none: the security team, in the card's thread. */
+  reviewerId: z
+    .string()
+    .regex(/^[UW][A-Z0-9]+$/)
+    .nullish()
+    .transform((v) => v ?? null),
 });
 
 export type ResolutionInput = z.output<ReturnType<typeof resolutionInputSchema>>;
@@ -86,26 +92,20 @@ export function startResolution(ctx: DomainContext, actor: Actor, target: Target
   }));
 }
 
-/** Operations restored (seed 000 §3). The HOD's causal analysis is now due. */
+/** Operations restored (seed 000 §3). The HOD's causal analysis is now due (duties.ts asks for it). */
 export function markResolved(
   ctx: DomainContext,
   actor: Actor,
   target: Target,
   input: ResolutionInput,
 ): RecordResult {
-  return applyTransition(ctx, actor, target, 'resolve', null, (_tx, incident) => {
-    const analyst = incident.hodId ?? incident.irmId;
-    return {
-      actor,
-      type: 'resolved',
-      patch: { resolvedAt: input.restoredAt, resolutionNote: input.how },
-      after: { resolvedAt: input.restoredAt.toISOString(), how: input.how },
-      summary: `<@${actor.id}> marked operations restored. How: ${userText(input.how, 500)}`,
-      deliveries: analyst
-        ? [{ kind: 'dm', incidentId: incident.id, userId: analyst, template: 'causal_analysis_due' }]
-        : [],
-    };
-  });
+  return applyTransition(ctx, actor, target, 'resolve', null, () => ({
+    actor,
+    type: 'resolved',
+    patch: { resolvedAt: input.restoredAt, resolutionNote: input.how },
+    after: { resolvedAt: input.restoredAt.toISOString(), how: input.how },
+    summary: `<@${actor.id}> marked operations restored. How: ${userText(input.how, 500)}`,
+  }));
 }
 
 export function submitCausalAnalysis(
@@ -137,17 +137,6 @@ export function submitCausalAnalysis(
         type: 'causal_analysis_submitted',
         after: { round, ...input },
         summary: `<@${actor.id}> submitted the causal analysis${round > 1 ? ` (round ${round})` : ''} for the IRM's approval. Root cause: ${userText(input.rootCause, 400)}`,
-        deliveries:
-          incident.irmId && incident.irmId !== actor.id
-            ? [
-                {
-                  kind: 'dm',
-                  incidentId: incident.id,
-                  userId: incident.irmId,
-                  template: 'causal_analysis_submitted',
-                },
-              ]
-            : [],
       };
     },
   );
@@ -179,14 +168,15 @@ export function decideCausalAnalysis(
           input.decision === 'approved'
             ? `<@${actor.id}> approved the causal analysis and preventive plan.`
             : `<@${actor.id}> sent the causal analysis back: ${userText(input.comment ?? '', 500)}`,
+        // Sent back, its author is asked for a new round (duties.ts); approved, they hear so.
         deliveries:
-          input.decision === 'returned'
+          input.decision === 'approved' && pending.submittedBy !== actor.id
             ? [
                 {
                   kind: 'dm',
                   incidentId: incident.id,
                   userId: pending.submittedBy,
-                  template: 'causal_analysis_returned',
+                  template: 'analysis_approved',
                 },
               ]
             : [],

@@ -270,6 +270,26 @@ function checkTransition<T extends Transition>(
   return rule.to ?? incident.status;
 }
 
+/**
+ * Why `actor` could not take `transition` now, or null if they could: for a form that asks for a
+ * confirmation first, so a step that would be refused is refused before anyone confirms it.
+ */
+export function transitionRefusal<T extends Transition>(
+  ctx: DomainContext,
+  actor: Actor,
+  incident: Incident,
+  transition: T,
+  input: TransitionInputs[T],
+): string | null {
+  try {
+    checkTransition(ctx.config, ctx.db, actor, incident, transition, input);
+    return null;
+  } catch (err) {
+    if (err instanceof Forbidden || err instanceof InvalidTransition) return err.message;
+    throw err;
+  }
+}
+
 type TransitionEffect = (
   tx: Tx,
   incident: Incident,

@@ -7,6 +7,7 @@ import {
   actions,
   type Incident,
   incidents,
+  type Notification,
   notifications,
   remindersSent,
   reviews,
@@ -16,6 +17,8 @@ import type { Config } from '../config';
 import { dueDay } from '../dates';
 import { findCategory } from './categories';
 import { enqueue } from './deliveries';
+import type { DutyKind } from './duties';
+import { recordDigest } from './duty-messages';
 import { FINAL_STATES } from './lifecycle';
 import { NOTIFICATION_LABELS } from './obligations';
 import { rules } from './permissions';
@@ -32,13 +35,20 @@ export interface ReminderItem {
   reference: string;
   text: string;
   urgent: boolean;
-  /** Set for an action, so "Done" can complete it. */
+  /** Set for an action. */
   actionId?: number;
   /**
-   * What Done does: completes the action; checks the register that the thing is done (and, if not,
-   * asks again tomorrow); or is not offered (an escalation to the SIRO about someone else's work).
+   * The step it reminds of (domain/duties.ts), so the reminder carries the button that takes it,
+   * and is marked done once the step is settled. `mine`: the reader owes it themselves (an action's
+   * owner is offered Done; anyone else marking it done is asked to confirm).
    */
-  done: 'action' | 'check' | 'none';
+  step?: {
+    duty: string;
+    kind: DutyKind;
+    state: string;
+    mine: boolean;
+    notification?: { id: number; kind: Notification['kind'] };
+  };
   /** How often it may repeat: once per `day` (in the recipient's zone), or once per `stage`. */
   repeat: 'day' | 'stage';
 }
@@ -122,7 +132,7 @@ export function findDueReminders(
       incidentId: i.id,
       text: `waiting for triage for ${hoursBetween(now, i.reportedAt)} hours`,
       urgent: false,
-      done: 'check',
+      step: { duty: `triage:${i.id}`, kind: 'triage', state: 'reported', mine: true },
       repeat: 'day',
       recipients: sirOs,
     });
@@ -156,7 +166,7 @@ export function findDueReminders(
           ? `target resolution time passed ${hoursBetween(now, due)} hours ago: resolve it or agree a new severity`
           : `target resolution time in ${hoursBetween(now, due)} hours`,
         urgent: false,
-        done: 'check',
+        step: { duty: `resolve:${i.id}`, kind: 'resolve', state: 'resolving', mine: true },
         repeat: 'day',
         recipients: [owner],
       });
@@ -166,7 +176,7 @@ export function findDueReminders(
         incidentId: i.id,
         text: `is past its target resolution time by more than ${r.escalateOverdueDays} days (IRM <@${owner ?? 'nobody'}>)`,
         urgent: false,
-        done: 'none',
+        step: { duty: `resolve:${i.id}`, kind: 'resolve', state: 'resolving', mine: false },
         repeat: 'day',
         recipients: sirOs,
       });
@@ -216,7 +226,7 @@ export function findDueReminders(
           incidentId: i.id,
           text: 'causal analysis waiting for your approval',
           urgent: false,
-          done: 'check',
+          step: { duty: `analysis_review:${i.id}`, kind: 'analysis_review', state: '', mine: true },
           repeat: 'day',
           recipients: [approver],
         });
@@ -230,7 +240,7 @@ export function findDueReminders(
             ? 'causal analysis sent back to you: please revise it'
             : 'causal analysis and preventive plan due from you',
           urgent: false,
-          done: 'check',
+          step: { duty: `analysis:${i.id}`, kind: 'analysis', state: '', mine: true },
           repeat: 'day',
           recipients: [analyst],
         });
@@ -264,15 +274,25 @@ export function findDueReminders(
     const day = dueDay(due, config.orgTimeZone, 'd MMM');
     const when = overdue ? `overdue since ${day}` : `due ${day}`;
     const what = userText(a.description, 120);
+    const step = (mine: boolean) => ({
+      duty: `action:${a.id}`,
+      kind: 'action' as const,
+      state: 'open',
+      mine,
+    });
     const item = {
       key: `action:${a.id}:${overdue ? 'overdue' : 'soon'}`,
       incidentId: a.incidentId,
       actionId: a.id,
       urgent: false,
-      done: 'action',
       repeat: 'day',
     } as const;
-    drafts.push({ ...item, text: `${a.kind} action ${when}: ${what}`, recipients: [a.ownerId] });
+    drafts.push({
+      ...item,
+      text: `${a.kind} action ${when}: ${what}`,
+      recipients: [a.ownerId],
+      step: step(true),
+    });
     // Issue 4: the IRM (or the head of department) follows the plan, so hears of it too.
     const follower = irmId ?? hodId;
     if (follower && follower !== a.ownerId)
@@ -280,6 +300,7 @@ export function findDueReminders(
         ...item,
         text: `${a.kind} action owned by <@${a.ownerId}> ${when}: ${what}`,
         recipients: [follower],
+        step: step(false),
       });
     if (overdue && due.getTime() <= escalateBefore.getTime())
       drafts.push({
@@ -287,7 +308,8 @@ export function findDueReminders(
         incidentId: a.incidentId,
         text: `an action owned by <@${a.ownerId}> is more than ${r.escalateOverdueDays} days overdue`,
         urgent: false,
-        done: 'none',
+        actionId: a.id,
+        step: step(false),
         repeat: 'day',
         recipients: sirOs,
       });
@@ -318,9 +340,10 @@ export function findDueReminders(
     drafts.push({
       key: `action-proposal:${a.id}`,
       incidentId: a.incidentId,
-      text: `<@${a.ownerId}> proposes not doing a ${a.kind} action: ${userText(a.description, 120)}. Accept it or keep it open from the card`,
+      text: `<@${a.ownerId}> proposes not doing a ${a.kind} action: ${userText(a.description, 120)}. Accept it or keep it open`,
       urgent: false,
-      done: 'check',
+      actionId: a.id,
+      step: { duty: `action:${a.id}`, kind: 'action', state: 'not_doing_proposed', mine: true },
       repeat: 'day',
       recipients: irmId && irmId !== a.ownerId ? [irmId] : sirOs.filter((id) => id !== a.ownerId),
     });
@@ -359,7 +382,13 @@ export function findDueReminders(
         ? `${NOTIFICATION_LABELS[n.n.kind]} notification deadline passed ${hoursBetween(now, due)} hours ago: notify now or record why not`
         : `${NOTIFICATION_LABELS[n.n.kind]} must be notified within ${hoursLeft} hours`,
       urgent: true,
-      done: 'check',
+      step: {
+        duty: `notify:${n.n.id}`,
+        kind: 'notify',
+        state: 'pending',
+        mine: true,
+        notification: { id: n.n.id, kind: n.n.kind },
+      },
       repeat: 'stage',
       recipients: [...new Set(recipients)],
     });
@@ -514,12 +543,17 @@ export function queueDigest(
     if (rows.length > 0)
       tx.run(sql`insert into ${remindersSent} (key, user_id, item_key, sent_at)
         select value ->> 0, ${userId}, value ->> 1, ${at.now.getTime()} from json_each(${JSON.stringify(rows)})`);
-    if (digest.items.length > 0)
-      enqueue(
+    if (digest.items.length > 0) {
+      // Kept as a duty message: each item is marked done, its buttons gone, once its step is settled.
+      const messageId = recordDigest(
         tx,
-        { kind: 'digest', incidentId: null, userId, items: digest.items, more: digest.more },
-        at.deliverAt,
+        userId,
+        { items: digest.items, more: digest.more },
+        digest.items.map((item) => ({ duty: item.step?.duty ?? null, incidentId: item.incidentId })),
+        at.now,
       );
+      enqueue(tx, { kind: 'duty_message', incidentId: null, messageId }, at.deliverAt);
+    }
     return { items: digest.items, more: digest.more };
   });
 }

@@ -4,6 +4,7 @@ import { appendEvent } from './audit';
 import { suggestedSeverityFor } from './categories';
 import type { DomainContext } from './context';
 import { enqueue, refreshHomes } from './deliveries';
+import { reconcileDuties } from './duty-messages';
 import { escalateAutomatically } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
 import { ensureObligations, requiredNotifications, withObligations } from './obligations';
@@ -109,7 +110,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
       },
       obligations,
     );
-    appendEvent(tx, {
+    const reported = appendEvent(tx, {
       incidentId: incident.id,
       at: now,
       actorId: meta.reporterId,
@@ -120,22 +121,21 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
     });
     enqueue(tx, { kind: 'post_card', incidentId: incident.id }, now, `card:${incident.id}`);
     if (incident.customersOrStaffAffected === 'yes')
-      escalateAutomatically(ctx, tx, incident, now, 'the report says customers or staff may be affected');
-    refreshHomes(tx, incident, now);
+      escalateAutomatically(tx, incident, now, 'the report says customers or staff may be affected');
     enqueue(
       tx,
       { kind: 'dm', incidentId: incident.id, userId: meta.reporterId, template: 'receipt' },
       now,
       `receipt:${incident.id}`,
     );
-    // Seed 000: the head of department is the default IRM, and is told so (never the description).
-    if (incident.irmId)
-      enqueue(
-        tx,
-        { kind: 'dm', incidentId: incident.id, userId: incident.irmId, template: 'irm_assigned' },
-        now,
-        `irm:${incident.id}:${incident.irmId}`,
-      );
+    // Whoever the report gives a step is asked at once: the SIRO to triage it, the head of
+    // department (the default IRM, seed 000) to follow it, the notifiers of any outside body.
+    const asked = reconcileDuties(tx, config, incident, {
+      eventId: reported.id,
+      actorId: meta.reporterId,
+      at: now,
+    });
+    refreshHomes(tx, incident, now, asked);
     return incident;
   });
 }

@@ -137,13 +137,7 @@ export function triageIncident(
       ...(escalate
         ? {
             followUp: (after: Tx, updated: Incident) =>
-              escalateAutomatically(
-                ctx,
-                after,
-                updated,
-                now,
-                'triage found that customers or staff are affected',
-              ),
+              escalateAutomatically(after, updated, now, 'triage found that customers or staff are affected'),
           }
         : {}),
     };
@@ -188,11 +182,25 @@ function dismissal(
   };
 }
 
+export const severityChangeSchema = z.object({
+  severity: z.enum(SEVERITIES, { error: 'Please choose the severity.' }),
+  reason: z
+    .string({ error: 'Please say why the severity changes.' })
+    .trim()
+    .min(1, 'Please say why the severity changes.')
+    .max(2000, 'Please keep this under 2000 characters.'),
+});
+export type SeverityChange = z.output<typeof severityChangeSchema>;
+
+/**
+ * A new severity moves the target resolution time (seed 003 §5.5), so it takes a reason, and the
+ * IRM hears of it; a rise to Critical reaches the SIRO and the Managing Director too.
+ */
 export function setSeverity(
   ctx: DomainContext,
   actor: Actor,
   target: Target,
-  severity: Severity,
+  change: SeverityChange,
 ): RecordResult {
   return applyChange(ctx, target, (_tx, incident, now) => {
     assertCan(ctx.config, actor, 'triage', incident, 'set the severity');
@@ -202,17 +210,32 @@ export function setSeverity(
           ? `Triage ${incident.reference} first: severity is set with the triage decision.`
           : `${incident.reference} is closed; its severity can no longer change.`,
       );
+    const { severity } = change;
     if (incident.severity === severity) return null;
+    const reason = change.reason.trim();
+    if (!reason) throw new InvalidTransition('Please say why the severity changes.');
     const patch: Partial<Incident> = {
       severity,
       targetResolutionAt: targetResolution(ctx, severity, incident.triagedAt ?? now),
     };
+    const told = new Set<string>(incident.irmId ? [incident.irmId] : []);
+    if (severity === 'critical')
+      for (const id of [...ctx.config.roles.siro, ...ctx.config.roles.md]) told.add(id);
+    told.delete(actor.id);
+    const { before, after } = diff(incident, patch);
     return {
       actor,
       type: 'severity_changed',
       patch,
-      ...diff(incident, patch),
-      summary: `<@${actor.id}> changed severity from ${incident.severity ? SEVERITY_NAMES[incident.severity] : 'unset'} to ${SEVERITY_NAMES[severity]}.`,
+      before,
+      after: { ...after, reason },
+      summary: `<@${actor.id}> changed severity from ${incident.severity ? SEVERITY_NAMES[incident.severity] : 'unset'} to ${SEVERITY_NAMES[severity]}. Reason: ${userText(reason, 500)}`,
+      deliveries: [...told].map((userId) => ({
+        kind: 'dm' as const,
+        incidentId: incident.id,
+        userId,
+        template: 'severity_changed' as const,
+      })),
     };
   });
 }

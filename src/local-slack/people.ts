@@ -221,30 +221,36 @@ export class Person {
     );
   }
 
-  /** Fills an open modal like a person would, submits it, and lets Slack act on the answer. */
-  async submit(viewId: string, answers: Record<string, Answer> = {}): Promise<Delivered> {
-    const view = this.slack.views.get(viewId);
-    if (view?.userId !== this.userId)
-      throw new NotDelivered(`${this.userId} cannot submit view ${viewId}: it is not theirs`);
+  /**
+   * Fills a modal like a person would, submits it, and lets Slack act on the answer. `view` is the
+   * view as the person's client had it (a retried submission resends the same one).
+   */
+  async submit(view: string | FakeView, answers: Record<string, Answer> = {}): Promise<Delivered> {
+    const shown = typeof view === 'string' ? this.slack.views.get(view) : view;
+    const stored = shown ? this.slack.views.get(shown.id) : undefined;
+    if (!shown || stored?.userId !== this.userId)
+      throw new NotDelivered(
+        `${this.userId} cannot submit view ${shown?.id ?? String(view)}: it is not theirs`,
+      );
     const delivered = await this.people.deliver(
       () =>
         this.people.app.interaction(
           viewSubmission({
             userId: this.userId,
             view: {
-              id: view.id,
-              callback_id: String(view.view.callback_id ?? ''),
-              private_metadata: String(view.view.private_metadata ?? ''),
-              hash: view.hash,
-              blocks: (view.view.blocks ?? []) as unknown[],
+              id: shown.id,
+              callback_id: String(shown.view.callback_id ?? ''),
+              private_metadata: String(shown.view.private_metadata ?? ''),
+              hash: shown.hash,
+              blocks: (shown.view.blocks ?? []) as unknown[],
             },
-            values: stateFromView(view.view, answers),
+            values: stateFromView(shown.view, answers),
             triggerId: this.slack.issueTrigger(this.userId),
           }),
         ),
       this.userId,
     );
-    if (delivered.status === 200) this.slack.applyViewAnswer(this.userId, viewId, delivered.body);
+    if (delivered.status === 200) this.slack.applyViewAnswer(this.userId, shown.id, delivered.body);
     return delivered;
   }
 

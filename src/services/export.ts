@@ -72,6 +72,15 @@ const COLUMNS = [
   ['resolution_note', 'i.resolution_note', 'text'],
   ['closure_justification', 'i.closure_justification', 'text'],
   ['risk_register_ref', 'i.risk_register_ref', 'text'],
+  // Replies from the card's thread that responders added to the record ("Add to incident timeline").
+  [
+    'timeline_notes',
+    `(select case when count(*) = 0 then null else json_group_array(json_object(
+        'at', strftime('%Y-%m-%dT%H:%M:%fZ', e.at / 1000.0, 'unixepoch'), 'added_by', e.actor_id,
+        'author', json_extract(e.after, '$.authorId'), 'text', json_extract(e.after, '$.text'))) end
+      from incident_events e where e.incident_id = i.id and e.type = 'timeline_note')`,
+    'json',
+  ],
 ] as const satisfies readonly (readonly [string, string, ColumnType])[];
 
 export const REGISTER_COLUMNS = COLUMNS.map(([name]) => name);

@@ -1,14 +1,25 @@
 import type { WebClient } from '@slack/web-api';
-import { and, asc, count, desc, eq, inArray, isNotNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
+import type { DutyView } from '../../blocks/duty-message';
 import { type HomeIncident, type HomeModel, type HomeOverdue, homeView } from '../../blocks/home-view';
 import type { Db } from '../../db/client';
-import { actions, homeViews, type IncidentStatus, incidents, notifications } from '../../db/schema';
+import {
+  actions,
+  dutyMessages,
+  homeViews,
+  type IncidentStatus,
+  incidents,
+  messageDuties,
+  notifications,
+  UNSETTLED_ACTION_STATUSES,
+} from '../../db/schema';
 import type { Config } from '../config';
 import { FINAL_STATES } from '../domain/lifecycle';
 import { messageUrl } from '../domain/links';
 import { NOTIFICATION_LABELS } from '../domain/obligations';
-import { findDueReminders, OPEN_WORK } from '../domain/reminders';
+import { OPEN_WORK } from '../domain/reminders';
 import { actorFor } from '../domain/roles';
+import { dutyView } from './duty-model';
 import { countOutbox } from './outbox-status';
 
 /** How many of each list are read; the view says "…and N more" for the rest. */
@@ -66,6 +77,7 @@ function buildHomeModel(
     url: urlOf(i),
   });
 
+  const card = { cardChannelId: incidents.cardChannelId, cardTs: incidents.cardTs };
   const mine = db
     .select(LINE)
     .from(incidents)
@@ -76,20 +88,46 @@ function buildHomeModel(
   const myReportCount =
     db.select({ n: count() }).from(incidents).where(eq(incidents.reporterId, userId)).get()?.n ?? 0;
 
-  const waiting = findDueReminders(db, now, config, userId).get(userId) ?? [];
-  const cards = team
-    ? cardsOf(db, [...new Set(waiting.map((w) => w.incidentId))])
-    : new Map<number, CardRef>();
+  const owed = owedBy(db, config, userId, now, urlOf);
+  const managing = and(eq(incidents.irmId, userId), inArray(incidents.status, OPEN_STATES));
+  const myActions = and(
+    eq(actions.ownerId, userId),
+    inArray(actions.status, [...UNSETTLED_ACTION_STATUSES]),
+    inArray(incidents.status, OPEN_STATES),
+  );
   const model: HomeModel = {
     userId,
     team,
     roles: config.roles,
     myReports: mine.map(toItem),
     myReportCount,
-    waitingOnMe: waiting.map((w) => {
-      const card = cards.get(w.incidentId);
-      return { ...w, url: card ? urlOf(card) : null };
-    }),
+    owed: owed.items,
+    owedCount: owed.count,
+    managing: db
+      .select(LINE)
+      .from(incidents)
+      .where(managing)
+      .orderBy(SEVERITY_RANK, asc(incidents.id))
+      .limit(LIST)
+      .all()
+      .map(toItem),
+    managingCount: db.select({ n: count() }).from(incidents).where(managing).get()?.n ?? 0,
+    myActions: db
+      .select({ reference: incidents.reference, ...card, action: actions })
+      .from(actions)
+      .innerJoin(incidents, eq(incidents.id, actions.incidentId))
+      .where(myActions)
+      .orderBy(asc(actions.dueAt), asc(actions.id))
+      .limit(LIST)
+      .all()
+      .map((r) => ({ reference: r.reference, action: r.action, url: urlOf(r) })),
+    myActionCount:
+      db
+        .select({ n: count() })
+        .from(actions)
+        .innerJoin(incidents, eq(incidents.id, actions.incidentId))
+        .where(myActions)
+        .get()?.n ?? 0,
     open: [],
     openCount: 0,
     bySeverity: { critical: 0, high: 0, medium: 0, low: 0, untriaged: 0 },
@@ -130,16 +168,36 @@ function buildHomeModel(
   return model;
 }
 
-function cardsOf(db: Db, ids: number[]): Map<number, CardRef> {
-  if (ids.length === 0) return new Map();
-  return new Map(
-    db
-      .select({ id: incidents.id, cardChannelId: incidents.cardChannelId, cardTs: incidents.cardTs })
-      .from(incidents)
-      .where(inArray(incidents.id, ids))
-      .all()
-      .map((r) => [r.id, r]),
-  );
+/** How many steps Home shows with their buttons (two blocks each, of Home's 100). */
+const OWED_SHOWN = 12;
+
+/**
+ * The steps a person owes now, each as its DM asks it (with the same buttons): the duty messages
+ * still waiting on them (domain/duty-messages.ts keeps those in step with the register).
+ */
+function owedBy(
+  db: Db,
+  config: Config,
+  userId: string,
+  now: Date,
+  urlOf: (i: CardRef) => string | null,
+): { items: DutyView[]; count: number } {
+  const waiting = and(eq(messageDuties.ownerId, userId), isNull(messageDuties.settledAt));
+  const rows = db
+    .select({ duty: messageDuties })
+    .from(messageDuties)
+    .innerJoin(dutyMessages, eq(dutyMessages.id, messageDuties.messageId))
+    .where(and(waiting, eq(dutyMessages.kind, 'dm')))
+    .orderBy(asc(messageDuties.messageId))
+    .limit(OWED_SHOWN)
+    .all();
+  const total = db.select({ n: count() }).from(messageDuties).where(waiting).get()?.n ?? 0;
+  const items = rows.flatMap(({ duty }) => {
+    const view = dutyView(db, duty, userId, { orgTimeZone: config.orgTimeZone, now, cardUrl: null });
+    if (!view) return [];
+    return [{ ...view, cardUrl: urlOf(view.incident) }];
+  });
+  return { items, count: total };
 }
 
 /**
@@ -264,5 +322,12 @@ export async function publishHome(
     opts.opened ? now : undefined,
   );
   const model = buildHomeModel(deps.db, deps.config, now, userId, team, deps.workspaceUrl);
-  await deps.client.views.publish({ user_id: userId, view: homeView(model) });
+  const published = await deps.client.views.publish({ user_id: userId, view: homeView(model) });
+  // Clicks in Home are recognised as coming from the view Slack gave this person.
+  if (published.view?.id)
+    deps.db
+      .update(homeViews)
+      .set({ viewId: published.view.id })
+      .where(and(eq(homeViews.userId, userId), sql`${homeViews.viewId} is not ${published.view.id}`))
+      .run();
 }

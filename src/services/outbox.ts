@@ -6,25 +6,28 @@ import {
   type WebClient,
 } from '@slack/web-api';
 import { and, asc, eq, inArray, lte, max, ne, sql } from 'drizzle-orm';
-import {
-  actionAssignedMessage,
-  askMessage,
-  escalationMessage,
-  irmAssignedMessage,
-  statusMessage,
-} from '../../blocks/direct-messages';
+import { noteMessage, statusMessage } from '../../blocks/direct-messages';
 import { fallbackCard } from '../../blocks/fallback-card';
 import { reminderDigest } from '../../blocks/reminder-digest';
 import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receipt';
 import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
 import { findIncidentById } from '../../db/find-incident';
-import { actions, type Incident, incidentEvents, incidents, type OutboxRow, outbox } from '../../db/schema';
+import {
+  dutyMessages,
+  type Incident,
+  incidentEvents,
+  incidents,
+  type OutboxRow,
+  outbox,
+} from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { type DirectMessage, homeKey } from '../domain/deliveries';
 import type { ReminderItem } from '../domain/reminders';
 import { loadCardModel } from './card-model';
+import { noteEvent, renderDutyMessage } from './duty-delivery';
+import { loadDutyMessage } from './duty-model';
 import { publishHome } from './home';
 import { monthlyReportMessage, monthlyTrendChart } from './monthly-report';
 import { countOutbox } from './outbox-status';
@@ -74,14 +77,17 @@ const MIN_LEASE_MS = 15_000;
 const BATCH = 200;
 
 /**
- * The order a delivery keeps: an incident's card, thread and edits in one lane; a person's Home in
- * another; the monthly report's message and chart in a third; each DM and digest on its own.
+ * The order a delivery keeps: an incident's card, thread (its posts asking for steps too) and edits
+ * in one lane; a person's Home in another; the monthly report's message and chart in a third; a
+ * duty DM's post and its later edits in one; each other DM on its own.
  */
 const LANE = sql<string>`CASE
   WHEN kind = 'home' THEN 'home:' || json_extract(payload, '$.userId')
   WHEN kind IN ('monthly_report', 'monthly_chart')
     THEN 'report:' || json_extract(payload, '$.userId') || ':' || json_extract(payload, '$.period')
   WHEN kind IN ('dm', 'digest') THEN 'dm:' || id
+  WHEN kind = 'duty_message' AND json_extract(payload, '$.thread') IS NULL
+    THEN 'msg:' || json_extract(payload, '$.messageId')
   ELSE 'card:' || incident_id
 END`;
 
@@ -291,6 +297,10 @@ export class OutboxWorker {
       await this.sendMonthlyReport(row);
       return;
     }
+    if (row.kind === 'duty_message') {
+      await this.deliverDutyMessage(row);
+      return;
+    }
     if (row.kind === 'digest') {
       const items = row.payload.items as ReminderItem[];
       const more = typeof row.payload.more === 'number' ? row.payload.more : 0;
@@ -363,9 +373,10 @@ export class OutboxWorker {
         return;
       }
       case 'dm': {
+        const userId = String(row.payload.userId);
         await client.chat.postMessage({
-          channel: String(row.payload.userId),
-          ...(await this.directMessage(incident, row.payload)),
+          channel: userId,
+          ...(await this.directMessage(incident, row.payload, userId)),
         });
         return;
       }
@@ -469,8 +480,11 @@ export class OutboxWorker {
     return loadCardModel(this.deps.db, incident, this.deps.clock.now(), this.deps.orgTimeZone);
   }
 
-  private async directMessage(incident: Incident, payload: Record<string, unknown>): Promise<SlackMessage> {
-    const { orgTimeZone, db } = this.deps;
+  private async directMessage(
+    incident: Incident,
+    payload: Record<string, unknown>,
+    userId: string,
+  ): Promise<SlackMessage> {
     const template = payload.template as DirectMessage;
     // The reporter's messages carry no link: they may not see the security channel.
     if (template === 'receipt') return reporterReceipt(incident);
@@ -480,44 +494,69 @@ export class OutboxWorker {
         ...incident,
         status: (payload.status as Incident['status']) ?? incident.status,
       });
-    const permalink = await this.cardPermalink(incident);
-    switch (template) {
-      case 'irm_assigned':
-        return irmAssignedMessage(incident, permalink, orgTimeZone);
-      case 'escalation':
-        return escalationMessage(incident, permalink, orgTimeZone, payload.automatic === true);
-      case 'action_assigned': {
-        const action = db
-          .select()
-          .from(actions)
-          .where(eq(actions.id, Number(payload.actionId)))
-          .get();
-        if (!action) throw new Error(`action ${String(payload.actionId)} not found`);
-        return actionAssignedMessage(incident, action, permalink, orgTimeZone);
-      }
-      default:
-        return askMessage(incident, template, permalink, orgTimeZone);
-    }
+    const event = noteEvent(this.deps.db, Number(payload.eventId));
+    if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
+    return noteMessage(template, incident, event, userId, this.deps.orgTimeZone);
   }
 
   /**
-   * The link to the card a DM points to. A DM waits for its card, unless Slack refused the card for
-   * good: then it goes without the link, since an escalation must not wait on an operator.
+   * Posts a message that asks for a step, or edits it to show how it stands now (settled: by whom,
+   * its buttons gone). Drawn from the register at delivery, so one edit answers every change
+   * queued before it; a thread post waits for its card.
    */
-  private async cardPermalink(incident: Incident): Promise<string | null> {
-    if (!incident.cardChannelId || !incident.cardTs) {
-      const parked = this.deps.db
-        .select({ id: outbox.id })
+  private async deliverDutyMessage(row: OutboxRow): Promise<void> {
+    const { db, client, clock, home } = this.deps;
+    const messageId = Number(row.payload.messageId);
+    const loaded = loadDutyMessage(db, messageId);
+    if (!loaded) throw new Error(`duty message ${messageId} not found`);
+    const { message } = loaded;
+    const queued = and(
+      eq(outbox.status, 'pending'),
+      eq(outbox.kind, 'duty_message'),
+      sql`json_extract(${outbox.payload}, '$.messageId') = ${messageId}`,
+    );
+    const newest =
+      db
+        .select({ id: max(outbox.id) })
         .from(outbox)
-        .where(
-          and(eq(outbox.incidentId, incident.id), eq(outbox.kind, 'post_card'), eq(outbox.status, 'dead')),
-        )
-        .get();
-      if (parked) return null;
+        .where(queued)
+        .get()?.id ?? row.id;
+    const rendered = await renderDutyMessage(
+      {
+        db,
+        now: clock.now(),
+        orgTimeZone: this.deps.orgTimeZone,
+        workspaceUrl: home?.workspaceUrl ?? null,
+        isSecurityTeam: home?.isSecurityTeam ?? (async () => false),
+      },
+      message,
+      loaded.duties,
+    );
+    if (rendered) {
+      if (message.channelId && message.ts) {
+        await client.chat.update({ channel: message.channelId, ts: message.ts, ...rendered });
+      } else {
+        const where =
+          message.kind === 'thread'
+            ? (() => {
+                const incident = message.incidentId === null ? undefined : this.incident(message.incidentId);
+                if (!incident) throw new Error(`incident ${message.incidentId} not found`);
+                const card = cardOf(incident);
+                return { channel: card.channel, thread_ts: card.ts };
+              })()
+            : { channel: String(message.userId) };
+        const res = await client.chat.postMessage({ ...where, ...rendered, unfurl_links: false });
+        if (!res.ts || !res.channel) throw new Error('chat.postMessage returned no ts');
+        db.update(dutyMessages)
+          .set({ channelId: res.channel, ts: res.ts })
+          .where(eq(dutyMessages.id, message.id))
+          .run();
+      }
     }
-    const { channel, ts } = cardOf(incident);
-    const link = await this.deps.client.chat.getPermalink({ channel, message_ts: ts });
-    return link.permalink ?? null;
+    db.update(outbox)
+      .set({ status: 'sent', sentAt: clock.now() })
+      .where(and(queued, lte(outbox.id, Math.max(newest, row.id))))
+      .run();
   }
 
   private incident(id: number): Incident | undefined {

@@ -1,8 +1,17 @@
 import type { RespondFn } from '@slack/bolt';
 import { and, eq } from 'drizzle-orm';
-import { parseCardBlockId } from '../../blocks/card-ids';
+import { parseCardBlockId, parseDutyBlockId } from '../../blocks/card-ids';
+import { eventClause } from '../../blocks/event-words';
+import { slackDate } from '../../blocks/text';
 import { findIncidentById } from '../../db/find-incident';
-import { type Incident, incidents } from '../../db/schema';
+import {
+  dutyMessages,
+  homeViews,
+  type Incident,
+  incidentEvents,
+  incidents,
+  messageDuties,
+} from '../../db/schema';
 import type { Target } from '../domain/change';
 import { enqueue } from '../domain/deliveries';
 import { DomainError, Stale } from '../domain/errors';
@@ -86,9 +95,17 @@ export async function runCardChange(
 
 export interface CardClick {
   ack: () => Promise<void>;
-  body: { user: { id: string }; trigger_id: string; container?: unknown; message?: unknown };
+  body: { user: { id: string }; trigger_id: string; container?: unknown; message?: unknown; view?: unknown };
   action: { block_id: string };
   respond?: RespondFn;
+}
+
+/** Where a control was clicked: the card (with the version it showed), or a message or Home asking a step. */
+export interface Clicked {
+  incident: Incident;
+  /** The card's version for a card control; the current one elsewhere (the step's own state guards it). */
+  version: number;
+  surface: 'card' | 'elsewhere';
 }
 
 /** The message a control was clicked on, as Slack says (`container`); undefined for anything else. */
@@ -141,10 +158,8 @@ function isEarlierCopy(
  * is the client's word, the card's channel and timestamp are stored with the incident (or the
  * message is an earlier copy of its card, see isEarlierCopy).
  */
-export async function clickedIncident(
-  deps: ListenerDeps,
-  click: CardClick,
-): Promise<{ incident: Incident; version: number } | undefined> {
+export async function clickedIncident(deps: ListenerDeps, click: CardClick): Promise<Clicked | undefined> {
+  if (parseDutyBlockId(click.action.block_id)) return clickedElsewhere(deps, click);
   const ids = parseCardBlockId(click.action.block_id);
   const incident = ids ? findIncident(deps, ids.incidentId) : undefined;
   if (!ids || !incident) {
@@ -170,5 +185,94 @@ export async function clickedIncident(
     return undefined;
   }
   if (!onCard) deps.logger.info(`${incident.reference}: control clicked on an earlier copy of its card`);
-  return { incident, version: ids.version };
+  return { incident, version: ids.version, surface: 'card' };
+}
+
+/** The Home view a click came from, as Slack says (`container` and `view`). */
+function clickedHome(click: CardClick): string | undefined {
+  const c = click.body.container as Record<string, unknown> | undefined;
+  const v = click.body.view as Record<string, unknown> | undefined;
+  return c?.type === 'view' && v?.type === 'home' && typeof v.id === 'string' && v.id === c.view_id
+    ? v.id
+    : undefined;
+}
+
+/**
+ * A control outside the card: on a message Vigil posted to ask for a step (the clicker's own DM or
+ * reminder, or a post in the card's thread) about this incident, or in the clicker's own App Home.
+ * Slack shows each of these only to whom it is for; the stored record of the message (or of the
+ * person's Home) is checked anyway, since the block id is the client's word. A click on a step
+ * already taken is answered with who took it and when.
+ */
+async function clickedElsewhere(deps: ListenerDeps, click: CardClick): Promise<Clicked | undefined> {
+  const userId = click.body.user.id;
+  const ids = parseDutyBlockId(click.action.block_id);
+  const incident = ids ? findIncident(deps, ids.incidentId) : undefined;
+  if (!ids || !incident) {
+    await refuse(
+      deps,
+      click.respond,
+      userId,
+      'That incident no longer exists in the register.',
+      'unknown step',
+    );
+    return undefined;
+  }
+  const elsewhere = async () => {
+    await refuse(
+      deps,
+      click.respond,
+      userId,
+      'That control does not belong to the message it was clicked on; nothing was changed.',
+      `control of ${incident.reference} clicked elsewhere`,
+    );
+    return undefined;
+  };
+  const message = clickedMessage(click.body.container);
+  if (!message) {
+    const home = clickedHome(click);
+    const stored = deps.db
+      .select({ viewId: homeViews.viewId })
+      .from(homeViews)
+      .where(eq(homeViews.userId, userId))
+      .get();
+    if (!home || stored?.viewId !== home) return elsewhere();
+    return { incident, version: incident.version, surface: 'elsewhere' };
+  }
+  const posted = deps.db
+    .select()
+    .from(dutyMessages)
+    .where(and(eq(dutyMessages.channelId, message.channel), eq(dutyMessages.ts, message.ts)))
+    .get();
+  if (!posted || (posted.kind !== 'thread' && posted.userId !== userId)) return elsewhere();
+  const steps = deps.db
+    .select()
+    .from(messageDuties)
+    .where(and(eq(messageDuties.messageId, posted.id), eq(messageDuties.incidentId, incident.id)))
+    .all();
+  // A reminder lists several steps: the one clicked is its item's.
+  const item = /^r(\d+)$/.exec(ids.slot);
+  const items = (posted.payload?.items ?? []) as { step?: { duty?: string } }[];
+  const clicked =
+    posted.kind === 'digest' && item
+      ? steps.filter((d) => d.duty === items[Number(item[1])]?.step?.duty)
+      : steps;
+  if (clicked.length === 0) return elsewhere();
+  const settled = clicked.find((d) => d.settledEventId !== null);
+  if (clicked.every((d) => d.settledAt !== null) && settled?.settledEventId) {
+    const event = deps.db
+      .select()
+      .from(incidentEvents)
+      .where(eq(incidentEvents.id, settled.settledEventId))
+      .get();
+    await refuse(
+      deps,
+      click.respond,
+      userId,
+      `Nothing to do here any more: ${event ? eventClause(event, userId) : 'it was settled'}${event ? `, ${slackDate(event.at, deps.config.orgTimeZone)}` : ''}.`,
+      `settled step on ${incident.reference}`,
+    );
+    return undefined;
+  }
+  return { incident, version: incident.version, surface: 'elsewhere' };
 }

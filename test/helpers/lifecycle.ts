@@ -11,8 +11,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { ACTION_MENU, CARD_ACTIONS } from '../../blocks/card-ids';
-import { ACTION_DM_ACTIONS } from '../../blocks/direct-messages';
+import { ACTION_MENU, CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
 import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { LOSS_LOCATION_ACTION } from '../../blocks/report-modal';
 import { actions } from '../../db/schema';
@@ -278,7 +277,7 @@ export async function driveLifecycle(
     const opened = world.fake.callsTo('views.open', { ok: true }).length;
     const reply = await dmClick(
       PEOPLE.staff2,
-      ACTION_DM_ACTIONS.notDoing,
+      DUTY_ACTIONS.actionNotDoing,
       actionBlock?.block_id ?? '',
       actionId,
       (assigned?.response as { ts?: string } | undefined)?.ts ?? '',

@@ -1,16 +1,24 @@
-import { REPORT_MODAL_CALLBACK } from '../../blocks/report-modal';
+import { eq } from 'drizzle-orm';
 import { closeDatabase, type Db, openDatabase } from '../../db/client';
+import { incidents } from '../../db/schema';
 import { createVigil, type Vigil } from '../../src/app';
 import type { Clock } from '../../src/clock';
 import { type Config, loadConfig } from '../../src/config';
-import { type Answer, stateFromView } from '../../src/local-slack/fill-view';
+import type { Answer } from '../../src/local-slack/fill-view';
 import {
   type FakeView,
   LocalSlack,
   type RecordedCall,
   TEST_BOT_TOKEN,
 } from '../../src/local-slack/local-slack';
-import { blockAction, SlackSender, slashCommand, viewSubmission } from '../../src/local-slack/payloads';
+import { blockAction, SlackSender, slashCommand } from '../../src/local-slack/payloads';
+import {
+  controlsOf,
+  type Delivered,
+  NotDelivered,
+  SlackPeople,
+  type Surface,
+} from '../../src/local-slack/people';
 import { createLogger, type LogRecord } from '../../src/logger';
 import { answerSurfaces, surfaceProblems } from './surfaces';
 
@@ -66,6 +74,8 @@ export interface World {
   config: Config;
   vigil: Vigil;
   slack: SlackSender;
+  /** What people's Slack clients send: only what Slack would deliver (see src/local-slack/people.ts). */
+  people: SlackPeople;
   logs: LogRecord[];
   /** Runs /report-incident as `userId` and returns the modal Slack was asked to open. */
   openReportForm(userId: string, text?: string): Promise<FakeView>;
@@ -89,8 +99,39 @@ export interface World {
     choice?: { option?: string; user?: string; value?: string; block?: string },
   ): Promise<ClickResult>;
   /**
-   * Clicks a control on `reference`'s current card as `userId`; when it opens a form, fills it
-   * with `answers`, submits it and drains the outbox. `refused`: the ephemeral answer to the click.
+   * The same click as an attacker would send it: signed, but about a card `userId` may not see
+   * (Slack never delivers that). For tests that show the server refuses it anyway.
+   */
+  forgeClick(
+    userId: string,
+    card: CardCopy,
+    actionId: string,
+    choice?: { option?: string; user?: string; value?: string; block?: string },
+  ): Promise<ClickResult>;
+  /**
+   * Where `userId` sees a control `actionId` about `reference`: the card if they are in the
+   * security channel (and it has one), else their newest DM from Vigil that has one, else their
+   * App Home. Undefined when it is nowhere they can see.
+   */
+  findControl(
+    userId: string,
+    reference: string,
+    actionId: string,
+    value?: string,
+  ): Promise<Surface | undefined>;
+  /** Clicks a control where `userId` sees it (findControl); fails the test if they see it nowhere. */
+  clickWhereSeen(
+    userId: string,
+    reference: string,
+    actionId: string,
+    choice?: { option?: string; user?: string; value?: string },
+  ): Promise<ClickResult & { surface: Surface }>;
+  /** Opens App Home as `userId` and returns the view Slack published for them. */
+  openHome(userId: string): Promise<Record<string, unknown>>;
+  /**
+   * Clicks a control about `reference` where `userId` sees it (the card for the security team, a
+   * DM or App Home for everyone else); when it opens a form, fills it with `answers`, submits it
+   * and drains the outbox. `refused`: the ephemeral answer to the click.
    */
   act(
     userId: string,
@@ -178,6 +219,14 @@ export async function createWorld(
   });
   const { port } = await vigil.start(0);
   const slack = new SlackSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET);
+  const people = new SlackPeople(fake, slack);
+  const incidentId = (reference: string) =>
+    db.select({ id: incidents.id }).from(incidents).where(eq(incidents.reference, reference)).get()?.id;
+  const afterClick = async (delivered: Delivered): Promise<ClickResult> => {
+    await world.settled();
+    await vigil.outbox.drain();
+    return { status: delivered.status, replies: delivered.replies() };
+  };
 
   const allowedErrors: RegExp[] = [];
   const world: World = {
@@ -187,6 +236,7 @@ export async function createWorld(
     config,
     vigil,
     slack,
+    people,
     logs,
     async openReportForm(userId, text = '') {
       const triggerId = fake.issueTrigger(userId);
@@ -210,24 +260,10 @@ export async function createWorld(
       return view;
     },
     async submitForm(userId, view, answers) {
-      const res = await slack.interaction(
-        viewSubmission({
-          userId,
-          view: {
-            id: view.id,
-            callback_id: String(view.view.callback_id ?? REPORT_MODAL_CALLBACK),
-            private_metadata: String(view.view.private_metadata ?? ''),
-            hash: view.hash,
-            blocks: view.view.blocks as unknown[],
-          },
-          values: stateFromView(view.view, answers),
-          triggerId: fake.issueTrigger(userId),
-        }),
-      );
+      const res = await people.as(userId).submit(view, answers);
       await world.settled();
-      const body = res.text ? (res.json() as Record<string, unknown>) : null;
-      checkFormAnswer(view, body);
-      return { status: res.status, body };
+      checkFormAnswer(view, res.body);
+      return { status: res.status, body: res.body };
     },
     card(reference) {
       const copy = fake
@@ -242,6 +278,50 @@ export async function createWorld(
       };
     },
     async click(userId, card, actionId, choice = {}) {
+      const delivered = await people
+        .as(userId)
+        .click({ channel: SECURITY_CHANNEL, ts: card.ts }, actionId, { ...choice, asShown: card.blocks });
+      return afterClick(delivered);
+    },
+    async findControl(userId, reference, actionId, value) {
+      const id = incidentId(reference);
+      if (id === undefined) return undefined;
+      const has = (blocks: unknown[] | undefined, anywhere = false) =>
+        controlsOf(blocks ?? []).some(
+          ({ block, element }) =>
+            element.action_id === actionId &&
+            (value === undefined || element.value === value) &&
+            (anywhere || block.block_id?.startsWith(`duty:${id}:`) === true),
+        );
+      if (fake.canSee(userId, SECURITY_CHANNEL)) {
+        const card = world.card(reference);
+        if (has(card.blocks, true)) return { channel: SECURITY_CHANNEL, ts: card.ts };
+      }
+      const dm = fake
+        .messages(userId)
+        .reverse()
+        .find((m) => has(m.blocks));
+      if (dm) return { channel: userId, ts: dm.ts };
+      const home = await world.openHome(userId);
+      if (has(home.blocks as unknown[])) return { viewId: String(home.id) };
+      return undefined;
+    },
+    async clickWhereSeen(userId, reference, actionId, choice = {}) {
+      const surface = await world.findControl(userId, reference, actionId, choice.value);
+      if (!surface) throw new NotDelivered(`${userId} sees no ${actionId} control about ${reference}`);
+      return { ...(await afterClick(await people.as(userId).click(surface, actionId, choice))), surface };
+    },
+    async openHome(userId) {
+      const before = fake.callsTo('views.publish', { ok: true }).length;
+      const res = await people.as(userId).openHome();
+      if (res.status !== 200) throw new Error(`app_home_opened answered ${res.status}`);
+      await fake.waitFor('views.publish', before + 1, { ok: true });
+      await world.settled();
+      const view = fake.published.get(userId);
+      if (!view) throw new Error(`no Home was published for ${userId}`);
+      return view;
+    },
+    async forgeClick(userId, card, actionId, choice = {}) {
       const found = card.blocks
         .flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map((e) => ({ b, e })))
         .find(
@@ -295,7 +375,7 @@ export async function createWorld(
     },
     async act(userId, reference, actionId, answers = {}) {
       const modalsBefore = fake.callsTo('views.open', { ok: true }).length;
-      const click = await world.click(userId, world.card(reference), actionId);
+      const click = await world.clickWhereSeen(userId, reference, actionId);
       if (click.replies.length > 0) return { refused: click.replies[0] ?? null, errors: null };
       if (fake.callsTo('views.open', { ok: true }).length === modalsBefore)
         return { refused: null, errors: null };

@@ -1,9 +1,8 @@
 import { addDays } from 'date-fns';
 import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION_MENU, type ActionMenuOp, CARD_ACTIONS } from '../../blocks/card-ids';
+import { ACTION_MENU, type ActionMenuOp, CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
 import { CARD_MODALS } from '../../blocks/card-modals';
-import { ACTION_DM_ACTIONS } from '../../blocks/direct-messages';
 import { INCIDENT_HELP } from '../../blocks/incident-lookup';
 import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { actions, incidentEvents, incidents, notifications, outbox, reviews, snoozes } from '../../db/schema';
@@ -201,7 +200,8 @@ async function fixture(stage: Stage, opts: { proposedBy?: Who } = {}): Promise<F
       );
     setActionStatus(ctx, actor('staff'), { actionId }, 'done', null);
   }
-  if (at('in_review')) requestClosure(ctx, actor('siro'), target(), { noAction: false, justification: null });
+  if (at('in_review'))
+    requestClosure(ctx, actor('siro'), target(), { noAction: false, justification: null, reviewerId: null });
   if (at('peer_approved'))
     peerReview(ctx, actor('security'), target(), { decision: 'approved', comment: null });
   if (at('closed')) approveClosure(ctx, actor('cio'), target(), { decision: 'approved', comment: null });
@@ -761,7 +761,7 @@ describe('the permissions matrix', () => {
     const BUTTONS: { name: string; press: (who: Who, f: Fixture) => Promise<Outcome> }[] = [
       {
         name: 'Done in the action DM',
-        press: (who, f) => clickDm(who, f, ACTION_DM_ACTIONS.done, `act:${f.actionId}`, String(f.actionId)),
+        press: (who, f) => clickDm(who, f, DUTY_ACTIONS.actionDone, `act:${f.actionId}`, String(f.actionId)),
       },
       {
         name: 'Done in a reminder',
@@ -783,7 +783,7 @@ describe('the permissions matrix', () => {
     // "Won't do" opens a form (its heading names the incident), so it is checked before it opens.
     const f = await fixture('triaged');
     const wontDo = (who: Who, on: Fixture) =>
-      clickDm(who, on, ACTION_DM_ACTIONS.notDoing, `act:${on.actionId}`, String(on.actionId));
+      clickDm(who, on, DUTY_ACTIONS.actionNotDoing, `act:${on.actionId}`, String(on.actionId));
     for (const who of except(EVERYONE, ...OWNER_IRM_SIRO))
       await expectRefused(who, "won't do", () => wontDo(who, f), refusal);
     const shown = await wontDo('staff', f);

@@ -137,9 +137,11 @@ describe('/report-incident', () => {
     for (const person of [PEOPLE.siro, PEOPLE.md]) {
       const [escalation] = await world.fake.waitFor('chat.postMessage', 1, {
         ok: true,
-        where: (c) => c.args.channel === person,
+        where: (c) => c.args.channel === person && JSON.stringify(c.args).includes('escalated'),
       });
-      expect(JSON.stringify(escalation?.args)).toContain('*INC-2026-0001* is escalated to you');
+      expect(JSON.stringify(escalation?.args)).toContain(
+        'is escalated to the SIRO and the Managing Director',
+      );
       expect(JSON.stringify(escalation?.args)).not.toContain('Leeds');
     }
 
@@ -415,10 +417,12 @@ describe('/report-incident', () => {
     expect(textOf(second.body)).toContain('INC-2026-0001');
     expect(world.db.select().from(incidents).all()).toHaveLength(1);
     await world.vigil.outbox.drain();
-    // The card, the reporter's receipt and the head of department's note that they are the IRM.
+    // The card, the reporter's receipt, the SIRO asked to triage, and the head of department told
+    // they are the IRM.
     expect(world.fake.callsTo('chat.postMessage', { ok: true }).map((c) => c.args.channel)).toEqual([
       SECURITY_CHANNEL,
       PEOPLE.staff,
+      PEOPLE.siro,
       PEOPLE.hodFinance,
     ]);
   });
@@ -510,16 +514,13 @@ describe('when Slack fails during reporting', () => {
       .poll(() => world.fake.callsTo('chat.postMessage', { ok: false }).length)
       .toBeGreaterThanOrEqual(1);
     expect(world.db.select().from(incidents).all()).toHaveLength(1);
-    expect(world.vigil.outbox.pendingCount()).toBe(3); // card, receipt, and the IRM's DM
+    expect(world.vigil.outbox.pendingCount()).toBe(4); // card, receipt, the SIRO's and the IRM's DMs
 
     world.fake.recover();
     world.clock.advance(30_000);
     await world.vigil.outbox.drain();
     expect(cardCalls(world)).toHaveLength(1);
     expect(dmCalls(world)).toHaveLength(1);
-    // The IRM's DM links to the card: it may wait a second for it.
-    world.clock.advance(1_000);
-    await world.vigil.outbox.drain();
     expect(world.vigil.outbox.pendingCount()).toBe(0);
 
     // Nothing is sent twice afterwards.
@@ -536,14 +537,14 @@ describe('when Slack fails during reporting', () => {
     await world.report(PEOPLE.staff);
     await expect.poll(() => world.fake.callsTo('chat.postMessage', { ok: false }).length).toBe(2);
     await world.vigil.outbox.drain();
-    // The card and the receipt were refused; the IRM's DM waits for the card it links to.
+    // The card and the receipt were refused; the DMs asking for steps do not wait for the card.
     const pending = world.db
       .select()
       .from(outbox)
       .where(eq(outbox.status, 'pending'))
       .orderBy(asc(outbox.id))
       .all();
-    expect(pending.map((r) => r.lastError)).toEqual(['ratelimited', 'ratelimited', 'waiting_for_card']);
+    expect(pending.map((r) => r.lastError)).toEqual(['ratelimited', 'ratelimited']);
     for (const row of pending.slice(0, 2))
       expect(row.nextAttemptAt.getTime() - world.clock.now().getTime()).toBe(7000);
 

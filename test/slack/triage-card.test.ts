@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_TEXT_BUDGET, textLength } from '../../blocks/card-budget';
-import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
 import { TRUNCATION_MARK } from '../../blocks/text';
 import { actions, incidentEvents, incidents, notifications, reviews } from '../../db/schema';
 import { addAction } from '../../src/domain/add-action';
@@ -33,6 +33,9 @@ const dmsTo = (w: World, user: string) => w.dmsTo(user);
 /** Slack's live relative time for `iso`, with the text shown where Slack cannot render it. */
 const relative = (iso: string, fallback: string) => `<!date^${Date.parse(iso) / 1000}^{ago}|${fallback}>`;
 const threadLines = (w: World) => w.threadLines();
+/** The DMs telling `user` of an escalation (they get others: a report to triage, say). */
+const escalations = (w: World, user: string) =>
+  w.dmsTo(user).filter((c) => JSON.stringify(c.args).includes('is escalated to the SIRO'));
 
 async function reported(answers = {}, env: Record<string, string> = {}) {
   world = await createWorld({ env });
@@ -45,9 +48,17 @@ async function triage(user: string, answers: Record<string, string | Date | null
   const res = await world.click(user, world.card(REF), CARD_ACTIONS.triage);
   if (res.replies.length > 0) return { opened: false, replies: res.replies, body: null };
   const modal = world.lastModal(user);
-  const submitted = await world.submitForm(user, modal, answers);
+  const submitted = await confirmed(user, await world.submitForm(user, modal, answers));
   await world.vigil.outbox.drain();
   return { opened: true, replies: [], body: submitted.body, modal };
+}
+
+/** Closing a report at triage asks once more: the person confirms in the dialog pushed on top. */
+async function confirmed(user: string, answer: { body: Record<string, unknown> | null }) {
+  if (answer.body?.response_action !== 'push') return answer;
+  const dialog = world.lastModal(user);
+  expect(dialog.view.callback_id).toBe('confirm_dismissal');
+  return world.submitForm(user, dialog, {});
 }
 
 describe('triage by the SIRO', () => {
@@ -94,8 +105,10 @@ describe('triage by the SIRO', () => {
 
   it('refuses triage to anyone but the SIRO, explaining it only to them, and changes nothing', async () => {
     await reported();
+    // A responder sees the card; staff and the MD cannot, so their clicks are forged.
     for (const person of [PEOPLE.responder, PEOPLE.staff, PEOPLE.md]) {
-      const res = await world.click(person, world.card(REF), CARD_ACTIONS.triage);
+      const click = world.fake.canSee(person, SECURITY_CHANNEL) ? world.click : world.forgeClick;
+      const res = await click(person, world.card(REF), CARD_ACTIONS.triage);
       expect(res.status).toBe(200);
       expect(res.replies).toEqual([`Only the SIRO may do that on ${REF}.`]);
     }
@@ -146,12 +159,15 @@ describe('triage by the SIRO', () => {
       response_action: 'errors',
       errors: { rationale: 'There is no other incident INC-2026-0099 to be a duplicate of.' },
     });
-    const good = await world.submitForm(PEOPLE.siro, modal, {
-      outcome: 'duplicate',
-      duplicateOf: 'inc-2026-0001',
-      rationale: 'Same laptop',
-    });
-    expect(good.body).toBeNull();
+    const good = await confirmed(
+      PEOPLE.siro,
+      await world.submitForm(PEOPLE.siro, modal, {
+        outcome: 'duplicate',
+        duplicateOf: 'inc-2026-0001',
+        rationale: 'Same laptop',
+      }),
+    );
+    expect(good.body).toEqual({ response_action: 'clear' });
     const row = world.db.select().from(incidents).where(eq(incidents.reference, 'INC-2026-0002')).get();
     expect(row).toMatchObject({ status: 'duplicate', duplicateOfId: incident(world).id });
     await world.vigil.outbox.drain();
@@ -164,11 +180,14 @@ describe('triage by the SIRO', () => {
     await world.report(PEOPLE.staff2);
     await world.vigil.outbox.drain();
     await world.click(PEOPLE.siro, world.card('INC-2026-0002'), CARD_ACTIONS.triage);
-    await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {
-      outcome: 'duplicate',
-      duplicateOf: 'INC-2026-0001',
-      rationale: 'Same laptop',
-    });
+    await confirmed(
+      PEOPLE.siro,
+      await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {
+        outcome: 'duplicate',
+        duplicateOf: 'INC-2026-0001',
+        rationale: 'Same laptop',
+      }),
+    );
     await world.vigil.outbox.drain();
     await world.click(PEOPLE.siro, world.card('INC-2026-0003'), CARD_ACTIONS.triage);
     const modal = world.lastModal(PEOPLE.siro);
@@ -187,11 +206,14 @@ describe('triage by the SIRO', () => {
     const third = () =>
       world.db.select().from(incidents).where(eq(incidents.reference, 'INC-2026-0003')).get();
     expect(third()?.status).toBe('reported');
-    await world.submitForm(PEOPLE.siro, modal, {
-      outcome: 'duplicate',
-      duplicateOf: 'INC-2026-0001',
-      rationale: 'Same laptop again',
-    });
+    await confirmed(
+      PEOPLE.siro,
+      await world.submitForm(PEOPLE.siro, modal, {
+        outcome: 'duplicate',
+        duplicateOf: 'INC-2026-0001',
+        rationale: 'Same laptop again',
+      }),
+    );
     expect(third()).toMatchObject({ status: 'duplicate', duplicateOfId: incident(world).id });
   });
 });
@@ -204,10 +226,18 @@ describe('assignment and escalation', () => {
     expect(incident(world).irmId).toBe('UNEWIRM');
     const [dm] = dmsTo(world, 'UNEWIRM');
     const text = JSON.stringify(dm?.args);
-    expect(text).toContain(`*${REF}*`);
+    expect(text).toContain(`*${REF} · Laptop left on a train*`);
+    expect(text).toContain('You are the *Incident Response Manager*');
     expect(text).toContain('Lost or stolen device');
-    expect(text).toContain('https://example.slack.com/archives/GSECURITY');
+    // UNEWIRM is not in the security channel: no link to a card they cannot open.
+    expect(text).not.toContain('archives/GSECURITY');
     expect(text).not.toContain('Leeds');
+    // The head of department they replace hears it, and their own message says so, its buttons gone.
+    const replaced = dmsTo(world, PEOPLE.hodFinance).at(-1);
+    expect(JSON.stringify(replaced?.args)).toContain('made <@UNEWIRM> the Incident Response Manager');
+    const hodFirst = world.fake.messages(PEOPLE.hodFinance)[0];
+    expect(JSON.stringify(hodFirst?.blocks)).toContain('handed to <@UNEWIRM> as Incident Response Manager');
+    expect(JSON.stringify(hodFirst?.blocks)).not.toContain('"type":"actions"');
     expect(threadLines(world)).toContain(
       `<@${PEOPLE.responder}> made <@UNEWIRM> the Incident Response Manager.`,
     );
@@ -215,7 +245,7 @@ describe('assignment and escalation', () => {
 
   it('refuses reassignment by someone outside the team', async () => {
     const card = await reported();
-    const res = await world.click(PEOPLE.staff2, card, CARD_ACTIONS.assignIrm, { user: PEOPLE.staff2 });
+    const res = await world.forgeClick(PEOPLE.staff2, card, CARD_ACTIONS.assignIrm, { user: PEOPLE.staff2 });
     expect(res.replies[0]).toContain('may assign the Incident Response Manager');
     expect(incident(world).irmId).toBe(PEOPLE.hodFinance);
   });
@@ -230,13 +260,13 @@ describe('assignment and escalation', () => {
     expect([...first.replies, ...doubleClick.replies]).toEqual([
       `${REF} was already escalated just now by <@${PEOPLE.responder}>: the SIRO and the Managing Director have been told. The card now shows it.`,
     ]);
-    expect(dmsTo(world, PEOPLE.siro)).toHaveLength(1);
-    expect(dmsTo(world, PEOPLE.md)).toHaveLength(1);
+    expect(escalations(world, PEOPLE.siro)).toHaveLength(1);
+    expect(escalations(world, PEOPLE.md)).toHaveLength(1);
     expect(incident(world).escalatedAt?.toISOString()).toBe('2026-03-10T09:00:00.000Z');
 
     const again = await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.escalate);
     expect(again.replies).toEqual([]);
-    expect(dmsTo(world, PEOPLE.siro)).toHaveLength(2);
+    expect(escalations(world, PEOPLE.siro)).toHaveLength(2);
     const types = world.db
       .select({ t: incidentEvents.type })
       .from(incidentEvents)
@@ -251,11 +281,14 @@ describe('assignment and escalation', () => {
     const dms = dmsTo(world, PEOPLE.hodFinance);
     expect(dms).toHaveLength(1);
     const text = JSON.stringify(dms[0]?.args);
-    expect(text).toContain(`You are now the *Incident Response Manager* for *${REF}*`);
+    expect(text).toContain(`You are the *Incident Response Manager* for *${REF} · Laptop left on a train*`);
     expect(text).toContain('Lost or stolen device');
-    expect(text).toContain('https://example.slack.com/archives/GSECURITY');
+    // The head of department is not in the security channel: no link to a card they cannot open,
+    // but the steps they may take already (post an update, add an action).
+    expect(text).not.toContain('archives/GSECURITY');
+    expect(text).toContain('card_post_update');
+    // The title, never the description (PRODUCT.md Privacy).
     expect(text).not.toContain('Leeds');
-    expect(text).not.toContain('Laptop left on a train');
   });
 
   it('escalates automatically when triage finds customers or staff affected, once', async () => {
@@ -269,9 +302,9 @@ describe('assignment and escalation', () => {
     });
     expect(incident(world).escalatedAt?.toISOString()).toBe('2026-03-10T09:00:00.000Z');
     for (const person of [PEOPLE.siro, PEOPLE.md]) {
-      const dms = dmsTo(world, person);
+      const dms = escalations(world, person);
       expect(dms).toHaveLength(1);
-      expect(JSON.stringify(dms[0]?.args)).toContain(`*${REF}* is escalated to you.`);
+      expect(JSON.stringify(dms[0]?.args)).toContain('Vigil escalated it at once');
     }
     const events = world.db.select().from(incidentEvents).orderBy(asc(incidentEvents.id)).all();
     expect(events.map((e) => [e.type, e.actorId])).toEqual([
@@ -291,8 +324,8 @@ describe('assignment and escalation', () => {
 
   it('escalates at report time and opens the customers obligation when the reporter says they are affected', async () => {
     await reported({ customersOrStaffAffected: 'yes' });
-    expect(dmsTo(world, PEOPLE.siro)).toHaveLength(1);
-    expect(dmsTo(world, PEOPLE.md)).toHaveLength(1);
+    expect(escalations(world, PEOPLE.siro)).toHaveLength(1);
+    expect(escalations(world, PEOPLE.md)).toHaveLength(1);
     const [customers] = world.db.select().from(notifications).all();
     expect(customers).toMatchObject({ kind: 'customers', status: 'pending' });
     expect(customers?.dueAt?.toISOString()).toBe('2026-03-13T09:00:00.000Z'); // 72 h from discovery
@@ -304,7 +337,7 @@ describe('assignment and escalation', () => {
       rationale: 'Customers affected',
       facts: 'customers_affected',
     });
-    expect(dmsTo(world, PEOPLE.md)).toHaveLength(1);
+    expect(escalations(world, PEOPLE.md)).toHaveLength(1);
     expect(world.db.select().from(notifications).all()).toHaveLength(1);
   });
 });
@@ -336,7 +369,9 @@ describe('external notifications', () => {
     );
 
     clock.set('2026-03-30T09:00:00Z');
-    const late = await world.click(PEOPLE.md, world.card(REF), CARD_ACTIONS.recordNotification);
+    // The MD (the DPO) is not in the security channel: they record it from the DM that asked them.
+    const late = await world.clickWhereSeen(PEOPLE.md, REF, CARD_ACTIONS.recordNotification);
+    expect(late.surface).toEqual({ channel: PEOPLE.md, ts: expect.any(String) });
     expect(late.replies).toEqual([]);
     const res = await world.submitForm(PEOPLE.md, world.lastModal(PEOPLE.md), { externalRef: 'ICO-12345' });
     expect(res.body).toBeNull();
@@ -400,7 +435,7 @@ describe('external notifications', () => {
     expect(police).toMatchObject({ kind: 'police', status: 'pending' });
     expect(police?.dueAt?.toISOString()).toBe('2026-03-11T09:00:00.000Z'); // 24 h from awareness
 
-    await world.click(PEOPLE.iao, world.card(REF), CARD_ACTIONS.recordNotification);
+    await world.clickWhereSeen(PEOPLE.iao, REF, CARD_ACTIONS.recordNotification);
     const modal = world.lastModal(PEOPLE.iao);
     const noNumber = await world.submitForm(PEOPLE.iao, modal, { outcome: 'done' });
     expect(noNumber.body).toEqual({
@@ -504,7 +539,8 @@ describe('external notifications', () => {
     expect(world.db.select().from(notifications).get()).toMatchObject({ kind: 'cert', status: 'pending' });
     const siro = await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.recordNotification);
     expect(siro.replies[0]).toMatch(/^Only the CIO may do that/);
-    const cio = await world.click(PEOPLE.cio, world.card(REF), CARD_ACTIONS.recordNotification);
+    // The CIO is not in the security channel: the DM that asks them for it has the button.
+    const cio = await world.clickWhereSeen(PEOPLE.cio, REF, CARD_ACTIONS.recordNotification);
     expect(cio.replies).toEqual([]);
     const res = await world.submitForm(PEOPLE.cio, world.lastModal(PEOPLE.cio), { externalRef: 'NCSC-77' });
     expect(res.body).toBeNull();
@@ -551,12 +587,12 @@ describe('external notifications', () => {
     // The IRM (the Finance head) tells them; the security team may not record it.
     const refused = await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.recordNotification);
     expect(refused.replies[0]).toMatch(/^Only the SIRO, the Managing Director \/ DPO or the incident's/);
-    await world.click(PEOPLE.hodFinance, world.card(REF), CARD_ACTIONS.recordNotification);
+    await world.clickWhereSeen(PEOPLE.hodFinance, REF, CARD_ACTIONS.recordNotification);
     await world.submitForm(PEOPLE.hodFinance, world.lastModal(PEOPLE.hodFinance), {
       outcome: 'done',
       externalRef: 'Letter 2026-03-10',
     });
-    await world.click(PEOPLE.hodFinance, world.card('INC-2026-0002'), CARD_ACTIONS.recordNotification);
+    await world.clickWhereSeen(PEOPLE.hodFinance, 'INC-2026-0002', CARD_ACTIONS.recordNotification);
     await world.submitForm(PEOPLE.hodFinance, world.lastModal(PEOPLE.hodFinance), {
       outcome: 'not_required',
       reason: 'The list was encrypted',
@@ -576,7 +612,7 @@ describe('external notifications', () => {
     // Two people open the form before either saves.
     await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.recordNotification);
     const siroForm = world.lastModal(PEOPLE.siro);
-    await world.click(PEOPLE.md, world.card(REF), CARD_ACTIONS.recordNotification);
+    await world.clickWhereSeen(PEOPLE.md, REF, CARD_ACTIONS.recordNotification);
     const mdForm = world.lastModal(PEOPLE.md);
     expect((await world.submitForm(PEOPLE.siro, siroForm, { externalRef: 'ICO-1' })).body).toBeNull();
     const second = await world.submitForm(PEOPLE.md, mdForm, { externalRef: 'ICO-2' });
@@ -592,19 +628,19 @@ describe('external notifications', () => {
 });
 
 describe('escalation messages', () => {
-  const escalationDm = (user: string) => JSON.stringify(dmsTo(world, user).at(-1)?.args.blocks);
+  const escalationDm = (user: string) => JSON.stringify(escalations(world, user).at(-1)?.args.blocks);
 
   it('says why when Vigil escalated on its own, and not when a person did', async () => {
     world = await createWorld();
     await world.report(PEOPLE.staff, { customersOrStaffAffected: 'yes' });
     await world.vigil.outbox.drain();
     expect(escalationDm(PEOPLE.md)).toContain(
-      'The report says customers or staff may be affected, so Vigil escalated it at once.',
+      'Vigil escalated it at once: the report or the triage says customers or staff may be affected',
     );
     await world.report(PEOPLE.staff2);
     await world.vigil.outbox.drain();
     await world.click(PEOPLE.responder, world.card('INC-2026-0002'), CARD_ACTIONS.escalate);
-    expect(escalationDm(PEOPLE.md)).toContain('The security team has escalated it to you.');
+    expect(escalationDm(PEOPLE.md)).toContain(`<@${PEOPLE.responder}> escalated it.`);
     expect(escalationDm(PEOPLE.md)).not.toContain('customers or staff');
   });
 });
@@ -664,7 +700,7 @@ describe('refusals, retries and stale forms', () => {
     const res = await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.severity, {
       option: 'critical',
     });
-    expect(res).toEqual({ status: 200, replies: [`Only the SIRO may set the severity on ${REF}.`] });
+    expect(res).toEqual({ status: 200, replies: [`Only the SIRO may do that on ${REF}.`] });
     expect(incident(world).severity).toBe('medium');
     // The clicker's select showed "Critical": the card is drawn again with the real severity.
     expect(world.fake.callsTo('chat.update', { ok: true }).length).toBe(updates + 1);
@@ -676,7 +712,7 @@ describe('refusals, retries and stale forms', () => {
   it('redraws the IRM select after a refused reassignment', async () => {
     const card = await reported();
     const updates = world.fake.callsTo('chat.update', { ok: true }).length;
-    const res = await world.click(PEOPLE.staff2, card, CARD_ACTIONS.assignIrm, { user: PEOPLE.staff2 });
+    const res = await world.forgeClick(PEOPLE.staff2, card, CARD_ACTIONS.assignIrm, { user: PEOPLE.staff2 });
     expect(res.replies[0]).toMatch(/^Only .* may assign the Incident Response Manager/);
     expect(world.fake.callsTo('chat.update', { ok: true }).length).toBe(updates + 1);
     expect(JSON.stringify(world.card(REF).blocks)).toContain(`"initial_user":"${PEOPLE.hodFinance}"`);
@@ -704,7 +740,9 @@ describe('refusals, retries and stale forms', () => {
       .all()
       .filter((e) => e.type === 'escalated');
     expect(escalations).toHaveLength(1);
-    expect(dmsTo(world, PEOPLE.md)).toHaveLength(1);
+    expect(
+      dmsTo(world, PEOPLE.md).filter((c) => JSON.stringify(c.args).includes('is escalated to the SIRO')),
+    ).toHaveLength(1);
     expect(world.fake.responseUrlPosts).toEqual([]); // the retry was not refused as stale either
   });
 
@@ -772,10 +810,11 @@ describe('follow-through on the card', () => {
   async function resolvedWithAnalysis() {
     await reported();
     await triage(PEOPLE.siro, { severity: 'medium', priority: 'P3', rationale: 'Laptop' });
-    await world.click(PEOPLE.hodFinance, world.card(REF), CARD_ACTIONS.resolve);
+    // The head of department (the IRM) is not in the security channel: they act from their DMs.
+    await world.clickWhereSeen(PEOPLE.hodFinance, REF, CARD_ACTIONS.resolve);
     await world.submitForm(PEOPLE.hodFinance, world.lastModal(PEOPLE.hodFinance), { how: 'Wiped' });
     await world.vigil.outbox.drain();
-    await world.click(PEOPLE.hodFinance, world.card(REF), CARD_ACTIONS.analysis);
+    await world.clickWhereSeen(PEOPLE.hodFinance, REF, CARD_ACTIONS.analysis);
     await world.submitForm(PEOPLE.hodFinance, world.lastModal(PEOPLE.hodFinance), {
       rootCause: 'No encryption policy',
       contributingFactors: 'Busy quarter-end',
@@ -796,7 +835,11 @@ describe('follow-through on the card', () => {
     expect(JSON.stringify(world.card(REF).blocks)).toContain(
       `*Causal analysis:* round 1, sent back for revision\\n>*Sent back by <@${PEOPLE.siro}>:* Add the cost of licences &lt;please&gt;`,
     );
-    await world.click(PEOPLE.hodFinance, world.card(REF), CARD_ACTIONS.analysis);
+    // The send-back reached the head of department by DM, with the comment and the button.
+    const asked = await world.clickWhereSeen(PEOPLE.hodFinance, REF, CARD_ACTIONS.analysis);
+    const dm = 'channel' in asked.surface ? world.fake.message(asked.surface.channel, asked.surface.ts) : undefined;
+    expect(JSON.stringify(dm?.blocks)).toContain('Round 1 was sent back by');
+    expect(JSON.stringify(dm?.blocks)).toContain('Add the cost of licences &lt;please&gt;');
     const form = world.lastModal(PEOPLE.hodFinance);
     const drawn = JSON.stringify(form.view.blocks);
     expect(drawn).toContain('*Sent back after round 1:* Add the cost of licences &lt;please&gt;');
@@ -868,11 +911,17 @@ describe('updates, actions and consistency', () => {
     await reported();
     await triage(PEOPLE.siro, { severity: 'medium', priority: 'P3', rationale: 'Laptop' });
     const card = world.card(REF);
+    // Two severity forms opened from the same card, saved at once with different answers.
+    await world.click(PEOPLE.siro, card, CARD_ACTIONS.severity, { option: 'critical' });
+    const toCritical = world.lastModal(PEOPLE.siro);
+    await world.click(PEOPLE.siro, card, CARD_ACTIONS.severity, { option: 'low' });
+    const toLow = world.lastModal(PEOPLE.siro);
     const results = await Promise.all([
-      world.click(PEOPLE.siro, card, CARD_ACTIONS.severity, { option: 'critical' }),
-      world.click(PEOPLE.siro, card, CARD_ACTIONS.severity, { option: 'low' }),
+      world.submitForm(PEOPLE.siro, toCritical, { reason: 'Customer data after all' }),
+      world.submitForm(PEOPLE.siro, toLow, { reason: 'Encrypted after all' }),
     ]);
-    expect(results.flatMap((r) => r.replies)).toHaveLength(1);
+    // One is saved; the other comes back with its answers kept, to check against what changed.
+    expect(results.map((r) => r.body?.response_action ?? 'saved').sort()).toEqual(['saved', 'update']);
     await world.vigil.outbox.drain();
     const severity = incident(world).severity;
     expect(['critical', 'low']).toContain(severity);
@@ -908,8 +957,11 @@ describe('updates, actions and consistency', () => {
       thirdPartyUse: long('>'),
     });
     await world.vigil.outbox.drain();
+    // Each person acts where they see the step: the team on the card, everyone else in their DMs.
     const form = async (user: string, actionId: string, answers: Record<string, Answer>, block?: string) => {
-      const click = await world.click(user, world.card(REF), actionId, block ? { block } : {});
+      const click = world.fake.canSee(user, SECURITY_CHANNEL)
+        ? await world.click(user, world.card(REF), actionId, block ? { block } : {})
+        : await world.clickWhereSeen(user, REF, actionId);
       expect(click.replies, actionId).toEqual([]);
       const res = await world.submitForm(user, world.lastModal(user), answers);
       expect(res.body, actionId).toBeNull();
@@ -953,10 +1005,7 @@ describe('updates, actions and consistency', () => {
         dueAt: '2026-03-20',
       });
     const first = world.db.select().from(actions).get();
-    await world.click(PEOPLE.staff2, world.card(REF), CARD_ACTIONS.actionMenu, {
-      block: `a${first?.id}`,
-      option: `not_doing:${first?.id}`,
-    });
+    await world.clickWhereSeen(PEOPLE.staff2, REF, DUTY_ACTIONS.actionNotDoing, { value: String(first?.id) });
     await world.submitForm(PEOPLE.staff2, world.lastModal(PEOPLE.staff2), { reason: long('<', 2000) });
     await world.vigil.outbox.drain();
     await form(PEOPLE.hodFinance, CARD_ACTIONS.resolve, { how: long('H') });

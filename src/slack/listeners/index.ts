@@ -12,6 +12,7 @@ import { registerIncidentCommand } from './commands/incident';
 import { registerReportIncidentCommand } from './commands/report-incident';
 import { registerAppHomeOpened } from './events/app-home-opened';
 import { registerSecurityChannelMembership } from './events/security-channel-membership';
+import { registerAddToTimeline } from './shortcuts/add-to-timeline';
 import { registerReportShortcuts } from './shortcuts/report-shortcuts';
 import { registerCardModalSubmissions } from './views/card-modal-submitted';
 import { registerReportSubmitted } from './views/report-submitted';
@@ -21,6 +22,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.use(dedupeEvents(deps));
   registerReportIncidentCommand(app, deps);
   registerReportShortcuts(app, deps);
+  registerAddToTimeline(app, deps);
   registerIncidentCommand(app, deps);
   registerLossLocationSelected(app, deps);
   registerReportSubmitted(app, deps);

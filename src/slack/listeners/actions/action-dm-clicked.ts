@@ -1,89 +1,126 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { eq } from 'drizzle-orm';
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { and, eq } from 'drizzle-orm';
+import { DUTY_ACTIONS } from '../../../../blocks/card-ids';
 import { CARD_MODALS, reasonModal } from '../../../../blocks/card-modals';
-import { ACTION_DM_ACTIONS } from '../../../../blocks/direct-messages';
-import { actions } from '../../../../db/schema';
-import { setActionStatus } from '../../../domain/action-status';
-import { DomainError } from '../../../domain/errors';
+import { type Action, actions, type Incident } from '../../../../db/schema';
+import { type ActionTarget, decideNotDoing, setActionStatus } from '../../../domain/action-status';
+import type { RecordResult } from '../../../domain/change';
 import { mayUpdateAction, updateActionRefusal } from '../../../domain/permissions';
-import { findIncident, refuse, resolveActor } from '../../card-interaction';
+import type { Actor } from '../../../domain/roles';
+import { clickedIncident, refuse, resolveActor, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 
-/** An action owner answers from the DM that gave them the action. */
+interface ActionClick {
+  userId: string;
+  incident: Incident;
+  action: Action;
+  target: ActionTarget;
+  respond: RespondFn;
+  client: WebClient;
+  triggerId: string;
+}
+
+/**
+ * An action's buttons wherever it is asked for: its owner's DM, its post in the card's thread, a
+ * reminder, App Home. The button names the action (a hint): it must belong to the incident of the
+ * message it was clicked on, and the domain checks who and whether again.
+ */
 export function registerActionDmButtons(app: App, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
 
-  app.action<BlockAction<ButtonAction>>(ACTION_DM_ACTIONS.done, async ({ ack, body, action, respond }) => {
-    await ack();
-    const actor = await resolveActor(deps, body.user.id);
-    try {
-      const { applied } = setActionStatus(
-        ctx,
-        actor,
-        { actionId: Number(action.value), requestKey: `action:${action.action_ts}` },
-        'done',
-        null,
-      );
-      if (applied)
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: false,
-          text: ':white_check_mark: Marked done. Thank you.',
+  const on = (actionId: string, what: string, take: (click: ActionClick) => Promise<void>) =>
+    app.action<BlockAction<ButtonAction>>(
+      actionId,
+      async ({ ack, body, action, respond, client, ...rest }) => {
+        await ack();
+        const clicked = await clickedIncident(deps, { ack, body, action, respond, ...rest });
+        if (!clicked) return;
+        const row = deps.db
+          .select()
+          .from(actions)
+          .where(and(eq(actions.id, Number(action.value)), eq(actions.incidentId, clicked.incident.id)))
+          .get();
+        if (!row) {
+          await refuse(
+            deps,
+            respond,
+            body.user.id,
+            'That action does not exist.',
+            `unknown action (${what})`,
+          );
+          return;
+        }
+        await take({
+          userId: body.user.id,
+          incident: clicked.incident,
+          action: row,
+          target: {
+            actionId: row.id,
+            incidentId: clicked.incident.id,
+            requestKey: `action:${action.action_ts}`,
+          },
+          respond,
+          client,
+          triggerId: body.trigger_id,
         });
-      deps.outbox.kick();
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      await refuse(deps, respond, body.user.id, err.message, 'action done');
-    }
-  });
+      },
+    );
 
-  app.action<BlockAction<ButtonAction>>(
-    ACTION_DM_ACTIONS.notDoing,
-    async ({ ack, body, action, client, respond }) => {
-      await ack();
-      const row = deps.db
-        .select()
-        .from(actions)
-        .where(eq(actions.id, Number(action.value)))
-        .get();
-      const incident = row ? findIncident(deps, row.incidentId) : undefined;
-      if (!row || !incident) {
-        await refuse(deps, respond, body.user.id, 'That action does not exist.', 'unknown action');
-        return;
-      }
-      // Checked before the form opens: its heading names the incident, which is not everyone's to see.
-      const actor = await resolveActor(deps, body.user.id);
-      if (!mayUpdateAction(deps.config, actor, row, incident)) {
-        await refuse(
-          deps,
-          respond,
-          body.user.id,
-          updateActionRefusal(incident),
-          `action not doing on ${incident.reference}`,
-        );
-        return;
-      }
-      if (row.status !== 'open') {
-        await refuse(
-          deps,
-          respond,
-          body.user.id,
-          row.status === 'not_doing_proposed'
-            ? 'You already proposed not doing it; the IRM or SIRO decides.'
-            : 'That action is already closed.',
-          'action not doing',
-        );
-        return;
-      }
-      await client.views.open({
-        trigger_id: body.trigger_id,
-        view: reasonModal(
-          CARD_MODALS.actionNotDoing,
-          incident,
-          { i: incident.id, v: incident.version, a: row.id },
-          'Why will it not be done?',
-        ),
-      });
-    },
+  const change = (
+    actionId: string,
+    what: string,
+    apply: (actor: Actor, target: ActionTarget) => RecordResult,
+  ) =>
+    on(actionId, what, (c) =>
+      runCardChange(deps, c.respond, c.userId, c.target as { incidentId: number }, what, (actor) =>
+        apply(actor, c.target),
+      ),
+    );
+
+  change(DUTY_ACTIONS.actionDone, 'action done', (actor, target) =>
+    setActionStatus(ctx, actor, target, 'done', null),
   );
+  change(DUTY_ACTIONS.actionAccept, 'accept not doing', (actor, target) =>
+    decideNotDoing(ctx, actor, target, true),
+  );
+  change(DUTY_ACTIONS.actionKeepOpen, 'keep action open', (actor, target) =>
+    decideNotDoing(ctx, actor, target, false),
+  );
+
+  on(DUTY_ACTIONS.actionNotDoing, 'action not doing', async (c) => {
+    // Checked before the form opens: its heading names the incident, which is not everyone's to see.
+    const actor = await resolveActor(deps, c.userId);
+    if (!mayUpdateAction(deps.config, actor, c.action, c.incident)) {
+      await refuse(
+        deps,
+        c.respond,
+        c.userId,
+        updateActionRefusal(c.incident),
+        `action not doing on ${c.incident.reference}`,
+      );
+      return;
+    }
+    if (c.action.status !== 'open') {
+      await refuse(
+        deps,
+        c.respond,
+        c.userId,
+        c.action.status === 'not_doing_proposed'
+          ? 'Not doing it is already proposed; the IRM or SIRO decides.'
+          : 'That action is already closed.',
+        'action not doing',
+      );
+      return;
+    }
+    await c.client.views.open({
+      trigger_id: c.triggerId,
+      view: reasonModal(
+        CARD_MODALS.actionNotDoing,
+        c.incident,
+        { i: c.incident.id, v: c.incident.version, a: c.action.id },
+        'Why will it not be done?',
+      ),
+    });
+  });
 }

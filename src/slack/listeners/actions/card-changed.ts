@@ -1,18 +1,21 @@
 import type { App, BlockAction, BlockElementAction } from '@slack/bolt';
-import { CARD_ACTIONS } from '../../../../blocks/card-ids';
-import type { Severity } from '../../../../db/schema';
+import { CARD_ACTIONS, DUTY_ACTIONS } from '../../../../blocks/card-ids';
 import { assignIrm } from '../../../domain/assign-irm';
 import type { RecordResult, Target } from '../../../domain/change';
+import { approveClosure } from '../../../domain/closure';
 import { escalateIncident } from '../../../domain/escalate';
 import { startResolution } from '../../../domain/follow-through';
 import type { Actor } from '../../../domain/roles';
-import { SEVERITIES, setSeverity } from '../../../domain/triage';
 import { clickedIncident, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 
 type Change = (actor: Actor, target: Target, action: BlockElementAction) => RecordResult | null;
 
-/** The card's controls that change the incident at once: severity, IRM, escalation, start of resolution. */
+/**
+ * Controls that change the incident at once: the IRM picker, escalation, start of resolution, and
+ * the CIO's confirmed approval of closure. On the card they carry the version it showed; asked for
+ * elsewhere, the step's own state is the guard.
+ */
 export function registerCardChanges(app: App, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   const on = (actionId: string, what: string, change: Change) =>
@@ -38,12 +41,6 @@ export function registerCardChanges(app: App, deps: ListenerDeps): void {
       );
     });
 
-  on(CARD_ACTIONS.severity, 'severity', (actor, target, action) => {
-    const severity = action.type === 'static_select' ? action.selected_option?.value : undefined;
-    return SEVERITIES.includes(severity as Severity)
-      ? setSeverity(ctx, actor, target, severity as Severity)
-      : null;
-  });
   on(CARD_ACTIONS.assignIrm, 'assign IRM', (actor, target, action) =>
     action.type === 'users_select' && action.selected_user
       ? assignIrm(ctx, actor, target, action.selected_user)
@@ -52,5 +49,8 @@ export function registerCardChanges(app: App, deps: ListenerDeps): void {
   on(CARD_ACTIONS.escalate, 'escalate', (actor, target) => escalateIncident(ctx, actor, target));
   on(CARD_ACTIONS.startResolution, 'start resolution', (actor, target) =>
     startResolution(ctx, actor, target),
+  );
+  on(DUTY_ACTIONS.approveClosure, 'approve closure', (actor, target) =>
+    approveClosure(ctx, actor, target, { decision: 'approved', comment: null }),
   );
 }

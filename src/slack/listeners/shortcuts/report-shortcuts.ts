@@ -6,7 +6,11 @@ import type { ListenerDeps } from '../../deps';
 import { openReportModal } from '../../open-report-modal';
 import { unescapeSlackText } from '../../view-state';
 
-export const SHORTCUTS = { report: 'report_incident_shortcut', reportMessage: 'report_message' } as const;
+export const SHORTCUTS = {
+  report: 'report_incident_shortcut',
+  reportMessage: 'report_message',
+  addToTimeline: 'add_to_timeline',
+} as const;
 
 /**
  * A message's link, built from the payload and the workspace URL (auth.test at start-up), so no

@@ -1,8 +1,8 @@
-import type { App, SlackViewMiddlewareArgs, ViewOutput } from '@slack/bolt';
+import type { App, SlackViewMiddlewareArgs, ViewOutput, ViewResponseAction } from '@slack/bolt';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { CARD_MODALS } from '../../../../blocks/card-modals';
-import { incidentEvents, notifications } from '../../../../db/schema';
+import { CARD_MODALS, confirmDismissalModal, noticeModal } from '../../../../blocks/card-modals';
+import { incidentEvents, notifications, pendingConfirmations } from '../../../../db/schema';
 import { parseOrgDate } from '../../../dates';
 import { setActionStatus } from '../../../domain/action-status';
 import { actionInputSchema, addAction } from '../../../domain/add-action';
@@ -21,10 +21,12 @@ import {
   resolutionInputSchema,
   submitCausalAnalysis,
 } from '../../../domain/follow-through';
+import { can } from '../../../domain/permissions';
+import { transitionRefusal } from '../../../domain/lifecycle';
 import { postUpdate } from '../../../domain/post-update';
 import { notificationInputSchema, recordNotification } from '../../../domain/record-notification';
 import type { Actor } from '../../../domain/roles';
-import { triageIncident, triageInputSchema } from '../../../domain/triage';
+import { setSeverity, severityChangeSchema, triageIncident, triageInputSchema } from '../../../domain/triage';
 import { findIncident, refreshCard, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { formAgain } from '../../stale-form';
@@ -72,6 +74,13 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     errorBlock: string,
     parse: (answers: Map<string, unknown>, meta: z.output<typeof metadataSchema>) => FormResult<T>,
     apply: (actor: Actor, target: Target, value: T, meta: z.output<typeof metadataSchema>) => RecordResult,
+    /** Answers the form instead of applying it (a confirmation to give, a field to correct), or null. */
+    before?: (form: {
+      value: T;
+      view: ViewOutput;
+      meta: z.output<typeof metadataSchema>;
+      userId: string;
+    }) => Promise<ViewResponseAction | null>,
   ) {
     app.view(callbackId, async ({ ack, body, view }: Args) => {
       const meta = metadataSchema.safeParse(safeJson(view.private_metadata));
@@ -86,6 +95,11 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
       const parsed = parse(answers, meta.data);
       if (!parsed.ok) {
         await ack({ response_action: 'errors', errors: parsed.errors });
+        return;
+      }
+      const answer = await before?.({ value: parsed.value, view, meta: meta.data, userId: body.user.id });
+      if (answer) {
+        await ack(answer);
         return;
       }
       const actor = await resolveActor(deps, body.user.id);
@@ -111,17 +125,84 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     });
   }
 
+  const parseTriage = (answers: Map<string, unknown>) =>
+    parseForm(
+      triageInputSchema({ now: deps.clock.now() }),
+      Object.fromEntries(answers),
+      new Set(answers.keys()),
+      'rationale',
+    );
   handle(
     CARD_MODALS.triage,
     'rationale',
-    (answers) =>
-      parseForm(
-        triageInputSchema({ now: deps.clock.now() }),
-        Object.fromEntries(answers),
-        new Set(answers.keys()),
-        'rationale',
-      ),
+    parseTriage,
     (actor, target, value) => triageIncident(ctx, actor, target, value),
+    // Closing a report at triage is asked once more; the answers wait, kept, for the answer.
+    async ({ value, view, meta, userId }) => {
+      if (value.outcome === 'incident') return null;
+      const incident = findIncident(deps, meta.i);
+      if (!incident) return null;
+      // What would be refused is refused now, on the form, rather than after the confirmation.
+      const refusal = transitionRefusal(
+        ctx,
+        await resolveActor(deps, userId),
+        incident,
+        value.outcome === 'duplicate' ? 'dismiss_duplicate' : 'dismiss_not_incident',
+        { duplicateOf: value.duplicateOf },
+      );
+      if (refusal) return { response_action: 'errors', errors: { rationale: refusal } };
+      const pending = { userId, payload: { meta, values: view.state.values }, createdAt: deps.clock.now() };
+      deps.db
+        .insert(pendingConfirmations)
+        .values({ key: view.id, ...pending })
+        .onConflictDoUpdate({ target: pendingConfirmations.key, set: pending })
+        .run();
+      return {
+        response_action: 'push',
+        view: confirmDismissalModal(incident, value.outcome, JSON.stringify({ f: view.id })),
+      };
+    },
+  );
+
+  app.view(CARD_MODALS.confirmDismissal, async ({ ack, body, view }) => {
+    const form = z.object({ f: z.string().max(40) }).safeParse(safeJson(view.private_metadata));
+    const pending = form.success
+      ? deps.db.select().from(pendingConfirmations).where(eq(pendingConfirmations.key, form.data.f)).get()
+      : undefined;
+    const meta = metadataSchema.safeParse(pending?.payload.meta);
+    const values = pending?.payload.values as Parameters<typeof readViewState>[0] | undefined;
+    const parsed = values ? parseTriage(readViewState(values)) : null;
+    if (!form.success || !pending || pending.userId !== body.user.id || !meta.success || !parsed?.ok) {
+      await ack({
+        response_action: 'update',
+        view: noticeModal(
+          'Nothing was changed',
+          'This confirmation is no longer valid. Open Triage again from the card or your message.',
+        ),
+      });
+      return;
+    }
+    const actor = await resolveActor(deps, body.user.id);
+    const target = { incidentId: meta.data.i, version: meta.data.v, requestKey: `view:${form.data.f}` };
+    try {
+      triageIncident(ctx, actor, target, parsed.value);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (err instanceof Stale) refreshCard(deps, meta.data.i);
+      await ack({ response_action: 'update', view: noticeModal('Nothing was changed', err.message) });
+      return;
+    }
+    deps.db.delete(pendingConfirmations).where(eq(pendingConfirmations.key, form.data.f)).run();
+    await ack({ response_action: 'clear' });
+    deps.outbox.kick();
+  });
+
+  handle(
+    CARD_MODALS.severity,
+    'reason',
+    (answers) =>
+      parseForm(severityChangeSchema, Object.fromEntries(answers), new Set(answers.keys()), 'reason'),
+    (actor, target, value) => setSeverity(ctx, actor, target, value),
   );
 
   handle(
@@ -216,6 +297,7 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
         {
           noAction: Array.isArray(ticked) && ticked.includes('yes'),
           justification: answers.get('justification'),
+          reviewerId: answers.get('reviewerId'),
         },
         new Set(answers.keys()),
         'justification',
@@ -223,6 +305,23 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     },
     // A closure request is judged on the record as it is now, not as it was when the form opened.
     (actor, target, value) => requestClosure(ctx, actor, { ...target, version: undefined }, value),
+    // The person asked for the peer review must be one who may do it, and not the requester.
+    async ({ value, meta, userId }) => {
+      if (!value.reviewerId) return null;
+      const incident = findIncident(deps, meta.i);
+      const reviewer = await resolveActor(deps, value.reviewerId);
+      if (!incident || (value.reviewerId !== userId && can(deps.config, reviewer, 'peer_review', incident)))
+        return null;
+      return {
+        response_action: 'errors',
+        errors: {
+          reviewerId:
+            value.reviewerId === userId
+              ? 'Choose someone else: the peer review needs a second person.'
+              : `They cannot peer-review ${incident.reference}: choose someone from the security team or a role holder (SIRO, CIO, Managing Director, IAO).`,
+        },
+      };
+    },
   );
   handle(CARD_MODALS.peerReview, 'decision', simpleForm(decisionSchema, 'decision'), (actor, target, value) =>
     peerReview(ctx, actor, target, value),

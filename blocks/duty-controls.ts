@@ -1,0 +1,149 @@
+import type { Button, KnownBlock } from '@slack/types';
+import type { Action, Incident, Notification } from '../db/schema';
+import type { DutyKind } from '../src/domain/duties';
+import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { CARD_ACTIONS, DUTY_ACTIONS, dutyBlockId } from './card-ids';
+import { plain } from './text';
+
+export interface DutyTarget {
+  kind: DutyKind;
+  /** How the step stands: the incident's state, or an action's. */
+  state: string;
+  incident: Pick<Incident, 'id' | 'reference' | 'status'>;
+  action?: Pick<Action, 'id' | 'ownerId' | 'description'>;
+  notification?: Pick<Notification, 'id' | 'kind'>;
+}
+
+/** Who is looking: the owner of the step, or the team in the card's thread (anyone may be clicking). */
+export type Audience = 'owner' | 'team';
+
+const button = (
+  actionId: string,
+  label: string,
+  opts: { primary?: boolean; value?: string; label?: string; confirm?: Button['confirm'] } = {},
+): Button => ({
+  type: 'button',
+  action_id: actionId,
+  text: plain(label, 75),
+  ...(opts.primary ? { style: 'primary' as const } : {}),
+  ...(opts.value !== undefined ? { value: opts.value } : {}),
+  // Several "Done" or "Record" buttons on one screen read the same to a screen reader.
+  ...(opts.label ? { accessibility_label: opts.label.slice(0, 75) } : {}),
+  ...(opts.confirm ? { confirm: opts.confirm } : {}),
+});
+
+const confirm = (title: string, text: string, yes: string): Button['confirm'] => ({
+  title: plain(title, 100),
+  text: plain(text, 300),
+  confirm: plain(yes, 30),
+  deny: plain('Cancel', 30),
+});
+
+const short = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
+
+/**
+ * The buttons that take a step, the same wherever the step is asked for (a DM, the card's thread,
+ * a reminder, App Home), opening the same forms as the card's. The server checks who and whether.
+ */
+export function dutyButtons(d: DutyTarget, audience: Audience): Button[] {
+  const ref = d.incident.reference;
+  switch (d.kind) {
+    case 'triage':
+      return [button(CARD_ACTIONS.triage, 'Triage', { primary: true, label: `Triage ${ref}` })];
+    case 'follow':
+    case 'escalation':
+      return [button(CARD_ACTIONS.postUpdate, 'Post update'), button(CARD_ACTIONS.addAction, 'Add action')];
+    case 'resolve':
+      return [
+        ...(d.state === 'triaged'
+          ? [button(CARD_ACTIONS.startResolution, 'Start resolution', { primary: true })]
+          : []),
+        button(CARD_ACTIONS.resolve, 'Mark resolved', { primary: d.state !== 'triaged' }),
+        button(CARD_ACTIONS.postUpdate, 'Post update'),
+        button(CARD_ACTIONS.addAction, 'Add action'),
+      ];
+    case 'analysis':
+      return [button(CARD_ACTIONS.analysis, 'Write causal analysis', { primary: true })];
+    case 'analysis_review':
+      return [button(CARD_ACTIONS.analysisReview, 'Approve or send back', { primary: true })];
+    case 'learning':
+      return [button(CARD_ACTIONS.learning, 'Record review & learning', { primary: true })];
+    case 'closure_request':
+      return [button(CARD_ACTIONS.closure, 'Request closure', { primary: true })];
+    case 'peer_review':
+      return [button(CARD_ACTIONS.peerReview, 'Peer review', { primary: true })];
+    case 'closure_approval':
+      return closureApprovalButtons(ref);
+    case 'notify': {
+      if (!d.notification) return [];
+      const label = NOTIFICATION_LABELS[d.notification.kind];
+      return [
+        button(CARD_ACTIONS.recordNotification, 'Record', {
+          primary: true,
+          value: String(d.notification.id),
+          label: `Record the ${label.toLowerCase()} notification`,
+        }),
+      ];
+    }
+    case 'action':
+      return d.action ? actionButtons(d.action, d.state, audience) : [];
+  }
+}
+
+/** The CIO closes with one confirmed click, or sends it back with a comment. */
+export function closureApprovalButtons(reference: string): Button[] {
+  return [
+    button(DUTY_ACTIONS.approveClosure, 'Approve closure', {
+      primary: true,
+      confirm: confirm(
+        'Close the incident?',
+        `${reference} will be closed. It can be reopened later with a reason, but the closure stays on record.`,
+        'Approve closure',
+      ),
+    }),
+    button(CARD_ACTIONS.approval, 'Send back…', { value: 'returned' }),
+  ];
+}
+
+function actionButtons(
+  a: Pick<Action, 'id' | 'ownerId' | 'description'>,
+  state: string,
+  audience: Audience,
+): Button[] {
+  const value = String(a.id);
+  const what = short(a.description);
+  // Marking another person's action done speaks for them: the team is asked to confirm.
+  const done = button(
+    DUTY_ACTIONS.actionDone,
+    audience === 'owner' && state === 'open' ? 'Done' : 'Mark done',
+    {
+      primary: state === 'open',
+      value,
+      label: `Mark done: ${what}`,
+      ...(audience === 'team'
+        ? {
+            confirm: confirm(
+              'Mark it done?',
+              `Only if the action is complete: "${what}". Its owner will see it settled.`,
+              'Mark done',
+            ),
+          }
+        : {}),
+    },
+  );
+  if (state === 'not_doing_proposed')
+    return [
+      button(DUTY_ACTIONS.actionAccept, 'Accept “won’t do”', { value, label: `Accept not doing: ${what}` }),
+      button(DUTY_ACTIONS.actionKeepOpen, 'Keep it open', { value, label: `Keep open: ${what}` }),
+      ...(audience === 'team' ? [done] : []),
+    ];
+  return [done, button(DUTY_ACTIONS.actionNotDoing, 'Won’t do…', { value, label: `Won't do: ${what}` })];
+}
+
+/** One actions block of a step's buttons, naming the incident (and the slot, for several per message). */
+export function dutyActionsBlock(d: DutyTarget, audience: Audience, slot: string): KnownBlock[] {
+  const elements = dutyButtons(d, audience);
+  return elements.length === 0
+    ? []
+    : [{ type: 'actions', block_id: dutyBlockId(d.incident.id, slot), elements }];
+}

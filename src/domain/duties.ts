@@ -1,0 +1,196 @@
+import { and, count, eq, inArray } from 'drizzle-orm';
+import {
+  actions,
+  type Incident,
+  incidentEvents,
+  notifications,
+  UNSETTLED_ACTION_STATUSES,
+} from '../../db/schema';
+import type { Config } from '../config';
+import { closureGaps } from './closure-gaps';
+import { isOpen } from './lifecycle';
+import { rules } from './permissions';
+import { latestReview, pendingReview } from './reviews';
+import type { Role } from './roles';
+import type { Tx } from './tx';
+
+/**
+ * The steps of the procedure a person can owe on an incident. Each is asked for where its owner is
+ * (a DM, and for the team's steps a post in the card's thread) and is settled when it no longer
+ * stands: done, handed to someone else, or made moot by the incident moving on.
+ */
+export type DutyKind =
+  /** The SIRO decides: incident or not, severity, priority (seed 003 §4.3). */
+  | 'triage'
+  /** The IRM, before triage: told they follow it (seed 000 Rep.2). */
+  | 'follow'
+  /** The IRM until operations are restored (seed 000 Rep.3). */
+  | 'resolve'
+  /** The head of department's causal analysis and preventive plan (seed 000 Rep.4.1). */
+  | 'analysis'
+  /** The IRM approves the analysis or sends it back (seed 000 Rep.4.2). */
+  | 'analysis_review'
+  /** Recurrence risk and the risk register (seed 003 §5.10). */
+  | 'learning'
+  /** Everything is in place: the IRM puts it forward for closure (seed 003 §5.11). */
+  | 'closure_request'
+  /** A second person checks the closure (seed 003 §5.11 "peer review"). */
+  | 'peer_review'
+  /** The CIO approves closure (seed 003 §5.11). */
+  | 'closure_approval'
+  /** An action's owner does it; a proposed "won't do" waits on the IRM or SIRO. */
+  | 'action'
+  /** An outside body must be told by its deadline (seed 003 §5.7–5.9). */
+  | 'notify'
+  /** The SIRO and Managing Director are told (seed 003 §5.6). */
+  | 'escalation';
+
+export interface Duty {
+  /** Unique per incident and step, e.g. `peer_review:12`, `action:40`, `notify:7`. */
+  key: string;
+  kind: DutyKind;
+  incidentId: number;
+  /** Who owes it now, each asked by DM. */
+  owners: string[];
+  /** Also asked in the card's thread, where the security team works. */
+  inThread: boolean;
+  /** How it stands where that changes what its message offers (the incident's or the action's state). */
+  state: string;
+  actionId?: number;
+  notificationId?: number;
+}
+
+/** The people holding organisation roles among `roles` (the security team and HODs are not a list). */
+export function roleHolders(config: Config, roles: readonly Role[]): string[] {
+  const ids = roles.flatMap((r) =>
+    r === 'siro' || r === 'cio' || r === 'md' || r === 'iao' ? config.roles[r] : [],
+  );
+  return [...new Set(ids)];
+}
+
+const unique = (ids: (string | null | undefined)[]): string[] => [
+  ...new Set(ids.filter((id): id is string => Boolean(id))),
+];
+
+/** Who decides a proposed "won't do": the IRM, or the SIROs when the IRM proposed it of their own action. */
+export function notDoingDeciders(config: Config, irmId: string | null, ownerId: string): string[] {
+  return irmId && irmId !== ownerId ? [irmId] : config.roles.siro.filter((id) => id !== ownerId);
+}
+
+/** Everything owed on the incident now, by whom (empty once its record is closed). */
+export function dutiesOf(tx: Tx, config: Config, incident: Incident): Duty[] {
+  if (!isOpen(incident.status)) return [];
+  const i = incident;
+  const sirOs = config.roles.siro;
+  const duties: Duty[] = [];
+  const add = (kind: DutyKind, owners: string[], inThread: boolean, extra: Partial<Duty> = {}) =>
+    duties.push({
+      key: `${kind}:${i.id}`,
+      kind,
+      incidentId: i.id,
+      owners: unique(owners),
+      inThread,
+      state: i.status,
+      ...extra,
+    });
+  const follower = i.irmId ?? i.hodId;
+
+  if (i.status === 'reported') {
+    add('triage', roleHolders(config, config.triageRoles), false);
+    if (i.irmId) add('follow', [i.irmId], false);
+  }
+  if (i.status === 'triaged' || i.status === 'resolving')
+    add('resolve', follower ? [follower] : sirOs, false);
+
+  if (i.status === 'resolved') {
+    const analysis = latestReview(tx, i.id, 'causal_analysis');
+    if (analysis?.decision === 'pending') {
+      const approver = i.irmId && i.irmId !== analysis.submittedBy ? [i.irmId] : sirOs;
+      add(
+        'analysis_review',
+        approver.filter((id) => id !== analysis.submittedBy),
+        true,
+        { state: `round:${analysis.round}` },
+      );
+    } else if (analysis?.decision !== 'approved' && !i.closureJustification) {
+      const returnedTo = analysis?.decision === 'returned' ? analysis.submittedBy : null;
+      add('analysis', unique([i.hodId ?? i.irmId, returnedTo]), true, {
+        state: `round:${(analysis?.round ?? 0) + 1}`,
+      });
+    }
+    if (latestReview(tx, i.id, 'learning')?.decision !== 'approved') add('learning', sirOs, true);
+    if (closureGaps(tx, i, i.closureJustification !== null).length === 0) {
+      // Sent back from review: whoever asked hears it too, and may ask again.
+      const lastAsked = latestReview(tx, i.id, 'peer_review');
+      const requester = lastAsked && lastAsked.decision !== 'pending' ? lastAsked.submittedBy : null;
+      add('closure_request', unique([i.irmId ?? sirOs[0], requester]), true);
+    }
+  }
+
+  if (i.status === 'in_review') {
+    const peer = pendingReview(tx, i.id, 'peer_review');
+    if (peer) {
+      const named = typeof peer.content.reviewerId === 'string' ? peer.content.reviewerId : null;
+      add('peer_review', named && named !== peer.submittedBy ? [named] : [], true);
+    }
+    const approval = pendingReview(tx, i.id, 'closure_approval');
+    if (approval)
+      add(
+        'closure_approval',
+        config.roles.cio.filter((id) => id !== approval.submittedBy),
+        true,
+      );
+  }
+
+  for (const a of tx
+    .select({ id: actions.id, ownerId: actions.ownerId, status: actions.status })
+    .from(actions)
+    .where(and(eq(actions.incidentId, i.id), inArray(actions.status, UNSETTLED_ACTION_STATUSES)))
+    .all())
+    duties.push({
+      key: `action:${a.id}`,
+      kind: 'action',
+      incidentId: i.id,
+      owners: a.status === 'open' ? [a.ownerId] : notDoingDeciders(config, i.irmId, a.ownerId),
+      inThread: true,
+      state: a.status,
+      actionId: a.id,
+    });
+
+  const permission = rules(config);
+  for (const n of tx
+    .select({ id: notifications.id, kind: notifications.kind })
+    .from(notifications)
+    .where(and(eq(notifications.incidentId, i.id), eq(notifications.status, 'pending')))
+    .all()) {
+    const rule = permission[`notify_${n.kind}`];
+    duties.push({
+      key: `notify:${n.id}`,
+      kind: 'notify',
+      incidentId: i.id,
+      owners: unique([...roleHolders(config, rule.roles), rule.irm ? i.irmId : null]),
+      inThread: false,
+      state: 'pending',
+      notificationId: n.id,
+    });
+  }
+
+  // Each escalation is news of its own: a second one tells again, and the first is answered.
+  if (i.escalatedAt) {
+    const escalations =
+      tx
+        .select({ n: count() })
+        .from(incidentEvents)
+        .where(and(eq(incidentEvents.incidentId, i.id), eq(incidentEvents.type, 'escalated')))
+        .get()?.n ?? 0;
+    duties.push({
+      key: `escalation:${i.id}:${escalations}`,
+      kind: 'escalation',
+      incidentId: i.id,
+      owners: unique([...sirOs, ...config.roles.md]),
+      inThread: false,
+      state: 'open',
+    });
+  }
+  return duties;
+}

@@ -1,0 +1,156 @@
+import { and, desc, eq, inArray, or } from 'drizzle-orm';
+import type { DutyView } from '../../blocks/duty-message';
+import type { EventFacts } from '../../blocks/event-words';
+import type { Db } from '../../db/client';
+import { findIncidentById } from '../../db/find-incident';
+import {
+  actions,
+  type DutyMessage,
+  dutyMessages,
+  type Incident,
+  incidentEvents,
+  type MessageDuty,
+  messageDuties,
+  notifications,
+  reviews,
+} from '../../db/schema';
+import type { DutyKind } from '../domain/duties';
+import { latestReview, pendingReview } from '../domain/reviews';
+
+const KINDS: readonly DutyKind[] = [
+  'triage',
+  'follow',
+  'resolve',
+  'analysis',
+  'analysis_review',
+  'learning',
+  'closure_request',
+  'peer_review',
+  'closure_approval',
+  'action',
+  'notify',
+  'escalation',
+];
+
+/** `action:40` → the kind and the id it names. */
+export function parseDutyKey(key: string): { kind: DutyKind; id: number } | null {
+  const [kind, id] = key.split(':');
+  const found = KINDS.find((k) => k === kind);
+  return found && id ? { kind: found, id: Number(id) } : null;
+}
+
+export function loadDutyMessage(
+  db: Db,
+  messageId: number,
+): { message: DutyMessage; duties: MessageDuty[] } | null {
+  const message = db.select().from(dutyMessages).where(eq(dutyMessages.id, messageId)).get();
+  if (!message) return null;
+  const duties = db.select().from(messageDuties).where(eq(messageDuties.messageId, messageId)).all();
+  return { message, duties };
+}
+
+function eventFacts(db: Db, id: number | null): EventFacts | undefined {
+  if (id === null) return undefined;
+  const e = db.select().from(incidentEvents).where(eq(incidentEvents.id, id)).get();
+  return e ? { type: e.type, actorId: e.actorId, at: e.at, before: e.before, after: e.after } : undefined;
+}
+
+/** The latest of these events on the incident, as facts. */
+function latestEvent(db: Db, incidentId: number, types: string[]): EventFacts | undefined {
+  const e = db
+    .select()
+    .from(incidentEvents)
+    .where(and(eq(incidentEvents.incidentId, incidentId), inArray(incidentEvents.type, types)))
+    .orderBy(desc(incidentEvents.id))
+    .limit(1)
+    .get();
+  return e ? { type: e.type, actorId: e.actorId, at: e.at, before: e.before, after: e.after } : undefined;
+}
+
+/**
+ * Everything one step's message shows, read from the register as it is now (a message drawn late
+ * after an outage shows the incident as it then is), with what settled it if it is settled.
+ */
+export function dutyView(
+  db: Db,
+  duty: MessageDuty,
+  recipient: string | null,
+  opts: { orgTimeZone: string; now: Date; cardUrl: string | null; incident?: Incident },
+): DutyView | null {
+  const parsed = parseDutyKey(duty.duty);
+  const incident = opts.incident ?? findIncidentById(db, duty.incidentId);
+  if (!parsed || !incident) return null;
+  const view: DutyView = {
+    kind: parsed.kind,
+    state: duty.state,
+    recipient,
+    incident,
+    orgTimeZone: opts.orgTimeZone,
+    now: opts.now,
+    cardUrl: opts.cardUrl,
+  };
+  const settled = eventFacts(db, duty.settledEventId);
+  if (settled) view.settled = settled;
+  switch (parsed.kind) {
+    case 'action': {
+      const action = db.select().from(actions).where(eq(actions.id, parsed.id)).get();
+      if (action) view.action = action;
+      break;
+    }
+    case 'notify': {
+      const n = db.select().from(notifications).where(eq(notifications.id, parsed.id)).get();
+      if (n) view.notification = n;
+      break;
+    }
+    case 'analysis':
+    case 'analysis_review': {
+      const analysis = latestReview(db, incident.id, 'causal_analysis');
+      if (analysis) view.analysis = analysis;
+      break;
+    }
+    case 'closure_request': {
+      const last = db
+        .select()
+        .from(reviews)
+        .where(
+          and(
+            eq(reviews.incidentId, incident.id),
+            or(eq(reviews.type, 'peer_review'), eq(reviews.type, 'closure_approval')),
+          ),
+        )
+        .orderBy(desc(reviews.id))
+        .limit(1)
+        .get();
+      if (last?.decision === 'returned') view.sentBack = last;
+      break;
+    }
+    case 'peer_review': {
+      const request =
+        pendingReview(db, incident.id, 'peer_review') ?? latestReview(db, incident.id, 'peer_review');
+      if (request) view.closureRequest = request;
+      break;
+    }
+    case 'closure_approval': {
+      const approval = latestReview(db, incident.id, 'closure_approval');
+      const peerId = Number(approval?.content.peerReviewId);
+      const peer = Number.isInteger(peerId)
+        ? db.select().from(reviews).where(eq(reviews.id, peerId)).get()
+        : undefined;
+      if (peer) view.peerReview = peer;
+      break;
+    }
+    case 'resolve': {
+      const cause = latestEvent(db, incident.id, ['reopened', 'triaged', 'retriaged']);
+      if (cause?.type === 'reopened') view.cause = cause;
+      break;
+    }
+    case 'escalation': {
+      const cause = latestEvent(db, incident.id, ['escalated']);
+      if (cause) view.cause = cause;
+      break;
+    }
+    default:
+      break;
+  }
+  return view;
+}
