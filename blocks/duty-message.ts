@@ -129,7 +129,11 @@ function actionText(v: DutyView): string {
   if (a.status === 'not_doing_proposed')
     return `:grey_question: ${by(a.ownerId, v.recipient)} propose${a.ownerId === v.recipient ? '' : 's'} *not doing* a ${a.kind} action on ${ref(v.incident)}:${what}\n*Why:* ${userText(a.statusReason ?? '', 500)}\n${v.recipient === a.ownerId ? 'The IRM or SIRO decides.' : 'Accept it, or keep it open (its owner is told).'}`;
   const mine = v.recipient !== null && v.recipient === a.ownerId;
-  return `:black_square_button: ${mine ? 'You own' : `${mention(a.ownerId)} owns`} a *${a.kind}* action on ${ref(v.incident)}${due} (open):${what}`;
+  const refused =
+    mine && v.cause?.type === 'action_kept_open'
+      ? `\nYour proposal not to do it was *not accepted* by ${by(v.cause.actorId, v.recipient)}: it is still yours.`
+      : '';
+  return `:black_square_button: ${mine ? 'You own' : `${mention(a.ownerId)} owns`} a *${a.kind}* action on ${ref(v.incident)}${due} (open):${what}${refused}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { DutyView } from '../../blocks/duty-message';
 import type { EventFacts } from '../../blocks/event-words';
 import type { Db } from '../../db/client';
@@ -95,6 +95,27 @@ export function dutyView(
     case 'action': {
       const action = db.select().from(actions).where(eq(actions.id, parsed.id)).get();
       if (action) view.action = action;
+      // Asked again because a proposal not to do it was turned down: the owner hears by whom.
+      const last = db
+        .select()
+        .from(incidentEvents)
+        .where(
+          and(
+            eq(incidentEvents.incidentId, incident.id),
+            sql`json_extract(${incidentEvents.after}, '$.actionId') = ${parsed.id}`,
+          ),
+        )
+        .orderBy(desc(incidentEvents.id))
+        .limit(1)
+        .get();
+      if (last?.type === 'action_kept_open')
+        view.cause = {
+          type: last.type,
+          actorId: last.actorId,
+          at: last.at,
+          before: last.before,
+          after: last.after,
+        };
       break;
     }
     case 'notify': {

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
 import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
-import { actions, incidents, outbox, remindersSent } from '../../db/schema';
+import { actions, dutyMessages, incidents, outbox, remindersSent } from '../../db/schema';
 import { setActionStatus } from '../../src/domain/action-status';
 import { addAction } from '../../src/domain/add-action';
 import { decideCausalAnalysis, markResolved, submitCausalAnalysis } from '../../src/domain/follow-through';
@@ -27,8 +27,10 @@ interface Digest {
   text: string;
   /** Item keys, from the Snooze button every item has. */
   keys: string[];
-  /** Item keys that offer Done. */
+  /** The actions whose Done the digest offers (their ids). */
   done: string[];
+  /** The controls that take an item's step (everything but Snooze), in order. */
+  steps: string[];
   ts: string;
 }
 
@@ -49,7 +51,11 @@ function digests(user: string): Digest[] {
       return {
         text: JSON.stringify(blocks),
         keys: buttons(REMINDER_ACTIONS.snoozeDay),
-        done: buttons(REMINDER_ACTIONS.done),
+        done: buttons(DUTY_ACTIONS.actionDone),
+        steps: blocks
+          .flatMap((b) => b.elements ?? [])
+          .map((e) => e.action_id)
+          .filter((id) => id !== REMINDER_ACTIONS.snoozeDay && id !== REMINDER_ACTIONS.snoozeWeek),
         ts: (c.response as { ts: string }).ts,
       };
     });
@@ -70,42 +76,31 @@ async function start(at = '2026-03-09T09:00:00Z', env: Record<string, string> = 
   return world.db.select().from(incidents).get()?.id ?? 0;
 }
 
-let presses = 0;
-/** Presses a button of a reminder as `user`; returns the ephemeral answer. */
-async function press(user: string, digest: Digest | undefined, actionId: string, key = digest?.keys[0]) {
-  const name = `press${++presses}`;
-  await world.slack.interaction(
-    blockAction({
-      userId: user,
-      actionId,
-      blockId: 'rem:0',
-      value: key ?? '',
-      container: { type: 'message', channelId: user, messageTs: digest?.ts ?? '' },
-      triggerId: world.fake.issueTrigger(user),
-      responseUrl: world.fake.responseUrl(name),
-    }),
-  );
-  await expect.poll(() => world.fake.responseUrlPosts.some((p) => p.name === name)).toBe(true);
-  return String(world.fake.responseUrlPosts.find((p) => p.name === name)?.body.text);
+/** Presses a button of a reminder (its first item's) as `user` in their DM; returns the ephemeral answer. */
+async function press(user: string, digest: Digest | undefined, actionId: string) {
+  const sent = await world.people.as(user).click({ channel: user, ts: digest?.ts ?? '' }, actionId);
+  await world.settled();
+  await world.vigil.outbox.drain();
+  return sent.replies().join('\n');
 }
 
 const ctxOf = (w: World) => ({ db: w.db, clock: w.clock, config: w.config });
 const actor = (userId: string, security = false) => actorFor(world.config, userId, security);
 
-/** Through the card, as the SIRO would. */
+/** Through the card, as the SIRO would (closing it at triage is confirmed in a second dialog). */
 async function triageInSlack(answers: Record<string, Answer>) {
   await world.click(PEOPLE.siro, world.card('INC-2026-0001'), CARD_ACTIONS.triage);
-  const res = await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), answers);
-  expect(res.body).toBeNull();
+  let res = await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), answers);
+  if (res.body?.response_action === 'push')
+    res = await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {});
+  expect(res.body === null || res.body.response_action === 'clear').toBe(true);
   await world.vigil.outbox.drain();
 }
 
+/** Where the person sees the step: the card for the team, their DM for everyone else. */
 async function actInSlack(user: string, actionId: string, answers: Record<string, Answer>) {
-  const click = await world.click(user, world.card('INC-2026-0001'), actionId);
-  expect(click.replies).toEqual([]);
-  const res = await world.submitForm(user, world.lastModal(user), answers);
-  expect(res.body).toBeNull();
-  await world.vigil.outbox.drain();
+  const res = await world.act(user, 'INC-2026-0001', actionId, answers);
+  expect(res).toEqual({ refused: null, errors: null });
 }
 
 describe('reminders', () => {
@@ -215,7 +210,8 @@ describe('reminders', () => {
       const [digest] = digests(person);
       expect(digest?.text).toContain(':rotating_light:');
       expect(digest?.text).toContain('Data-protection regulator must be notified within 23 hours');
-      expect(digest?.done).toEqual(digest?.keys); // Done: the register can tell
+      // The step itself is a click away: recording the notification.
+      expect(digest?.steps).toEqual([CARD_ACTIONS.recordNotification]);
     }
     expect(digests(PEOPLE.responder)).toHaveLength(0);
     await sweepAt('2026-03-29T19:00:00Z');
@@ -296,7 +292,7 @@ describe('reminders', () => {
     const told = (user: string) =>
       world.fake
         .callsTo('chat.postMessage', { ok: true })
-        .filter((c) => c.args.channel === user && String(c.args.text).includes('proposes not doing'));
+        .filter((c) => c.args.channel === user && JSON.stringify(c.args.blocks).includes('*not doing*'));
     expect(told(PEOPLE.hodFinance)).toHaveLength(1);
     expect(told(PEOPLE.siro)).toHaveLength(1);
 
@@ -324,16 +320,23 @@ describe('reminders', () => {
     await sweepAt('2026-03-09T13:05:00Z');
     const [siroDigest] = digests(PEOPLE.siro);
     const [ownerDigest] = digests(PEOPLE.staff2);
-    expect(ownerDigest?.done).toEqual([expect.stringMatching(/^action:\d+:soon$/)]);
+    const [owned] = world.db.select().from(actions).all();
+    // The owner's reminder completes the action; the IRM's only follows it (no Done there).
+    expect(ownerDigest?.done).toEqual([String(owned?.id)]);
+    expect(digests(PEOPLE.hodFinance)[0]?.done).toEqual([String(owned?.id)]);
     // The IRM follows the action too.
     expect(keysOf(PEOPLE.hodFinance)).toEqual([ownerDigest?.keys[0]]);
     expect(digests(PEOPLE.hodFinance)[0]?.text).toContain(`owned by <@${PEOPLE.staff2}>`);
 
     expect(await press(PEOPLE.siro, siroDigest, REMINDER_ACTIONS.snoozeDay)).toMatch(/^:zzz: Snoozed until/);
-    expect(await press(PEOPLE.staff2, ownerDigest, REMINDER_ACTIONS.done)).toBe(
-      ':white_check_mark: Action marked done. Thank you.',
-    );
+    expect(await press(PEOPLE.staff2, ownerDigest, DUTY_ACTIONS.actionDone)).toBe('');
     expect(world.db.select().from(actions).get()?.status).toBe('done');
+    // The reminder now says so, its buttons gone; the IRM's copy too.
+    for (const who of [PEOPLE.staff2, PEOPLE.hodFinance]) {
+      const shown = world.fake.message(who, digests(who)[0]?.ts ?? '');
+      expect(JSON.stringify(shown?.blocks)).toContain('marked done by');
+      expect(JSON.stringify(shown?.blocks)).not.toContain(DUTY_ACTIONS.actionDone);
+    }
 
     await sweepAt('2026-03-10T09:30:00Z'); // snoozed until 13:05
     expect(digests(PEOPLE.siro)).toHaveLength(1);
@@ -350,36 +353,35 @@ describe('reminders', () => {
     expect(digests(PEOPLE.siro)).toHaveLength(3);
   });
 
-  it('checks Done against the register: still owed comes back tomorrow, not never', async () => {
+  it('offers the step itself, and marks the item done once it is taken, by whoever took it', async () => {
     const id = await start();
     await sweepAt('2026-03-09T13:05:00Z');
-    expect(digests(PEOPLE.siro)[0]?.done).toEqual([`triage:${id}`]);
-    const answer = await press(PEOPLE.siro, digests(PEOPLE.siro)[0], REMINDER_ACTIONS.done);
-    expect(answer).toContain(
-      '*INC-2026-0001 (Lost or stolen device, media or papers)* still shows this as owed',
-    );
-    await sweepAt('2026-03-10T09:30:00Z'); // within the day
-    expect(digests(PEOPLE.siro)).toHaveLength(1);
-    await sweepAt('2026-03-10T13:30:00Z'); // back, not silenced for ever
-    expect(digests(PEOPLE.siro)).toHaveLength(2);
-
-    triageIncident(
-      ctxOf(world),
-      actor(PEOPLE.siro, true),
-      { incidentId: id },
-      {
-        outcome: 'incident',
-        rationale: 'Lost laptop',
-        duplicateOf: null,
-        severity: 'low',
-        priority: 'P4',
-        awareAt: world.clock.now(),
-        facts: [],
-      },
-    );
-    expect(await press(PEOPLE.siro, digests(PEOPLE.siro).at(-1), REMINDER_ACTIONS.done)).toBe(
-      ':white_check_mark: Thank you: the register shows nothing more owed from you on this.',
-    );
+    const [digest] = digests(PEOPLE.siro);
+    // No "Done" that only asks the register: the button triages.
+    expect(digest?.steps).toEqual([CARD_ACTIONS.triage]);
+    expect(await press(PEOPLE.siro, digest, CARD_ACTIONS.triage)).toBe('');
+    const form = world.lastModal(PEOPLE.siro);
+    expect(form.view.callback_id).toBe('triage_incident');
+    await world.submitForm(PEOPLE.siro, form, { severity: 'low', priority: 'P4', rationale: 'Lost laptop' });
+    await world.vigil.outbox.drain();
+    expect(world.db.select().from(incidents).get()?.status).toBe('triaged');
+    const shown = JSON.stringify(world.fake.message(PEOPLE.siro, digest?.ts ?? '')?.blocks);
+    expect(shown).toContain('triaged by you');
+    expect(shown).not.toContain(CARD_ACTIONS.triage);
+    // Pressed again on the copy the SIRO had before the edit, it says what happened.
+    const again = await world.people
+      .as(PEOPLE.siro)
+      .click({ channel: PEOPLE.siro, ts: digest?.ts ?? '' }, CARD_ACTIONS.triage, {
+        asShown: JSON.parse(digest?.text ?? '[]') as unknown[],
+      });
+    await world.settled();
+    expect(again.replies()).toEqual([expect.stringContaining('Nothing to do here any more: triaged by you')]);
+    await sweepAt('2026-03-10T13:30:00Z');
+    expect(
+      digests(PEOPLE.siro)
+        .slice(1)
+        .flatMap((d) => d.keys),
+    ).not.toContain(`triage:${id}`);
   });
 
   it('escalates overdue work to the SIRO after the configured days, with no Done to press', async () => {
@@ -587,6 +589,24 @@ describe('reminders', () => {
 });
 
 describe('reminders from the command line', () => {
+  /** The outbox's rows that post or edit a reminder digest. */
+  const digestDeliveries = () => {
+    const ids = new Set(
+      world.db
+        .select({ id: dutyMessages.id })
+        .from(dutyMessages)
+        .where(eq(dutyMessages.kind, 'digest'))
+        .all()
+        .map((m) => m.id),
+    );
+    return world.db
+      .select()
+      .from(outbox)
+      .where(eq(outbox.kind, 'duty_message'))
+      .all()
+      .filter((r) => ids.has(Number(r.payload.messageId)));
+  };
+
   async function cliWorld() {
     const databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-rem-')), 'vigil.db');
     world = await createWorld({ clock: testClock('2026-03-09T09:00:00Z'), databasePath });
@@ -624,7 +644,7 @@ describe('reminders from the command line', () => {
     world.fake.fail('chat.postMessage', { kind: 'http', status: 500 }, 1);
     const started = Date.now();
     await run('--at', '2030-03-12T14:00:00Z'); // a Tuesday years ahead
-    const [digest] = world.db.select().from(outbox).where(eq(outbox.kind, 'digest')).all();
+    const [digest] = digestDeliveries();
     expect(digest?.status).toBe('pending');
     expect(digest?.attempts).toBe(1);
     // Retried a second or so from now, not a second after 2030.
@@ -642,8 +662,6 @@ describe('reminders from the command line', () => {
       '2026-03-09T14:00:00.000Z reminded USIRO: 1 item (triage:1)\n',
     );
     await expect.poll(() => digests(PEOPLE.siro).length).toBe(1);
-    expect(world.db.select().from(outbox).where(eq(outbox.kind, 'digest')).all()).toMatchObject([
-      { status: 'sent' },
-    ]);
+    expect(digestDeliveries()).toMatchObject([{ status: 'sent' }]);
   }, 60_000);
 });

@@ -1,10 +1,10 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
 import { actions, incidentEvents, incidents } from '../../db/schema';
 import type { Answer } from '../../src/local-slack/fill-view';
 import { slashCommand } from '../../src/local-slack/payloads';
-import { createWorld, PEOPLE, type World } from '../helpers/world';
+import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -29,14 +29,22 @@ const events = () => world.db.select().from(incidentEvents).orderBy(asc(incident
 const act = (user: string, actionId: string, answers?: Record<string, Answer>) =>
   world.act(user, REF, actionId, answers);
 
-/** Picks `op` in the menu beside action `actionId` on the card as it is now. */
+/**
+ * Picks `op` in the menu beside action `actionId` on the card as it is now. Only the security
+ * channel sees the card: anyone else's pick is a forged request, as an attacker would send it.
+ */
 async function menu(user: string, actionId: number, op: string) {
   const card = world.card(REF);
   const modalsBefore = world.fake.callsTo('views.open', { ok: true }).length;
-  const click = await world.click(user, card, CARD_ACTIONS.actionMenu, {
-    block: `a${actionId}`,
-    option: `${op}:${actionId}`,
-  });
+  const click = await (world.fake.canSee(user, SECURITY_CHANNEL) ? world.click : world.forgeClick)(
+    user,
+    card,
+    CARD_ACTIONS.actionMenu,
+    {
+      block: `a${actionId}`,
+      option: `${op}:${actionId}`,
+    },
+  );
   const opened = world.fake.callsTo('views.open', { ok: true }).length > modalsBefore;
   return { ...click, opened };
 }
@@ -65,16 +73,16 @@ describe('the action plan on the card', () => {
   it('edits an action from its menu: form filled in, audited, in the thread, and the new owner told', async () => {
     const a = await withAction();
     expect(menuOptions(a.id)).toEqual(['edit', 'done', 'not_doing']);
-    const opened = await menu(PEOPLE.hodFinance, a.id, 'edit');
+    const opened = await menu(PEOPLE.siro, a.id, 'edit');
     expect(opened).toMatchObject({ opened: true, replies: [] });
-    const form = world.lastModal(PEOPLE.hodFinance);
+    const form = world.lastModal(PEOPLE.siro);
     const drawn = JSON.stringify(form.view.blocks);
     expect(drawn).toContain('"initial_value":"Encrypt Finance laptops"');
     expect(drawn).toContain(`"initial_user":"${PEOPLE.staff2}"`);
     expect(drawn).toContain('"initial_date":"2026-03-20"');
 
     const dmsBefore = dmsTo('UNEWOWNER').length;
-    const res = await world.submitForm(PEOPLE.hodFinance, form, {
+    const res = await world.submitForm(PEOPLE.siro, form, {
       description: 'Encrypt every Finance laptop <now>',
       ownerId: 'UNEWOWNER',
       dueAt: '2026-03-27',
@@ -88,16 +96,20 @@ describe('the action plan on the card', () => {
     });
     expect(action().dueAt?.toISOString()).toBe('2026-03-28T00:00:00.000Z'); // end of 27 March, London
     const edited = events().at(-1);
-    expect(edited).toMatchObject({ type: 'action_edited', actorId: PEOPLE.hodFinance });
+    expect(edited).toMatchObject({ type: 'action_edited', actorId: PEOPLE.siro });
     expect(edited?.before).toMatchObject({ ownerId: PEOPLE.staff2, dueAt: '2026-03-21T00:00:00.000Z' });
     expect(edited?.after).toMatchObject({ ownerId: 'UNEWOWNER', dueAt: '2026-03-28T00:00:00.000Z' });
     expect(threadLines().at(-1)).toBe(
-      `<@${PEOPLE.hodFinance}> edited the action "Encrypt Finance laptops": owner <@${PEOPLE.staff2}> → <@UNEWOWNER>; due 20 Mar 2026 → 27 Mar 2026; now reads: Encrypt every Finance laptop &lt;now&gt;.`,
+      `<@${PEOPLE.siro}> edited the action "Encrypt Finance laptops": owner <@${PEOPLE.staff2}> → <@UNEWOWNER>; due 20 Mar 2026 → 27 Mar 2026; now reads: Encrypt every Finance laptop &lt;now&gt;.`,
     );
     expect(JSON.stringify(world.card(REF).blocks)).toContain('Encrypt every Finance laptop &lt;now&gt;');
     const dm = dmsTo('UNEWOWNER');
     expect(dm.length).toBe(dmsBefore + 1);
     expect(JSON.stringify(dm.at(-1)?.args)).toContain('You own a *corrective* action');
+    // The old owner's DM says the action went to someone else, its buttons gone.
+    const oldOwner = world.fake.messages(PEOPLE.staff2).at(-1);
+    expect(JSON.stringify(oldOwner?.blocks)).toContain('given to <@UNEWOWNER>');
+    expect(JSON.stringify(oldOwner?.blocks)).not.toContain('"type":"actions"');
   });
 
   it('refuses the menu to anyone but the owner, the IRM or the SIRO, and changes nothing', async () => {
@@ -122,8 +134,9 @@ describe('the action plan on the card', () => {
   it('marks an action done from the menu once, and refuses to edit a settled one', async () => {
     const a = await withAction();
     const before = world.card(REF);
-    const done = await menu(PEOPLE.staff2, a.id, 'done');
-    expect(done.replies).toEqual([]);
+    // The owner, outside the security channel, marks it done from the DM that gave it to them.
+    const done = await act(PEOPLE.staff2, DUTY_ACTIONS.actionDone);
+    expect(done.refused).toBeNull();
     expect(action()).toMatchObject({ status: 'done' });
     expect(threadLines().at(-1)).toBe(`<@${PEOPLE.staff2}> completed the action: Encrypt Finance laptops`);
     expect(menuOptions(a.id)).toEqual([]); // settled: no menu any more
@@ -131,7 +144,7 @@ describe('the action plan on the card', () => {
     // An old copy of the card still offers the menu: the server answers from the database.
     const updates = world.fake.callsTo('chat.update').length;
     for (const op of ['edit', 'done']) {
-      const stale = await world.click(PEOPLE.staff2, before, CARD_ACTIONS.actionMenu, {
+      const stale = await world.click(PEOPLE.siro, before, CARD_ACTIONS.actionMenu, {
         block: `a${a.id}`,
         option: `${op}:${a.id}`,
       });
@@ -154,16 +167,15 @@ describe('the action plan on the card', () => {
     });
     const a = action();
 
-    const proposing = await menu(PEOPLE.staff2, a.id, 'not_doing');
-    expect(proposing.opened).toBe(true);
     const irmDms = dmsTo(PEOPLE.hodFinance).length;
-    await world.submitForm(PEOPLE.staff2, world.lastModal(PEOPLE.staff2), { reason: 'Laptops stay docked' });
-    await world.vigil.outbox.drain();
+    await act(PEOPLE.staff2, DUTY_ACTIONS.actionNotDoing, { reason: 'Laptops stay docked' });
     expect(action()).toMatchObject({ status: 'not_doing_proposed', statusReason: 'Laptops stay docked' });
     expect(threadLines().at(-1)).toContain(
       'proposes not doing the action "Buy cable locks": Laptops stay docked',
     );
-    expect(dmsTo(PEOPLE.hodFinance).length).toBe(irmDms + 1); // the IRM is asked to decide
+    // The IRM is asked to decide, with the action and the owner's reason.
+    expect(dmsTo(PEOPLE.hodFinance).length).toBe(irmDms + 1);
+    expect(JSON.stringify(dmsTo(PEOPLE.hodFinance).at(-1)?.args)).toContain('Laptops stay docked');
     let card = JSON.stringify(world.card(REF).blocks);
     expect(card).toContain('Owner proposes not doing it: Laptops stay docked');
     expect(card).toContain(
@@ -178,8 +190,8 @@ describe('the action plan on the card', () => {
     expect((await menu(PEOPLE.responder, a.id, 'accept')).replies[0]).toMatch(/^Only the IRM or the SIRO/);
     expect(action().status).toBe('not_doing_proposed');
 
-    const accepted = await menu(PEOPLE.hodFinance, a.id, 'accept');
-    expect(accepted.replies).toEqual([]);
+    const accepted = await act(PEOPLE.hodFinance, DUTY_ACTIONS.actionAccept);
+    expect(accepted.refused).toBeNull();
     expect(action()).toMatchObject({ status: 'not_doing', statusReason: 'Laptops stay docked' });
     expect(events().at(-1)).toMatchObject({ type: 'action_not_doing_accepted', actorId: PEOPLE.hodFinance });
     card = JSON.stringify(world.card(REF).blocks);
@@ -189,9 +201,7 @@ describe('the action plan on the card', () => {
 
   it('keeps an action open when the IRM or SIRO does not accept "won’t do", and tells the owner', async () => {
     const a = await withAction('Buy cable locks');
-    await menu(PEOPLE.staff2, a.id, 'not_doing');
-    await world.submitForm(PEOPLE.staff2, world.lastModal(PEOPLE.staff2), { reason: 'Too costly' });
-    await world.vigil.outbox.drain();
+    await act(PEOPLE.staff2, DUTY_ACTIONS.actionNotDoing, { reason: 'Too costly' });
     const ownerDms = dmsTo(PEOPLE.staff2).length;
     const kept = await menu(PEOPLE.siro, a.id, 'keep_open');
     expect(kept.replies).toEqual([]);
@@ -200,7 +210,9 @@ describe('the action plan on the card', () => {
       `<@${PEOPLE.siro}> kept the action "Buy cable locks" open: <@${PEOPLE.staff2}> still owns it.`,
     );
     expect(dmsTo(PEOPLE.staff2).length).toBe(ownerDms + 1);
-    expect(JSON.stringify(dmsTo(PEOPLE.staff2).at(-1)?.args)).toContain('was *not accepted*');
+    expect(JSON.stringify(dmsTo(PEOPLE.staff2).at(-1)?.args)).toContain(
+      `Your proposal not to do it was *not accepted* by <@${PEOPLE.siro}>`,
+    );
   });
 
   it('counts "won’t do" at once when the IRM or SIRO says it of someone else’s action', async () => {

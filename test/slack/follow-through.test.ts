@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
 import { actions, incidentEvents, incidents, reviews } from '../../db/schema';
 import { approveClosure, reopenIncident } from '../../src/domain/closure';
 import { actorFor } from '../../src/domain/roles';
@@ -60,8 +60,17 @@ async function closeWithAnalysis() {
   await act(PEOPLE.siro, CARD_ACTIONS.learning, LEARNING);
   expect((await act(PEOPLE.hodFinance, CARD_ACTIONS.closure, {})).errors).toBeNull();
   await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
-  await act(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved' });
+  await act(PEOPLE.cio, DUTY_ACTIONS.approveClosure);
   expect(incident().status).toBe('closed');
+}
+
+/** What an attacker, or a person who cannot see the card, would have to forge: a click on it, then the form. */
+async function forgedForm(user: string, actionId: string, answers: Record<string, Answer>) {
+  const click = await world.forgeClick(user, world.card(REF), actionId);
+  if (click.replies.length > 0) return { refused: click.replies[0], errors: null };
+  const res = await world.submitForm(user, world.lastModal(user), answers);
+  await world.vigil.outbox.drain();
+  return { refused: null, errors: (res.body?.errors as Record<string, string> | undefined) ?? null };
 }
 
 const reporterDms = () => dmsTo(PEOPLE.staff).map((c) => String(c.args.text));
@@ -86,8 +95,12 @@ describe('from restored to closed', () => {
       costAndResources: '2 days of IT time',
     });
     expect(analysis.errors).toBeNull();
-    // The HOD is also the IRM: they may not approve their own analysis; the SIRO does.
-    const selfApproval = await act(PEOPLE.hodFinance, CARD_ACTIONS.analysisReview, { decision: 'approved' });
+    // The HOD is also the IRM: they may not approve their own analysis; the SIRO does. Nothing
+    // offers it to them (the SIRO is asked); forged, it is refused.
+    expect(await world.findControl(PEOPLE.hodFinance, REF, CARD_ACTIONS.analysisReview)).toBeUndefined();
+    const selfApproval = await forgedForm(PEOPLE.hodFinance, CARD_ACTIONS.analysisReview, {
+      decision: 'approved',
+    });
     expect(selfApproval.errors).toEqual({
       decision: 'You submitted this analysis: the SIRO, or another IRM, must review it.',
     });
@@ -116,42 +129,27 @@ describe('from restored to closed', () => {
       riskRegisterRef: 'RR-42',
     });
 
-    // The action is still open: closure is refused with what is missing.
-    const early = await act(PEOPLE.hodFinance, CARD_ACTIONS.closure, {});
-    expect(early.errors?.justification).toBe(`${REF} cannot close yet:\n• 1 action is still open.`);
-    const [owned] = world.db.select().from(actions).all();
+    // The action is still open: closure is refused with what is missing, nothing to fill in.
+    const early = await forgedForm(PEOPLE.hodFinance, CARD_ACTIONS.closure, {});
+    expect(early.refused).toBe(`${REF} cannot be put forward for closure yet:\n• 1 action is still open.`);
     const ownerDm = dmsTo(PEOPLE.staff2).at(-1);
     expect(JSON.stringify(ownerDm?.args)).toContain('Encrypt Finance laptops');
-    await world.slack.interaction(
-      blockAction({
-        userId: PEOPLE.staff2,
-        actionId: 'action_done',
-        blockId: `act:${owned?.id}`,
-        value: String(owned?.id),
-        container: {
-          type: 'message',
-          channelId: 'DSTAFF2',
-          messageTs: String(ownerDm?.response && (ownerDm.response as { ts: string }).ts),
-        },
-        triggerId: world.fake.issueTrigger(PEOPLE.staff2),
-        responseUrl: world.fake.responseUrl('owner'),
-      }),
-    );
-    await expect.poll(() => world.db.select().from(actions).get()?.status).toBe('done');
+    expect((await act(PEOPLE.staff2, DUTY_ACTIONS.actionDone)).refused).toBeNull();
+    expect(world.db.select().from(actions).get()?.status).toBe('done');
 
     expect((await act(PEOPLE.hodFinance, CARD_ACTIONS.closure, {})).errors).toBeNull();
     expect(incident().status).toBe('in_review');
 
-    // Four eyes: whoever asked for closure cannot peer-review it.
-    const ownReview = await act(PEOPLE.hodFinance, CARD_ACTIONS.peerReview, { decision: 'approved' });
+    // Four eyes: whoever asked for closure cannot peer-review it (nothing offers it to them).
+    const ownReview = await forgedForm(PEOPLE.hodFinance, CARD_ACTIONS.peerReview, { decision: 'approved' });
     expect(ownReview.errors?.decision).toBe(
       'You put this forward for closure: the peer review must be done by someone else.',
     );
     const notCio = await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
     expect(notCio.errors).toBeNull();
-    const siroApproves = await act(PEOPLE.siro, CARD_ACTIONS.approval);
-    expect(siroApproves.refused).toBe(`Only the CIO may do that on ${REF}.`);
-    await act(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved' });
+    const siroApproves = await act(PEOPLE.siro, DUTY_ACTIONS.approveClosure);
+    expect(siroApproves.refused).toBe(`Only the CIO may approve closure on ${REF}.`);
+    await act(PEOPLE.cio, DUTY_ACTIONS.approveClosure);
     expect(incident().status).toBe('closed');
     expect(incident().closedAt).not.toBeNull();
 
@@ -199,8 +197,8 @@ describe('from restored to closed', () => {
   it('lists every gap when closure is asked for too early', async () => {
     await resolvedIncident();
     const res = await act(PEOPLE.siro, CARD_ACTIONS.closure, {});
-    expect(res.errors?.justification).toBe(
-      `${REF} cannot close yet:\n• The causal analysis and preventive plan have not been submitted.\n• The recurrence and risk-register review is missing.`,
+    expect(res.refused).toBe(
+      `${REF} cannot be put forward for closure yet:\n• The causal analysis and preventive plan have not been submitted.\n• The recurrence and risk-register review is missing.`,
     );
     expect(incident().status).toBe('resolved');
   });
@@ -222,7 +220,7 @@ describe('from restored to closed', () => {
       justification: 'Cost outweighs the impact',
     });
     await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
-    await act(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved' });
+    await act(PEOPLE.cio, DUTY_ACTIONS.approveClosure);
     expect(incident()).toMatchObject({ status: 'closed', closureJustification: 'Cost outweighs the impact' });
   });
 
@@ -242,8 +240,8 @@ describe('from restored to closed', () => {
   it('reopens a closed incident with a reason, and the reporter hears of it', async () => {
     await lowIncidentInReview();
     await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
-    await act(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved' });
-    const refused = await act(PEOPLE.staff2, CARD_ACTIONS.reopen, { reason: 'x' });
+    await act(PEOPLE.cio, DUTY_ACTIONS.approveClosure);
+    const refused = await forgedForm(PEOPLE.staff2, CARD_ACTIONS.reopen, { reason: 'x' });
     expect(refused.refused).toMatch(
       /^Only the SIRO, the CIO or the incident's Incident Response Manager may/,
     );
@@ -275,8 +273,8 @@ describe('from restored to closed', () => {
     await act(PEOPLE.hodFinance, CARD_ACTIONS.analysis, ANALYSIS);
     await act(PEOPLE.siro, CARD_ACTIONS.learning, LEARNING);
     const res = await act(PEOPLE.siro, CARD_ACTIONS.closure, {});
-    expect(res.errors?.justification).toBe(
-      `${REF} cannot close yet:\n• The causal analysis is waiting for the IRM’s approval.\n• The regulator notification is not recorded.`,
+    expect(res.refused).toBe(
+      `${REF} cannot be put forward for closure yet:\n• The causal analysis is waiting for the IRM’s approval.\n• The regulator notification is not recorded.`,
     );
     expect(incident().status).toBe('resolved');
     expect(JSON.stringify(world.card(REF).blocks)).toContain('The regulator notification is not recorded.');
@@ -289,6 +287,9 @@ describe('from restored to closed', () => {
     const form = world.lastModal(PEOPLE.siro);
     expect(JSON.stringify(form.view.blocks)).toContain('noAction');
     await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.severity, { option: 'high' });
+    await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {
+      reason: 'Customer data found on it',
+    });
     expect(incident().severity).toBe('high');
     const res = await world.submitForm(PEOPLE.siro, form, { noAction: 'yes', justification: 'Minor' });
     expect(res.body?.errors).toEqual({
@@ -298,10 +299,19 @@ describe('from restored to closed', () => {
   });
 
   it('refuses approval by the CIO who did the peer review (four eyes)', async () => {
-    await lowIncidentInReview();
+    await resolvedIncident('low');
+    await act(PEOPLE.siro, CARD_ACTIONS.learning, LEARNING);
+    // The SIRO asks the CIO, by name, for the peer review: the CIO is told by DM and does it there.
+    await act(PEOPLE.siro, CARD_ACTIONS.closure, {
+      noAction: 'yes',
+      justification: 'Minor',
+      reviewerId: PEOPLE.cio,
+    });
     expect((await act(PEOPLE.cio, CARD_ACTIONS.peerReview, { decision: 'approved' })).errors).toBeNull();
-    const own = await act(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved' });
-    expect(own.errors?.decision).toBe('You did the peer review: closure must be approved by another CIO.');
+    // Having reviewed it, the CIO is not asked to approve it; forged, the approval is refused.
+    expect(await world.findControl(PEOPLE.cio, REF, DUTY_ACTIONS.approveClosure)).toBeUndefined();
+    const own = await world.forgeClick(PEOPLE.cio, world.card(REF), DUTY_ACTIONS.approveClosure);
+    expect(own.replies).toEqual(['You did the peer review: closure must be approved by another CIO.']);
     expect(incident().status).toBe('in_review');
     const approvals = world.db.select().from(reviews).where(eq(reviews.type, 'closure_approval')).all();
     expect(approvals.map((r) => r.decision)).toEqual(['pending']);
@@ -310,7 +320,7 @@ describe('from restored to closed', () => {
   it('refuses to reopen without a reason', async () => {
     await lowIncidentInReview();
     await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
-    await act(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved' });
+    await act(PEOPLE.cio, DUTY_ACTIONS.approveClosure);
     const res = await act(PEOPLE.siro, CARD_ACTIONS.reopen, { reason: '   ' });
     expect(res.errors).toEqual({ reason: 'Please give the reason.' });
     expect(incident().status).toBe('closed');
@@ -320,7 +330,7 @@ describe('from restored to closed', () => {
     await resolvedIncident('low');
     await closeWithAnalysis();
     world.clock.set('2026-03-12T15:00:00Z');
-    await act(PEOPLE.cio, CARD_ACTIONS.reopen, { reason: 'The same laptop model failed again' });
+    await act(PEOPLE.siro, CARD_ACTIONS.reopen, { reason: 'The same laptop model failed again' });
     // Low: 720 hours, now counted from the reopening.
     expect(incident()).toMatchObject({ status: 'resolving', closedAt: null, resolvedAt: null });
     expect(incident().targetResolutionAt?.toISOString()).toBe('2026-04-11T15:00:00.000Z');
@@ -339,15 +349,19 @@ describe('from restored to closed', () => {
         review: 'causal_analysis',
         round: 1,
         decision: 'returned',
-        decidedBy: PEOPLE.cio,
+        decidedBy: PEOPLE.siro,
       }),
       expect.objectContaining({ review: 'learning', decision: 'returned' }),
     ]);
 
+    // The IRM (the head of department) is asked to resolve it again, told why.
+    expect(JSON.stringify(dmsTo(PEOPLE.hodFinance).at(-1)?.args)).toContain(
+      'The same laptop model failed again',
+    );
     await act(PEOPLE.hodFinance, CARD_ACTIONS.resolve, { how: 'Replaced the laptop' });
-    const early = await act(PEOPLE.hodFinance, CARD_ACTIONS.closure, {});
-    expect(early.errors?.justification).toBe(
-      `${REF} cannot close yet:\n• The causal analysis (round 1) was sent back: a revised round is needed.\n• The recurrence and risk-register review must be done again since the reopening.`,
+    const early = await act(PEOPLE.siro, CARD_ACTIONS.closure, {});
+    expect(early.refused).toBe(
+      `${REF} cannot be put forward for closure yet:\n• The causal analysis (round 1) was sent back: a revised round is needed.\n• The recurrence and risk-register review must be done again since the reopening.`,
     );
     const card = JSON.stringify(world.card(REF).blocks);
     expect(card).toContain(CARD_ACTIONS.analysis);
@@ -393,28 +407,17 @@ describe('from restored to closed', () => {
       description: 'Recall the laptop from the leasing company',
       ownerId: PEOPLE.staff2,
     });
-    const [owned] = world.db.select().from(actions).all();
     const ownerDm = dmsTo(PEOPLE.staff2).at(-1);
-    const press = () =>
-      world.slack.interaction(
-        blockAction({
-          userId: PEOPLE.staff2,
-          actionId: 'action_not_doing',
-          blockId: `act:${owned?.id}`,
-          value: String(owned?.id),
-          container: {
-            type: 'message',
-            channelId: 'DSTAFF2',
-            messageTs: String((ownerDm?.response as { ts: string } | undefined)?.ts),
-          },
-          triggerId: world.fake.issueTrigger(PEOPLE.staff2),
-          responseUrl: world.fake.responseUrl('owner'),
-        }),
-      );
+    const dm = { channel: PEOPLE.staff2, ts: String((ownerDm?.response as { ts: string } | undefined)?.ts) };
+    // The DM as the owner first saw it: its buttons are pressed again after it was answered.
+    const asShown = world.fake.message(dm.channel, dm.ts)?.blocks ?? [];
+    const press = async () => {
+      const sent = await world.people.as(PEOPLE.staff2).click(dm, DUTY_ACTIONS.actionNotDoing, { asShown });
+      await world.settled();
+      return sent.replies();
+    };
     await press();
-    await expect
-      .poll(() => [...world.fake.views.values()].filter((v) => v.userId === PEOPLE.staff2).length)
-      .toBe(1);
+    expect([...world.fake.views.values()].filter((v) => v.userId === PEOPLE.staff2)).toHaveLength(1);
     const form = world.lastModal(PEOPLE.staff2);
     const empty = await world.submitForm(PEOPLE.staff2, form, { reason: '' });
     expect(empty.body?.errors).toEqual({ reason: 'Please give the reason.' });
@@ -430,10 +433,14 @@ describe('from restored to closed', () => {
         .messages(SECURITY_CHANNEL)
         .some((m) => m.text?.includes(`<@${PEOPLE.staff2}> proposes not doing the action`)),
     ).toBe(true);
-    await press();
-    await expect
-      .poll(() => world.fake.responseUrlPosts.filter((p) => p.name === 'owner').map((p) => p.body.text))
-      .toEqual(['You already proposed not doing it; the IRM or SIRO decides.']);
+    // Their DM now says so, its buttons gone; pressed on the copy they had, it answers what happened.
+    expect(JSON.stringify(world.fake.message(dm.channel, dm.ts)?.blocks)).toContain(
+      'proposed as not being done by you: the IRM or SIRO decides',
+    );
+    expect(JSON.stringify(world.fake.message(dm.channel, dm.ts)?.blocks)).not.toContain('"type":"actions"');
+    expect(await press()).toEqual([
+      expect.stringContaining('Nothing to do here any more: proposed as not being done by you'),
+    ]);
   });
 
   it('sends the closure back to resolved when the peer reviewer disagrees', async () => {

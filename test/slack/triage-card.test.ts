@@ -837,7 +837,8 @@ describe('follow-through on the card', () => {
     );
     // The send-back reached the head of department by DM, with the comment and the button.
     const asked = await world.clickWhereSeen(PEOPLE.hodFinance, REF, CARD_ACTIONS.analysis);
-    const dm = 'channel' in asked.surface ? world.fake.message(asked.surface.channel, asked.surface.ts) : undefined;
+    const dm =
+      'channel' in asked.surface ? world.fake.message(asked.surface.channel, asked.surface.ts) : undefined;
     expect(JSON.stringify(dm?.blocks)).toContain('Round 1 was sent back by');
     expect(JSON.stringify(dm?.blocks)).toContain('Add the cost of licences &lt;please&gt;');
     const form = world.lastModal(PEOPLE.hodFinance);

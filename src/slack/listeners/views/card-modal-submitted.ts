@@ -21,8 +21,8 @@ import {
   resolutionInputSchema,
   submitCausalAnalysis,
 } from '../../../domain/follow-through';
-import { can } from '../../../domain/permissions';
 import { transitionRefusal } from '../../../domain/lifecycle';
+import { can } from '../../../domain/permissions';
 import { postUpdate } from '../../../domain/post-update';
 import { notificationInputSchema, recordNotification } from '../../../domain/record-notification';
 import type { Actor } from '../../../domain/roles';
