@@ -5,6 +5,7 @@ import type { Db } from '../db/client';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import { sdkLogger } from './logger';
+import { backfillDuties } from './services/duty-backfill';
 import { OutboxWorker } from './services/outbox';
 import { Scheduler } from './services/scheduler';
 import { InFlight } from './slack/in-flight';
@@ -79,6 +80,9 @@ export function createVigil(deps: VigilDeps): Vigil {
     outbox,
     scheduler,
     async start(port = config.port) {
+      // A register kept before steps were asked for by message: record what is owed (quietly).
+      const caughtUp = backfillDuties(deps.db, config);
+      if (caughtUp > 0) logger.info(`recorded what is owed on ${caughtUp} open incidents kept from before`);
       const started = (socketMode ? await app.start() : await app.start(port)) as Server | undefined;
       outbox.start();
       scheduler.start();

@@ -34,7 +34,13 @@ export function queueDutyMessage(
   );
 }
 
-function ask(tx: Tx, duty: Duty, message: { kind: 'dm' | 'thread'; userId: string | null }, at: Date): void {
+function ask(
+  tx: Tx,
+  duty: Duty,
+  message: { kind: 'dm' | 'thread'; userId: string | null },
+  at: Date,
+  quiet: boolean,
+): void {
   const row = tx
     .insert(dutyMessages)
     .values({ incidentId: duty.incidentId, kind: message.kind, userId: message.userId, createdAt: at })
@@ -49,7 +55,7 @@ function ask(tx: Tx, duty: Duty, message: { kind: 'dm' | 'thread'; userId: strin
       state: duty.state,
     })
     .run();
-  queueDutyMessage(tx, duty.incidentId, { id: row.id, kind: message.kind }, at);
+  if (!quiet) queueDutyMessage(tx, duty.incidentId, { id: row.id, kind: message.kind }, at);
 }
 
 /**
@@ -58,7 +64,15 @@ function ask(tx: Tx, duty: Duty, message: { kind: 'dm' | 'thread'; userId: strin
  * edited to say so, its buttons gone); one whose step moved on is drawn again; and whoever now owes
  * a step they have not been asked for gets a DM (and the team a post in the card's thread).
  */
-export function reconcileDuties(tx: Tx, config: Config, incident: Incident, cause: DutyCause): Set<string> {
+export function reconcileDuties(
+  tx: Tx,
+  config: Config,
+  incident: Incident,
+  cause: DutyCause,
+  /** Record what is owed without messaging anyone (catching up a register kept before duties). */
+  opts: { quiet?: boolean } = {},
+): Set<string> {
+  const quiet = opts.quiet === true;
   // Whose App Home lists what they owe differently after this.
   const affected = new Set<string>();
   const duties = new Map(dutiesOf(tx, config, incident).map((d) => [d.key, d]));
@@ -104,16 +118,16 @@ export function reconcileDuties(tx: Tx, config: Config, incident: Incident, caus
       .set({ settledAt: cause.at, settledBy: cause.actorId, settledEventId: cause.eventId })
       .where(and(eq(messageDuties.messageId, s.messageId), eq(messageDuties.duty, s.duty)))
       .run();
-  for (const [id, kind] of redraw) queueDutyMessage(tx, incident.id, { id, kind }, cause.at);
+  if (!quiet) for (const [id, kind] of redraw) queueDutyMessage(tx, incident.id, { id, kind }, cause.at);
 
   for (const duty of duties.values()) {
     for (const owner of duty.owners) {
       if (asked.has(`${duty.key}|${owner}`)) continue;
-      ask(tx, duty, { kind: 'dm', userId: owner }, cause.at);
+      ask(tx, duty, { kind: 'dm', userId: owner }, cause.at, quiet);
       affected.add(owner);
     }
     if (duty.inThread && !asked.has(`${duty.key}|`))
-      ask(tx, duty, { kind: 'thread', userId: null }, cause.at);
+      ask(tx, duty, { kind: 'thread', userId: null }, cause.at, quiet);
   }
   return affected;
 }

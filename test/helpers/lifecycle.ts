@@ -14,13 +14,13 @@ import { expect } from 'vitest';
 import { ACTION_MENU, CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
 import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { LOSS_LOCATION_ACTION } from '../../blocks/report-modal';
-import { actions } from '../../db/schema';
+import { actions, notifications } from '../../db/schema';
 import type { Answer } from '../../src/local-slack/fill-view';
 import { stateFromView } from '../../src/local-slack/fill-view';
 import type { FakeView } from '../../src/local-slack/local-slack';
 import { blockAction, eventCallback, slashCommand } from '../../src/local-slack/payloads';
 import { answerSurfaces, type Surface } from './surfaces';
-import { MINIMAL_REPORT, PEOPLE, SECURITY_CHANNEL, type World } from './world';
+import { type CardCopy, MINIMAL_REPORT, PEOPLE, SECURITY_CHANNEL, type World } from './world';
 
 /** Someone made IRM in the course of the flow: not a role holder, not the head of department. */
 export const NEW_IRM = 'UIRMGR';
@@ -69,9 +69,14 @@ export interface LifecycleResult {
   answers: Surface[];
 }
 
-interface Element {
-  action_id?: string;
-  value?: string;
+/** The id's end of the block holding `actionId` with `value` on a copy of the card (a Record button). */
+function blockWithValue(copy: CardCopy, actionId: string, value: string): string | undefined {
+  const found = copy.blocks.find((b) =>
+    [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].some(
+      (e) => e.action_id === actionId && e.value === value,
+    ),
+  );
+  return found?.block_id?.split(':').at(-1);
 }
 
 export async function driveLifecycle(
@@ -92,16 +97,20 @@ export async function driveLifecycle(
     await world.fake.waitFor('views.publish', before + 1, { ok: true });
   }
 
-  /** Clicks a card control that opens a form, fills it, submits it and expects it accepted. */
+  /**
+   * Clicks the control where `user` sees it (the card for the security team, their DM or App Home
+   * for everyone else: Slack shows them nothing else), fills the form it opens, submits it and
+   * expects it accepted. `value` picks one of several such controls (a notification, an action).
+   */
   async function form(
     user: string,
     actionId: string,
     answers: Record<string, Answer>,
     copy = card(),
-    choice: { option?: string; block?: string } = {},
+    choice: { option?: string; block?: string; value?: string } = {},
   ) {
     const opened = world.fake.callsTo('views.open', { ok: true }).length;
-    const click = await world.click(user, copy, actionId, choice);
+    const click = await press(user, actionId, copy, choice);
     expect(click.replies, `${actionId} by ${user}`).toEqual([]);
     await world.fake.waitFor('views.open', opened + 1, { ok: true });
     await beforeSubmit(user, world.lastModal(user));
@@ -110,13 +119,29 @@ export async function driveLifecycle(
     await world.vigil.outbox.drain();
   }
 
-  /** Clicks a card control that changes the incident at once. */
+  /** The security team clicks on the card; anyone else where Vigil asked them (a DM, App Home). */
+  async function press(
+    user: string,
+    actionId: string,
+    copy: CardCopy,
+    choice: { option?: string; user?: string; block?: string; value?: string },
+  ) {
+    if (world.fake.canSee(user, SECURITY_CHANNEL))
+      return world.click(user, copy, actionId, {
+        ...choice,
+        ...(choice.value && !choice.block ? { block: blockWithValue(copy, actionId, choice.value) } : {}),
+      });
+    const { value, ...rest } = choice;
+    return world.clickWhereSeen(user, REFERENCE, actionId, { ...rest, ...(value ? { value } : {}) });
+  }
+
+  /** Clicks a control that changes the incident at once, where `user` sees it. */
   async function change(
     user: string,
     actionId: string,
-    choice: { option?: string; user?: string; block?: string } = {},
+    choice: { option?: string; user?: string; block?: string; value?: string } = {},
   ) {
-    const click = await world.click(user, card(), actionId, choice);
+    const click = await press(user, actionId, card(), choice);
     expect(click.replies, `${actionId} by ${user}`).toEqual([]);
     await world.vigil.outbox.drain();
   }
@@ -155,7 +180,8 @@ export async function driveLifecycle(
     return post ? String(post.body.text) : undefined;
   }
 
-  for (const user of [PEOPLE.staff, PEOPLE.siro, PEOPLE.hodFinance, NEW_IRM]) await openHome(user);
+  for (const user of [PEOPLE.staff, PEOPLE.siro, PEOPLE.hodFinance, NEW_IRM, PEOPLE.cio, PEOPLE.md])
+    await openHome(user);
 
   // The report, with the post follow-ups drawn in once the location is chosen.
   const view = await world.openReportForm(PEOPLE.staff);
@@ -204,24 +230,24 @@ export async function driveLifecycle(
     rationale: t.rationale,
     facts: 'personal_data,criminal,customers_affected',
   });
-  // Each pending notification has its own Record button, for whoever may record it.
-  const notification = (label: string) => {
-    const copy = card();
-    const blocks = copy.blocks.filter(
-      (b) =>
-        b.accessory?.action_id !== CARD_ACTIONS.recordNotification ||
-        JSON.stringify(b).includes(`*${label}:*`),
+  // Each pending notification has its own Record button, for whoever may record it: on the card
+  // for the SIRO, in the DM that asked them for the CIO (not in the security channel).
+  const notificationId = (kind: string) =>
+    String(
+      world.db
+        .select()
+        .from(notifications)
+        .all()
+        .find((n) => n.kind === kind)?.id,
     );
-    return { ...copy, blocks };
-  };
-  const record = (user: string, label: string, answers: Record<string, Answer>) =>
-    form(user, CARD_ACTIONS.recordNotification, answers, notification(label));
-  await record(PEOPLE.siro, 'Data-protection regulator', { outcome: 'done', externalRef: t.regulatorRef });
-  await record(PEOPLE.cio, 'National CERT', { outcome: 'done', externalRef: t.certRef });
+  const record = (user: string, kind: string, answers: Record<string, Answer>) =>
+    form(user, CARD_ACTIONS.recordNotification, answers, card(), { value: notificationId(kind) });
+  await record(PEOPLE.siro, 'regulator', { outcome: 'done', externalRef: t.regulatorRef });
+  await record(PEOPLE.cio, 'cert', { outcome: 'done', externalRef: t.certRef });
   // A crime number given in the report already counts as the police told.
   if (!t.report.crimeNumber)
-    await record(PEOPLE.siro, 'Police', { outcome: 'done', externalRef: t.crimeNumber });
-  await record(PEOPLE.siro, 'Affected customers', { outcome: 'not_required', reason: t.customersReason });
+    await record(PEOPLE.siro, 'police', { outcome: 'done', externalRef: t.crimeNumber });
+  await record(PEOPLE.siro, 'customers', { outcome: 'not_required', reason: t.customersReason });
   expect(JSON.stringify(card().blocks)).not.toContain(CARD_ACTIONS.recordNotification);
 
   await change(PEOPLE.siro, CARD_ACTIONS.assignIrm, { user: NEW_IRM });
@@ -245,71 +271,45 @@ export async function driveLifecycle(
   await world.vigil.outbox.drain();
   expect(digests()).toHaveLength(1);
   const digest = digests()[0];
-  const snoozeButton = (digest?.args.blocks as { block_id?: string; elements?: Element[] }[] | undefined)
-    ?.flatMap((b) => (b.elements ?? []).map((e) => ({ blockId: b.block_id ?? '', e })))
-    .find(({ e }) => e.action_id === REMINDER_ACTIONS.snoozeDay);
-  if (!snoozeButton) throw new Error('the digest has no Snooze button');
-  const snoozed = await dmClick(
-    PEOPLE.staff2,
-    REMINDER_ACTIONS.snoozeDay,
-    snoozeButton.blockId,
-    String(snoozeButton.e.value),
-    (digest?.response as { ts?: string } | undefined)?.ts ?? '',
-  );
-  expect(snoozed).toMatch(/^:zzz: Snoozed until /);
+  const snoozed = await world.people
+    .as(PEOPLE.staff2)
+    .click(
+      { channel: PEOPLE.staff2, ts: (digest?.response as { ts?: string } | undefined)?.ts ?? '' },
+      REMINDER_ACTIONS.snoozeDay,
+    );
+  await world.settled();
+  expect(snoozed.replies()).toEqual([expect.stringMatching(/^:zzz: Snoozed until /)]);
 
   // The owner answers from the DM that gave them the action: they will not do it, and why. That
-  // is a proposal: the IRM keeps the action open, rewrites it, and accepts the second proposal.
-  const assigned = world.fake
-    .callsTo('chat.postMessage', { ok: true })
-    .find((c) => c.args.channel === PEOPLE.staff2 && JSON.stringify(c.args.blocks).includes('"act:'));
-  const actionBlock = (assigned?.args.blocks as { block_id?: string }[] | undefined)?.find((b) =>
-    b.block_id?.startsWith('act:'),
-  );
-  const actionId = actionBlock?.block_id?.slice('act:'.length) ?? '';
-  const status = () =>
-    world.db
-      .select()
-      .from(actions)
-      .where(eq(actions.id, Number(actionId)))
-      .get()?.status;
+  // is a proposal: the IRM (outside the security channel) keeps it open from the DM that asks them
+  // to decide, the SIRO rewrites it on the card, and the IRM accepts the second proposal.
+  const [{ id: actionId }] = world.db.select({ id: actions.id }).from(actions).all() as [{ id: number }];
+  const status = () => world.db.select().from(actions).where(eq(actions.id, actionId)).get()?.status;
   async function ownerWontDo() {
-    const opened = world.fake.callsTo('views.open', { ok: true }).length;
-    const reply = await dmClick(
-      PEOPLE.staff2,
-      DUTY_ACTIONS.actionNotDoing,
-      actionBlock?.block_id ?? '',
-      actionId,
-      (assigned?.response as { ts?: string } | undefined)?.ts ?? '',
-    );
-    expect(reply).toBeUndefined();
-    await world.fake.waitFor('views.open', opened + 1, { ok: true });
-    await beforeSubmit(PEOPLE.staff2, world.lastModal(PEOPLE.staff2));
-    const notDoing = await world.submitForm(PEOPLE.staff2, world.lastModal(PEOPLE.staff2), {
-      reason: t.notDoing,
+    await form(PEOPLE.staff2, DUTY_ACTIONS.actionNotDoing, { reason: t.notDoing }, card(), {
+      value: String(actionId),
     });
-    expect(notDoing.body).toBeNull();
-    await world.vigil.outbox.drain();
     expect(status()).toBe('not_doing_proposed');
   }
-  const menu = (op: string) => ({ block: `a${actionId}`, option: `${op}:${actionId}` });
   const keptOpen = () =>
     world.fake
       .callsTo('chat.postMessage', { ok: true })
-      .filter((c) => c.args.channel === PEOPLE.staff2 && String(c.args.text).includes('not accepted'));
+      .filter(
+        (c) => c.args.channel === PEOPLE.staff2 && JSON.stringify(c.args.blocks).includes('*not accepted*'),
+      );
   await ownerWontDo();
-  await change(NEW_IRM, CARD_ACTIONS.actionMenu, menu(ACTION_MENU.keepOpen));
+  await change(NEW_IRM, DUTY_ACTIONS.actionKeepOpen, { value: String(actionId) });
   expect(status()).toBe('open');
   expect(keptOpen()).toHaveLength(1);
   await form(
-    NEW_IRM,
+    PEOPLE.siro,
     CARD_ACTIONS.actionMenu,
     { kind: 'corrective', description: t.actionEdit, ownerId: PEOPLE.staff2, dueAt: '2026-03-12' },
     card(),
-    menu(ACTION_MENU.edit),
+    { block: `a${actionId}`, option: `${ACTION_MENU.edit}:${actionId}` },
   );
   await ownerWontDo();
-  await change(NEW_IRM, CARD_ACTIONS.actionMenu, menu(ACTION_MENU.accept));
+  await change(NEW_IRM, DUTY_ACTIONS.actionAccept, { value: String(actionId) });
   expect(status()).toBe('not_doing');
 
   await change(NEW_IRM, CARD_ACTIONS.startResolution);
@@ -319,10 +319,37 @@ export async function driveLifecycle(
   await form(PEOPLE.hodFinance, CARD_ACTIONS.analysis, t.analysis);
   await form(NEW_IRM, CARD_ACTIONS.analysisReview, { decision: 'approved' });
   await form(PEOPLE.siro, CARD_ACTIONS.learning, { recurrenceRisk: 'yes', ...t.learning });
-  await form(PEOPLE.siro, CARD_ACTIONS.closure, { justification: t.closure });
-  await form(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'returned', comment: t.peerComment });
-  await form(PEOPLE.siro, CARD_ACTIONS.closure, { justification: t.closure });
-  await form(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
+  // The IRM puts it forward from the DM that says it is ready; no reviewer named, so the team is
+  // asked in the card's thread, and a responder peer-reviews it from that post.
+  await form(NEW_IRM, CARD_ACTIONS.closure, { justification: t.closure });
+  const threadPost = () => {
+    const post = world.fake
+      .messages(SECURITY_CHANNEL)
+      .filter(
+        (m) =>
+          m.thread_ts && m.thread_ts !== m.ts && JSON.stringify(m.blocks ?? []).includes(CARD_ACTIONS.peerReview),
+      )
+      .at(-1);
+    if (!post) throw new Error('no peer review was asked for in the thread');
+    return post;
+  };
+  const fromThread = await world.people
+    .as(PEOPLE.responder)
+    .click({ channel: SECURITY_CHANNEL, ts: threadPost().ts }, CARD_ACTIONS.peerReview);
+  await world.settled();
+  expect(fromThread.replies()).toEqual([]);
+  await beforeSubmit(PEOPLE.responder, world.lastModal(PEOPLE.responder));
+  const returned = await world.submitForm(PEOPLE.responder, world.lastModal(PEOPLE.responder), {
+    decision: 'returned',
+    comment: t.peerComment,
+  });
+  expect(returned.body).toBeNull();
+  await world.vigil.outbox.drain();
+  // Sent back, the IRM is asked again (with the comment); this time they name the Managing
+  // Director, who is told by DM and reviews it there.
+  await form(NEW_IRM, CARD_ACTIONS.closure, { justification: t.closure, reviewerId: PEOPLE.md });
+  await form(PEOPLE.md, CARD_ACTIONS.peerReview, { decision: 'approved' });
+  // The CIO decides from their DM: opened from "Send back…", they approve after all, with a comment.
   await form(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved', comment: t.approvalComment });
   expect(JSON.stringify(card().blocks)).toContain(':lock: Closed');
   await form(PEOPLE.siro, CARD_ACTIONS.reopen, { reason: t.reopen });

@@ -90,16 +90,16 @@ describe('conflicting clicks', () => {
 
     // Three rounds: the SIRO and a security-team member act on the same copy of the card at once.
     const refusals: string[] = [];
-    for (const [severity, irm] of [
-      ['high', PEOPLE.staff2],
-      ['critical', PEOPLE.hodEngineering],
-      ['low', PEOPLE.responder],
+    for (const [siroPick, irm] of [
+      [PEOPLE.hodEngineering, PEOPLE.staff2],
+      [PEOPLE.staff2, PEOPLE.hodEngineering],
+      [PEOPLE.hodFinance, PEOPLE.responder],
     ] as const) {
       const seen = w.card(REF);
       const before = row()?.version ?? 0;
       const posted = w.fake.responseUrlPosts.length;
       const results = await Promise.all([
-        w.click(PEOPLE.siro, seen, CARD_ACTIONS.severity, { option: severity }),
+        w.click(PEOPLE.siro, seen, CARD_ACTIONS.assignIrm, { user: siroPick }),
         w.click(PEOPLE.responder, seen, CARD_ACTIONS.assignIrm, { user: irm }),
         w.click(PEOPLE.responder, seen, CARD_ACTIONS.escalate),
         w.click(PEOPLE.siro, seen, CARD_ACTIONS.escalate),

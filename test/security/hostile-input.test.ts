@@ -269,15 +269,23 @@ describe('hostile text', () => {
     expect(lookup(NEW_IRM)).toContain('qz-description');
     expect(lookup(PEOPLE.staff)).toContain('qz-title');
     expect(lookup(PEOPLE.staff)).not.toContain('qz-description');
-    // DMs to the reporter, the IRM and those escalated to carry no report text (PRODUCT.md Privacy),
-    // only what is owed: the IRM's reminder of the action they follow names the action.
+    // DMs carry no report text beyond its title (PRODUCT.md Privacy): only what is owed, such as an
+    // action's own text to whoever decides on it, or a comment sent back to the person it is for.
     const markers = (text: string) => [...new Set(text.match(/qz-[A-Za-z]+/g) ?? [])].sort();
     const isDigest = (s: Surface) => /items? needs? your attention$/.test(String(s.content.text));
     const irmDms = (digest: boolean) =>
       shown((s) => s.where === `chat.postMessage → ${NEW_IRM}` && isDigest(s) === digest);
-    for (const user of [PEOPLE.staff, PEOPLE.siro, PEOPLE.md, PEOPLE.hodFinance])
-      expect(markers(dm(user)), user).toEqual([]);
-    expect(markers(irmDms(false))).toEqual([]);
+    expect(markers(dm(PEOPLE.staff))).toEqual([]);
+    for (const user of [PEOPLE.siro, PEOPLE.md]) expect(markers(dm(user)), user).toEqual(['qz-title']);
+    expect(markers(dm(PEOPLE.hodFinance))).toEqual(['qz-analysisComment', 'qz-reopen', 'qz-title']);
+    expect(markers(irmDms(false))).toEqual([
+      'qz-action',
+      'qz-actionEdit',
+      'qz-notDoing',
+      'qz-peerComment',
+      'qz-reopen',
+      'qz-title',
+    ]);
     expect(markers(irmDms(true))).toEqual(['qz-action']);
 
     // The register's exports keep every character as typed.

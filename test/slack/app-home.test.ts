@@ -2,8 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { actions, homeViews, incidents, notifications, outbox } from '../../db/schema';
-import { findDueReminders } from '../../src/domain/reminders';
+import { addAction as addActionInDomain } from '../../src/domain/add-action';
+import { actorFor } from '../../src/domain/roles';
 import { blockAction, eventCallback } from '../../src/local-slack/payloads';
+import { backfillDuties } from '../../src/services/duty-backfill';
 import { seedReport } from '../helpers/seed';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
@@ -35,21 +37,29 @@ const sections = (user: string) =>
 const cardLink = (reference: string) =>
   new RegExp(`<https://vigil-test\\.slack\\.com/archives/${SECURITY_CHANNEL}/p\\d+\\|${reference}[^>]*>`);
 
+/** An action added as the SIRO would add it (asked of its owner like any other). */
 function addAction(incidentId: number, ownerId: string, dueAt: Date, description = 'Wipe the laptop') {
-  world.db
-    .insert(actions)
-    .values({
-      incidentId,
-      kind: 'corrective',
-      description,
-      ownerId,
-      dueAt,
-      status: 'open',
-      createdBy: PEOPLE.siro,
-      createdAt: world.clock.now(),
-    })
-    .run();
+  addActionInDomain(
+    { db: world.db, clock: world.clock, config: world.config },
+    actorFor(world.config, PEOPLE.siro, true),
+    { incidentId },
+    { kind: 'corrective', description, ownerId, dueAt },
+  );
 }
+
+/** The lines of a person's Home that list the steps they owe (each followed by its buttons). */
+const owedLines = (user: string) => {
+  const blocks = (world.fake.published.get(user)?.blocks ?? []) as {
+    type: string;
+    text?: { text: string };
+    block_id?: string;
+  }[];
+  const start = blocks.findIndex((b) => b.type === 'header' && /Waiting on you/.test(JSON.stringify(b)));
+  return blocks
+    .slice(start + 1)
+    .filter((b, n, all) => b.type === 'section' && all[n + 1]?.block_id?.startsWith('duty:'))
+    .map((b) => b.text?.text ?? '');
+};
 
 describe('App Home', () => {
   it('gives everyone a report button, how it works, the roles, and their own reports', async () => {
@@ -120,19 +130,23 @@ describe('App Home', () => {
     world.clock.advance(5 * H); // past the 4 hours a report may wait for triage
 
     await openHome(PEOPLE.siro);
-    const siroWaiting = sections(PEOPLE.siro).find((t) => t.startsWith('*:bell: Waiting on you*')) ?? '';
-    expect(siroWaiting).toMatch(
-      new RegExp(`${cardLink('INC-2026-0001').source}: waiting for triage for 5 hours`),
-    );
-    // The action is owed by its owner, not by the SIRO.
-    expect(siroWaiting).not.toContain('Wipe the laptop');
+    expect(home(PEOPLE.siro)).toContain('Waiting on you (1)');
+    const siroWaiting = owedLines(PEOPLE.siro);
+    expect(siroWaiting).toEqual([
+      expect.stringMatching(new RegExp(`${cardLink('INC-2026-0001').source} .*\ntriage this report`)),
+    ]);
+    // The step's button is there, in Home, as in the DM that asked for it.
+    expect(home(PEOPLE.siro)).toContain(`"block_id":"duty:${incident.id}:h0"`);
+    expect(home(PEOPLE.siro)).toContain('"action_id":"card_triage"');
 
     await openHome(PEOPLE.staff2);
-    const staffWaiting = sections(PEOPLE.staff2).find((t) => t.startsWith('*:bell: Waiting on you*')) ?? '';
-    expect(staffWaiting).toContain(
-      '*INC-2026-0001 (Lost or stolen device, media or papers)*: corrective action due',
-    );
-    expect(staffWaiting).toContain('Wipe the laptop');
+    expect(home(PEOPLE.staff2)).toContain('Waiting on you (1)');
+    expect(owedLines(PEOPLE.staff2)).toEqual([
+      '*INC-2026-0001* Laptop left on a train\nyour action: Wipe the laptop',
+    ]);
+    expect(home(PEOPLE.staff2)).toContain('"action_id":"action_done"');
+    expect(home(PEOPLE.staff2)).toContain('*Your actions*');
+    // Staff are not in the security channel: no link to a card they cannot open, no register.
     expect(home(PEOPLE.staff2)).not.toContain('archives/');
     expect(home(PEOPLE.staff2)).not.toContain('Open incidents');
   });
@@ -269,12 +283,25 @@ describe('App Home', () => {
         .where(eq(incidents.id, id))
         .run();
       world.db.update(notifications).set({ dueAt: past }).where(eq(notifications.incidentId, id)).run();
-      addAction(id, PEOPLE.siro, past, `Follow up ${'&<>'.repeat(5)}`);
+      world.db
+        .insert(actions)
+        .values({
+          incidentId: id,
+          kind: 'corrective',
+          description: `Follow up ${'&<>'.repeat(5)}`,
+          ownerId: PEOPLE.siro,
+          dueAt: past,
+          createdBy: PEOPLE.siro,
+          createdAt: world.clock.now(),
+        })
+        .run();
     }
+    // Written behind the app's back: what is owed is caught up as at a start on an old register.
+    backfillDuties(world.db, world.config, { all: true });
     const team = await openHome(PEOPLE.siro);
     expect(team).toContain('*Open incidents: 300*');
     expect(team).toContain('…and 285 more');
-    for (const text of sections(PEOPLE.siro).filter((t) => /^\*(:bell: Waiting|:warning: Overdue)/.test(t))) {
+    for (const text of sections(PEOPLE.siro).filter((t) => /^\*:warning: Overdue/.test(t))) {
       expect(text.length).toBeLessThanOrEqual(3000);
       const lines = text.split('\n').slice(1);
       // Every line shown is whole (a link is never cut), and the last says how many more there are.
@@ -282,12 +309,11 @@ describe('App Home', () => {
       for (const l of lines.slice(0, -1)) expect(l).toMatch(/^(:rotating_light: )?<https:[^>]+>: .*\S$/);
       expect(text).not.toContain('(truncated)');
     }
-    // Home reads only what may be owed to the SIRO, and finds all that the reminder sweep would.
-    const owed = findDueReminders(world.db, world.clock.now(), world.config).get(PEOPLE.siro) ?? [];
-    expect(owed.length).toBeGreaterThanOrEqual(300); // the 300 overdue actions the SIRO owns
-    const waiting = sections(PEOPLE.siro).find((t) => t.startsWith('*:bell: Waiting on you*')) ?? '';
-    const shown = waiting.split('\n').length - 2;
-    expect(waiting).toContain(`…and ${owed.length - shown} more`);
+    // The steps the SIRO owes (300 actions of their own, none to triage any more): the first with
+    // their buttons, then how many more.
+    expect(team).toContain('Waiting on you (300)');
+    expect(owedLines(PEOPLE.siro)).toHaveLength(12);
+    expect(team).toContain('…and 288 more: each is in its direct message from me too.');
     const mine = await openHome(PEOPLE.staff);
     expect(mine).toContain('…and 285 more');
     expect(world.fake.callsTo('views.publish', { ok: false })).toEqual([]);
