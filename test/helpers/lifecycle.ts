@@ -327,7 +327,9 @@ export async function driveLifecycle(
       .messages(SECURITY_CHANNEL)
       .filter(
         (m) =>
-          m.thread_ts && m.thread_ts !== m.ts && JSON.stringify(m.blocks ?? []).includes(CARD_ACTIONS.peerReview),
+          m.thread_ts &&
+          m.thread_ts !== m.ts &&
+          JSON.stringify(m.blocks ?? []).includes(CARD_ACTIONS.peerReview),
       )
       .at(-1);
     if (!post) throw new Error('no peer review was asked for in the thread');

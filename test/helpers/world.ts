@@ -4,14 +4,14 @@ import { incidents } from '../../db/schema';
 import { createVigil, type Vigil } from '../../src/app';
 import type { Clock } from '../../src/clock';
 import { type Config, loadConfig } from '../../src/config';
-import type { Answer } from '../../src/local-slack/fill-view';
+import { type Answer, stateFromView } from '../../src/local-slack/fill-view';
 import {
   type FakeView,
   LocalSlack,
   type RecordedCall,
   TEST_BOT_TOKEN,
 } from '../../src/local-slack/local-slack';
-import { blockAction, SlackSender, slashCommand } from '../../src/local-slack/payloads';
+import { blockAction, SlackSender, slashCommand, viewSubmission } from '../../src/local-slack/payloads';
 import {
   controlsOf,
   type Delivered,
@@ -77,6 +77,15 @@ export interface World {
   /** What people's Slack clients send: only what Slack would deliver (see src/local-slack/people.ts). */
   people: SlackPeople;
   logs: LogRecord[];
+  /**
+   * Submits `view` as `userId` though it was opened for someone else: what an attacker would send
+   * (Slack never does). Returns Slack's HTTP answer.
+   */
+  forgeSubmit(
+    userId: string,
+    view: FakeView,
+    answers: Record<string, Answer>,
+  ): Promise<{ status: number; body: Record<string, unknown> | null }>;
   /** Runs /report-incident as `userId` and returns the modal Slack was asked to open. */
   openReportForm(userId: string, text?: string): Promise<FakeView>;
   /** Fills `view` like a person would and submits it; returns Slack's HTTP answer. */
@@ -320,6 +329,24 @@ export async function createWorld(
       const view = fake.published.get(userId);
       if (!view) throw new Error(`no Home was published for ${userId}`);
       return view;
+    },
+    async forgeSubmit(userId, view, answers) {
+      const res = await slack.interaction(
+        viewSubmission({
+          userId,
+          view: {
+            id: view.id,
+            callback_id: String(view.view.callback_id ?? ''),
+            private_metadata: String(view.view.private_metadata ?? ''),
+            hash: view.hash,
+            blocks: (view.view.blocks ?? []) as unknown[],
+          },
+          values: stateFromView(view.view, answers),
+          triggerId: fake.issueTrigger(userId),
+        }),
+      );
+      await world.settled();
+      return { status: res.status, body: res.text ? (res.json() as Record<string, unknown>) : null };
     },
     async forgeClick(userId, card, actionId, choice = {}) {
       const found = card.blocks

@@ -315,6 +315,54 @@ function clickCard(
   );
 }
 
+/** The ts of the message asking `channel` (a person, or the card's thread) for the fixture's action. */
+function dutyMessage(channel: string, f: Fixture): string {
+  const found = world.fake
+    .messages(channel)
+    .find((m) => JSON.stringify(m.blocks ?? []).includes(`"block_id":"duty:${f.id}:a${f.actionId}"`));
+  if (!found) throw new Error(`${channel} was not asked for ${f.reference}'s action`);
+  shownBlocks = found.blocks ?? [];
+  return found.ts;
+}
+/** The last message dutyMessage found, as it then read (an old copy, once it has been edited). */
+let shownBlocks: unknown[] = [];
+
+/** Clicks a control on a message Vigil posted, as `who` (signed; forged when it is not theirs to see). */
+function clickMessage(
+  who: Who,
+  f: Fixture,
+  where: { channel: string; ts: string },
+  actionId: string,
+  asShown?: unknown[],
+): Promise<Outcome> {
+  const message = world.fake.message(where.channel, where.ts);
+  const blocks = (asShown ?? message?.blocks ?? []) as {
+    block_id?: string;
+    elements?: { action_id?: string; value?: string }[];
+  }[];
+  const block = blocks.find((b) => b.elements?.some((e) => e.action_id === actionId));
+  const element = block?.elements?.find((e) => e.action_id === actionId);
+  if (!block?.block_id || !element) throw new Error(`no ${actionId} on that message`);
+  return interact(who, f, (triggerId, responseUrl) =>
+    blockAction({
+      userId: WHO[who],
+      actionId,
+      blockId: String(block.block_id),
+      ...(element.value !== undefined ? { value: element.value } : {}),
+      container: { type: 'message', channelId: world.fake.dmOrChannelId(where.channel), messageTs: where.ts },
+      message: {
+        type: 'message',
+        user: world.fake.botUserId,
+        ts: where.ts,
+        text: message?.text ?? '',
+        blocks,
+      },
+      triggerId,
+      responseUrl,
+    }),
+  );
+}
+
 function clickDm(who: Who, f: Fixture, actionId: string, blockId: string, value: string): Promise<Outcome> {
   return interact(who, f, (triggerId, responseUrl) =>
     blockAction({
@@ -381,11 +429,17 @@ async function expectRefused(
   expect(refusalLines(who) - lines, `${what} ${who}: one log line`).toBe(1);
 }
 
-/** A form submitted by someone who may not: refused on the form, logged, nothing changed. */
+/**
+ * A form submitted by someone who may not (a forged submission of a form opened for someone
+ * else): refused on the form, logged, nothing changed.
+ */
 async function expectSubmitRefused(who: Who, what: string, form: FakeView, answers: Record<string, Answer>) {
   const before = state();
   const lines = refusalLines(who);
-  const res = await world.submitForm(WHO[who], form, answers);
+  const res =
+    form.userId === WHO[who]
+      ? await world.submitForm(WHO[who], form, answers)
+      : await world.forgeSubmit(WHO[who], form, answers);
   expect({ what, who, action: res.body?.response_action }).toEqual({ what, who, action: 'errors' });
   expect(
     Object.values((res.body?.errors ?? {}) as Record<string, string>).join(' '),
@@ -443,6 +497,8 @@ describe('the permissions matrix', () => {
     repeatable?: boolean;
     /** An operation in the menu beside the fixture's action (a refusal redraws the card). */
     menu?: ActionMenuOp;
+    /** A select that opens the form: a refusal draws the card again, as it stands. */
+    select?: string;
     /** What the applied form must have done, beyond moving the incident's version. */
     check?: (who: Who, f: Fixture) => void;
   }[] = [
@@ -452,6 +508,18 @@ describe('the permissions matrix', () => {
       stage: 'reported',
       click: EXPECTED.triage,
       answers: { outcome: 'incident', severity: 'high', priority: 'P2', rationale: 'Real' },
+    },
+    {
+      name: 'severity',
+      actionId: CARD_ACTIONS.severity,
+      select: 'critical',
+      stage: 'triaged',
+      click: EXPECTED.triage,
+      answers: { reason: 'Customer data found' },
+      check: (who, f) =>
+        expect(world.db.select().from(incidents).where(eq(incidents.id, f.id)).get()?.severity, who).toBe(
+          'critical',
+        ),
     },
     {
       name: 'post update',
@@ -592,14 +660,19 @@ describe('the permissions matrix', () => {
     redraws?: boolean;
     /** The fixture's action is proposed as not to be done by its owner. */
     proposed?: boolean;
+    /** Where the incident must be for the control to show (default: triaged). */
+    stage?: Stage;
     check?: (who: Who, f: Fixture) => void;
   }[] = [
     {
-      name: 'severity',
-      actionId: CARD_ACTIONS.severity,
-      allowed: EXPECTED.triage,
-      choice: { option: 'critical' },
-      redraws: true,
+      name: 'approve closure (confirmed on the card)',
+      actionId: DUTY_ACTIONS.approveClosure,
+      allowed: EXPECTED.approve_closure,
+      stage: 'peer_approved',
+      check: (who, f) =>
+        expect(world.db.select().from(incidents).where(eq(incidents.id, f.id)).get()?.status, who).toBe(
+          'closed',
+        ),
     },
     {
       name: 'reassign IRM',
@@ -650,9 +723,10 @@ describe('the permissions matrix', () => {
           world.fake
             .callsTo('chat.postMessage', { ok: true })
             .filter((c) => c.args.channel === WHO.staff && String(c.args.text).startsWith(`${f.reference}:`))
-            .map((c) => String(c.args.text)),
+            .map((c) => JSON.stringify(c.args.blocks))
+            .filter((text) => text.includes('not accepted')),
           who,
-        ).toEqual([expect.stringContaining('was not accepted')]);
+        ).toEqual([expect.stringContaining('was *not accepted*')]);
       },
     },
   ];
@@ -661,7 +735,7 @@ describe('the permissions matrix', () => {
     // Every control on the card, and every choice in an action's menu, is in one of the two
     // tables, so a new one cannot be left out.
     expect(new Set([...FORMS, ...CHANGES].map((op) => op.actionId))).toEqual(
-      new Set(Object.values(CARD_ACTIONS)),
+      new Set([...Object.values(CARD_ACTIONS), DUTY_ACTIONS.approveClosure]),
     );
     expect(
       new Set([...FORMS.map((op) => op.menu), ...CHANGES.map((op) => op.choice?.menu)].filter(Boolean)),
@@ -674,9 +748,10 @@ describe('the permissions matrix', () => {
         clickCard(who, on, op.actionId, {
           ...(op.label ? { label: op.label } : {}),
           ...(op.menu ? { menu: op.menu } : {}),
+          ...(op.select ? { option: op.select } : {}),
         });
       for (const who of except(EVERYONE, ...op.click))
-        await expectRefused(who, op.name, () => click(who), ONLY, op.menu ? f : undefined);
+        await expectRefused(who, op.name, () => click(who), ONLY, op.menu || op.select ? f : undefined);
       // A form as the first allowed person got it, submitted by each who may not (a forged submission).
       const shown = await click(op.click[0] as Who);
       if (!shown.opened) throw new Error(`${op.name} did not open for ${op.click[0]}: ${shown.reply?.text}`);
@@ -698,12 +773,17 @@ describe('the permissions matrix', () => {
         op.check?.(who, own);
       }
     }
-    expect([...callbacks].sort()).toEqual(Object.values(CARD_MODALS).sort());
+    // Every form a card control opens; the confirmation of a dismissal is pushed on the triage form.
+    expect([...callbacks].sort()).toEqual(
+      Object.values(CARD_MODALS)
+        .filter((c) => c !== CARD_MODALS.confirmDismissal)
+        .sort(),
+    );
   }, 240_000);
 
   it('applies the card’s direct controls for exactly those allowed', async () => {
     for (const op of CHANGES) {
-      const make = () => fixture('triaged', op.proposed ? { proposedBy: 'staff' } : {});
+      const make = () => fixture(op.stage ?? 'triaged', op.proposed ? { proposedBy: 'staff' } : {});
       const f = await make();
       for (const who of except(EVERYONE, ...op.allowed))
         await expectRefused(
@@ -754,28 +834,48 @@ describe('the permissions matrix', () => {
     }
   }, 180_000);
 
-  it('lets only the action’s owner, the IRM and the SIRO close an action from a DM or a reminder', async () => {
+  it('lets only the action’s owner, the IRM and the SIRO close an action where it is asked for', async () => {
     const status = (f: Fixture) =>
       world.db.select().from(actions).where(eq(actions.id, f.actionId)).get()?.status;
     const refusal = /^Only the action's owner, the IRM or the SIRO may update actions on INC-2026-\d{4}\.$/;
-    const BUTTONS: { name: string; press: (who: Who, f: Fixture) => Promise<Outcome> }[] = [
+    const elsewhere =
+      /^That control does not belong to the message it was clicked on; nothing was changed\.$/;
+    // Slack shows the owner's DM to the owner alone: anyone else's click on it is forged, and is
+    // refused for that. The card's thread is the security team's: its post carries the same
+    // buttons, and there the server's permission check answers whoever clicks.
+    const BUTTONS: {
+      name: string;
+      where: (f: Fixture) => { channel: string; ts: string };
+      refused: (who: Who) => RegExp | null;
+    }[] = [
       {
-        name: 'Done in the action DM',
-        press: (who, f) => clickDm(who, f, DUTY_ACTIONS.actionDone, `act:${f.actionId}`, String(f.actionId)),
+        name: 'Done in the owner’s DM',
+        where: (f) => ({ channel: WHO.staff, ts: dutyMessage(WHO.staff, f) }),
+        refused: (who) => (who === 'staff' ? null : elsewhere),
       },
       {
-        name: 'Done in a reminder',
-        press: (who, f) => clickDm(who, f, REMINDER_ACTIONS.done, 'rem:0', `action:${f.actionId}:soon`),
+        name: 'Done in the card’s thread',
+        where: (f) => ({ channel: SECURITY_CHANNEL, ts: dutyMessage(SECURITY_CHANNEL, f) }),
+        refused: (who) => (OWNER_IRM_SIRO.includes(who) ? null : refusal),
       },
     ];
     for (const button of BUTTONS) {
       const f = await fixture('triaged');
-      for (const who of except(EVERYONE, ...OWNER_IRM_SIRO))
-        await expectRefused(who, button.name, () => button.press(who, f), refusal);
-      for (const who of OWNER_IRM_SIRO) {
-        const own = who === OWNER_IRM_SIRO[0] ? f : await fixture('triaged');
-        const outcome = await button.press(who, own);
-        expect({ who, changed: outcome.changed }).toEqual({ who, changed: true });
+      for (const who of EVERYONE.filter((w) => button.refused(w)))
+        await expectRefused(
+          who,
+          button.name,
+          () => clickMessage(who, f, button.where(f), DUTY_ACTIONS.actionDone),
+          button.refused(who) ?? ONLY,
+        );
+      for (const who of EVERYONE.filter((w) => !button.refused(w))) {
+        const own = status(f) === 'open' ? f : await fixture('triaged');
+        const outcome = await clickMessage(who, own, button.where(own), DUTY_ACTIONS.actionDone);
+        expect({ who, changed: outcome.changed, reply: outcome.reply }).toEqual({
+          who,
+          changed: true,
+          reply: undefined,
+        });
         expect(status(own)).toBe('done');
       }
     }
@@ -783,37 +883,41 @@ describe('the permissions matrix', () => {
     // "Won't do" opens a form (its heading names the incident), so it is checked before it opens.
     const f = await fixture('triaged');
     const wontDo = (who: Who, on: Fixture) =>
-      clickDm(who, on, DUTY_ACTIONS.actionNotDoing, `act:${on.actionId}`, String(on.actionId));
+      clickMessage(
+        who,
+        on,
+        { channel: SECURITY_CHANNEL, ts: dutyMessage(SECURITY_CHANNEL, on) },
+        DUTY_ACTIONS.actionNotDoing,
+      );
     for (const who of except(EVERYONE, ...OWNER_IRM_SIRO))
       await expectRefused(who, "won't do", () => wontDo(who, f), refusal);
-    const shown = await wontDo('staff', f);
+    const ownerDm = { channel: WHO.staff, ts: dutyMessage(WHO.staff, f) };
+    const asFirstShown = shownBlocks;
+    const shown = await clickMessage('staff', f, ownerDm, DUTY_ACTIONS.actionNotDoing);
     if (!shown.opened) throw new Error("won't do did not open for the owner");
     for (const who of except(EVERYONE, ...OWNER_IRM_SIRO))
       await expectSubmitRefused(who, "won't do", shown.opened, { reason: 'Not needed' });
-    const irmTold = (on: Fixture) =>
+    const irmAsked = (on: Fixture) =>
       world.fake
         .callsTo('chat.postMessage', { ok: true })
-        .filter((c) => c.args.channel === WHO.irm && String(c.args.text).includes('proposes not doing'))
+        .filter((c) => c.args.channel === WHO.irm && JSON.stringify(c.args.blocks).includes('*not doing*'))
         .filter((c) => String(c.args.text).startsWith(`${on.reference}:`)).length;
     for (const who of OWNER_IRM_SIRO) {
       const own = who === 'staff' ? f : await fixture('triaged');
       const opened = who === 'staff' ? shown : await wontDo(who, own);
       if (!opened.opened) throw new Error(`won't do did not open for ${who}`);
       await expectSubmitApplied(who, "won't do", own, opened.opened, { reason: 'Not needed' });
-      // The owner's "won't do" is a proposal, and the IRM is told; the IRM's or SIRO's counts at once.
-      expect({ who, status: status(own), irmTold: irmTold(own) }).toEqual(
+      // The owner's "won't do" is a proposal, and the IRM is asked to decide; the IRM's or SIRO's counts at once.
+      expect({ who, status: status(own), irmAsked: irmAsked(own) }).toEqual(
         who === 'staff'
-          ? { who, status: 'not_doing_proposed', irmTold: 1 }
-          : { who, status: 'not_doing', irmTold: 0 },
+          ? { who, status: 'not_doing_proposed', irmAsked: 1 }
+          : { who, status: 'not_doing', irmAsked: 0 },
       );
     }
-    // Proposed once, the owner's DM does not open the form again; the IRM or SIRO decides.
-    await expectRefused(
-      'staff',
-      "won't do again",
-      () => wontDo('staff', f),
-      /^You already proposed not doing it; the IRM or SIRO decides\.$/,
-    );
+    // Proposed once, the thread's post asks the IRM or SIRO to decide: "won't do" is not offered
+    // any more, and a click on the owner's old copy of their DM is answered with what happened.
+    const old = await clickMessage('staff', f, ownerDm, DUTY_ACTIONS.actionNotDoing, asFirstShown);
+    expect(old.reply?.text).toMatch(/^Nothing to do here any more: proposed as not being done by you/);
   }, 120_000);
 
   it('lets anyone snooze only their own reminders, and Done checks only what the clicker owes', async () => {
