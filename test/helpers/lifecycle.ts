@@ -160,26 +160,6 @@ export async function driveLifecycle(
     answers.push(...answerSurfaces(`/incident ${text} (${user})`, res.text ? res.json() : null));
   }
 
-  /** Clicks a button in a DM; returns what was answered to the clicker alone, if anything. */
-  async function dmClick(user: string, actionId: string, blockId: string, value: string, ts: string) {
-    const name = `dm-${actionId}-${world.fake.responseUrlPosts.length}`;
-    const res = await world.slack.interaction(
-      blockAction({
-        userId: user,
-        actionId,
-        blockId,
-        value,
-        container: { type: 'message', channelId: `D${user}`, messageTs: ts },
-        triggerId: world.fake.issueTrigger(user),
-        responseUrl: world.fake.responseUrl(name),
-      }),
-    );
-    expect(res.status).toBe(200);
-    await world.settled();
-    const post = world.fake.responseUrlPosts.find((p) => p.name === name);
-    return post ? String(post.body.text) : undefined;
-  }
-
   for (const user of [PEOPLE.staff, PEOPLE.siro, PEOPLE.hodFinance, NEW_IRM, PEOPLE.cio, PEOPLE.md])
     await openHome(user);
 

@@ -14,7 +14,6 @@ import { decideCausalAnalysis, markResolved, submitCausalAnalysis } from '../../
 import { actorFor } from '../../src/domain/roles';
 import { triageIncident } from '../../src/domain/triage';
 import type { Answer } from '../../src/local-slack/fill-view';
-import { blockAction } from '../../src/local-slack/payloads';
 import { seedReport } from '../helpers/seed';
 import { createWorld, PEOPLE, TEST_ENV, testClock, type World } from '../helpers/world';
 

@@ -5,7 +5,6 @@ import { actions, incidentEvents, incidents, reviews } from '../../db/schema';
 import { approveClosure, reopenIncident } from '../../src/domain/closure';
 import { actorFor } from '../../src/domain/roles';
 import type { Answer } from '../../src/local-slack/fill-view';
-import { blockAction } from '../../src/local-slack/payloads';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;
