@@ -17,6 +17,7 @@ export const CARD_MODALS = {
   analysisReview: 'causal_analysis_review',
   severity: 'change_severity',
   confirmDismissal: 'confirm_dismissal',
+  confirmActionDone: 'confirm_action_done',
   learning: 'learning_review',
   closure: 'request_closure',
   peerReview: 'peer_review',
@@ -506,4 +507,23 @@ export function noticeModal(title: string, text: string): ModalView {
     close: plain('Close', 24),
     blocks: [{ type: 'section', text: md(userText(text, 2900)) }],
   };
+}
+
+/** Marking someone else's action done speaks for them: asked once more, naming whose it is. */
+export function confirmActionDoneModal(i: Incident, a: Action): ModalView {
+  return modal(
+    CARD_MODALS.confirmActionDone,
+    'Mark it done?',
+    'Mark done',
+    { i: i.id, v: i.version, a: a.id },
+    [
+      heading(i),
+      {
+        type: 'section',
+        text: md(
+          `This is <@${a.ownerId}>’s ${a.kind} action:\n>${userText(a.description, 1000)}\nMark it done only if it is complete. Their message about it will say you settled it.`,
+        ),
+      },
+    ],
+  );
 }

@@ -127,6 +127,8 @@ export interface FakeUpload {
   threadTs?: string;
   /** true once files.completeUploadExternal named this file */
   completed: boolean;
+  /** The description for screen readers given with the upload (files.getUploadURLExternal alt_text). */
+  altText?: string;
 }
 
 type Json = Record<string, unknown>;
@@ -148,6 +150,7 @@ type Resolved =
 interface PendingUpload {
   filename: string;
   length: number;
+  altText?: string;
   upload?: FakeUpload;
 }
 
@@ -483,6 +486,25 @@ export class LocalSlack {
     return undefined;
   }
 
+  /**
+   * A person writes a message (a reply in a thread with `threadTs`) where they can: what a
+   * responder types under a card, for instance. Returns its ts.
+   */
+  say(userId: string, channel: string, text: string, threadTs?: string): string {
+    if (!this.canSee(userId, channel)) throw new Error(`${userId} cannot write in ${channel}`);
+    const key = this.storeKey(channel);
+    const m: StoredMessage = {
+      ts: this.nextTs(),
+      user: userId,
+      conversation: channel,
+      text,
+      ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+    };
+    this.store.set(key, [...(this.store.get(key) ?? []), m]);
+    this.events.emit('message', m);
+    return m.ts;
+  }
+
   /** Current messages in a channel or DM (DMs: user id or D… id), after chat.update edits. */
   messages(channel: string): FakeMessage[] {
     return (this.store.get(this.storeKey(channel)) ?? []).map(({ conversation: _c, ...m }) => ({ ...m }));
@@ -751,7 +773,13 @@ export class LocalSlack {
         }
       }
     }
-    const upload: FakeUpload = { fileId, filename: pending.filename, bytes, completed: false };
+    const upload: FakeUpload = {
+      fileId,
+      filename: pending.filename,
+      bytes,
+      completed: false,
+      ...(pending.altText !== undefined ? { altText: pending.altText } : {}),
+    };
     if (pending.upload !== undefined) this.uploads.splice(this.uploads.indexOf(pending.upload), 1);
     pending.upload = upload;
     this.uploads.push(upload);
@@ -1299,7 +1327,8 @@ export class LocalSlack {
       return invalid('invalid_arguments', [problem('missing required field: filename or length', '/')]);
     }
     const fileId = `F${String(this.nextId()).padStart(10, '0')}`;
-    this.pendingUploads.set(fileId, { filename, length });
+    const altText = str(args.alt_text);
+    this.pendingUploads.set(fileId, { filename, length, ...(altText !== undefined ? { altText } : {}) });
     return { ok: true, upload_url: `${this.origin}/upload/${fileId}`, file_id: fileId };
   }
 

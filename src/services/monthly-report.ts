@@ -65,7 +65,7 @@ export function monthlyTrendChart(
   db: Db,
   config: Config,
   period: string,
-): { png: Buffer; filename: string; title: string } {
+): { png: Buffer; filename: string; title: string; altText: string } {
   const tz = config.orgTimeZone;
   const last = monthOf(period, tz);
   const from = new Date(subMonths(new TZDate(last.from.getTime(), tz), 11).getTime());
@@ -75,5 +75,9 @@ export function monthlyTrendChart(
     nearMisses: m.byKind.near_miss,
   }));
   const title = `Reports per month to ${format(new TZDate(last.from.getTime(), tz), 'MMMM yyyy')}`;
-  return { png: trendPng(title, points), filename: `vigil-trend-${period}.png`, title };
+  // What the chart shows, in words, for a screen reader (and anyone the image does not reach).
+  const altText = `${title}. ${points
+    .map((p) => `${p.label}: ${p.incidents} incidents and weaknesses, ${p.nearMisses} near misses`)
+    .join('; ')}.`;
+  return { png: trendPng(title, points), filename: `vigil-trend-${period}.png`, title, altText };
 }

@@ -473,6 +473,7 @@ export class OutboxWorker {
       file: chart.png,
       filename: chart.filename,
       title: chart.title,
+      alt_text: chart.altText,
     });
   }
 

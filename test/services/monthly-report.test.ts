@@ -36,6 +36,10 @@ describe('the monthly report', () => {
     expect(charts).toHaveLength(1);
     expect(charts[0]?.bytes.subarray(0, 8).equals(PNG)).toBe(true);
     expect(charts[0]?.completed).toBe(true);
+    // The chart in words, for a screen reader.
+    expect(charts[0]?.altText).toMatch(
+      /^Reports per month to March 2026\. Apr 25: 0 incidents and weaknesses, 0 near misses; .*Mar 26: 1 incidents and weaknesses, 1 near misses\.$/,
+    );
     expect(
       world.db
         .select()

@@ -1,12 +1,17 @@
 import type { App, BlockAction, OverflowAction } from '@slack/bolt';
 import { and, eq } from 'drizzle-orm';
 import { ACTION_MENU, CARD_ACTIONS, parseActionMenuValue } from '../../../../blocks/card-ids';
-import { actionModal, CARD_MODALS, reasonModal } from '../../../../blocks/card-modals';
-import { type Action, actions, type Incident } from '../../../../db/schema';
+import {
+  actionModal,
+  CARD_MODALS,
+  confirmActionDoneModal,
+  reasonModal,
+} from '../../../../blocks/card-modals';
+import { type Action, actions, type Incident, isUnsettled } from '../../../../db/schema';
 import { decideNotDoing, setActionStatus } from '../../../domain/action-status';
 import { DomainError } from '../../../domain/errors';
 import { assertOpen } from '../../../domain/lifecycle';
-import { assertMayUpdateAction } from '../../../domain/permissions';
+import { assertMayUpdateAction, mayUpdateAction, updateActionRefusal } from '../../../domain/permissions';
 import { clickedIncident, refreshCard, refuse, resolveActor, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 
@@ -79,7 +84,25 @@ export function registerActionMenu(app: App, deps: ListenerDeps): void {
         await args.client.views.open({ trigger_id: args.body.trigger_id, view });
         return;
       }
-      case ACTION_MENU.done:
+      case ACTION_MENU.done: {
+        // Someone else's action is confirmed first: marking it done speaks for its owner. Who may
+        // and whether are checked before the form opens (it names the incident), and again on save.
+        const row = deps.db
+          .select()
+          .from(actions)
+          .where(and(eq(actions.id, choice.actionId), eq(actions.incidentId, incident.id)))
+          .get();
+        if (row && row.ownerId !== userId && isUnsettled(row)) {
+          if (!mayUpdateAction(ctx.config, await resolveActor(deps, userId), row, incident)) {
+            await refused(updateActionRefusal(incident));
+            return;
+          }
+          await args.client.views.open({
+            trigger_id: args.body.trigger_id,
+            view: confirmActionDoneModal(incident, row),
+          });
+          return;
+        }
         await runCardChange(
           deps,
           args.respond,
@@ -90,6 +113,7 @@ export function registerActionMenu(app: App, deps: ListenerDeps): void {
           { redrawOnRefusal: true },
         );
         return;
+      }
       case ACTION_MENU.accept:
       case ACTION_MENU.keepOpen:
         await runCardChange(

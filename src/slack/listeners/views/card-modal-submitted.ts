@@ -197,6 +197,33 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     deps.outbox.kick();
   });
 
+  // Someone else's action marked done, confirmed: no questions, so a refusal is said in the dialog.
+  app.view(CARD_MODALS.confirmActionDone, async ({ ack, body, view }) => {
+    const meta = metadataSchema.safeParse(safeJson(view.private_metadata));
+    if (!meta.success) {
+      await ack({
+        response_action: 'update',
+        view: noticeModal('Nothing was changed', 'This form is damaged.'),
+      });
+      return;
+    }
+    const target = {
+      actionId: meta.data.a ?? -1,
+      incidentId: meta.data.i,
+      requestKey: `view:${view.id}`,
+    };
+    try {
+      setActionStatus(ctx, await resolveActor(deps, body.user.id), target, 'done', null);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      refreshCard(deps, meta.data.i);
+      await ack({ response_action: 'update', view: noticeModal('Nothing was changed', err.message) });
+      return;
+    }
+    await ack();
+    deps.outbox.kick();
+  });
+
   handle(
     CARD_MODALS.severity,
     'reason',
