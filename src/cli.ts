@@ -53,7 +53,7 @@ async function runExport(args: string[]): Promise<void> {
     ...(values.from ? { from: parseDateFlag('--from', values.from, storage.orgTimeZone, 'start') } : {}),
     ...(values.to ? { to: parseDateFlag('--to', values.to, storage.orgTimeZone, 'end') } : {}),
   };
-  const db = openDatabase(storage.databasePath);
+  const db = openDatabase(storage.databasePath, { auditKey: storage.auditKey });
   try {
     let count = 0;
     await withOutput(values.output, async (out) => {
