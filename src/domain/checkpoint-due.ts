@@ -1,4 +1,4 @@
-import { and, desc, eq, max } from 'drizzle-orm';
+import { and, asc, desc, eq, max } from 'drizzle-orm';
 import { auditCheckpoints, type IncidentEvent, incidentEvents, outbox } from '../../db/schema';
 import type { Tx } from './tx';
 
@@ -44,7 +44,8 @@ export function queueCheckpointAfter(tx: Tx, event: IncidentEvent): void {
 
 /**
  * The scheduler's daily checkpoint: when the trail has grown since the last checkpoint and that one
- * is a day old (or there is none), unless one is already waiting. Returns whether one was queued.
+ * is a day old (or, before the first, the trail's first event is), unless one is already waiting.
+ * So no event goes more than about a day without being anchored. Returns whether one was queued.
  */
 export function queueDailyCheckpoint(tx: Tx, now: Date): boolean {
   const head = tx
@@ -58,8 +59,16 @@ export function queueDailyCheckpoint(tx: Tx, now: Date): boolean {
     .orderBy(desc(auditCheckpoints.id))
     .limit(1)
     .get();
-  if (last && (last.lastEventId === head || now.getTime() - last.at.getTime() < CHECKPOINT_EVERY_MS))
-    return false;
+  if (last?.lastEventId === head) return false;
+  const since =
+    last?.at ??
+    tx
+      .select({ at: incidentEvents.at })
+      .from(incidentEvents)
+      .orderBy(asc(incidentEvents.id))
+      .limit(1)
+      .get()?.at;
+  if (since && now.getTime() - since.getTime() < CHECKPOINT_EVERY_MS) return false;
   const waiting = tx
     .select({ id: outbox.id })
     .from(outbox)

@@ -56,7 +56,9 @@ export function parseCheckpointLine(text: string): Checkpoint | null {
     return null;
   }
   const parsed = lineSchema.safeParse(json);
-  return parsed.success ? { ...parsed.data, at: new Date(parsed.data.at) } : null;
+  if (!parsed.success) return null;
+  const { v: _version, at, ...rest } = parsed.data;
+  return { ...rest, at: new Date(at) };
 }
 
 /**
