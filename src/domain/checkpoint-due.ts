@@ -62,12 +62,8 @@ export function queueDailyCheckpoint(tx: Tx, now: Date): boolean {
   if (last?.lastEventId === head) return false;
   const since =
     last?.at ??
-    tx
-      .select({ at: incidentEvents.at })
-      .from(incidentEvents)
-      .orderBy(asc(incidentEvents.id))
-      .limit(1)
-      .get()?.at;
+    tx.select({ at: incidentEvents.at }).from(incidentEvents).orderBy(asc(incidentEvents.id)).limit(1).get()
+      ?.at;
   if (since && now.getTime() - since.getTime() < CHECKPOINT_EVERY_MS) return false;
   const waiting = tx
     .select({ id: outbox.id })
