@@ -31,7 +31,8 @@ export interface ChainWalk {
   references: Map<number, string>;
 }
 
-interface Row {
+/** An event as stored, read with exact integers (BigInt) and no trust in its types. */
+export interface EventRow {
   id: bigint;
   incident_id: unknown;
   at: unknown;
@@ -46,7 +47,7 @@ interface Row {
 
 /** Rows per query: memory stays flat however long the trail is. */
 const PAGE_SIZE = 1000;
-const COLUMNS = 'id, incident_id, at, actor_id, type, before, after, summary, prev_hash, hash';
+export const EVENT_COLUMNS = 'id, incident_id, at, actor_id, type, before, after, summary, prev_hash, hash';
 const REFERENCE = /^INC-(\d{4})-(\d{4,})$/;
 
 /** A JSON column as stored: content edited into something unreadable is a finding, not a crash. */
@@ -71,8 +72,10 @@ const asText = (v: unknown): string => (typeof v === 'string' ? v : String(v));
  * damaged event is named, not only the first. Reasons name ids, never content.
  */
 export function walkChain(db: Db, legacyThrough: bigint, checkpointIds: readonly bigint[]): ChainWalk {
-  const first = db.$client.prepare(`SELECT ${COLUMNS} FROM incident_events ORDER BY id LIMIT ?`);
-  const after = db.$client.prepare(`SELECT ${COLUMNS} FROM incident_events WHERE id > ? ORDER BY id LIMIT ?`);
+  const first = db.$client.prepare(`SELECT ${EVENT_COLUMNS} FROM incident_events ORDER BY id LIMIT ?`);
+  const after = db.$client.prepare(
+    `SELECT ${EVENT_COLUMNS} FROM incident_events WHERE id > ? ORDER BY id LIMIT ?`,
+  );
   const targets = [...new Set(checkpointIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let target = 0;
   const walk: ChainWalk = {
@@ -84,10 +87,7 @@ export function walkChain(db: Db, legacyThrough: bigint, checkpointIds: readonly
     reportedSeq: new Map(),
     references: new Map(),
   };
-  // One prepared statement for the key's HMAC: the same function appendEvent uses, without
-  // building a query per event (a long trail has hundreds of thousands).
-  const mac = db.$client.prepare(`SELECT ${AUDIT_MAC_FUNCTION}(?)`);
-  const keyed = (text: string) => String(mac.pluck(true).get(text));
+  const keyed = keyedHasher(db);
   let prev: { id: bigint; hash: string } | null = null;
   let lastPositive = 0n;
   for (;;) {
@@ -95,7 +95,7 @@ export function walkChain(db: Db, legacyThrough: bigint, checkpointIds: readonly
       walk.lastId === null
         ? first.safeIntegers(true).all(PAGE_SIZE)
         : after.safeIntegers(true).all(walk.lastId, PAGE_SIZE)
-    ) as Row[];
+    ) as EventRow[];
     for (const row of page) {
       // Checkpoints whose last event comes before this one: the trail has nothing at their id.
       for (let t = targets[target]; t !== undefined && t < row.id; t = targets[++target])
@@ -118,17 +118,16 @@ export function walkChain(db: Db, legacyThrough: bigint, checkpointIds: readonly
 }
 
 function checkEvent(
-  keyed: (text: string) => string,
+  keyed: Keyed,
   walk: ChainWalk,
-  row: Row,
+  row: EventRow,
   prev: { id: bigint; hash: string } | null,
   lastPositive: bigint,
   legacyThrough: bigint,
 ): void {
   const incidentId = typeof row.incident_id === 'bigint' ? Number(row.incident_id) : null;
   const found = (what: string) => walk.problems.push({ eventId: String(row.id), incidentId, what });
-  if (row.id <= 0n)
-    found('its id is not positive: Vigil never writes such an event (inserted behind its back)');
+  if (row.id <= 0n) found(NOT_POSITIVE);
   else if (row.id !== lastPositive + 1n)
     found(
       row.id - 1n === lastPositive + 1n
@@ -141,11 +140,40 @@ function checkEvent(
         ? `it does not chain onto event ${prev.id} before it (an event deleted, inserted or rewritten)`
         : 'it does not chain onto the start of the trail (an event deleted, inserted or rewritten)',
     );
+  const own = checkOwnEvent(keyed, row, legacyThrough);
+  for (const what of own.problems) found(what);
+  if (own.legacy) walk.legacyEvents++;
+  if (row.type === 'reported' && incidentId !== null) noteReference(walk, incidentId, own.after);
+}
+
+/** The HMAC with the connection's audit key, through one prepared statement. */
+export type Keyed = (text: string) => string;
+export function keyedHasher(db: Db): Keyed {
+  // The same function appendEvent uses, without building a query per event (a long trail has
+  // hundreds of thousands).
+  const mac = db.$client.prepare(`SELECT ${AUDIT_MAC_FUNCTION}(?)`);
+  return (text) => String(mac.pluck(true).get(text));
+}
+
+export const NOT_POSITIVE =
+  'its id is not positive: Vigil never writes such an event (inserted behind its back)';
+
+/**
+ * What can be checked of one event on its own (its id aside): readable content, and a hash that
+ * matches it (with the key after `legacyThrough`, the public formula up to it).
+ */
+export function checkOwnEvent(
+  keyed: Keyed,
+  row: EventRow,
+  legacyThrough: bigint,
+): { problems: string[]; legacy: boolean; after: Record<string, unknown> | null } {
+  const problems: string[] = [];
+  const legacy = row.id > 0n && row.id <= legacyThrough;
   const before = parseJson(row.before);
   const after = parseJson(row.after);
   if (!before.ok || !after.ok) {
-    found('its content is not valid JSON (edited?)');
-    return;
+    problems.push('its content is not valid JSON (edited?)');
+    return { problems, legacy, after: null };
   }
   const content = {
     incidentId: asNumber(row.incident_id),
@@ -157,17 +185,14 @@ function checkEvent(
     summary: asText(row.summary),
   };
   const prevHash = asText(row.prev_hash);
-  const legacy = row.id > 0n && row.id <= legacyThrough;
   if (legacy) {
-    walk.legacyEvents++;
     if (publicEventHash(prevHash, content) !== row.hash)
-      found('its hash does not match its content (edited?)');
-  } else if (keyed(canonicalEvent(prevHash, content)) !== row.hash) {
-    found(
+      problems.push('its hash does not match its content (edited?)');
+  } else if (keyed(canonicalEvent(prevHash, content)) !== row.hash)
+    problems.push(
       'its hash does not match its content under the audit key (edited, forged, or written without the key)',
     );
-  }
-  if (content.type === 'reported' && incidentId !== null) noteReference(walk, incidentId, after.value);
+  return { problems, legacy, after: after.value };
 }
 
 function noteReference(walk: ChainWalk, incidentId: number, after: Record<string, unknown> | null): void {
