@@ -4,6 +4,7 @@ import { closeDatabase, openDatabase } from '../db/client';
 import { createVigil, slackClientOptions } from './app';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig } from './config';
+import { keepRunningOnUncaughtErrors } from './crash-guard';
 import { loadDotEnv } from './env';
 import { createLogger } from './logger';
 import { assertAuditKeyFits } from './services/audit-key-check';
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
+  keepRunningOnUncaughtErrors(process, logger);
   const db = openDatabase(config.databasePath, { auditKey: config.auditKey });
   assertAuditKeyFits(db);
   const client = new WebClient(config.slack.botToken, slackClientOptions(config, logger));

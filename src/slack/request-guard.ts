@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import { HTTPModuleFunctions, type HTTPReceiver, isRawBodyError, isValidSlackRequest } from '@slack/bolt';
 import type { Logger } from '@slack/web-api';
+import { payloadProblem, type Transport } from './payload-shape';
 import type { SeenRequests } from './seen-requests';
 
 /** Slack's replay window (slack-facts.md §1.1): a timestamp further than this from now, either way, is refused. */
@@ -23,7 +24,8 @@ type Verdict = { pass: true } | { pass: false; status: number; why: string };
  * Checks a request before Bolt's receiver sees it, for what Bolt lets through: a timestamp in the
  * future (Bolt refuses only old ones, slack-facts.md §1.2), the same signed request twice (a replay
  * within the window), and a correctly signed body that is no object (a JSON `null` made Bolt throw
- * outside any handler and stopped the process). Everything else (signature, content type, size) is
+ * outside any handler and stopped the process) or not of a shape Slack sends (payload-shape.ts:
+ * fields missing or of the wrong type would fail in a listener instead). Everything else (signature, content type, size) is
  * left to Bolt, which gets the request with its body already read (it reuses `rawBody`).
  *
  * HTTP mode only: in Socket Mode requests come over Slack's authenticated connection.
@@ -99,6 +101,8 @@ async function check(req: IncomingMessage, deps: RequestGuardDeps): Promise<Verd
   if (!payload.ok) return { pass: true };
   if (!isObject(payload.value))
     return { pass: false, status: 400, why: 'a signed body that is not a JSON object' };
+  const problem = payloadProblem(payload.transport, payload.value);
+  if (problem) return { pass: false, status: 400, why: `a signed body Slack would not send (${problem})` };
   const fresh = deps.seen.remember(
     signature,
     new Date((timestamp + WINDOW_S + 1) * 1000),
@@ -110,13 +114,18 @@ async function check(req: IncomingMessage, deps: RequestGuardDeps): Promise<Verd
 }
 
 /** The body as Bolt will parse it (HTTPModuleFunctions.parseHTTPRequestBody). */
-function parsed(body: string, contentType: string | undefined): { ok: true; value: unknown } | { ok: false } {
+function parsed(
+  body: string,
+  contentType: string | undefined,
+): { ok: true; value: unknown; transport: Transport } | { ok: false } {
   try {
     if (contentType === FORM) {
       const form = parseQuery(body);
-      return { ok: true, value: typeof form.payload === 'string' ? JSON.parse(form.payload) : form };
+      return typeof form.payload === 'string'
+        ? { ok: true, value: JSON.parse(form.payload), transport: 'interaction' }
+        : { ok: true, value: { ...form }, transport: 'command' };
     }
-    return { ok: true, value: JSON.parse(body) };
+    return { ok: true, value: JSON.parse(body), transport: 'json' };
   } catch {
     return { ok: false };
   }
