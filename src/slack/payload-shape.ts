@@ -87,11 +87,16 @@ const command = z.looseObject({
   response_url: text,
 });
 
-const event = z.looseObject({
-  type: text,
-  user: text.optional(),
-  channel: text.optional(),
-  tab: text.optional(),
+/** What Vigil reads of the events it subscribes to (manifest.yml): ids, as Slack sends them. */
+const READS = new Map<string, readonly string[]>([
+  ['app_home_opened', ['user']],
+  ['member_joined_channel', ['user', 'channel']],
+  ['member_left_channel', ['user', 'channel']],
+]);
+const event = z.looseObject({ type: text, tab: text.optional() }).superRefine((e, ctx) => {
+  for (const key of READS.get(e.type) ?? [])
+    if (typeof (e as Record<string, unknown>)[key] !== 'string')
+      ctx.addIssue({ code: 'custom', path: [key], message: 'expected an id' });
 });
 const eventsApi = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('event_callback'), event_id: text, event }),

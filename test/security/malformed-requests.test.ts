@@ -35,6 +35,8 @@ const JSON_BODIES: string[] = [
   '{"type":"event_callback","event":"app_home_opened"}',
   '{"type":"event_callback","event":[]}',
   '{"type":"event_callback","event":{"type":"app_home_opened"}}',
+  '{"type":"event_callback","event":{"type":"constructor"}}',
+  '{"type":"__proto__","event":{"type":"__proto__"}}',
   '{"type":"event_callback","event":{"type":"app_home_opened","user":{"id":"U1"},"tab":7}}',
   '{"type":"event_callback","event":{"type":"member_joined_channel","channel":null,"user":null}}',
   '{"type":"event_callback","event_id":{"id":1},"event":{"type":"member_left_channel","channel":"GSECURITY","user":["U1"]}}',
