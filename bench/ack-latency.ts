@@ -18,14 +18,26 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { blockAction, slashCommand } from '../src/local-slack/payloads';
-import { cpuMs, emit, int, ms, percentile, progress, ROOT, round, sleep, spawnTs, stopChild } from './common';
+import {
+  copyDatabase,
+  cpuMs,
+  emit,
+  int,
+  ms,
+  percentile,
+  progress,
+  ROOT,
+  round,
+  sleep,
+  spawnTs,
+  stopChild,
+} from './common';
 import { BENCH_ENV, PEOPLE, SECURITY_CHANNEL, SIGNING_SECRET } from './config';
 import type { FakeReply, FakeRequest, Harvest } from './fake-slack-process';
 import { type LoadResult, runLoad } from './load';
@@ -455,7 +467,7 @@ function formTimes(sentAt: Map<string, number>, tally: Tally): FormTimes {
 
 async function main(): Promise<void> {
   const databasePath = join(WORK, 'ack-latency.db');
-  copyFileSync(SEEDED, databasePath);
+  copyDatabase(SEEDED, databasePath);
   const children: { stop(): Promise<void> }[] = [];
   try {
     const fake = await FakeProcess.start();

@@ -5,11 +5,17 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Copies a seeded database with its audit key (beside it, not in it), as a restore would. */
+export function copyDatabase(from: string, to: string): void {
+  copyFileSync(from, to);
+  copyFileSync(`${resolve(from)}.audit-key`, `${resolve(to)}.audit-key`);
+}
 
 /** The organisation's zone in the bench configuration (bench/config.ts): reference years, calendar months. */
 export const ORG_TIME_ZONE = 'Europe/London';

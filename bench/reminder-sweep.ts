@@ -6,7 +6,6 @@
  *
  * Usage: npx tsx bench/reminder-sweep.ts --db <seeded.db> --work <dir>
  */
-import { copyFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -19,7 +18,7 @@ import { closeDatabase, openDatabase } from '../db/client';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { sweepReminders, TimeZones } from '../src/services/reminders';
-import { emit, ms, ORG_TIME_ZONE, round } from './common';
+import { copyDatabase, emit, ms, ORG_TIME_ZONE, round } from './common';
 import { BENCH_ENV } from './config';
 
 /** Acknowledgements wait behind the longest stretch the sweep holds the event loop. */
@@ -31,7 +30,7 @@ if (!values.db || !values.work) {
   process.exit(2);
 }
 const path = join(values.work, 'reminder-sweep.db');
-copyFileSync(values.db, path);
+copyDatabase(values.db, path);
 
 const slack = createServer((_req, res) => {
   res.setHeader('content-type', 'application/json');

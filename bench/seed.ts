@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { TZDate } from '@date-fns/tz';
 import { closeDatabase, openDatabase } from '../db/client';
 import type { IncidentStatus, Severity } from '../db/schema';
-import { eventHash, GENESIS_HASH } from '../src/domain/audit';
+import { GENESIS_HASH, keyedEventHash } from '../src/domain/audit';
 import { CATEGORIES, isNetworkCategory, suggestedSeverityFor } from '../src/domain/categories';
 import { formatReference, referenceYear } from '../src/domain/numbering';
 import { ORG_TIME_ZONE, progress } from './common';
@@ -640,7 +640,7 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
     let prevHash = prev;
     for (let n = from; n < to; n++) {
       const e = events[n] as PendingEvent;
-      const hash = eventHash(prevHash, { ...e, at: new Date(e.at) });
+      const hash = keyedEventHash(db, prevHash, { ...e, at: new Date(e.at) });
       insertEvent.run(
         e.incidentId,
         e.at,

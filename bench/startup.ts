@@ -7,12 +7,11 @@
  * Usage: npx tsx bench/startup.ts --work <dir> [--db <seeded.db>] [--runs 5]
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { LocalSlack } from '../src/local-slack/local-slack';
-import { emit, mb, median, ms, ROOT, round, sleep, stopChild, vmRss } from './common';
+import { copyDatabase, emit, mb, median, ms, ROOT, round, sleep, stopChild, vmRss } from './common';
 import { BENCH_ENV, SECURITY_CHANNEL_SETUP } from './config';
 
 const START_LIMIT_MS = 1500;
@@ -119,7 +118,7 @@ try {
   });
   if (values.db) {
     const copy = join(WORK, 'startup-seeded.db');
-    copyFileSync(values.db, copy);
+    copyDatabase(values.db, copy);
     const seeded = await vigil(fake.url, copy);
     emit({
       id: 'startup.seeded',

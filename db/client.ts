@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { registerAuditKey, resolveAuditKey } from './audit-key';
 import * as schema from './schema';
 import { cacheStatements } from './statement-cache';
 
@@ -11,8 +12,16 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-/** Opens (creating if needed) and migrates the database. `:memory:` gives a private test database. */
-export function openDatabase(path: string): Db {
+export interface OpenOptions {
+  /** AUDIT_KEY as configured; without it, the key file beside the database (created on first use). */
+  auditKey?: string;
+}
+
+/**
+ * Opens (creating if needed) and migrates the database, and gives this connection the audit key
+ * (see audit-key.ts). `:memory:` gives a private test database with a key of its own.
+ */
+export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -23,6 +32,12 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
+  try {
+    registerAuditKey(sqlite, resolveAuditKey(sqlite, path, opts.auditKey));
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
   cacheStatements(sqlite);
   return db;
 }

@@ -386,6 +386,50 @@ export const periodicReports = sqliteTable('periodic_reports', {
   sentAt: time('sent_at').notNull(),
 });
 
+/**
+ * Where the keyed audit chain starts. Events up to `legacy_through` were hashed with the public
+ * formula before Vigil had an audit key (recorded once, by the migration that introduced the key);
+ * every later event is keyed, and the first of them chains onto the last public one.
+ */
+export const auditChain = sqliteTable('audit_chain', {
+  id: integer('id').primaryKey(),
+  legacyThrough: integer('legacy_through').notNull(),
+});
+
+/**
+ * Checkpoints of the audit chain's head, also appended to the checkpoint file and posted in the
+ * security channel; these copies only schedule and render them (verify reads the outside copies).
+ */
+export const auditCheckpoints = sqliteTable('audit_checkpoints', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: time('at').notNull(),
+  eventCount: integer('event_count').notNull(),
+  lastEventId: integer('last_event_id').notNull(),
+  headHash: text('head_hash').notNull(),
+  /** HMAC with the audit key over the other fields: a checkpoint line cannot be forged without it. */
+  mac: text('mac').notNull(),
+  reason: text('reason').notNull(),
+});
+
+/** The security channel's one long-lived thread of audit checkpoints: its parent message. */
+export const auditCheckpointThread = sqliteTable('audit_checkpoint_thread', {
+  channelId: text('channel_id').primaryKey(),
+  ts: text('ts').notNull(),
+});
+
+/**
+ * Signatures of Slack requests already accepted, kept for Slack's 5-minute window so a replayed
+ * request is answered once; shared by every process serving this database and kept across a restart.
+ */
+export const seenRequests = sqliteTable(
+  'seen_requests',
+  {
+    signature: text('signature').primaryKey(),
+    expiresAt: time('expires_at').notNull(),
+  },
+  (t) => [index('seen_requests_expiry').on(t.expiresAt)],
+);
+
 export type Incident = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;
 export type IncidentEvent = typeof incidentEvents.$inferSelect;

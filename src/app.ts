@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { App } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
 import type { Logger, WebClientOptions } from '@slack/web-api';
 import type { Db } from '../db/client';
 import type { Clock } from './clock';
@@ -10,7 +10,9 @@ import { OutboxWorker } from './services/outbox';
 import { Scheduler } from './services/scheduler';
 import { InFlight } from './slack/in-flight';
 import { registerListeners } from './slack/listeners';
+import { guardRequests } from './slack/request-guard';
 import { SecurityTeam } from './slack/security-team';
+import { SeenRequests } from './slack/seen-requests';
 
 export interface VigilDeps {
   config: Config;
@@ -51,6 +53,16 @@ export function createVigil(deps: VigilDeps): Vigil {
   const { config, logger } = deps;
   const clientOptions = slackClientOptions(config, logger);
   const socketMode = Boolean(config.slack.appToken);
+  // HTTP mode: Bolt's own receiver, with Vigil's checks in front of it (src/slack/request-guard.ts).
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({ signingSecret: config.slack.signingSecret ?? '', logger: clientOptions.logger });
+  if (receiver)
+    guardRequests(receiver, {
+      signingSecret: config.slack.signingSecret ?? '',
+      seen: new SeenRequests(deps.db),
+      logger,
+    });
   const app = new App({
     token: config.slack.botToken,
     botId: deps.botId,
@@ -60,7 +72,7 @@ export function createVigil(deps: VigilDeps): Vigil {
     clientOptions,
     ...(socketMode
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }
-      : { signingSecret: config.slack.signingSecret ?? '' }),
+      : { receiver }),
   });
   const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
   const outbox = OutboxWorker.fromConfig(config, {

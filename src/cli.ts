@@ -27,8 +27,9 @@ Commands:
       full calendar month in ORG_TIME_ZONE).
   backup <file>
       An online backup of the database (SQLite's backup API), safe while the app runs.
-  verify
-      Checks the audit trail's hash chain and reports the first broken link.
+  verify [--checkpoints FILE]...
+      Checks the audit trail (keyed hash chain, ids, triggers, reference counters) against the
+      checkpoints beside the database and in each FILE; one line per problem, exit code 1.
   outbox [--requeue-dead]
       Slack deliveries waiting to be sent and those Slack refused for good, by kind, with why;
       --requeue-dead puts the refused ones back in the queue once the cause is fixed.
@@ -53,7 +54,7 @@ async function runExport(args: string[]): Promise<void> {
     ...(values.from ? { from: parseDateFlag('--from', values.from, storage.orgTimeZone, 'start') } : {}),
     ...(values.to ? { to: parseDateFlag('--to', values.to, storage.orgTimeZone, 'end') } : {}),
   };
-  const db = openDatabase(storage.databasePath);
+  const db = openDatabase(storage.databasePath, { auditKey: storage.auditKey });
   try {
     let count = 0;
     await withOutput(values.output, async (out) => {

@@ -10,6 +10,8 @@ const WHERE: Record<string, string> = {
   SLACK_API_TIMEOUT_SECONDS: 'seconds to wait for Slack to answer one call, default 10',
   PORT: 'any free TCP port, default 3000',
   DATABASE_PATH: 'a writable file path, default ./data/vigil.db',
+  AUDIT_KEY:
+    'optional: 64 hex characters, e.g. from `openssl rand -hex 32`; unset, Vigil keeps its key in <DATABASE_PATH>.audit-key',
   SECURITY_CHANNEL_ID:
     'open the private security channel in Slack > channel name > About: Channel ID (starts with C or G)',
   SIRO_USER_IDS: "comma-separated member IDs: a person's profile > ⋮ > Copy member ID (starts with U or W)",
@@ -43,6 +45,15 @@ const WHERE: Record<string, string> = {
 
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().trim().optional());
+/** The audit chain's HMAC key (db/audit-key.ts): 32 bytes as hex. */
+const auditKey = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes)')
+    .optional(),
+);
 const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'is not a Slack member ID (U… or W…)');
 
 /**
@@ -149,6 +160,7 @@ const envSchema = z.object({
   SLACK_API_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0.1).max(60).default(10)),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   DATABASE_PATH: z.preprocess(emptyAsUndefined, z.string().default('./data/vigil.db')),
+  AUDIT_KEY: auditKey,
   SECURITY_CHANNEL_ID: z.preprocess(
     emptyAsUndefined,
     z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'is not a channel ID (C… or G…)'),
@@ -209,6 +221,8 @@ export interface Config {
   slack: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string; timeoutMs: number };
   port: number;
   databasePath: string;
+  /** AUDIT_KEY, when set; otherwise the key file beside the database. */
+  auditKey?: string;
   securityChannelId: string;
   roles: { siro: string[]; cio: string[]; md: string[]; iao: string[] };
   departments: Department[];
@@ -273,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     port: e.PORT,
     databasePath: e.DATABASE_PATH,
+    ...(e.AUDIT_KEY ? { auditKey: e.AUDIT_KEY } : {}),
     securityChannelId: e.SECURITY_CHANNEL_ID,
     roles: { siro: e.SIRO_USER_IDS, cio: e.CIO_USER_IDS, md: e.MD_USER_IDS, iao: e.IAO_USER_IDS },
     departments: e.DEPARTMENTS,
@@ -305,16 +320,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   };
 }
 
-/** What the operator commands need: the database and the organisation's calendar, nothing of Slack. */
+/** What the operator commands need: the database (and its audit key) and the organisation's calendar, nothing of Slack. */
 export function loadStorageConfig(
   env: Record<string, string | undefined>,
-): Pick<Config, 'databasePath' | 'orgTimeZone'> {
+): Pick<Config, 'databasePath' | 'orgTimeZone' | 'auditKey'> {
   const parsed = envSchema.shape.DATABASE_PATH.safeParse(env.DATABASE_PATH);
   const tz = timeZone.safeParse(env.ORG_TIME_ZONE);
+  const key = auditKey.safeParse(env.AUDIT_KEY);
   const problems = [
     ...(parsed.success ? [] : [`DATABASE_PATH ${parsed.error.issues[0]?.message}`]),
     ...(tz.success ? [] : [`ORG_TIME_ZONE ${tz.error.issues[0]?.message} (${WHERE.ORG_TIME_ZONE})`]),
+    ...(key.success ? [] : [describe('AUDIT_KEY', key.error.issues[0]?.message ?? 'is malformed')]),
   ];
-  if (!parsed.success || !tz.success) throw new ConfigError(problems);
-  return { databasePath: parsed.data, orgTimeZone: tz.data };
+  if (!parsed.success || !tz.success || !key.success) throw new ConfigError(problems);
+  return {
+    databasePath: parsed.data,
+    orgTimeZone: tz.data,
+    ...(key.data ? { auditKey: key.data } : {}),
+  };
 }

@@ -1,17 +1,22 @@
 import { WebClient } from '@slack/web-api';
+import { AuditKeyError } from '../db/audit-key';
 import { closeDatabase, openDatabase } from '../db/client';
 import { createVigil, slackClientOptions } from './app';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig } from './config';
+import { keepRunningOnUncaughtErrors } from './crash-guard';
 import { loadDotEnv } from './env';
 import { createLogger } from './logger';
+import { assertAuditKeyFits } from './services/audit-key-check';
 import { SetupError, verifySlackSetup } from './services/startup-checks';
 
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const db = openDatabase(config.databasePath);
+  keepRunningOnUncaughtErrors(process, logger);
+  const db = openDatabase(config.databasePath, { auditKey: config.auditKey });
+  assertAuditKeyFits(db);
   const client = new WebClient(config.slack.botToken, slackClientOptions(config, logger));
   const appClient = config.slack.appToken
     ? new WebClient(config.slack.appToken, slackClientOptions(config, logger))
@@ -52,7 +57,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof SetupError) {
+  if (err instanceof ConfigError || err instanceof SetupError || err instanceof AuditKeyError) {
     process.stderr.write(`${err.message}\n`);
   } else {
     process.stderr.write(

@@ -102,6 +102,17 @@ describe('configuration', () => {
     ).toEqual([expect.stringContaining('DEPARTMENTS department "finance" is listed twice')]);
   });
 
+  it('takes an AUDIT_KEY of 64 hex characters, and names any other', () => {
+    const key = 'ab'.repeat(32);
+    expect(loadConfig({ ...TEST_ENV, AUDIT_KEY: ` ${key} ` }).auditKey).toBe(key);
+    expect(loadConfig({ ...TEST_ENV, AUDIT_KEY: '' }).auditKey).toBeUndefined();
+    expect(problemsOf({ ...TEST_ENV, AUDIT_KEY: 'secret' })).toEqual([
+      expect.stringMatching(
+        /^AUDIT_KEY must be 64 hex characters \(32 bytes\) \(where to find it: optional: 64 hex characters, e\.g\. from `openssl rand -hex 32`/,
+      ),
+    ]);
+  });
+
   it('ships a .env.example that must be filled in before the app starts', () => {
     const example = parseEnv(readFileSync('.env.example', 'utf8'));
     const problems = problemsOf(example);

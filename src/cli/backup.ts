@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { auditKeyPath } from '../../db/audit-key';
 import { closeDatabase, openDatabase } from '../../db/client';
 import { loadStorageConfig } from '../config';
 import { backupDatabase } from '../services/backup';
@@ -14,13 +15,18 @@ export async function run(args: string[]): Promise<void> {
   const [file, ...extra] = positionals;
   if (!file?.trim()) throw new UsageError('backup needs the file to write, e.g. backups/vigil-2026-03-10.db');
   if (extra.length > 0) throw new UsageError(`backup takes one file, not ${positionals.length}`);
-  const { databasePath } = loadStorageConfig(process.env);
+  const { databasePath, auditKey } = loadStorageConfig(process.env);
   // openDatabase would create an empty database at a mistyped path and back that up.
   if (!existsSync(databasePath)) throw new Error(`no database at ${databasePath} (DATABASE_PATH)`);
-  const db = openDatabase(databasePath);
+  const db = openDatabase(databasePath, { auditKey });
   try {
     const { pages, bytes } = await backupDatabase(db, file);
     process.stdout.write(`backup written to ${file} (${pages} pages, ${bytes} bytes)\n`);
+    // Without the key a restored copy can be read but its audit trail proves nothing.
+    if (!auditKey)
+      process.stderr.write(
+        `the audit key is not in the backup: keep a copy of ${auditKeyPath(databasePath)} with it, kept apart from the database\n`,
+      );
   } finally {
     closeDatabase(db);
   }

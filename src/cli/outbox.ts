@@ -14,7 +14,7 @@ export async function run(args: string[]): Promise<void> {
     strict: true,
   });
   const storage = loadStorageConfig(process.env);
-  const db = openDatabase(storage.databasePath);
+  const db = openDatabase(storage.databasePath, { auditKey: storage.auditKey });
   try {
     const out: string[] = [];
     if (values['requeue-dead']) {

@@ -25,7 +25,7 @@ export async function run(args: string[]): Promise<void> {
   const at = values.at ? parseDateFlag('--at', values.at, config.orgTimeZone, 'start') : systemClock.now();
   const dryRun = values['dry-run'];
   const logger = createLogger(config.logLevel);
-  const db = openDatabase(config.databasePath);
+  const db = openDatabase(config.databasePath, { auditKey: config.auditKey });
   try {
     const client = new WebClient(config.slack.botToken, slackClientOptions(config, logger));
     const zones = new TimeZones(client, config.orgTimeZone, logger);

@@ -44,7 +44,7 @@ export async function run(args: string[]): Promise<void> {
       `--from ${values.from ?? from.toISOString()} is not before --to ${values.to ?? to.toISOString()} (a --to date includes that whole day)`,
     );
 
-  const db = openDatabase(storage.databasePath);
+  const db = openDatabase(storage.databasePath, { auditKey: storage.auditKey });
   try {
     const started = performance.now();
     const stats = computeStatistics(db, { from, to, now, orgTimeZone: timeZone });

@@ -4,27 +4,26 @@ import { actions } from '../../db/schema';
 import { dueDay } from '../dates';
 import { applyChange, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
+import { optionalFormDay } from './form-dates';
 import { assertOpen } from './lifecycle';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
 
-export const actionInputSchema = z.object({
-  kind: z.enum(['corrective', 'preventive'], { error: 'Please say whether it corrects or prevents.' }),
-  description: z
-    .string({ error: 'Please describe the action.' })
-    .trim()
-    .min(1, 'Please describe the action.')
-    .max(1000, 'Please keep this under 1000 characters.'),
-  ownerId: z
-    .string({ error: 'Please choose who owns it.' })
-    .regex(/^[UW][A-Z0-9]+$/, 'Please choose who owns it.'),
-  /** The end of the due day in the organisation's zone. */
-  dueAt: z
-    .date()
-    .nullish()
-    .transform((d) => d ?? null),
-});
-export type ActionInput = z.output<typeof actionInputSchema>;
+export const actionInputSchema = (opts: { now: Date; timeZone: string }) =>
+  z.object({
+    kind: z.enum(['corrective', 'preventive'], { error: 'Please say whether it corrects or prevents.' }),
+    description: z
+      .string({ error: 'Please describe the action.' })
+      .trim()
+      .min(1, 'Please describe the action.')
+      .max(1000, 'Please keep this under 1000 characters.'),
+    ownerId: z
+      .string({ error: 'Please choose who owns it.' })
+      .regex(/^[UW][A-Z0-9]+$/, 'Please choose who owns it.'),
+    /** The end of the due day in the organisation's zone. */
+    dueAt: optionalFormDay(opts.now, opts.timeZone),
+  });
+export type ActionInput = z.output<ReturnType<typeof actionInputSchema>>;
 
 /** Corrective and preventive actions with an owner and a due date (seed 003 §5.5 action plan). */
 export function addAction(

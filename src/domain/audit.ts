@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { desc } from 'drizzle-orm';
+import { desc, sql } from 'drizzle-orm';
+import { AUDIT_MAC_FUNCTION } from '../../db/audit-key';
 import { type IncidentEvent, incidentEvents } from '../../db/schema';
+import { queueCheckpointAfter } from './checkpoint-due';
 import type { Tx } from './tx';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -15,9 +17,11 @@ export interface NewEvent {
   summary: string;
 }
 
-/** The hash covers every field of the event and the previous hash, so any edit breaks the chain. */
-export function eventHash(prevHash: string, e: Omit<IncidentEvent, 'id' | 'hash' | 'prevHash'>): string {
-  const canonical = JSON.stringify([
+type EventContent = Omit<IncidentEvent, 'id' | 'hash' | 'prevHash'>;
+
+/** What an event's hash covers: every field of the event and the previous hash, so any edit shows. */
+export function canonicalEvent(prevHash: string, e: EventContent): string {
+  return JSON.stringify([
     prevHash,
     e.incidentId,
     e.at.getTime(),
@@ -27,10 +31,34 @@ export function eventHash(prevHash: string, e: Omit<IncidentEvent, 'id' | 'hash'
     e.after ?? null,
     e.summary,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
 }
 
-/** Appends one audit event, chained to the latest one. Call inside the change's transaction. */
+/**
+ * HMAC-SHA256 with the audit key, which only the connection holds (db/audit-key.ts): reachable from
+ * any transaction handle, and never from the database file.
+ */
+export function auditMac(tx: Tx, text: string): string {
+  const row = tx.get<{ mac: string }>(sql`SELECT ${sql.raw(AUDIT_MAC_FUNCTION)}(${text}) AS mac`);
+  return row.mac;
+}
+
+/** The keyed hash of an event: what appendEvent writes and verify recomputes. */
+export function keyedEventHash(tx: Tx, prevHash: string, e: EventContent): string {
+  return auditMac(tx, canonicalEvent(prevHash, e));
+}
+
+/**
+ * The public formula events were hashed with before the chain was keyed: anyone can compute it, so
+ * it is accepted only for the events the key's migration recorded as written before it.
+ */
+export function publicEventHash(prevHash: string, e: EventContent): string {
+  return createHash('sha256').update(canonicalEvent(prevHash, e)).digest('hex');
+}
+
+/**
+ * Appends one audit event, chained to the latest one and keyed. The only writer of the trail: call
+ * inside the change's transaction.
+ */
 export function appendEvent(tx: Tx, event: NewEvent): IncidentEvent {
   const last = tx
     .select({ hash: incidentEvents.hash })
@@ -48,9 +76,11 @@ export function appendEvent(tx: Tx, event: NewEvent): IncidentEvent {
     after: event.after ?? null,
     summary: event.summary,
   };
-  return tx
+  const appended = tx
     .insert(incidentEvents)
-    .values({ ...row, prevHash, hash: eventHash(prevHash, row) })
+    .values({ ...row, prevHash, hash: keyedEventHash(tx, prevHash, row) })
     .returning()
     .get();
+  queueCheckpointAfter(tx, appended);
+  return appended;
 }

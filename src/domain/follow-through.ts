@@ -4,6 +4,7 @@ import { reviews } from '../../db/schema';
 import type { RecordResult, Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
+import { formDate } from './form-dates';
 import { applyTransition } from './lifecycle';
 import { decideReview, latestReview, pendingReview } from './reviews';
 import type { Actor } from './roles';
@@ -21,7 +22,7 @@ const optionalText = (max: number) =>
 export const resolutionInputSchema = (now: Date) =>
   z
     .object({
-      restoredAt: z.date({ error: 'Please say when operations were restored.' }),
+      restoredAt: formDate(now, 'Please say when operations were restored.'),
       how: text(3000, 'Please say how operations were restored.'),
     })
     .refine((r) => r.restoredAt.getTime() <= now.getTime() + 5 * 60_000, {

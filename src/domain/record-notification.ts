@@ -5,6 +5,7 @@ import { notifications } from '../../db/schema';
 import { applyChange, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition, NotFound } from './errors';
+import { optionalFormDate } from './form-dates';
 import { assertOpen } from './lifecycle';
 import { NOTIFICATION_LABELS } from './obligations';
 import { assertCan } from './permissions';
@@ -14,10 +15,7 @@ export function notificationInputSchema(opts: { now: Date; kind: string }) {
   return z
     .object({
       outcome: z.enum(['done', 'not_required'], { error: 'Please choose what happened.' }),
-      doneAt: z
-        .date()
-        .nullish()
-        .transform((d) => d ?? null),
+      doneAt: optionalFormDate(opts.now),
       externalRef: z
         .string()
         .trim()

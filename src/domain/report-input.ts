@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES } from './categories';
+import { formDate, optionalFormDate } from './form-dates';
 import {
   ENCRYPTED,
   followUpsFor,
@@ -58,11 +59,8 @@ export function reportInputSchema(opts: { now: Date; departments: readonly strin
         .trim()
         .min(1, 'Please say briefly what happened.')
         .max(TEXT_MAX, `Please keep this under ${TEXT_MAX} characters; add more later in the thread.`),
-      occurredAt: z
-        .date()
-        .nullish()
-        .transform((d) => d ?? null),
-      discoveredAt: z.date({ error: 'Please say when it was discovered.' }),
+      occurredAt: optionalFormDate(opts.now),
+      discoveredAt: formDate(opts.now, 'Please say when it was discovered.'),
       location: text(TEXT_MAX),
       department: z
         .string({ error: 'Please choose your department.' })

@@ -6,6 +6,7 @@ import { applyChange, diff, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
 import { escalateAutomatically } from './escalate';
+import { formDate } from './form-dates';
 import { applyTransition, findOriginal } from './lifecycle';
 import { parseReference } from './numbering';
 import {
@@ -46,7 +47,7 @@ export function triageInputSchema(opts: { now: Date }) {
         .enum(PRIORITIES)
         .nullish()
         .transform((v) => v ?? null),
-      awareAt: z.date({ error: 'Please say when the organisation became aware.' }),
+      awareAt: formDate(opts.now, 'Please say when the organisation became aware.'),
       facts: z
         .array(z.enum(TRIAGE_FACTS))
         .nullish()

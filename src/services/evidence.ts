@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { actions, type Incident, incidentEvents, notifications, reviews } from '../../db/schema';
 import { registerRow } from './export';
+import { type IncidentIntegrity, verifyIncidentTrail } from './verify-incident';
 
 export interface EvidencePack {
   json: string;
@@ -43,8 +44,21 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
     .orderBy(asc(reviews.id))
     .all();
   const row = registerRow(db, incident.id) ?? {};
+  const integrity = verifyIncidentTrail(db, incident.id, incident.reference);
   const data = {
     generatedAt: generatedAt.toISOString(),
+    integrity: {
+      ok: integrity.ok,
+      checked:
+        "this incident's audit events, the append-only triggers, and the trail against the newest checkpoint",
+      problems: integrity.problems,
+      lastCheckpoint: integrity.lastCheckpoint && {
+        ...integrity.lastCheckpoint.checkpoint,
+        at: integrity.lastCheckpoint.checkpoint.at.toISOString(),
+        sources: integrity.lastCheckpoint.sources,
+      },
+      eventsAfterLastCheckpoint: integrity.unanchored,
+    },
     incident: row,
     auditTrail: events.map((e) => ({
       id: e.id,
@@ -65,7 +79,11 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
     `# Evidence pack: ${incident.reference}`,
     '',
     `Generated ${generatedAt.toISOString()}. Times are UTC. The audit trail is append-only and hash-chained: each`,
-    "event's hash covers its content and the previous hash (`npm run vigil -- verify` checks the chain).",
+    "event's hash is an HMAC-SHA256, with a key kept outside the database, over its content and the previous hash.",
+    '',
+    '## Integrity',
+    '',
+    ...integrityLines(integrity),
     '',
     '## Register entry',
     '',
@@ -122,4 +140,20 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
         ])),
   ];
   return { json: `${JSON.stringify(data, null, 2)}\n`, markdown: `${md.join('\n')}\n` };
+}
+
+/** What the check at generation found, and the checkpoint the trail was compared with. */
+function integrityLines(i: IncidentIntegrity): string[] {
+  const last = i.lastCheckpoint;
+  const checkpoint = last
+    ? `the newest checkpoint published outside the database: ${last.checkpoint.at.toISOString()}, ${last.checkpoint.events} events through event ${last.checkpoint.lastId}, head \`${last.checkpoint.head}\` (${last.sources.join(', ')}); ${i.unanchored} of this incident's events came after it`
+    : 'no checkpoint has been published yet, so the end of the trail is not anchored outside the database';
+  return [
+    i.ok
+      ? `Checked when this pack was generated: each of its ${i.events} audit events matches its hash under the audit key and links to the event before it, the append-only triggers are in place, and the trail matches ${checkpoint}.`
+      : `**Checked when this pack was generated: ${i.problems.length} problem${i.problems.length === 1 ? '' : 's'} found.** Compared with ${checkpoint}.`,
+    ...i.problems.map((p) => `- ${p.where}: ${p.what}`),
+    '',
+    "This checks this incident's events, the triggers and the newest checkpoint; `npm run vigil -- verify` checks the whole trail.",
+  ];
 }

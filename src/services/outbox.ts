@@ -26,6 +26,7 @@ import type { Config } from '../config';
 import { type DirectMessage, homeKey } from '../domain/deliveries';
 import type { ReminderItem } from '../domain/reminders';
 import { loadCardModel } from './card-model';
+import { deliverCheckpoint } from './checkpoints';
 import { noteEvent, renderDutyMessage } from './duty-delivery';
 import { loadDutyMessage } from './duty-model';
 import { publishHome } from './home';
@@ -55,6 +56,12 @@ const PERMANENT = new Set([
   'msg_blocks_too_long',
   'no_text',
 ]);
+
+/** Deliveries to one person, and the answers that mean that person is not there to be told. */
+const TO_A_PERSON = new Set(['dm', 'digest', 'home', 'monthly_report', 'monthly_chart']);
+const NO_SUCH_PERSON = new Set(['channel_not_found', 'user_not_found', 'cannot_dm_bot', 'user_disabled']);
+const isPermanent = (kind: string, code: string) =>
+  PERMANENT.has(code) || (TO_A_PERSON.has(kind) && NO_SUCH_PERSON.has(code));
 
 /** A delivery waiting for something that has not happened yet (the card it belongs under). */
 class NotYet extends Error {}
@@ -88,6 +95,7 @@ const LANE = sql<string>`CASE
   WHEN kind IN ('dm', 'digest') THEN 'dm:' || id
   WHEN kind = 'duty_message' AND json_extract(payload, '$.thread') IS NULL
     THEN 'msg:' || json_extract(payload, '$.messageId')
+  WHEN kind = 'checkpoint' THEN 'checkpoint'
   ELSE 'card:' || incident_id
 END`;
 
@@ -264,7 +272,7 @@ export class OutboxWorker {
     const { db, clock, logger, maxBackoffMs } = this.deps;
     const attempts = row.attempts + 1;
     const code = errorCode(err);
-    const permanent = PERMANENT.has(code);
+    const permanent = isPermanent(row.kind, code);
     let delay = Math.min(1000 * 2 ** Math.min(attempts - 1, 16), maxBackoffMs);
     if (err instanceof WebAPIRateLimitedError) delay = Math.max(err.retryAfter * 1000, 1000);
     if (err instanceof NotYet) delay = 1000;
@@ -299,6 +307,10 @@ export class OutboxWorker {
     }
     if (row.kind === 'duty_message') {
       await this.deliverDutyMessage(row);
+      return;
+    }
+    if (row.kind === 'checkpoint') {
+      await deliverCheckpoint(this.deps, row);
       return;
     }
     if (row.kind === 'digest') {

@@ -2,6 +2,8 @@ import type { Logger, WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import { queueDailyCheckpoint } from '../domain/checkpoint-due';
+import { writeTransaction } from '../domain/tx';
 import { queueDeadlineRedraws } from './deadline-redraws';
 import { queueMonthlyReport } from './monthly-report';
 import type { OutboxWorker } from './outbox';
@@ -64,6 +66,12 @@ export class Scheduler {
       if (queueDeadlineRedraws(db, clock.now()) > 0) outbox.kick();
     } catch (err) {
       logger.error('deadline redraws failed', err);
+    }
+    try {
+      // The audit trail's head is published outside the database at least daily (closures: at once).
+      if (writeTransaction(db, (tx) => queueDailyCheckpoint(tx, clock.now()))) outbox.kick();
+    } catch (err) {
+      logger.error('audit checkpoint failed', err);
     }
     // Operators see a Slack outage in the logs as a growing queue, not as silence.
     const { pending, dead } = countOutbox(db);

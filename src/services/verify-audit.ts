@@ -1,91 +1,90 @@
-import { asc, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { incidentEvents } from '../../db/schema';
-import { eventHash, GENESIS_HASH } from '../domain/audit';
+import type { Checkpoint } from './checkpoint-file';
+import { checkpointFileOf } from './checkpoint-file';
+import { type ChainWalk, walkChain } from './verify-chain';
+import { collectCheckpoints, compareCheckpoints, readCheckpointFiles } from './verify-checkpoints';
+import { checkIdSequence, checkReferenceCounters, checkTriggers, legacyBoundary } from './verify-schema';
 
-export type AuditVerdict =
-  | { ok: true; events: number }
-  | {
-      ok: false;
-      /** Events read up to and including the broken one; the walk stops at the first break. */
-      events: number;
-      brokenAt: { eventId: number; incidentId: number; reason: string };
-    };
+/** One finding: where (an event and its incident's reference, a trigger, a counter, a checkpoint) and what. */
+export interface AuditProblem {
+  where: string;
+  what: string;
+}
 
-/** Rows per query: memory stays flat however long the trail is. */
-const PAGE_SIZE = 1000;
+export interface AuditReport {
+  ok: boolean;
+  /** Every row of the trail, whatever its id. */
+  events: number;
+  /** Of those, written before the chain was keyed and checked with the public formula. */
+  legacyEvents: number;
+  problems: AuditProblem[];
+  /** How many distinct checkpoints signed with this key the trail was compared with. */
+  checkpointsChecked: number;
+  /** The newest of them, and where it was read. */
+  lastCheckpoint: { checkpoint: Checkpoint; sources: string[] } | null;
+}
 
-/** A JSON column as its stored text: content edited into invalid JSON is a finding, not a crash. */
-function parseJson(text: string | null): { ok: true; value: Record<string, unknown> | null } | { ok: false } {
-  if (text === null) return { ok: true, value: null };
-  try {
-    return { ok: true, value: JSON.parse(text) as Record<string, unknown> | null };
-  } catch {
-    return { ok: false };
-  }
+export interface VerifyOptions {
+  /** Further checkpoint files: a copy kept elsewhere, or lines copied from the Slack thread. */
+  checkpointFiles?: readonly string[];
 }
 
 /**
- * Walks the whole audit chain in id order and reports the first broken link: a row whose hash
- * does not match its own content (edited), or whose prev_hash is not the previous row's hash
- * (a row deleted or inserted before it). Reasons name event ids only, never content, which can
- * hold personal data.
+ * Checks everything the register's integrity rests on, and reports every finding rather than the
+ * first: each event's id, link and keyed hash (verify-chain.ts); the append-only triggers, the
+ * keyed chain's start, the highest id SQLite gave out and the reference counters
+ * (verify-schema.ts); and the checkpoints published outside the database (verify-checkpoints.ts).
+ * Findings name event ids, references and files, never content, which can hold personal data.
  *
- * Limits: the chain carries no secret and no external anchor, so it cannot show rows removed from
- * the end, nor a rewrite that recomputes every later hash; compare the event count and last hash
- * against an earlier run or a backup for that.
+ * What it cannot show: a trail rewritten by someone who holds the audit key as well as the
+ * database, back to the last checkpoint they could not reach.
  */
-export function verifyAuditTrail(db: Db): AuditVerdict {
-  // One read transaction: every page comes from the same snapshot while the app keeps writing.
+export function verifyAuditTrail(db: Db, opts: VerifyOptions = {}): AuditReport {
+  const files = readCheckpointFiles(checkpointFileOf(db), opts.checkpointFiles ?? []);
+  // One read transaction: every query sees the same snapshot while the app keeps writing.
   return db.transaction(
-    (tx) => {
-      let events = 0;
-      let lastId = 0;
-      let prev: { id: number; hash: string } | null = null;
-      for (;;) {
-        const page = tx
-          .select({
-            id: incidentEvents.id,
-            incidentId: incidentEvents.incidentId,
-            at: incidentEvents.at,
-            actorId: incidentEvents.actorId,
-            type: incidentEvents.type,
-            before: sql<string | null>`${incidentEvents.before}`,
-            after: sql<string | null>`${incidentEvents.after}`,
-            summary: incidentEvents.summary,
-            prevHash: incidentEvents.prevHash,
-            hash: incidentEvents.hash,
-          })
-          .from(incidentEvents)
-          .where(gt(incidentEvents.id, lastId))
-          .orderBy(asc(incidentEvents.id))
-          .limit(PAGE_SIZE)
-          .all();
-        for (const row of page) {
-          events++;
-          const broken = (reason: string): AuditVerdict => ({
-            ok: false,
-            events,
-            brokenAt: { eventId: row.id, incidentId: row.incidentId, reason },
-          });
-          if (row.prevHash !== (prev?.hash ?? GENESIS_HASH))
-            return broken(
-              prev
-                ? `prev_hash does not match event ${prev.id} (deleted or inserted?)`
-                : 'prev_hash does not match the start of the chain (deleted or inserted?)',
-            );
-          const before = parseJson(row.before);
-          const after = parseJson(row.after);
-          if (!before.ok || !after.ok) return broken('content is not valid JSON (edited?)');
-          const hash = eventHash(row.prevHash, { ...row, before: before.value, after: after.value });
-          if (hash !== row.hash) return broken('hash does not match its content (edited?)');
-          prev = { id: row.id, hash: row.hash };
-        }
-        const last = page.at(-1);
-        if (!last || page.length < PAGE_SIZE) return { ok: true, events };
-        lastId = last.id;
-      }
+    () => {
+      const triggers = checkTriggers(db);
+      const boundary = legacyBoundary(db);
+      const sources = collectCheckpoints(db, files);
+      const walk = walkChain(
+        db,
+        boundary.legacyThrough,
+        sources.valid.map((v) => BigInt(v.checkpoint.lastId)),
+      );
+      const checkpoints = compareCheckpoints(sources, walk.heads, walk);
+      const problems = [
+        ...triggers,
+        ...boundary.problems,
+        ...eventProblems(db, walk),
+        ...checkIdSequence(db, walk.lastId),
+        ...checkReferenceCounters(db, walk.reportedSeq),
+        ...checkpoints.problems,
+      ];
+      return {
+        ok: problems.length === 0,
+        events: walk.events,
+        legacyEvents: walk.legacyEvents,
+        problems,
+        checkpointsChecked: checkpoints.checked,
+        lastCheckpoint: checkpoints.latest,
+      };
     },
     { behavior: 'deferred' },
   );
+}
+
+/** Event findings, each named by its event and its incident's reference (from the trail if the row is gone). */
+function eventProblems(db: Db, walk: ChainWalk): AuditProblem[] {
+  const lookup = db.$client.prepare('SELECT reference FROM incidents WHERE id = ?');
+  const referenceOf = (incidentId: number | null): string => {
+    if (incidentId === null) return 'no incident';
+    const row = lookup.pluck(true).get(incidentId);
+    if (typeof row === 'string') return row;
+    return walk.references.get(incidentId) ?? `incident ${incidentId}, not in the register`;
+  };
+  return walk.problems.map((p) => ({
+    where: `event ${p.eventId} (${referenceOf(p.incidentId)})`,
+    what: p.what,
+  }));
 }

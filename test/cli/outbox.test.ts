@@ -10,7 +10,7 @@ import { countOutbox } from '../../src/services/outbox-status';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, testClock, type World } from '../helpers/world';
 
 const run = promisify(execFile);
-const databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-outbox-')), 'vigil.db');
+let databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-outbox-')), 'vigil.db');
 
 function vigil(...args: string[]) {
   return run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
@@ -73,5 +73,24 @@ describe('npm run vigil -- outbox', () => {
     const [card] = world.fake.messages(SECURITY_CHANNEL);
     expect(JSON.stringify(card?.blocks)).toMatch(/INC-\d{4}-0001 ·/);
     expect(countOutbox(world.db)).toMatchObject({ pending: 0, dead: 0 });
+  }, 30_000);
+
+  it('parks a DM to someone Slack says does not exist, and lists it, instead of retrying it for ever', async () => {
+    databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-outbox-')), 'vigil.db');
+    world = await createWorld({ databasePath, clock: testClock(new Date()) });
+    world.expectErrors(/outbox #\d+ dm for incident \d+ cannot be delivered \(user_not_found\)/);
+    world.fake.fail('chat.postMessage', { kind: 'error', error: 'user_not_found' });
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    world.fake.recover();
+    world.clock.set(new Date(Date.now() + 60_000));
+    await world.vigil.outbox.drain();
+
+    // The same answer about the security channel is retried (a bot removed from it can be invited back).
+    expect(world.fake.messages(SECURITY_CHANNEL)).not.toHaveLength(0);
+    expect(world.dmsTo(PEOPLE.staff)).toHaveLength(0);
+    const listed = await vigil('outbox');
+    expect(listed.stdout).toContain('Slack deliveries: 0 pending, 1 refused for good');
+    expect(listed.stdout).toMatch(/#\d+ dm INC-\d{4}-0001: user_not_found \(1 attempt, queued /);
   }, 30_000);
 });

@@ -140,7 +140,8 @@ export interface World {
   /**
    * Clicks a control about `reference` where `userId` sees it (the card for the security team, a
    * DM or App Home for everyone else); when it opens a form, fills it with `answers`, submits it
-   * and drains the outbox. `refused`: the ephemeral answer to the click.
+   * (confirming in the dialog a closing step pushes on top) and drains the outbox. `refused`: the
+   * ephemeral answer to the click.
    */
   act(
     userId: string,
@@ -406,7 +407,10 @@ export async function createWorld(
       if (click.replies.length > 0) return { refused: click.replies[0] ?? null, errors: null };
       if (fake.callsTo('views.open', { ok: true }).length === modalsBefore)
         return { refused: null, errors: null };
-      const res = await world.submitForm(userId, world.lastModal(userId), answers);
+      let res = await world.submitForm(userId, world.lastModal(userId), answers);
+      // A step that cannot be undone asks once more in a dialog on top: the person confirms.
+      if (res.body?.response_action === 'push')
+        res = await world.submitForm(userId, world.lastModal(userId), {});
       await vigil.outbox.drain();
       return { refused: null, errors: (res.body?.errors as Record<string, string> | undefined) ?? null };
     },

@@ -1,8 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeDatabase, type Db, openDatabase } from '../../db/client';
-import { appendEvent, eventHash } from '../../src/domain/audit';
+import { appendEvent } from '../../src/domain/audit';
 import { verifyAuditTrail } from '../../src/services/verify-audit';
 import { seedReport } from '../helpers/seed';
+import {
+  dropGuards,
+  forgeAppendedEvent,
+  publicHashOf,
+  recomputeChainPublicly,
+  restoreGuards,
+  storedEvents,
+  tamper,
+} from '../helpers/tamper';
 import { testClock } from '../helpers/world';
 
 let db: Db;
@@ -13,33 +22,24 @@ beforeEach(() => {
 });
 afterEach(() => closeDatabase(db));
 
-/** Three reports, one audit event each: events 1, 2 and 3 belong to incidents 1, 2 and 3. */
-function seedThree(): number[] {
-  return [1, 2, 3].map((n) => {
+/** Three reports, one audit event each: events 1, 2 and 3 belong to INC-2026-0001, -0002 and -0003. */
+function seedThree(): void {
+  for (const n of [1, 2, 3]) {
     clock.advance(60_000);
-    return seedReport(db, clock, { title: `Report ${n}`, description: `Secret detail ${n}` }).id;
-  });
+    seedReport(db, clock, { title: `Report ${n}`, description: `Secret detail ${n}` });
+  }
 }
 
-/** What an attacker with the file can do: the append-only triggers are just SQL. */
-function tamper(sql: string, ...params: unknown[]): void {
-  db.$client.exec('DROP TRIGGER IF EXISTS incident_events_no_update');
-  db.$client.exec('DROP TRIGGER IF EXISTS incident_events_no_delete');
-  db.$client.prepare(sql).run(...params);
-}
+const problems = () => verifyAuditTrail(db).problems.map((p) => `${p.where}: ${p.what}`);
 
-function eventIds(): number[] {
-  return db.$client
-    .prepare('SELECT id FROM incident_events ORDER BY id')
-    .all()
-    .map((r) => (r as { id: number }).id);
-}
+const EDITED =
+  'its hash does not match its content under the audit key (edited, forged, or written without the key)';
 
 describe('verifyAuditTrail', () => {
   it('accepts an empty trail and an intact one', () => {
-    expect(verifyAuditTrail(db)).toEqual({ ok: true, events: 0 });
+    expect(verifyAuditTrail(db)).toMatchObject({ ok: true, events: 0, problems: [] });
     seedThree();
-    expect(verifyAuditTrail(db)).toEqual({ ok: true, events: 3 });
+    expect(verifyAuditTrail(db)).toMatchObject({ ok: true, events: 3, legacyEvents: 0, problems: [] });
   });
 
   it('the append-only triggers are in place, so tampering below really goes behind the app’s back', () => {
@@ -48,18 +48,16 @@ describe('verifyAuditTrail', () => {
       /append-only/,
     );
     expect(() => db.$client.prepare('DELETE FROM incident_events WHERE id = 2').run()).toThrow(/append-only/);
+    expect(() => db.$client.prepare('UPDATE audit_chain SET legacy_through = 99').run()).toThrow(/fixed/);
   });
 
-  it('catches a row edited in place, at that row, without echoing its content', () => {
-    const [, second] = seedThree();
-    tamper('UPDATE incident_events SET summary = ? WHERE id = 2', 'Reported by <@UINNOCENT> (nothing)');
-    const verdict = verifyAuditTrail(db);
-    expect(verdict).toEqual({
-      ok: false,
-      events: 2,
-      brokenAt: { eventId: 2, incidentId: second, reason: 'hash does not match its content (edited?)' },
-    });
-    expect(JSON.stringify(verdict)).not.toMatch(/UINNOCENT|Secret detail|Report 2/);
+  it('names a row edited in place, with its reference, without echoing its content', () => {
+    seedThree();
+    tamper(db, 'UPDATE incident_events SET summary = ? WHERE id = 2', 'Reported by <@UINNOCENT> (nothing)');
+    const report = verifyAuditTrail(db);
+    expect(report.ok).toBe(false);
+    expect(problems()).toEqual([`event 2 (INC-2026-0002): ${EDITED}`]);
+    expect(JSON.stringify(report)).not.toMatch(/UINNOCENT|Secret detail|Report 2/);
   });
 
   it.each([
@@ -70,87 +68,161 @@ describe('verifyAuditTrail', () => {
     ],
     ['the time', 'UPDATE incident_events SET at = at + 1 WHERE id = 1', 1],
     ['the actor', `UPDATE incident_events SET actor_id = 'USOMEONE' WHERE id = 2`, 2],
-  ])('catches an edit to %s', (_, sql, eventId) => {
+    ['the incident it belongs to', 'UPDATE incident_events SET incident_id = 1 WHERE id = 2', 2],
+  ])('names an edit to %s', (_, sql, eventId) => {
     seedThree();
-    tamper(sql);
-    expect(verifyAuditTrail(db)).toMatchObject({
-      ok: false,
-      brokenAt: { eventId, reason: 'hash does not match its content (edited?)' },
-    });
+    tamper(db, sql);
+    expect(problems()).toEqual([
+      expect.stringMatching(
+        new RegExp(`^event ${eventId} \\(INC-2026-000\\d\\): ${EDITED.replace(/[()]/g, '\\$&')}$`),
+      ),
+    ]);
   });
 
   it('reports JSON edited into something unreadable instead of crashing', () => {
     seedThree();
-    tamper(`UPDATE incident_events SET after = '{"reference": "INC-' WHERE id = 2`);
-    expect(verifyAuditTrail(db)).toMatchObject({
-      ok: false,
-      brokenAt: { eventId: 2, reason: 'content is not valid JSON (edited?)' },
-    });
+    tamper(db, `UPDATE incident_events SET after = '{"reference": "INC-' WHERE id = 2`);
+    expect(problems()).toEqual(['event 2 (INC-2026-0002): its content is not valid JSON (edited?)']);
   });
 
-  it('catches an edited row whose own hash was recomputed, at the next row', () => {
-    const [, , third] = seedThree();
-    const row = db.$client.prepare('SELECT * FROM incident_events WHERE id = 2').get() as {
-      incident_id: number;
-      at: number;
-      actor_id: string;
-      type: string;
-      after: string;
-      prev_hash: string;
-    };
-    const forged = {
-      incidentId: row.incident_id,
-      at: new Date(row.at),
-      actorId: 'UFORGER',
-      type: row.type,
-      before: null,
-      after: JSON.parse(row.after) as Record<string, unknown>,
-      summary: 'Reported by <@UFORGER> (/report-incident)',
-    };
+  it('names an edited row whose hash was recomputed with the public formula: the key is missing from it', () => {
+    seedThree();
+    const [, second] = storedEvents(db);
+    if (!second) throw new Error('no event 2');
+    const forged = { ...second, actor_id: 'UFORGER', summary: 'Reported by <@UFORGER> (/report-incident)' };
     tamper(
+      db,
       'UPDATE incident_events SET actor_id = ?, summary = ?, hash = ? WHERE id = 2',
-      forged.actorId,
+      forged.actor_id,
       forged.summary,
-      eventHash(row.prev_hash, forged),
+      publicHashOf(forged),
     );
-    expect(verifyAuditTrail(db)).toEqual({
-      ok: false,
-      events: 3,
-      brokenAt: {
-        eventId: 3,
-        incidentId: third,
-        reason: 'prev_hash does not match event 2 (deleted or inserted?)',
-      },
-    });
+    expect(problems()).toEqual([
+      `event 2 (INC-2026-0002): ${EDITED}`,
+      'event 3 (INC-2026-0003): it does not chain onto event 2 before it (an event deleted, inserted or rewritten)',
+    ]);
   });
 
-  it('catches a deleted middle row at the row after it, naming the row before the gap', () => {
-    const [, , third] = seedThree();
-    tamper('DELETE FROM incident_events WHERE id = 2');
-    expect(eventIds()).toEqual([1, 3]);
-    expect(verifyAuditTrail(db)).toEqual({
-      ok: false,
-      events: 2,
-      brokenAt: {
-        eventId: 3,
-        incidentId: third,
-        reason: 'prev_hash does not match event 1 (deleted or inserted?)',
-      },
-    });
+  it('names every event of a chain recomputed end to end with the public formula', () => {
+    seedThree();
+    recomputeChainPublicly(db, (e) => (e.id === 2 ? { ...e, actor_id: 'UFORGER' } : e));
+    expect(problems()).toEqual([
+      `event 1 (INC-2026-0001): ${EDITED}`,
+      `event 2 (INC-2026-0002): ${EDITED}`,
+      `event 3 (INC-2026-0003): ${EDITED}`,
+    ]);
   });
 
-  it('catches a deleted first row', () => {
-    const [, second] = seedThree();
-    tamper('DELETE FROM incident_events WHERE id = 1');
-    expect(verifyAuditTrail(db)).toEqual({
-      ok: false,
-      events: 1,
-      brokenAt: {
-        eventId: 2,
-        incidentId: second,
-        reason: 'prev_hash does not match the start of the chain (deleted or inserted?)',
-      },
+  it('names a forged event appended to the end (a "regulator notified" that never happened)', () => {
+    seedThree();
+    forgeAppendedEvent(db, {
+      incidentId: 2,
+      at: clock.now(),
+      actorId: 'USIRO',
+      type: 'notification_recorded',
+      after: { kind: 'regulator', status: 'done' },
+      summary: 'The regulator was notified.',
     });
+    expect(problems()).toEqual([`event 4 (INC-2026-0002): ${EDITED}`]);
+  });
+
+  it('names events with an id of zero or below, which Vigil never writes, and reads them first', () => {
+    seedThree();
+    dropGuards(db);
+    forgeAppendedEvent(db, {
+      id: 0,
+      incidentId: 2,
+      at: clock.now(),
+      actorId: 'USIRO',
+      type: 'notification_recorded',
+      after: { kind: 'regulator', status: 'done' },
+      summary: 'The regulator was notified.',
+    });
+    db.$client
+      .prepare(
+        "INSERT INTO incident_events (id, incident_id, at, actor_id, type, summary, prev_hash, hash) VALUES (-5, 3, 0, 'U', 'x', 'x', 'garbage', 'garbage')",
+      )
+      .run();
+    restoreGuards(db);
+    const report = verifyAuditTrail(db);
+    expect(report.events).toBe(5);
+    expect(report.problems.map((p) => `${p.where}: ${p.what}`)).toEqual([
+      'event -5 (INC-2026-0003): its id is not positive: Vigil never writes such an event (inserted behind its back)',
+      'event -5 (INC-2026-0003): it does not chain onto the start of the trail (an event deleted, inserted or rewritten)',
+      `event -5 (INC-2026-0003): ${EDITED}`,
+      'event 0 (INC-2026-0002): its id is not positive: Vigil never writes such an event (inserted behind its back)',
+      'event 0 (INC-2026-0002): it does not chain onto event -5 before it (an event deleted, inserted or rewritten)',
+      `event 0 (INC-2026-0002): ${EDITED}`,
+      'event 1 (INC-2026-0001): it does not chain onto event 0 before it (an event deleted, inserted or rewritten)',
+    ]);
+  });
+
+  it('names a deleted middle row at the row after it, and the gap', () => {
+    seedThree();
+    tamper(db, 'DELETE FROM incident_events WHERE id = 2');
+    expect(problems()).toEqual([
+      'event 3 (INC-2026-0003): event 2 before it is missing (deleted?)',
+      'event 3 (INC-2026-0003): it does not chain onto event 1 before it (an event deleted, inserted or rewritten)',
+    ]);
+  });
+
+  it('names a deleted first row', () => {
+    seedThree();
+    tamper(db, 'DELETE FROM incident_events WHERE id = 1');
+    expect(problems()).toEqual([
+      'event 2 (INC-2026-0002): event 1 before it is missing (deleted?)',
+      'event 2 (INC-2026-0002): it does not chain onto the start of the trail (an event deleted, inserted or rewritten)',
+    ]);
+  });
+
+  it('notices a deleted tail from the highest id SQLite gave out', () => {
+    seedThree();
+    tamper(db, 'DELETE FROM incident_events WHERE id >= 2');
+    expect(problems()).toEqual([
+      'after event 1: event ids up to 3 were given out, but the trail ends at event 1: events at its end were deleted',
+    ]);
+  });
+
+  it('names dropped, rewritten and foreign triggers', () => {
+    seedThree();
+    db.$client.exec('DROP TRIGGER incident_events_no_delete');
+    db.$client.exec('DROP TRIGGER incident_events_no_update');
+    db.$client.exec(
+      'CREATE TRIGGER incident_events_no_update BEFORE UPDATE ON incident_events BEGIN SELECT 1; END',
+    );
+    db.$client.exec('CREATE TRIGGER sneaky AFTER INSERT ON incident_events BEGIN SELECT 1; END');
+    expect(problems()).toEqual([
+      'trigger incident_events_no_update: changed: it no longer only refuses the change',
+      "trigger incident_events_no_delete: missing: incident_events can be changed without a trace (dropped behind Vigil's back)",
+      "trigger sneaky: not Vigil's: it acts on incident_events",
+    ]);
+  });
+
+  it('names a rewound reference counter, also for a year whose incident rows are gone', () => {
+    seedThree();
+    db.$client.prepare('UPDATE reference_counters SET last_seq = 1 WHERE year = 2026').run();
+    expect(problems()).toEqual([
+      'reference counter 2026: at 1, but INC-2026-0003 exists: the next report would reuse a reference (rewound?)',
+    ]);
+    db.$client.exec('PRAGMA foreign_keys = OFF');
+    db.$client.prepare('DELETE FROM incidents WHERE id = 3').run();
+    db.$client.prepare('UPDATE reference_counters SET last_seq = 2 WHERE year = 2026').run();
+    // The trail still names INC-2026-0003.
+    expect(problems()).toEqual([
+      'reference counter 2026: at 2, but INC-2026-0003 exists: the next report would reuse a reference (rewound?)',
+    ]);
+    db.$client.prepare('DELETE FROM reference_counters').run();
+    expect(problems()).toEqual([
+      'reference counter 2026: missing, but INC-2026-0003 exists: the next report would reuse a reference (rewound?)',
+    ]);
+  });
+
+  it('holds every event to the key when the record of where the keyed chain starts is gone', () => {
+    seedThree();
+    tamper(db, 'DELETE FROM audit_chain');
+    expect(problems()).toEqual([
+      'table audit_chain: the record of where the keyed chain starts is missing or damaged; every event is checked with the key',
+    ]);
   });
 
   describe('over more than one page of 1000 events', () => {
@@ -172,23 +244,27 @@ describe('verifyAuditTrail', () => {
     });
 
     it('reads every page', () => {
-      expect(verifyAuditTrail(db)).toEqual({ ok: true, events: TOTAL });
+      expect(verifyAuditTrail(db)).toMatchObject({ ok: true, events: TOTAL });
     });
 
     it('carries the chain across a page boundary', () => {
       // Page one is events 1 to 1000; page two starts at 1002 and must chain onto 1000.
-      tamper('DELETE FROM incident_events WHERE id = 1001');
-      expect(verifyAuditTrail(db)).toMatchObject({
-        ok: false,
-        events: 1001,
-        brokenAt: { eventId: 1002, reason: 'prev_hash does not match event 1000 (deleted or inserted?)' },
-      });
+      tamper(db, 'DELETE FROM incident_events WHERE id = 1001');
+      expect(problems()).toEqual([
+        'event 1002 (INC-2026-0001): event 1001 before it is missing (deleted?)',
+        'event 1002 (INC-2026-0001): it does not chain onto event 1000 before it (an event deleted, inserted or rewritten)',
+      ]);
     });
 
-    it('finds the first of several breaks, on a later page', () => {
-      tamper(`UPDATE incident_events SET summary = 'x' WHERE id IN (1500, 2400)`);
-      tamper('DELETE FROM incident_events WHERE id = 2000');
-      expect(verifyAuditTrail(db)).toMatchObject({ ok: false, events: 1500, brokenAt: { eventId: 1500 } });
+    it('names each of several breaks, on later pages too', () => {
+      tamper(db, `UPDATE incident_events SET summary = 'x' WHERE id IN (1500, 2400)`);
+      tamper(db, 'DELETE FROM incident_events WHERE id = 2000');
+      expect(problems()).toEqual([
+        `event 1500 (INC-2026-0001): ${EDITED}`,
+        'event 2001 (INC-2026-0001): event 2000 before it is missing (deleted?)',
+        'event 2001 (INC-2026-0001): it does not chain onto event 1999 before it (an event deleted, inserted or rewritten)',
+        `event 2400 (INC-2026-0001): ${EDITED}`,
+      ]);
     });
   });
 });

@@ -102,6 +102,9 @@ describe('/incident', () => {
     const md = world.fake.uploads.find((u) => u.filename === 'INC-2026-0001-evidence.md');
     const json = world.fake.uploads.find((u) => u.filename === 'INC-2026-0001-evidence.json');
     expect(md?.bytes.toString()).toContain('## Audit trail');
+    expect(md?.bytes.toString()).toContain(
+      '## Integrity\n\nChecked when this pack was generated: each of its 1 audit events',
+    );
     const pack = JSON.parse(json?.bytes.toString() ?? '{}') as {
       auditTrail: { type: string; hash: string }[];
     };

@@ -1,6 +1,9 @@
+import { mkdtempSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { incidentEvents, incidents, outbox, processedRequests } from '../../db/schema';
+import { incidentEvents, incidents, outbox, processedRequests, seenRequests } from '../../db/schema';
 import { stateFromView } from '../../src/local-slack/fill-view';
 import {
   FORM_CONTENT_TYPE,
@@ -186,5 +189,72 @@ describe('requests not signed by Slack', () => {
     );
     expect(once).toBe(200);
     expect(world.db.select().from(incidents).all()).toHaveLength(1);
+  });
+});
+
+describe('requests Bolt would let through', () => {
+  const incidentCommand = (w: World, text: string, userId: string = PEOPLE.iao) =>
+    slashCommand({
+      command: '/incident',
+      text,
+      userId,
+      triggerId: w.fake.issueTrigger(userId),
+      responseUrl: w.fake.responseUrl(),
+    });
+
+  it('refuses a timestamp more than 5 minutes in the future, like a stale one, running nothing', async () => {
+    world = await createWorld();
+    const before = sideEffects(world);
+    const now = Math.floor(Date.now() / 1000);
+    const future = await world.slack.command(command(world), { timestamp: now + 6 * 60 });
+    expect({ status: future.status, body: future.text }).toEqual({ status: 401, body: '' });
+    expect(sideEffects(world)).toEqual(before);
+    expect(world.logs.map((l) => l.message)).toContain(
+      "refused a request before Bolt: timestamp 360 s from now, outside Slack's 5-minute window",
+    );
+    // A clock a minute ahead of ours is within the window.
+    expect((await world.slack.command(command(world), { timestamp: now + 60 })).status).toBe(200);
+    await world.settled();
+    expect(world.fake.callsTo('views.open', { ok: true })).toHaveLength(1);
+  });
+
+  it('answers a replayed signed request once: the export is made and sent once', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    const request = incidentCommand(world, 'export csv');
+    const timestamp = Math.floor(Date.now() / 1000);
+    const first = await world.slack.command(request, { timestamp });
+    expect(first.status).toBe(200);
+    expect(first.text).toContain('Working on it');
+    const replayed = await world.slack.command(request, { timestamp });
+    expect({ status: replayed.status, body: replayed.text }).toEqual({ status: 200, body: '' });
+    await world.settled();
+    await expect.poll(() => world.fake.uploads.filter((u) => u.completed).length).toBe(1);
+    expect(world.fake.uploads).toHaveLength(1);
+    expect(world.logs.map((l) => l.message)).toContain(
+      'refused a request before Bolt: a signed request seen before (replayed)',
+    );
+  });
+
+  it('answers a replayed form submission once, even after a restart', async () => {
+    const databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-replay-')), 'vigil.db');
+    world = await createWorld({ databasePath });
+    const payload = await reportSubmission(world);
+    const timestamp = Math.floor(Date.now() / 1000);
+    expect((await world.slack.interaction(payload, { timestamp })).status).toBe(200);
+    await world.stop();
+    world = await createWorld({ databasePath });
+    const replayed = await world.slack.interaction(payload, { timestamp });
+    expect({ status: replayed.status, body: replayed.text }).toEqual({ status: 200, body: '' });
+    expect(world.db.select().from(incidents).all()).toHaveLength(1);
+    // Remembered in the database, until the request's 5 minutes are over.
+    expect(
+      world.db
+        .select()
+        .from(seenRequests)
+        .all()
+        .every((r) => r.expiresAt.getTime() <= (timestamp + 301) * 1000),
+    ).toBe(true);
   });
 });

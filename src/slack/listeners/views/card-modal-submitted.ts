@@ -251,7 +251,7 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
   // Adding an action and editing one ask the same questions.
   const parseActionForm = (answers: Map<string, unknown>) =>
     parseForm(
-      actionInputSchema,
+      actionInputSchema({ now: deps.clock.now(), timeZone: deps.config.orgTimeZone }),
       { ...Object.fromEntries(answers), dueAt: endOfOrgDay(answers.get('dueAt'), deps.config.orgTimeZone) },
       new Set(answers.keys()),
       'description',
@@ -397,5 +397,11 @@ function safeJson(text: string): unknown {
 
 /** A due date means the end of that day where the organisation works. */
 function endOfOrgDay(value: unknown, timeZone: string): Date | null {
-  return typeof value === 'string' && value ? parseOrgDate(value, timeZone, 'end') : null;
+  if (typeof value !== 'string' || !value) return null;
+  try {
+    return parseOrgDate(value, timeZone, 'end');
+  } catch {
+    // No calendar has it (2026-02-30): an invalid date, which the form's schema refuses on the question.
+    return new Date(Number.NaN);
+  }
 }
