@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import { closeDatabase, openDatabase } from '../db/client';
 import { createVigil, slackClientOptions } from './app';
@@ -5,9 +6,15 @@ import { systemClock } from './clock';
 import { ConfigError, loadConfig } from './config';
 import { loadDotEnv } from './env';
 import { createLogger } from './logger';
+import { sandboxWanted } from './sandbox/wanted';
 import { SetupError, verifySlackSetup } from './services/startup-checks';
 
 async function main(): Promise<void> {
+  if (sandboxWanted(process.env, existsSync('.env'))) {
+    // Imported only here, so a start against Slack never loads the sandbox's code.
+    const { runSandbox } = await import('./sandbox/run');
+    return runSandbox(process.env);
+  }
   loadDotEnv();
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
