@@ -57,9 +57,10 @@ function script(now: Date): StepDef[] {
         kind: 'fill',
         answers: {
           category: 'device_loss',
-          description: 'I left my work laptop on the 08:12 train to Leeds. It holds customer spreadsheets.',
+          description:
+            'I left my work laptop on the 08:12 train to Leeds. It holds customer spreadsheets and is not encrypted.',
           department: 'Finance',
-          encrypted: 'yes',
+          encrypted: 'no',
         },
       },
     },
@@ -84,15 +85,14 @@ function script(now: Date): StepDef[] {
       as: 'siro',
       where: 'modal',
       instruction:
-        'A security incident, High severity, priority P2, with the reason. Save decision: the card changes in place.',
+        'A security incident, Critical (customer data on an unencrypted laptop), priority P1, with the reason. Save decision: the card changes in place.',
       do: {
         kind: 'fill',
         answers: {
           outcome: 'incident',
-          severity: 'high',
-          priority: 'P2',
-          rationale:
-            'A company laptop with customer data left in a public place; encrypted, but not yet recovered.',
+          severity: 'critical',
+          priority: 'P1',
+          rationale: 'Customer spreadsheets on an unencrypted company laptop, lost in a public place.',
         },
       },
     },
@@ -140,7 +140,7 @@ function script(now: Date): StepDef[] {
       as: 'hodFinance',
       where: 'dm',
       instruction:
-        'Move the clock to the next working day: the reminder sweep runs, and Priya, as IRM, is reminded of the target resolution time.',
+        'Move the clock to the next working day: the reminder sweep runs, and Priya, as IRM, is reminded that the 24-hour target resolution time is near (or passed).',
       do: { kind: 'advance', jump: 'workday' },
     },
   ];

@@ -46,7 +46,7 @@ export function topBar(s: SandboxState, zone: string, a: TopBarActions): HTMLEle
         { type: 'button', class: `chip${refused > 0 ? ' alarm' : ''}`, onclick: a.toggleRefusals },
         `Slack refused: ${refused}`,
       ),
-      h('button', { type: 'button', class: 'chip tour', onclick: a.tour }, '▶ Guided tour'),
+      h('button', { type: 'button', class: 'chip go', onclick: a.tour }, '▶ Guided tour'),
       h('button', { type: 'button', class: 'chip', onclick: a.reset }, 'Reset'),
     ),
   );

@@ -101,3 +101,8 @@ export function clockText(ms: number, zone: string): string {
     hour12: false,
   });
 }
+
+/** The line between days in a conversation ("Wednesday, 2 December"). */
+export function dayText(ms: number, zone: string): string {
+  return parts(new Date(ms), zone, { weekday: 'long', day: 'numeric', month: 'long' });
+}

@@ -537,6 +537,14 @@ function start(root: HTMLElement): void {
     for (const menu of document.querySelectorAll<HTMLElement>('.menu:not([hidden])'))
       if (!menu.parentElement?.contains(e.target as Node)) menu.hidden = true;
   });
+  window.addEventListener('hashchange', () => {
+    // A link or the address bar chose another person or place (the page's own changes do not fire this).
+    const next = new URLSearchParams(location.hash.slice(1));
+    const c = next.get('c');
+    place = c === 'home' ? { kind: 'home' } : c ? { kind: 'conversation', id: c } : place;
+    thread = null;
+    switchTo(next.get('as') ?? me);
+  });
   api.watch(() => void refresh());
   void refresh().then(() => {
     document.documentElement.dataset.readyAt = String(Math.round(performance.now()));

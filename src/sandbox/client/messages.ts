@@ -1,7 +1,7 @@
 /** A conversation's messages as Slack lists them: author, time, blocks or text, files, threads. */
 import type { ShownMessage } from '../protocol';
 import { type BlockContext, blocks } from './blocks';
-import { messageTime } from './dates';
+import { dayText, messageTime } from './dates';
 import { type Child, h } from './dom';
 import type { KitBlock } from './kit';
 import { mrkdwn } from './mrkdwn';
@@ -103,7 +103,7 @@ export function message(m: ShownMessage, ctx: MessageContext, zone: string, inTh
     },
     h(
       'div',
-      { class: `avatar c${colour(m.userId)}${m.isBot ? ' bot' : ''}` },
+      { class: m.isBot ? 'avatar bot' : `avatar c${colour(m.userId)}` },
       m.isBot ? (m.author === 'Vigil' ? '🛡' : '🤖') : initials(m.author),
     ),
     h(
@@ -131,12 +131,19 @@ export function message(m: ShownMessage, ctx: MessageContext, zone: string, inTh
   );
 }
 
-/** The top-level messages of a conversation (replies live in their threads). */
+/** The top-level messages of a conversation (replies live in their threads), with a line at each new day. */
 export function messageList(list: ShownMessage[], ctx: MessageContext, zone: string): HTMLElement {
   const top = list.filter((m) => m.threadTs === undefined);
+  let day = '';
+  const items = top.flatMap((m) => {
+    const today = dayText(m.at, zone);
+    const divider = today === day ? [] : [h('div', { class: 'day' }, h('span', {}, today))];
+    day = today;
+    return [...divider, message(m, ctx, zone)];
+  });
   return h(
     'div',
     { class: 'messages' },
-    top.length === 0 ? h('p', { class: 'empty' }, 'No messages yet.') : top.map((m) => message(m, ctx, zone)),
+    top.length === 0 ? h('p', { class: 'empty' }, 'No messages yet.') : items,
   );
 }
