@@ -18,9 +18,15 @@ afterEach(async () => {
 
 const dm = (id: string) => `D${id.slice(1)}`;
 
+/** Starts a sandbox that afterEach stops (and checks for logged errors). */
+async function open(paths?: Parameters<typeof startSandbox>[0]): Promise<TestSandbox> {
+  running = await startSandbox(paths);
+  return running;
+}
+
 describe('the sandbox', () => {
   it('plays the guided tour: a report, triage on the card, the head of department acting from a DM, a reminder', async () => {
-    const t = (running = await startSandbox());
+    const t = await open();
     const steps = (await (await fetch(`${t.url}/api/tour`)).json()) as TourStep[];
     expect(steps.length).toBeGreaterThanOrEqual(10);
     for (const step of steps) {
@@ -42,7 +48,7 @@ describe('the sandbox', () => {
   });
 
   it('shows each person only what Slack would, and refuses what Slack would never send', async () => {
-    const t = (running = await startSandbox());
+    const t = await open();
     await t.post('/api/tour', { index: 0 });
     await t.post('/api/tour', { index: 1 });
     const staff = await t.state(DEMO.staff.id);
@@ -66,7 +72,7 @@ describe('the sandbox', () => {
   });
 
   it('shows an ephemeral answer to its owner only, where the command was typed; Slackbot answers an unknown command', async () => {
-    const t = (running = await startSandbox());
+    const t = await open();
     expect(
       await t.act(DEMO.staff.id, { type: 'command', conversation: GENERAL.id, text: '/incident help' }),
     ).toEqual({ ok: true });
@@ -84,7 +90,7 @@ describe('the sandbox', () => {
   });
 
   it('lets a person post in #general and report that message with the message shortcut', async () => {
-    const t = (running = await startSandbox());
+    const t = await open();
     await t.act(DEMO.staff2.id, {
       type: 'post',
       conversation: GENERAL.id,
@@ -105,7 +111,7 @@ describe('the sandbox', () => {
   });
 
   it('moves the clock forward only, and runs the reminder sweep at once', async () => {
-    const t = (running = await startSandbox());
+    const t = await open();
     await t.post('/api/tour', { index: 0 });
     await t.post('/api/tour', { index: 1 });
     const before = (await t.state(DEMO.siro.id)).now;
@@ -124,12 +130,12 @@ describe('the sandbox', () => {
   it('keeps the Slack side beside its database across a restart, and the reset button empties both', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-sandbox-'));
     const paths = { databasePath: join(dir, 'sandbox.db'), statePath: join(dir, 'sandbox-slack.json') };
-    let t = (running = await startSandbox(paths));
+    let t = await open(paths);
     await t.post('/api/tour', { index: 0 });
     await t.post('/api/tour', { index: 1 });
     await t.until(DEMO.siro.id, (s) => seen(s, SECURITY.id).includes('INC-2026-0001'), 'the card');
     await t.stop();
-    t = running = await startSandbox(paths);
+    t = await open(paths);
     expect(seen(await t.state(DEMO.siro.id), SECURITY.id)).toContain('INC-2026-0001');
     expect((await t.post('/api/reset', {})).status).toBe(200);
     expect((await t.state(DEMO.siro.id)).messages[SECURITY.id]).toEqual([]);
@@ -144,7 +150,7 @@ describe('the sandbox', () => {
   });
 
   it('shows what Slack refused', async () => {
-    const t = (running = await startSandbox());
+    const t = await open();
     t.sandbox.slack.fail('views.open', { kind: 'error', error: 'invalid_arguments' }, 1);
     await t.act(DEMO.staff.id, { type: 'command', conversation: GENERAL.id, text: '/report-incident' });
     const s = await t.until(DEMO.staff.id, (x) => x.refusals.length > 0, 'a refusal');
@@ -153,7 +159,7 @@ describe('the sandbox', () => {
   });
 
   it('serves only this machine, only JSON posts, and shared files as downloads', async () => {
-    const t = (running = await startSandbox());
+    const t = await open();
     // fetch will not send another Host, as a DNS-rebinding page's browser would.
     const other = await new Promise<number>((resolve, reject) =>
       request(`${t.url}/`, { headers: { host: 'attacker.example' } }, (res) => resolve(res.statusCode ?? 0))
