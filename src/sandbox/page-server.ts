@@ -66,7 +66,8 @@ const json = (res: ServerResponse, value: unknown, status = 200) =>
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 
 export class PageServer {
-  private readonly streams = new Set<ServerResponse>();
+  /** Open event streams, each for the person its page shows. */
+  private readonly streams = new Map<ServerResponse, string>();
   private assets: Promise<ClientAssets> | undefined;
 
   private constructor(
@@ -102,16 +103,23 @@ export class PageServer {
   }
 
   async stop(): Promise<void> {
-    for (const s of this.streams) s.end();
+    for (const s of this.streams.keys()) s.end();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
   }
 
+  /**
+   * Sends each page what its person now sees. Pushing the state itself, not a "changed" note the
+   * page would answer with a fetch, saves a round trip on every click.
+   */
   private broadcast(): void {
-    const event = `data: ${JSON.stringify({ version: this.sandbox.version })}\n\n`;
-    for (const s of this.streams) s.write(event);
+    const events = new Map<string, string>();
+    for (const [res, as] of this.streams) {
+      if (!events.has(as)) events.set(as, `data: ${JSON.stringify(this.sandbox.state(as))}\n\n`);
+      res.write(events.get(as) ?? '');
+    }
   }
 
   /** Only this machine's own names for the server (a rebinding DNS name must not reach it). */
@@ -122,6 +130,8 @@ export class PageServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.hostAllowed(req)) throw new HttpError(421, 'unknown host');
+    // A request that arrives while the sandbox starts again waits for the new Vigil.
+    await this.sandbox.idle();
     const url = new URL(req.url ?? '/', `http://localhost:${this.port}`);
     const route = `${req.method} ${url.pathname}`;
     this.assets ??= clientAssets();
@@ -129,7 +139,11 @@ export class PageServer {
     if (route === 'GET /') return send(res, 200, 'text/html; charset=utf-8', pageHtml());
     if (route === 'GET /client.js') return send(res, 200, 'text/javascript; charset=utf-8', assets.js);
     if (route === 'GET /client.css') return send(res, 200, 'text/css; charset=utf-8', assets.css);
-    if (route === 'GET /api/events') return this.events(res);
+    if (route === 'GET /api/events') {
+      const as = url.searchParams.get('as') ?? '';
+      if (!this.sandbox.isPerson(as)) throw new HttpError(404, 'no such person');
+      return this.events(res, as);
+    }
     if (route === 'GET /api/state') {
       const as = url.searchParams.get('as') ?? '';
       if (!this.sandbox.isPerson(as)) throw new HttpError(404, 'no such person');
@@ -160,15 +174,15 @@ export class PageServer {
     throw new HttpError(404, 'not found');
   }
 
-  private events(res: ServerResponse): void {
+  private events(res: ServerResponse, as: string): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-store',
       connection: 'keep-alive',
       ...SECURITY_HEADERS,
     });
-    res.write(`data: ${JSON.stringify({ version: this.sandbox.version })}\n\n`);
-    this.streams.add(res);
+    res.write(`data: ${JSON.stringify(this.sandbox.state(as))}\n\n`);
+    this.streams.set(res, as);
     const beat = setInterval(() => res.write(': still here\n\n'), HEARTBEAT_MS);
     res.on('close', () => {
       clearInterval(beat);

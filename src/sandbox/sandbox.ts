@@ -33,6 +33,7 @@ export class Sandbox {
   private readonly listeners = new Set<() => void>();
   private notifying: NodeJS.Immediate | undefined;
   private saving: NodeJS.Timeout | undefined;
+  private resetting: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly slack: LocalSlack,
@@ -115,8 +116,18 @@ export class Sandbox {
     this.run.vigil.outbox.kick();
   }
 
+  /** Resolves when no reset is under way (Vigil and its database are there to use). */
+  idle(): Promise<void> {
+    return this.resetting;
+  }
+
   /** Starts again from an empty database and an empty Slack, at the starting time. */
-  async reset(): Promise<void> {
+  reset(): Promise<void> {
+    this.resetting = this.resetting.then(() => this.startAgain());
+    return this.resetting;
+  }
+
+  private async startAgain(): Promise<void> {
     await this.run.stop();
     const { databasePath, statePath } = this.opts;
     if (databasePath !== ':memory:') forget([databasePath, `${databasePath}-wal`, `${databasePath}-shm`]);
@@ -134,6 +145,7 @@ export class Sandbox {
   }
 
   async stop(): Promise<void> {
+    await this.resetting;
     await this.run.stop();
     clearTimeout(this.saving);
     this.persist();

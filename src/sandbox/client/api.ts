@@ -12,12 +12,6 @@ async function post<T>(path: string, body: unknown): Promise<T> {
   return answer;
 }
 
-export async function getState(as: string): Promise<SandboxState> {
-  const res = await fetch(`/api/state?as=${encodeURIComponent(as)}`);
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return (await res.json()) as SandboxState;
-}
-
 export const act = (as: string, a: Act) => post<ActResult>('/api/act', { as, act: a });
 export const advance = (jump: Advance) => post<{ ok: boolean }>('/api/advance', { jump });
 export const reset = () => post<{ ok: boolean }>('/api/reset', {});
@@ -25,9 +19,12 @@ export const tourSteps = async (): Promise<TourStep[]> =>
   (await fetch('/api/tour')).json() as Promise<TourStep[]>;
 export const runTourStep = (index: number) => post<ActResult>('/api/tour', { index });
 
-/** Calls `onVersion` whenever the sandbox changed (server-sent events; the browser reconnects). */
-export function watch(onVersion: (version: number) => void): void {
-  const events = new EventSource('/api/events');
-  events.onmessage = (e: MessageEvent) =>
-    onVersion((JSON.parse(String(e.data)) as { version: number }).version);
+/**
+ * Calls `onState` with what `as` sees, at once and after every change (server-sent events; the
+ * browser reconnects by itself). Returns a function that stops listening.
+ */
+export function watch(as: string, onState: (state: SandboxState) => void): () => void {
+  const events = new EventSource(`/api/events?as=${encodeURIComponent(as)}`);
+  events.onmessage = (e: MessageEvent) => onState(JSON.parse(String(e.data)) as SandboxState);
+  return () => events.close();
 }

@@ -105,7 +105,6 @@ function start(root: HTMLElement): void {
     try {
       const result = await api.act(me, a);
       if (!result.ok && result.error) notice(result.error, 'error');
-      await refresh();
       return result;
     } catch (err) {
       notice(err instanceof Error ? err.message : String(err), 'error');
@@ -422,34 +421,27 @@ function start(root: HTMLElement): void {
     );
   }
 
-  let fetching: Promise<void> | null = null;
-  let again = false;
-  async function refresh(): Promise<void> {
-    if (fetching) {
-      again = true;
-      return fetching;
-    }
-    fetching = (async () => {
-      do {
-        again = false;
-        try {
-          server = await api.getState(me);
-          render();
-        } catch (err) {
-          notice(`The sandbox did not answer: ${err instanceof Error ? err.message : String(err)}`, 'error');
-        }
-      } while (again);
-    })().finally(() => {
-      fetching = null;
+  let unwatch: (() => void) | null = null;
+  /** Listens for what `me` sees; resolves once the first state has been drawn. */
+  function connect(): Promise<void> {
+    unwatch?.();
+    // Until the new person's state arrives, nothing of the previous person's is drawn as theirs.
+    server = null;
+    return new Promise((resolve) => {
+      unwatch = api.watch(me, (state) => {
+        if (state.me !== me) return;
+        server = state;
+        render();
+        resolve();
+      });
     });
-    return fetching;
   }
 
   function switchTo(personId: string): void {
     me = personId;
     thread = null;
     highlight = null;
-    void refresh().then(() => {
+    void connect().then(() => {
       if (place.kind === 'home') void perform({ type: 'home' });
     });
   }
@@ -472,7 +464,6 @@ function start(root: HTMLElement): void {
   async function moveClock(jump: Parameters<typeof api.advance>[0]): Promise<void> {
     try {
       await api.advance(jump);
-      await refresh();
       notice('Clock moved; Vigil’s reminder sweep ran.');
     } catch (err) {
       notice(err instanceof Error ? err.message : String(err), 'error');
@@ -495,7 +486,7 @@ function start(root: HTMLElement): void {
         void api.reset().then(() => {
           forms.clear();
           thread = null;
-          void refresh();
+          render();
         });
       },
     );
@@ -511,12 +502,12 @@ function start(root: HTMLElement): void {
     tour = { steps: await api.tourSteps(), index, done: false };
     const step = tour.steps[index];
     if (!step) return;
+    if (step.persona !== me) switchTo(step.persona);
     highlight = step.label ? { label: step.label } : null;
     thread = null;
     if ('conversation' in step.where) place = { kind: 'conversation', id: step.where.conversation };
-    if (step.persona !== me) switchTo(step.persona);
     if ('home' in step.where) openHome();
-    else await refresh();
+    else render();
   }
 
   async function runStep(index: number): Promise<void> {
@@ -526,7 +517,7 @@ function start(root: HTMLElement): void {
       if (!result.ok) notice(result.error ?? 'That step did not work', 'error');
       if (tour) tour = { ...tour, steps: await api.tourSteps(), done: result.ok };
       highlight = null;
-      await refresh();
+      render();
     } catch (err) {
       notice(err instanceof Error ? err.message : String(err), 'error');
     }
@@ -545,8 +536,7 @@ function start(root: HTMLElement): void {
     thread = null;
     switchTo(next.get('as') ?? me);
   });
-  api.watch(() => void refresh());
-  void refresh().then(() => {
+  void connect().then(() => {
     document.documentElement.dataset.readyAt = String(Math.round(performance.now()));
     if (place.kind === 'home') void perform({ type: 'home' });
   });
