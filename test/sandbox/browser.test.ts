@@ -24,6 +24,8 @@ const FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // Date and time pickers in the organisation's own format, as its people's browsers show them.
+  '--lang=en-GB',
 ];
 /** `SANDBOX_SCREENSHOTS=docs/screenshots npx vitest run test/sandbox/browser.test.ts` refreshes the README's pictures. */
 const SHOTS = process.env.SANDBOX_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'vigil-shots-'));

@@ -31,6 +31,8 @@ type Place = { kind: 'conversation'; id: string } | { kind: 'home' };
 interface Form {
   values: Record<string, FormAnswer>;
   errors: Record<string, string>;
+  /** Grows when errors are shown; clearing one as the person types needs no redraw. */
+  shown: number;
 }
 
 function start(root: HTMLElement): void {
@@ -276,9 +278,9 @@ function start(root: HTMLElement): void {
 
   function renderModal(s: SandboxState): void {
     const shown = s.modal;
-    const form = shown ? (forms.get(shown.id) ?? { values: {}, errors: {} }) : undefined;
+    const form = shown ? (forms.get(shown.id) ?? { values: {}, errors: {}, shown: 0 }) : undefined;
     if (shown && form) forms.set(shown.id, form);
-    if (!changed('modal', [me, shown?.id, shown?.hash, form?.errors])) return;
+    if (!changed('modal', [me, shown?.id, shown?.hash, form?.shown])) return;
     if (!shown || !form) {
       modalRoot.replaceChildren();
       return;
@@ -290,6 +292,12 @@ function start(root: HTMLElement): void {
       errors: form.errors,
       changed: (blockId, value) => {
         form.values[blockId] = value;
+        // The question's error goes once the person changes the answer; no redraw, so focus stays.
+        if (!(blockId in form.errors)) return;
+        delete form.errors[blockId];
+        const shownBlock = modalRoot.querySelector(`[data-block="${CSS.escape(blockId)}"]`);
+        shownBlock?.classList.remove('has-error');
+        shownBlock?.querySelector('.kit-error')?.remove();
       },
       dispatch: (blockId, actionId, option) =>
         void perform({
@@ -303,10 +311,12 @@ function start(root: HTMLElement): void {
       submit: async (answers) => {
         const result = await perform({ type: 'submit', viewId: shown.id, answers });
         form.errors = result?.errors ?? {};
+        form.shown += 1;
         renderModal(server ?? s);
       },
       showErrors: (errors) => {
         form.errors = errors;
+        form.shown += 1;
         renderModal(server ?? s);
       },
       close: (all) => void perform({ type: 'close', viewId: shown.id, all }),
