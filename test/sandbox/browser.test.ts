@@ -24,8 +24,6 @@ const FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  // Date and time pickers in the organisation's own format, as its people's browsers show them.
-  '--lang=en-GB',
 ];
 /** `SANDBOX_SCREENSHOTS=docs/screenshots npx vitest run test/sandbox/browser.test.ts` refreshes the README's pictures. */
 const SHOTS = process.env.SANDBOX_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'vigil-shots-'));
@@ -74,7 +72,10 @@ describe.skipIf(!CHROMIUM)('the sandbox page in Chromium', () => {
   }
   const pane = () => page.locator('.pane-body');
   const card = () => pane().locator('article', { hasText: 'INC-2026-0001 · Laptop left on a train' });
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  const shot = async (name: string) => {
+    await page.evaluate("document.querySelector('.toasts')?.replaceChildren()");
+    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  };
   const become = async (id: string) => {
     await page.selectOption('#persona', id);
     await page.locator(`#persona option[value="${id}"]:checked`).waitFor({ state: 'attached' });
@@ -88,7 +89,6 @@ describe.skipIf(!CHROMIUM)('the sandbox page in Chromium', () => {
       headless: true,
       args: FLAGS,
       viewport: { width: 1400, height: 900 },
-      locale: 'en-GB',
     });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -172,6 +172,11 @@ describe.skipIf(!CHROMIUM)('the sandbox page in Chromium', () => {
         .count(),
     ).toBe(1);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
+    // A control with a confirm object asks first, as Slack does.
+    await card().locator('button[data-label="Escalate"]').click();
+    expect(await page.locator('.dialog-root [role="alertdialog"]').textContent()).toContain('Escalate?');
+    await page.click('.dialog-root button.secondary');
+    await expect.poll(() => page.locator('.dialog-root [role="alertdialog"]').count()).toBe(0);
     await timed('Triage → the form', () => card().locator('button[data-label="Triage"]').click(), '.modal');
     await page.selectOption('select[name="severity:value"]', 'critical');
     await page.selectOption('select[name="priority:value"]', 'P1');

@@ -127,6 +127,23 @@ describe('the sandbox', () => {
     expect((await t.post('/api/advance', { jump: 'backwards' })).status).toBe(400);
   });
 
+  it('brings the monthly report and its chart to the Managing Director when the clock reaches a new month', async () => {
+    const t = await open();
+    await t.post('/api/tour', { index: 0 });
+    await t.post('/api/tour', { index: 1 });
+    await t.post('/api/advance', { jump: 'month' });
+    const md = await t.until(
+      DEMO.md.id,
+      (s) => (s.messages[dm(DEMO.md.id)] ?? []).some((m) => m.file?.image),
+      'the chart',
+    );
+    expect(seen(md, dm(DEMO.md.id))).toContain('Incident statistics: March 2026');
+    const chart = md.messages[dm(DEMO.md.id)]?.find((m) => m.file)?.file;
+    const res = await fetch(`${t.url}${chart?.url}`);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('content-disposition')).toMatch(/^inline/);
+  });
+
   it('keeps the Slack side beside its database across a restart, and the reset button empties both', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-sandbox-'));
     const paths = { databasePath: join(dir, 'sandbox.db'), statePath: join(dir, 'sandbox-slack.json') };

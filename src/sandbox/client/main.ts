@@ -230,6 +230,10 @@ function start(root: HTMLElement): void {
       : null;
     if (pointed) pointed.scrollIntoView({ block: 'center' });
     else paneBody.scrollTop = atBottom || switched ? paneBody.scrollHeight : keep;
+    // A picture (the monthly chart) takes its height when loaded: stay at the newest message.
+    if (!pointed && (atBottom || switched))
+      for (const img of paneBody.querySelectorAll('img'))
+        img.addEventListener('load', () => paneBody.scrollTo({ top: paneBody.scrollHeight }), { once: true });
   }
 
   function renderThread(s: SandboxState): void {
