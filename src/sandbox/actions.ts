@@ -48,6 +48,9 @@ export async function act(people: SlackPeople, timeline: Timeline, as: string, a
           });
           return { ok: true };
         }
+        // Slack sends a command only from a conversation the person is in.
+        if (!slack.canSee(as, slack.dmOrChannelId(a.conversation)))
+          return { ok: false, error: 'Slack would not send that: you cannot see that conversation' };
         const text = a.text.trim().slice(command.length).trim();
         const delivered = await person.command(command, text, slack.dmOrChannelId(a.conversation));
         timeline.answersGoTo(delivered.responseName, a.conversation);

@@ -69,6 +69,12 @@ describe('the sandbox', () => {
     });
     expect(click.ok).toBe(false);
     expect(click.error).toMatch(/Slack would not send that/);
+    const command = await t.act(DEMO.staff.id, {
+      type: 'command',
+      conversation: SECURITY.id,
+      text: '/incident help',
+    });
+    expect(command.error).toMatch(/Slack would not send that/);
   });
 
   it('shows an ephemeral answer to its owner only, where the command was typed; Slackbot answers an unknown command', async () => {
