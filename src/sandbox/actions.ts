@@ -6,8 +6,7 @@
 import { validateView } from '../local-slack/block-kit-limits';
 import { type Answer, stateFromView } from '../local-slack/fill-view';
 import { type Delivered, NotDelivered, type SlackPeople } from '../local-slack/people';
-import { COMMANDS, GLOBAL_SHORTCUTS, MESSAGE_SHORTCUTS } from './app-manifest';
-import type { Act, ActResult, FormAnswer } from './protocol';
+import type { Act, ActResult, AppFeatures, FormAnswer } from './protocol';
 import { messageOf, type Timeline } from './timeline';
 
 const answered = (d: Delivered): ActResult =>
@@ -31,14 +30,19 @@ function refusedAnswer(delivered: Delivered, timeline: Timeline): string | undef
   return 'Slack refused the form Vigil answered with (see “Slack refused”)';
 }
 
-export async function act(people: SlackPeople, timeline: Timeline, as: string, a: Act): Promise<ActResult> {
+export async function act(
+  ctx: { people: SlackPeople; timeline: Timeline; app: AppFeatures },
+  as: string,
+  a: Act,
+): Promise<ActResult> {
+  const { people, timeline, app } = ctx;
   const slack = people.slack;
   const person = people.as(as);
   try {
     switch (a.type) {
       case 'command': {
         const [command = ''] = a.text.trim().split(/\s+/);
-        if (!COMMANDS.some((c) => c.command === command)) {
+        if (!app.commands.some((c) => c.command === command)) {
           timeline.addEphemeral({
             owner: as,
             conversation: a.conversation,
@@ -116,12 +120,12 @@ export async function act(people: SlackPeople, timeline: Timeline, as: string, a
         return answered(await person.openHome());
       }
       case 'shortcut': {
-        if (!GLOBAL_SHORTCUTS.some((s) => s.callbackId === a.callbackId))
+        if (!app.globalShortcuts.some((s) => s.callbackId === a.callbackId))
           return { ok: false, error: 'No such shortcut' };
         return answered(await person.shortcut(a.callbackId));
       }
       case 'messageShortcut': {
-        if (!MESSAGE_SHORTCUTS.some((s) => s.callbackId === a.callbackId))
+        if (!app.messageShortcuts.some((s) => s.callbackId === a.callbackId))
           return { ok: false, error: 'No such shortcut' };
         const delivered = await person.messageShortcut({ channel: a.conversation, ts: a.ts }, a.callbackId);
         timeline.answersGoTo(delivered.responseName, a.conversation);

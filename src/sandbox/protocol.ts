@@ -62,11 +62,19 @@ export interface Refusal {
   problems: string[];
 }
 
+/** What the app's manifest offers people: its slash commands and shortcuts. */
+export interface AppFeatures {
+  commands: { command: string; hint: string }[];
+  globalShortcuts: { callbackId: string; name: string }[];
+  messageShortcuts: { callbackId: string; name: string }[];
+}
+
 export interface SandboxState {
   version: number;
   /** Sandbox time (ms): Vigil's clock, which the page can move forward. */
   now: number;
   orgName: string;
+  app: AppFeatures;
   me: string;
   people: Persona[];
   conversations: Conversation[];

@@ -7,9 +7,10 @@ import type { Logger } from '@slack/web-api';
 import type { Config } from '../config';
 import { LocalSlack } from '../local-slack/local-slack';
 import { act } from './actions';
+import { readAppFeatures } from './app-manifest';
 import { GENERAL, ORG_NAME, PEOPLE, SECURITY, slackUsers } from './org';
 import { forget, load, save } from './persist';
-import type { Act, ActResult, Advance, SandboxState } from './protocol';
+import type { Act, ActResult, Advance, AppFeatures, SandboxState } from './protocol';
 import { jumpTarget, SandboxClock } from './sandbox-clock';
 import { Timeline } from './timeline';
 import { startVigil, type VigilRun } from './vigil-run';
@@ -34,6 +35,8 @@ export class Sandbox {
   private notifying: NodeJS.Immediate | undefined;
   private saving: NodeJS.Timeout | undefined;
   private resetting: Promise<void> = Promise.resolve();
+  /** Read once: the manifest is the app's, not the sandbox's to change while it runs. */
+  readonly app: AppFeatures = readAppFeatures();
 
   private constructor(
     readonly slack: LocalSlack,
@@ -75,6 +78,7 @@ export class Sandbox {
       slack: this.slack,
       timeline: this.timeline,
       orgName: ORG_NAME,
+      app: this.app,
       people: PEOPLE,
       channels: [GENERAL, SECURITY],
     };
@@ -98,7 +102,9 @@ export class Sandbox {
   }
 
   act(as: string, a: Act): Promise<ActResult> {
-    return act(this.run.people, this.timeline, as, a).finally(() => this.changed());
+    return act({ people: this.run.people, timeline: this.timeline, app: this.app }, as, a).finally(() =>
+      this.changed(),
+    );
   }
 
   /** Calls `listener` (at most once per turn of the event loop) after anything a page could show changed. */

@@ -5,13 +5,21 @@
  */
 import type { FakeChannel, FakeMessage, LocalSlack } from '../local-slack/local-slack';
 import type { DemoPerson } from './org';
-import type { Conversation, SandboxState, SharedFile, ShownMessage, ShownView } from './protocol';
+import type {
+  AppFeatures,
+  Conversation,
+  SandboxState,
+  SharedFile,
+  ShownMessage,
+  ShownView,
+} from './protocol';
 import type { Timeline } from './timeline';
 
 export interface Workspace {
   slack: LocalSlack;
   timeline: Timeline;
   orgName: string;
+  app: AppFeatures;
   people: DemoPerson[];
   channels: FakeChannel[];
 }
@@ -108,6 +116,7 @@ export function stateFor(w: Workspace, me: string, version: number, now: number)
     version,
     now,
     orgName: w.orgName,
+    app: w.app,
     me,
     people: w.people.map(({ id, name, title, tz }) => ({ id, name, title, tz })),
     conversations,

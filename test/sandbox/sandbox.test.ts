@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { incidents } from '../../db/schema';
-import { COMMANDS, GLOBAL_SHORTCUTS, MESSAGE_SHORTCUTS } from '../../src/sandbox/app-manifest';
+import { readAppFeatures } from '../../src/sandbox/app-manifest';
 import { DEMO, GENERAL, SECURITY } from '../../src/sandbox/org';
 import type { ActResult, TourStep } from '../../src/sandbox/protocol';
 import { seen, startSandbox, type TestSandbox } from './start-sandbox';
@@ -217,19 +217,23 @@ describe('the sandbox', () => {
 });
 
 describe('the sandbox’s Slack app settings', () => {
-  it('offers the commands and shortcuts manifest.yml declares', () => {
+  it('offers the commands and shortcuts manifest.yml declares, with their hints', () => {
     const manifest = parse(readFileSync('manifest.yml', 'utf8')) as {
       features: {
-        slash_commands: { command: string }[];
+        slash_commands: { command: string; usage_hint?: string }[];
         shortcuts: { callback_id: string; type: string; name: string }[];
       };
     };
-    expect(COMMANDS.map((c) => c.command)).toEqual(manifest.features.slash_commands.map((c) => c.command));
+    const app = readAppFeatures();
+    expect(app.commands).toEqual(
+      manifest.features.slash_commands.map((c) => ({ command: c.command, hint: c.usage_hint ?? '' })),
+    );
     const shortcuts = (type: string) =>
       manifest.features.shortcuts
         .filter((s) => s.type === type)
         .map((s) => ({ callbackId: s.callback_id, name: s.name }));
-    expect(GLOBAL_SHORTCUTS).toEqual(shortcuts('global'));
-    expect(MESSAGE_SHORTCUTS).toEqual(shortcuts('message'));
+    expect(app.globalShortcuts).toEqual(shortcuts('global'));
+    expect(app.messageShortcuts).toEqual(shortcuts('message'));
+    expect(app.messageShortcuts.map((s) => s.name)).toContain('Report this message');
   });
 });

@@ -2,10 +2,12 @@
  * The message box: slash commands (with Slack's suggestions as you type `/`), plain messages where
  * a person may post, and the shortcuts button. Built once and kept, so typing survives redraws.
  */
-import { COMMANDS, GLOBAL_SHORTCUTS } from '../app-manifest';
+import type { AppFeatures } from '../protocol';
 import { h } from './dom';
 
 export interface ComposerActions {
+  /** The app's commands and shortcuts, as its manifest declares them (from the sandbox's state). */
+  features(): AppFeatures | undefined;
   command(text: string): Promise<void>;
   post(text: string): Promise<void>;
   shortcut(callbackId: string): Promise<void>;
@@ -23,30 +25,33 @@ export function composer(actions: ComposerActions): Composer {
   let inThread = false;
   const box = h('textarea', { rows: 1, class: 'compose-input', 'aria-label': 'Message' });
   const suggestions = h('div', { class: 'suggestions', role: 'listbox', hidden: true });
-  const shortcutsMenu = h(
-    'div',
-    { class: 'menu up', role: 'menu', hidden: true },
-    GLOBAL_SHORTCUTS.map((s) =>
-      h(
-        'button',
-        {
-          type: 'button',
-          role: 'menuitem',
-          'data-label': s.name,
-          onclick: () => {
-            shortcutsMenu.hidden = true;
-            void actions.shortcut(s.callbackId);
+  const shortcutsMenu = h('div', { class: 'menu up', role: 'menu', hidden: true });
+  /** The menu is filled when opened, from the shortcuts the app declares now. */
+  const toggleShortcuts = () => {
+    shortcutsMenu.replaceChildren(
+      ...(actions.features()?.globalShortcuts ?? []).map((s) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            role: 'menuitem',
+            'data-label': s.name,
+            onclick: () => {
+              shortcutsMenu.hidden = true;
+              void actions.shortcut(s.callbackId);
+            },
           },
-        },
-        `⚡ ${s.name}`,
+          `⚡ ${s.name}`,
+        ),
       ),
-    ),
-  );
+    );
+    shortcutsMenu.hidden = !shortcutsMenu.hidden;
+  };
   const suggest = () => {
     const typed = box.value;
     const matching =
       typed.startsWith('/') && !typed.includes(' ')
-        ? COMMANDS.filter((c) => c.command.startsWith(typed))
+        ? (actions.features()?.commands ?? []).filter((c) => c.command.startsWith(typed))
         : [];
     suggestions.replaceChildren(
       ...matching.map((c) =>
@@ -108,9 +113,7 @@ export function composer(actions: ComposerActions): Composer {
             class: 'icon',
             'aria-label': 'Shortcuts',
             title: 'Shortcuts',
-            onclick: () => {
-              shortcutsMenu.hidden = !shortcutsMenu.hidden;
-            },
+            onclick: toggleShortcuts,
           },
           '⚡',
         ),

@@ -1,5 +1,4 @@
 /** The main pane (a channel, the DM with Vigil, or App Home) and the thread beside it. */
-import { MESSAGE_SHORTCUTS } from '../app-manifest';
 import type { SandboxState, ShownMessage } from '../protocol';
 import { blocks } from './blocks';
 import { fill, h } from './dom';
@@ -14,7 +13,7 @@ function messageContext(page: Page, conversation: string): MessageContext {
       page.thread = { conversation, ts };
       page.render();
     },
-    shortcuts: MESSAGE_SHORTCUTS.map((s) => ({
+    shortcuts: (page.server?.app.messageShortcuts ?? []).map((s) => ({
       name: s.name,
       run: (m: ShownMessage) =>
         void page.perform({ type: 'messageShortcut', conversation, ts: m.ts, callbackId: s.callbackId }),

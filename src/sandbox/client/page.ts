@@ -61,6 +61,7 @@ export class Page {
     public place: Place,
   ) {
     this.box = composer({
+      features: () => this.server?.app,
       command: async (text) =>
         void (await this.perform({ type: 'command', conversation: this.conversationId(), text })),
       post: async (text) =>
@@ -68,6 +69,7 @@ export class Page {
       shortcut: async (callbackId) => void (await this.perform({ type: 'shortcut', callbackId })),
     });
     this.threadBox = composer({
+      features: () => this.server?.app,
       command: async () => undefined,
       post: async (text) => {
         const t = this.thread;
