@@ -35,8 +35,6 @@ export class Sandbox {
   private notifying: NodeJS.Immediate | undefined;
   private saving: NodeJS.Timeout | undefined;
   private resetting: Promise<void> = Promise.resolve();
-  /** Read once: the manifest is the app's, not the sandbox's to change while it runs. */
-  readonly app: AppFeatures = readAppFeatures();
 
   private constructor(
     readonly slack: LocalSlack,
@@ -44,11 +42,14 @@ export class Sandbox {
     readonly timeline: Timeline,
     private run: VigilRun,
     private readonly opts: SandboxOptions,
+    /** Read once, before anything starts: the manifest is the app's, not the sandbox's to change. */
+    readonly app: AppFeatures,
   ) {
     slack.onChange(() => this.changed());
   }
 
   static async start(opts: SandboxOptions): Promise<Sandbox> {
+    const app = readAppFeatures();
     const clock = new SandboxClock(Date.now, opts.start);
     const slack = await LocalSlack.start({
       users: slackUsers(),
@@ -70,7 +71,7 @@ export class Sandbox {
       env: opts.env ?? {},
       logger: opts.logger,
     });
-    return new Sandbox(slack, clock, timeline, run, opts);
+    return new Sandbox(slack, clock, timeline, run, opts, app);
   }
 
   get workspace(): Workspace {
