@@ -12,9 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/sandbox/org';
 import { startSandbox, type TestSandbox } from './start-sandbox';
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-  (p): p is string => Boolean(p && existsSync(p)),
-);
+/** CHROMIUM_PATH, when set, is the only one tried (set it to nothing to see the skip). */
+const LOOKED_AT =
+  process.env.CHROMIUM_PATH !== undefined
+    ? [process.env.CHROMIUM_PATH]
+    : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+const CHROMIUM = LOOKED_AT.find((p) => p !== '' && existsSync(p));
 const FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -49,7 +52,7 @@ const shows = (css: string, text = '') =>
 
 if (!CHROMIUM)
   process.stderr.write(
-    '\nBrowser tests SKIPPED: no Chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH).\n\n',
+    `\nBrowser tests SKIPPED: no Chromium at ${LOOKED_AT.map((p) => p || '(empty CHROMIUM_PATH)').join(' or ')} (apt-get install chromium, or set CHROMIUM_PATH).\n\n`,
   );
 
 if (!CHROMIUM)
