@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { WebClient } from '@slack/web-api';
 import { AuditKeyError } from '../db/audit-key';
 import { closeDatabase, openDatabase } from '../db/client';
@@ -7,10 +8,16 @@ import { ConfigError, loadConfig } from './config';
 import { keepRunningOnUncaughtErrors } from './crash-guard';
 import { loadDotEnv } from './env';
 import { createLogger } from './logger';
+import { sandboxWanted } from './sandbox/wanted';
 import { assertAuditKeyFits } from './services/audit-key-check';
 import { SetupError, verifySlackSetup } from './services/startup-checks';
 
 async function main(): Promise<void> {
+  if (sandboxWanted(process.env, existsSync('.env'))) {
+    // Imported only here, so a start against Slack never loads the sandbox's code.
+    const { runSandbox } = await import('./sandbox/run');
+    return runSandbox(process.env);
+  }
   loadDotEnv();
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);

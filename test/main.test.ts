@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,14 +48,32 @@ function start(env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), 'vi
 }
 
 describe('npm start', () => {
-  it('stops with one message naming every missing setting', async () => {
-    const app = start({});
-    expect(await app.exited).toBe(1);
-    const out = app.output();
-    expect(out).toContain('Vigil cannot start');
-    for (const key of ['SLACK_BOT_TOKEN', 'SECURITY_CHANNEL_ID', 'SIRO_USER_IDS', 'DEPARTMENTS'])
-      expect(out).toContain(key);
-    expect(out).not.toContain('    at '); // no stack trace for a configuration problem
+  it('stops with one message naming every missing setting (in production, or once any Slack setting is given)', async () => {
+    const envs: Record<string, string>[] = [{ NODE_ENV: 'production' }, { SLACK_SIGNING_SECRET: 'a-secret' }];
+    for (const env of envs) {
+      const app = start(env);
+      expect(await app.exited).toBe(1);
+      const out = app.output();
+      expect(out).toContain('Vigil cannot start');
+      for (const key of ['SLACK_BOT_TOKEN', 'SECURITY_CHANNEL_ID', 'SIRO_USER_IDS', 'DEPARTMENTS'])
+        expect(out).toContain(key);
+      expect(out).not.toContain('    at '); // no stack trace for a configuration problem
+      expect(out).not.toContain('Sandbox');
+    }
+  });
+
+  it('opens the sandbox when no Slack setting and no .env are there: one line, the page, its own database', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'vigil-main-'));
+    const app = start({ SANDBOX_PORT: '0' }, cwd);
+    const out = await app.until(/Sandbox: open http:\/\/localhost:(\d+)\n/);
+    expect(out).toMatch(/^Sandbox: open http:\/\/localhost:\d+\n$/);
+    const port = /localhost:(\d+)/.exec(out)?.[1];
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    expect(await page.text()).toContain('Vigil sandbox');
+    expect(existsSync(join(cwd, 'data', 'sandbox.db'))).toBe(true);
+    app.proc.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    expect(existsSync(join(cwd, 'data', 'sandbox-slack.json'))).toBe(true);
   });
 
   it('says what to fix when the bot is not in the security channel', async () => {

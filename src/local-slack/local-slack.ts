@@ -129,6 +129,17 @@ export interface FakeUpload {
   completed: boolean;
   /** The description for screen readers given with the upload (files.getUploadURLExternal alt_text). */
   altText?: string;
+  /** The file's place in its conversation, as a message's ts (set when it is shared). */
+  ts?: string;
+}
+
+/** What a restarted LocalSlack needs to show the same conversations and Homes (the sandbox keeps it). */
+export interface LocalSlackSnapshot {
+  tsSeq: number;
+  idSeq: number;
+  messages: (FakeMessage & { conversation: string; key: string })[];
+  homes: { userId: string; view: Record<string, unknown> }[];
+  uploads: (Omit<FakeUpload, 'bytes'> & { bytes: string })[];
 }
 
 type Json = Record<string, unknown>;
@@ -486,28 +497,59 @@ export class LocalSlack {
     return undefined;
   }
 
-  /**
-   * A person writes a message (a reply in a thread with `threadTs`) where they can: what a
-   * responder types under a card, for instance. Returns its ts.
-   */
-  say(userId: string, channel: string, text: string, threadTs?: string): string {
-    if (!this.canSee(userId, channel)) throw new Error(`${userId} cannot write in ${channel}`);
-    const key = this.storeKey(channel);
-    const m: StoredMessage = {
-      ts: this.nextTs(),
-      user: userId,
-      conversation: channel,
-      text,
-      ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
-    };
-    this.store.set(key, [...(this.store.get(key) ?? []), m]);
-    this.events.emit('message', m);
-    return m.ts;
-  }
-
   /** Current messages in a channel or DM (DMs: user id or D… id), after chat.update edits. */
   messages(channel: string): FakeMessage[] {
     return (this.store.get(this.storeKey(channel)) ?? []).map(({ conversation: _c, ...m }) => ({ ...m }));
+  }
+
+  /** A message a person typed (not the bot), for shortcuts and threads; undefined where they cannot post. */
+  postAs(userId: string, channel: string, text: string, threadTs?: string): FakeMessage | undefined {
+    const key = this.storeKey(channel);
+    const parent = threadTs === undefined ? undefined : this.findMessage(key, threadTs);
+    if (!this.canSee(userId, channel) || (threadTs !== undefined && parent === undefined)) return undefined;
+    const m: StoredMessage = {
+      ts: this.nextTs(),
+      user: userId,
+      conversation: this.dmOrChannelId(channel),
+      text,
+    };
+    if (parent !== undefined) m.thread_ts = parent.thread_ts ?? parent.ts;
+    this.store.set(key, [...(this.store.get(key) ?? []), m]);
+    this.events.emit('change');
+    return this.message(channel, m.ts);
+  }
+
+  /** Calls `listener` after every Web API call, response_url post and person's message; returns unsubscribe. */
+  onChange(listener: () => void): () => void {
+    const names = ['call', 'response_url', 'change'] as const;
+    for (const n of names) this.events.on(n, listener);
+    return () => {
+      for (const n of names) this.events.off(n, listener);
+    };
+  }
+
+  snapshot(): LocalSlackSnapshot {
+    return {
+      tsSeq: this.tsSeq,
+      idSeq: this.idSeq,
+      messages: [...this.store].flatMap(([key, list]) => list.map((m) => ({ ...m, key }))),
+      homes: [...this.published].map(([userId, view]) => ({ userId, view })),
+      uploads: this.uploads.map((u) => ({ ...u, bytes: u.bytes.toString('base64') })),
+    };
+  }
+
+  /** Takes back a snapshot into an empty LocalSlack (after start or reset). */
+  restore(s: LocalSlackSnapshot): void {
+    this.tsSeq = Math.max(this.tsSeq, s.tsSeq);
+    this.idSeq = Math.max(this.idSeq, s.idSeq);
+    for (const { key, ...m } of s.messages) this.store.set(key, [...(this.store.get(key) ?? []), m]);
+    for (const { userId, view } of s.homes) {
+      const id = String(view.id);
+      this.published.set(userId, view);
+      this.views.set(id, { id, hash: String(view.hash), view, userId });
+    }
+    for (const u of s.uploads) this.uploads.push({ ...u, bytes: Buffer.from(u.bytes, 'base64') });
+    this.events.emit('change');
   }
 
   reset(): void {
@@ -1352,6 +1394,7 @@ export class LocalSlack {
       const title = isObject(f) ? str(f.title) : undefined;
       const upload = pending.upload;
       upload.completed = true;
+      upload.ts ??= this.nextTs();
       upload.title = title ?? pending.filename;
       if (channelId !== undefined) upload.channel = channelId;
       const comment = str(args.initial_comment);

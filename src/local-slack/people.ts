@@ -29,6 +29,8 @@ export interface Delivered {
   body: Record<string, unknown> | null;
   /** Texts posted to this request's response_url (ephemeral answers), in order. */
   replies: () => string[];
+  /** The name of this request's response_url (LocalSlack.responseOwner, responseUrlPosts). */
+  responseName: string;
 }
 
 /** Where a control is: a message (channel or DM, as Slack names it) or a view by id. */
@@ -43,6 +45,8 @@ export interface Choice {
   value?: string;
   /** Picks the control in the block whose id ends with `:<block>`. */
   block?: string;
+  /** Picks the control in the block with exactly this id (a form's inputs all share one action id). */
+  blockId?: string;
   /**
    * The blocks as the person's client shows them (an older copy of an edited message): their
    * controls are what is clicked. Default: the message as it is now.
@@ -102,6 +106,7 @@ export class SlackPeople {
       body,
       replies: () =>
         this.slack.responseUrlPosts.filter((p) => p.name === name).map((p) => String(p.body.text ?? '')),
+      responseName: name,
     };
   }
 }
@@ -157,7 +162,8 @@ export class Person {
     const found = controlsOf(blocks).find(
       ({ block, element }) =>
         element.action_id === actionId &&
-        (choice.block === undefined || block.block_id?.endsWith(`:${choice.block}`)),
+        (choice.block === undefined || block.block_id?.endsWith(`:${choice.block}`)) &&
+        (choice.blockId === undefined || block.block_id === choice.blockId),
     );
     if (!found?.block.block_id)
       throw new NotDelivered(

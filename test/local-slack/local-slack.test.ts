@@ -609,3 +609,48 @@ describe('block-kit-limits', () => {
     expect(validateMessage({ text: 'x'.repeat(40001) })[0]).toMatch(/^\[ERROR\] msg_too_long/);
   });
 });
+
+describe('LocalSlack: what the sandbox needs', () => {
+  it('keeps a person’s own messages and thread replies only where they can see, and says when anything changed', async () => {
+    let changes = 0;
+    const stop = fake.onChange(() => {
+      changes += 1;
+    });
+    const posted = fake.postAs('U0ALICE', 'C0PUB', 'a phishing mail?');
+    expect(posted?.user).toBe('U0ALICE');
+    expect(fake.postAs('U0ALICE', 'C0PUB', 'more', posted?.ts)?.thread_ts).toBe(posted?.ts);
+    expect(fake.postAs('U0CAROL', 'G0ISMS', 'not a member')).toBeUndefined();
+    expect(fake.postAs('U0ALICE', 'C0PUB', 'no such thread', '1.000001')).toBeUndefined();
+    await client.chat.postMessage({ channel: 'C0INC', text: 'hi' });
+    expect(changes).toBe(3);
+    stop();
+    await client.chat.postMessage({ channel: 'C0INC', text: 'again' });
+    expect(changes).toBe(3);
+  });
+
+  it('restores conversations, Homes and files from a snapshot into a fresh LocalSlack', async () => {
+    await client.chat.postMessage({ channel: 'U0ALICE', text: 'your DM' });
+    await client.views.publish({ user_id: 'U0ALICE', view: { type: 'home', blocks: [section('home')] } });
+    const upload = await client.files.getUploadURLExternal({ filename: 'chart.png', length: 3 });
+    await fetch(String(upload.upload_url), { method: 'POST', body: 'png' });
+    await client.files.completeUploadExternal({
+      files: [{ id: String(upload.file_id) }],
+      channel_id: 'C0INC',
+    });
+    const again = await LocalSlack.start();
+    try {
+      again.restore(JSON.parse(JSON.stringify(fake.snapshot())));
+      expect(again.messages('U0ALICE').map((m) => m.text)).toEqual(['your DM']);
+      expect(again.published.get('U0ALICE')?.blocks).toEqual([section('home')]);
+      expect(again.uploads[0]?.bytes.toString()).toBe('png');
+      expect(again.uploads[0]?.ts).toBeDefined();
+      const next = await new WebClient(TOKEN, clientOptions(again.url)).chat.postMessage({
+        channel: 'U0ALICE',
+        text: 'later',
+      });
+      expect(Number(next.ts)).toBeGreaterThan(Number(again.messages('U0ALICE')[0]?.ts));
+    } finally {
+      await again.stop();
+    }
+  });
+});

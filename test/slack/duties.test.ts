@@ -282,11 +282,13 @@ describe('every duty where its owner is told', () => {
     expect(controlsOf(ownerDm?.blocks ?? [])).toEqual([]);
 
     // A responder's reply in the thread joins the record.
-    const reply = world.fake.say(
-      PEOPLE.responder,
-      SECURITY_CHANNEL,
-      'Called the courier: the parcel was signed for by <@UTHIEF> at 14:02',
-      before.thread_ts,
+    const reply = String(
+      world.fake.postAs(
+        PEOPLE.responder,
+        SECURITY_CHANNEL,
+        'Called the courier: the parcel was signed for by <@UTHIEF> at 14:02',
+        before.thread_ts,
+      )?.ts,
     );
     const added = await world.people
       .as(PEOPLE.siro)
@@ -329,7 +331,7 @@ describe('every duty where its owner is told', () => {
     ]);
     expect(file(/-evidence\.json$/)).toContain('signed for by <@UTHIEF>');
     // Outside a card's thread it says where to use it.
-    const elsewhere = world.fake.say(PEOPLE.siro, SECURITY_CHANNEL, 'General chat');
+    const elsewhere = String(world.fake.postAs(PEOPLE.siro, SECURITY_CHANNEL, 'General chat')?.ts);
     const outside = await world.people
       .as(PEOPLE.siro)
       .messageShortcut({ channel: SECURITY_CHANNEL, ts: elsewhere }, SHORTCUTS.addToTimeline);
