@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { dutyMessage } from '../../blocks/duty-message';
 import type { EventFacts } from '../../blocks/event-words';
 import { reminderDigest } from '../../blocks/reminder-digest';
@@ -28,7 +28,7 @@ function settledFacts(db: Db, duties: MessageDuty[]): Map<string, EventFacts> {
       .from(incidentEvents)
       .where(inArray(incidentEvents.id, ids))
       .all()
-      .map((e) => [e.id, { type: e.type, actorId: e.actorId, at: e.at, before: e.before, after: e.after }]),
+      .map((e): [number, EventFacts] => [e.id, e]),
   );
   const out = new Map<string, EventFacts>();
   for (const d of duties) {
@@ -76,10 +76,4 @@ export async function renderDutyMessage(
         : null,
   });
   return view ? dutyMessage(view) : null;
-}
-
-/** The event a note DM tells of. */
-export function noteEvent(db: Db, eventId: number): EventFacts | undefined {
-  const e = db.select().from(incidentEvents).where(eq(incidentEvents.id, eventId)).get();
-  return e ? { type: e.type, actorId: e.actorId, at: e.at, before: e.before, after: e.after } : undefined;
 }

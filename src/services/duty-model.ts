@@ -49,22 +49,20 @@ export function loadDutyMessage(
   return { message, duties };
 }
 
-function eventFacts(db: Db, id: number | null): EventFacts | undefined {
-  if (id === null) return undefined;
-  const e = db.select().from(incidentEvents).where(eq(incidentEvents.id, id)).get();
-  return e ? { type: e.type, actorId: e.actorId, at: e.at, before: e.before, after: e.after } : undefined;
+/** An audit event by id: its facts are what words about it are drawn from. */
+export function eventById(db: Db, id: number | null): EventFacts | undefined {
+  return id === null ? undefined : db.select().from(incidentEvents).where(eq(incidentEvents.id, id)).get();
 }
 
 /** The latest of these events on the incident, as facts. */
 function latestEvent(db: Db, incidentId: number, types: string[]): EventFacts | undefined {
-  const e = db
+  return db
     .select()
     .from(incidentEvents)
     .where(and(eq(incidentEvents.incidentId, incidentId), inArray(incidentEvents.type, types)))
     .orderBy(desc(incidentEvents.id))
     .limit(1)
     .get();
-  return e ? { type: e.type, actorId: e.actorId, at: e.at, before: e.before, after: e.after } : undefined;
 }
 
 /**
@@ -89,7 +87,7 @@ export function dutyView(
     now: opts.now,
     cardUrl: opts.cardUrl,
   };
-  const settled = eventFacts(db, duty.settledEventId);
+  const settled = eventById(db, duty.settledEventId);
   if (settled) view.settled = settled;
   switch (parsed.kind) {
     case 'action': {
@@ -108,14 +106,7 @@ export function dutyView(
         .orderBy(desc(incidentEvents.id))
         .limit(1)
         .get();
-      if (last?.type === 'action_kept_open')
-        view.cause = {
-          type: last.type,
-          actorId: last.actorId,
-          at: last.at,
-          before: last.before,
-          after: last.after,
-        };
+      if (last?.type === 'action_kept_open') view.cause = last;
       break;
     }
     case 'notify': {

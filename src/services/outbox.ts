@@ -27,8 +27,8 @@ import { type DirectMessage, homeKey } from '../domain/deliveries';
 import type { ReminderItem } from '../domain/reminders';
 import { loadCardModel } from './card-model';
 import { deliverCheckpoint } from './checkpoints';
-import { noteEvent, renderDutyMessage } from './duty-delivery';
-import { loadDutyMessage } from './duty-model';
+import { renderDutyMessage } from './duty-delivery';
+import { eventById, loadDutyMessage } from './duty-model';
 import { publishHome } from './home';
 import { monthlyReportMessage, monthlyTrendChart } from './monthly-report';
 import { countOutbox } from './outbox-status';
@@ -507,7 +507,7 @@ export class OutboxWorker {
         ...incident,
         status: (payload.status as Incident['status']) ?? incident.status,
       });
-    const event = noteEvent(this.deps.db, Number(payload.eventId));
+    const event = eventById(this.deps.db, Number(payload.eventId));
     if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
     return noteMessage(template, incident, event, userId, this.deps.orgTimeZone);
   }
