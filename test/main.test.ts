@@ -33,7 +33,8 @@ function start(env: Record<string, string>, cwd = mkdtempSync(join(tmpdir(), 'vi
     output += d;
   });
   const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
-  const until = (re: RegExp, ms = 10_000) =>
+  // Start-up takes about a second; a loaded machine (CI beside other jobs) may take many more.
+  const until = (re: RegExp, ms = 30_000) =>
     new Promise<string>((res, rej) => {
       const timer = setTimeout(() => rej(new Error(`timed out waiting for ${re}; output:\n${output}`)), ms);
       const poll = setInterval(() => {
@@ -113,5 +114,5 @@ describe('npm start', () => {
     await fake.waitFor('views.open', 1, { ok: true });
     app.proc.kill('SIGTERM');
     expect(await app.exited).toBe(0);
-  });
+  }, 60_000);
 });

@@ -30,8 +30,15 @@ const FLAGS = [
 ];
 /** `SANDBOX_SCREENSHOTS=docs/screenshots npx vitest run test/sandbox/browser.test.ts` refreshes the README's pictures. */
 const SHOTS = process.env.SANDBOX_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'vigil-shots-'));
-const CLICK_BUDGET_MS = 300;
-const READY_BUDGET_MS = 1000;
+/**
+ * The targets (README's performance table) are 1 s to interactive and 300 ms a click on a quiet
+ * machine; they are printed each run. The test fails only past ten times that, which means broken
+ * rather than slow: a loaded CI machine must not fail a suite on a timing (speed is the bench's).
+ * `SANDBOX_SPEED_STRICT=1` holds the run to the targets themselves.
+ */
+const STRICT = process.env.SANDBOX_SPEED_STRICT === '1';
+const CLICK_BUDGET_MS = STRICT ? 300 : 3000;
+const READY_BUDGET_MS = STRICT ? 1000 : 10_000;
 
 /**
  * Page-side timer (a string: the test's types know no DOM): from the next pointer, key or choice
@@ -301,7 +308,7 @@ describe.skipIf(!CHROMIUM)('the sandbox page in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('is quick: interactive within 1 s, and each click shows its result within 300 ms', () => {
+  it('is quick: interactive within 1 s, and each click shows its result within 300 ms (printed; strict with SANDBOX_SPEED_STRICT=1)', () => {
     expect(problems).toEqual([]);
     expect(readyMs).toBeLessThan(READY_BUDGET_MS);
     for (const c of clicks) expect(c.ms, c.what).toBeLessThan(CLICK_BUDGET_MS);
