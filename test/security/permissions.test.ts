@@ -6,6 +6,7 @@ import { CARD_MODALS } from '../../blocks/card-modals';
 import { INCIDENT_HELP } from '../../blocks/incident-lookup';
 import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { actions, incidentEvents, incidents, notifications, outbox, reviews, snoozes } from '../../db/schema';
+import { agreeActionPlan } from '../../src/domain/action-plan';
 import { setActionStatus } from '../../src/domain/action-status';
 import { addAction } from '../../src/domain/add-action';
 import { assignIrm } from '../../src/domain/assign-irm';
@@ -65,7 +66,8 @@ const except = (list: Who[], ...out: Who[]) => list.filter((w) => !out.includes(
 const EXPECTED: Record<Capability, Who[]> = {
   use_card: TEAM,
   triage: ['siro'],
-  assign_irm: ['security', 'siro', 'cio', 'irm'],
+  // Seed 000 Responsibilities: the Managing Director designates the IRM.
+  assign_irm: ['security', 'siro', 'cio', 'md', 'irm'],
   escalate: TEAM,
   post_update: TEAM,
   add_action: TEAM,
@@ -82,6 +84,9 @@ const EXPECTED: Record<Capability, Who[]> = {
   approve_closure: ['cio'],
   reopen: ['siro', 'cio', 'irm'],
   update_action: ['siro', 'irm'],
+  // Seed 003 §4.3: the SIRO agrees the resolution action plan.
+  agree_action_plan: ['siro'],
+  manage_access: ['siro'],
 };
 
 const actor = (who: Who) => actorFor(world.config, WHO[who], SECURITY_MEMBERS.has(WHO[who]));
@@ -199,6 +204,7 @@ async function fixture(stage: Stage, opts: { proposedBy?: Who } = {}): Promise<F
         { outcome: 'not_required', doneAt: null, externalRef: null, reason: 'Not needed' },
       );
     setActionStatus(ctx, actor('staff'), { actionId }, 'done', null);
+    agreeActionPlan(ctx, actor('siro'), target(), { note: null });
   }
   if (at('in_review'))
     requestClosure(ctx, actor('siro'), target(), { noAction: false, justification: null, reviewerId: null });
@@ -444,7 +450,7 @@ async function expectSubmitRefused(who: Who, what: string, form: FakeView, answe
   expect(
     Object.values((res.body?.errors ?? {}) as Record<string, string>).join(' '),
     `${what} ${who}`,
-  ).toMatch(/^(Only |You put this forward)/);
+  ).toMatch(/^(Only |You put this forward|You are the only CIO)/);
   expect(state(), `${what} ${who}`).toEqual(before);
   expect(refusalLines(who) - lines, `${what} ${who}: one log line`).toBe(1);
 }
@@ -605,12 +611,13 @@ describe('the permissions matrix', () => {
       answers: {},
     },
     {
-      // The SIRO asked for closure: they may open the form but not review their own request.
+      // The SIRO asked for closure: they may open the form but not review their own request. Nor
+      // may the only CIO pass it: nobody could then approve it (four eyes that cannot deadlock).
       name: 'peer review',
       actionId: CARD_ACTIONS.peerReview,
       stage: 'in_review',
       click: EXPECTED.peer_review,
-      submit: except(EXPECTED.peer_review, 'siro'),
+      submit: except(EXPECTED.peer_review, 'siro', 'cio'),
       answers: { decision: 'approved' },
     },
     {

@@ -35,6 +35,8 @@ function initial(e: KitElement): FormAnswer {
       return (e.initial_options ?? []).map((o) => o.value).join(',') || null;
     case 'users_select':
       return e.initial_user ?? null;
+    case 'multi_users_select':
+      return (e.initial_users ?? []).join(',') || null;
     case 'datepicker':
       return e.initial_date ?? null;
     case 'datetimepicker':
@@ -146,6 +148,36 @@ function control(b: KitBlock, e: KitElement, ctx: ModalContext): Child {
               textObject(o.text, ctx),
               o.description ? h('small', {}, textObject(o.description, ctx)) : null,
             ),
+          ),
+        ),
+      );
+    }
+    case 'multi_users_select': {
+      // Several people: a box per person, answered as their ids, comma-separated.
+      const chosen = new Set(
+        String(value ?? '')
+          .split(',')
+          .filter(Boolean),
+      );
+      return h(
+        'div',
+        { class: 'choices', role: 'group' },
+        ctx.people.map((p) =>
+          h(
+            'label',
+            { class: 'choice' },
+            h('input', {
+              type: 'checkbox',
+              name,
+              value: p.id,
+              checked: chosen.has(p.id),
+              onchange: (ev: Event) => {
+                if ((ev.target as HTMLInputElement).checked) chosen.add(p.id);
+                else chosen.delete(p.id);
+                set([...chosen].join(','));
+              },
+            }),
+            h('span', {}, p.name),
           ),
         ),
       );
