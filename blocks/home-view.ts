@@ -209,6 +209,7 @@ export function homeView(m: HomeModel): HomeView {
         ...list('Open, most severe first', m.open.map(line), m.openCount, 'Nothing open.'),
         ...(m.canDesignate
           ? {
+              block_id: 'home_open_incidents',
               accessory: {
                 type: 'button' as const,
                 action_id: HOME_ACTIONS.designateIrm,

@@ -104,6 +104,15 @@ export function whoMay(config: Pick<Config, 'triageRoles'>, capability: Capabili
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? 'nobody');
 }
 
+/** Who may, in words, on this incident: a restricted record's insiders, whatever the capability. */
+export function whoMayOn(
+  config: Pick<Config, 'triageRoles'>,
+  capability: Capability,
+  incident: Pick<Incident, 'restricted'>,
+): string {
+  return incident.restricted ? 'the SIRO and the people they added' : whoMay(config, capability);
+}
+
 export function assertCan(
   config: Pick<Config, 'triageRoles'>,
   actor: Actor,
@@ -113,7 +122,7 @@ export function assertCan(
 ): void {
   if (!can(config, actor, capability, incident))
     throw new Forbidden(
-      `Only ${incident.restricted ? 'the SIRO and the people they added' : whoMay(config, capability)} may ${what} on ${incident.reference}.`,
+      `Only ${whoMayOn(config, capability, incident)} may ${what} on ${incident.reference}.`,
     );
 }
 
