@@ -991,6 +991,132 @@ describe('the permissions matrix', () => {
     );
   });
 
+  it('gives the steps asked where people are (plan, triage again, IRM, access) to exactly those allowed', async () => {
+    const ctx = { db: world.db, clock: world.clock, config: world.config };
+    const currentVersion = (id: number) =>
+      world.db.select().from(incidents).where(eq(incidents.id, id)).get()?.version ?? 0;
+    /** Everyone else is refused the click; the first allowed opens the form; forged submissions are refused; each allowed applies it. */
+    async function step(
+      name: string,
+      allowed: Who[],
+      make: () => Promise<Fixture>,
+      click: (who: Who, f: Fixture) => Promise<Outcome>,
+      answers: Record<string, Answer>,
+      /** Who may submit the form (forged, when it is someone else's): by default those who may click. */
+      opts: { submit?: Who[]; refusal?: RegExp } = {},
+    ) {
+      const f = await make();
+      for (const who of except(EVERYONE, ...allowed))
+        await expectRefused(who, name, () => click(who, f), opts.refusal ?? ONLY);
+      const shown = await click(allowed[0] as Who, f);
+      if (!shown.opened) throw new Error(`${name} did not open for ${allowed[0]}: ${shown.reply?.text}`);
+      for (const who of except(EVERYONE, ...(opts.submit ?? allowed)))
+        await expectSubmitRefused(who, name, shown.opened, answers);
+      await expectSubmitApplied(allowed[0] as Who, name, f, shown.opened, answers);
+      for (const who of allowed.slice(1)) {
+        const own = await make();
+        const opened = await click(who, own);
+        if (!opened.opened) throw new Error(`${name} did not open for ${who}: ${opened.reply?.text}`);
+        await expectSubmitApplied(who, name, own, opened.opened, answers);
+      }
+    }
+    const inThread = (f: Fixture, actionId: string) => {
+      const post = world.fake
+        .messages(SECURITY_CHANNEL)
+        .find(
+          (m) =>
+            m.thread_ts &&
+            JSON.stringify(m.blocks ?? []).includes(`"${actionId}"`) &&
+            JSON.stringify(m.blocks ?? []).includes(`duty:${f.id}:`),
+        );
+      if (!post) throw new Error(`no ${actionId} in ${f.reference}'s thread`);
+      return { channel: SECURITY_CHANNEL, ts: post.ts };
+    };
+    const dmOf = (user: string, f: Fixture, actionId: string) => {
+      const dm = world.fake
+        .messages(user)
+        .find(
+          (m) =>
+            JSON.stringify(m.blocks ?? []).includes(`"${actionId}"`) &&
+            JSON.stringify(m.blocks ?? []).includes(`duty:${f.id}:`),
+        );
+      if (!dm) throw new Error(`${user} has no ${actionId} about ${f.reference}`);
+      return { channel: user, ts: dm.ts };
+    };
+
+    // The SIRO agrees the plan (seed 003 §4.3): its post in the card's thread answers anyone.
+    await step(
+      'agree the action plan',
+      EXPECTED.agree_action_plan,
+      () => fixture('triaged'),
+      (who, f) => clickMessage(who, f, inThread(f, DUTY_ACTIONS.agreePlan), DUTY_ACTIONS.agreePlan),
+      { note: 'Agreed' },
+    );
+
+    // A record closed at triage, triaged again by those who may triage (seed 003 §5.3).
+    const dismissed = async (): Promise<Fixture> => {
+      fixtures += 1;
+      const i = seedReport(world.db, world.clock, { title: `Dismissed ${fixtures}` }, WHO.reporter);
+      triageIncident(
+        ctx,
+        actor('siro'),
+        { incidentId: i.id, version: currentVersion(i.id) },
+        {
+          outcome: 'not_incident',
+          rationale: 'Nothing lost',
+          duplicateOf: null,
+          severity: null,
+          priority: null,
+          awareAt: world.clock.now(),
+          facts: [],
+        },
+      );
+      await world.vigil.outbox.drain();
+      return { id: i.id, reference: i.reference, actionId: 0 };
+    };
+    await step(
+      'triage again',
+      EXPECTED.triage,
+      dismissed,
+      (who, f) => clickCard(who, f, DUTY_ACTIONS.retriage),
+      { reason: 'New facts' },
+    );
+
+    // The IRM designated from the escalation DM (seed 000 Responsibilities: the MD). Slack shows that
+    // DM to its recipient alone, so the form is the MD's, and every forged submission is checked.
+    await step(
+      'designate the IRM',
+      ['md'],
+      () => fixture('triaged'),
+      (who, f) => clickMessage(who, f, dmOf(WHO.md, f, DUTY_ACTIONS.designateIrm), DUTY_ACTIONS.designateIrm),
+      { irmId: 'UDESIGNATED' },
+      {
+        submit: EXPECTED.assign_irm,
+        refusal: /^That control does not belong to the message it was clicked on; nothing was changed\.$/,
+      },
+    );
+
+    // Who may see a restricted record: the SIRO alone chooses.
+    const restricted = async (): Promise<Fixture> => {
+      fixtures += 1;
+      const i = seedReport(
+        world.db,
+        world.clock,
+        { title: `Restricted ${fixtures}`, concerns: ['security_team'] },
+        WHO.reporter,
+      );
+      await world.vigil.outbox.drain();
+      return { id: i.id, reference: i.reference, actionId: 0 };
+    };
+    await step(
+      'manage access',
+      EXPECTED.manage_access,
+      restricted,
+      (who, f) => clickCard(who, f, DUTY_ACTIONS.manageAccess),
+      { accessIds: WHO.cio },
+    );
+  }, 180_000);
+
   it('answers /incident by role: details, status, or the same "not yours" for anyone else', async () => {
     const f = await fixture('triaged');
     const command = async (who: Who, text: string) => {
