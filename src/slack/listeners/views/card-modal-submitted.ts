@@ -67,7 +67,8 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
       .get();
     const note =
       `:warning: *${incident.reference} changed while this form was open.* Your answers are kept below: ` +
-      `check them against the card and save again.${latest ? `\n>Latest change: ${latest.summary}` : ''}`;
+      // A restricted record's changes are not told to whoever holds the form (an action's owner).
+      `check them against the card and save again.${latest && !incident.restricted ? `\n>Latest change: ${latest.summary}` : ''}`;
     return formAgain(view, JSON.stringify({ ...meta, v: incident.version }), note);
   }
 
