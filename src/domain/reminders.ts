@@ -668,26 +668,28 @@ function headsUpdates(
   db: Db,
   now: Date,
 ): { eventId: number; incidentId: number; actorId: string; text: string }[] {
-  return db
-    .select({
-      eventId: incidentEvents.id,
-      incidentId: incidentEvents.incidentId,
-      actorId: incidentEvents.actorId,
-      text: sql<string>`json_extract(${incidentEvents.after}, '$.text')`,
-    })
-    // From the open incidents (indexed by status), then each one's events (indexed by incident):
-    // never a scan of the whole trail.
-    .from(incidents)
-    .innerJoin(incidentEvents, eq(incidentEvents.incidentId, incidents.id))
-    .where(
-      and(
-        inArray(incidents.status, OPEN_STATES),
-        eq(incidentEvents.type, 'update'),
-        gt(incidentEvents.at, subDays(now, UPDATE_NEWS_DAYS)),
-        lte(incidentEvents.at, now),
-        sql`${incidentEvents.actorId} = coalesce(${incidents.hodId}, ${incidents.irmId})`,
-      ),
-    )
-    .all()
-    .filter((u) => typeof u.text === 'string');
+  return (
+    db
+      .select({
+        eventId: incidentEvents.id,
+        incidentId: incidentEvents.incidentId,
+        actorId: incidentEvents.actorId,
+        text: sql<string>`json_extract(${incidentEvents.after}, '$.text')`,
+      })
+      // From the open incidents (indexed by status), then each one's events (indexed by incident):
+      // never a scan of the whole trail.
+      .from(incidents)
+      .innerJoin(incidentEvents, eq(incidentEvents.incidentId, incidents.id))
+      .where(
+        and(
+          inArray(incidents.status, OPEN_STATES),
+          eq(incidentEvents.type, 'update'),
+          gt(incidentEvents.at, subDays(now, UPDATE_NEWS_DAYS)),
+          lte(incidentEvents.at, now),
+          sql`${incidentEvents.actorId} = coalesce(${incidents.hodId}, ${incidents.irmId})`,
+        ),
+      )
+      .all()
+      .filter((u) => typeof u.text === 'string')
+  );
 }

@@ -5,13 +5,7 @@ import { type Incident, notifications } from '../../db/schema';
 import type { RecordResult, Target } from './change';
 import type { DomainContext } from './context';
 import { applyTransition } from './lifecycle';
-import {
-  dueAt,
-  ensureObligations,
-  type ObligationTrace,
-  requiredNotifications,
-  withObligations,
-} from './obligations';
+import { dueAt, ensureReportObligations, type ObligationTrace, withObligations } from './obligations';
 import type { Actor } from './roles';
 import type { Tx } from './tx';
 
@@ -56,17 +50,7 @@ function reinstateObligations(
     trace.before[n.kind] = { status: n.status, reason: n.reason };
     trace.after[n.kind] = { status: 'pending', dueAt: iso(due) };
   }
-  const opened = ensureObligations(
-    tx,
-    incident,
-    requiredNotifications(incident, {
-      personalData: incident.personalData === 'yes',
-      criminal: false,
-      customersAffected: incident.customersOrStaffAffected === 'yes',
-    }),
-    at,
-    hours,
-  );
+  const opened = ensureReportObligations(tx, incident, at, hours);
   return { before: { ...trace.before, ...opened.before }, after: { ...trace.after, ...opened.after } };
 }
 

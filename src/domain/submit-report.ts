@@ -7,7 +7,7 @@ import { enqueue, refreshHomes } from './deliveries';
 import { reconcileDuties } from './duty-messages';
 import { escalateAutomatically } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
-import { ensureObligations, requiredNotifications, withObligations } from './obligations';
+import { ensureReportObligations, withObligations } from './obligations';
 import type { ReportInput } from './report-input';
 import { routeReport } from './routes';
 import { writeTransaction } from './tx';
@@ -96,17 +96,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
       .get();
     // Who must be told follows from the report at once (seed 003 §5.7–5.9): the regulator for
     // personal data, customers when they are affected, the police marked done by a crime number.
-    const obligations = ensureObligations(
-      tx,
-      incident,
-      requiredNotifications(incident, {
-        personalData: incident.personalData === 'yes',
-        criminal: false,
-        customersAffected: incident.customersOrStaffAffected === 'yes',
-      }),
-      now,
-      config.notifyHours,
-    );
+    const obligations = ensureReportObligations(tx, incident, now, config.notifyHours);
     const trace = withObligations(
       {
         before: {},

@@ -1053,27 +1053,35 @@ describe('the permissions matrix', () => {
       { note: 'Agreed' },
     );
 
-    // A record closed at triage, triaged again by those who may triage (seed 003 §5.3).
-    const dismissed = async (): Promise<Fixture> => {
+    /** A report filed now (with `report`'s answers), `then` applied to it, its card posted. */
+    const filed = async (
+      report: Record<string, unknown>,
+      then: (i: { id: number }) => void = () => {},
+    ): Promise<Fixture> => {
       fixtures += 1;
-      const i = seedReport(world.db, world.clock, { title: `Dismissed ${fixtures}` }, WHO.reporter);
-      triageIncident(
-        ctx,
-        actor('siro'),
-        { incidentId: i.id, version: currentVersion(i.id) },
-        {
-          outcome: 'not_incident',
-          rationale: 'Nothing lost',
-          duplicateOf: null,
-          severity: null,
-          priority: null,
-          awareAt: world.clock.now(),
-          facts: [],
-        },
-      );
+      const i = seedReport(world.db, world.clock, { title: `Fixture ${fixtures}`, ...report }, WHO.reporter);
+      then(i);
       await world.vigil.outbox.drain();
       return { id: i.id, reference: i.reference, actionId: 0 };
     };
+    // A record closed at triage, triaged again by those who may triage (seed 003 §5.3).
+    const dismissed = () =>
+      filed({}, (i) =>
+        triageIncident(
+          ctx,
+          actor('siro'),
+          { incidentId: i.id, version: currentVersion(i.id) },
+          {
+            outcome: 'not_incident',
+            rationale: 'Nothing lost',
+            duplicateOf: null,
+            severity: null,
+            priority: null,
+            awareAt: world.clock.now(),
+            facts: [],
+          },
+        ),
+      );
     await step(
       'triage again',
       EXPECTED.triage,
@@ -1097,17 +1105,7 @@ describe('the permissions matrix', () => {
     );
 
     // Who may see a restricted record: the SIRO alone chooses.
-    const restricted = async (): Promise<Fixture> => {
-      fixtures += 1;
-      const i = seedReport(
-        world.db,
-        world.clock,
-        { title: `Restricted ${fixtures}`, concerns: ['security_team'] },
-        WHO.reporter,
-      );
-      await world.vigil.outbox.drain();
-      return { id: i.id, reference: i.reference, actionId: 0 };
-    };
+    const restricted = () => filed({ concerns: ['security_team'] });
     await step(
       'manage access',
       EXPECTED.manage_access,

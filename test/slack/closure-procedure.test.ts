@@ -257,16 +257,16 @@ describe('the SIRO agrees the resolution action plan (seed 003 §4.3)', () => {
   });
 
   it('asks for the plan again after a reopening, as for the analysis and the review', async () => {
-    await analysed('high');
-    await act(PEOPLE.siro, DUTY_ACTIONS.agreePlan, { note: null });
-    expect(
+    const planDecisions = () =>
       world.db
         .select()
         .from(reviews)
         .where(eq(reviews.type, 'action_plan'))
         .all()
-        .map((r) => r.decision),
-    ).toEqual(['approved']);
+        .map((r) => r.decision);
+    await analysed('high');
+    await act(PEOPLE.siro, DUTY_ACTIONS.agreePlan, { note: null });
+    expect(planDecisions()).toEqual(['approved']);
     reopenIncident(
       ctxOf(),
       actorFor(world.config, PEOPLE.siro, true),
@@ -274,14 +274,7 @@ describe('the SIRO agrees the resolution action plan (seed 003 §4.3)', () => {
       'It happened again',
     );
     await world.vigil.outbox.drain();
-    expect(
-      world.db
-        .select()
-        .from(reviews)
-        .where(eq(reviews.type, 'action_plan'))
-        .all()
-        .map((r) => r.decision),
-    ).toEqual(['returned']);
+    expect(planDecisions()).toEqual(['returned']);
     await act(PEOPLE.hodFinance, CARD_ACTIONS.resolve, { how: 'Wiped again' });
     expect(
       world.dmsTo(PEOPLE.siro).filter((c) => String(c.args.text).includes('the action plan to agree')),

@@ -9,8 +9,8 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
 import { incidentEvents, incidents } from '../../db/schema';
-import { slashCommand } from '../../src/local-slack/payloads';
 import { controlsOf } from '../../src/local-slack/people';
+import { incidentCommand, postedLater } from '../helpers/incident-command';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;
@@ -29,19 +29,11 @@ const incident = () => {
 const controls = (blocks: unknown) => controlsOf((blocks ?? []) as unknown[]).map((c) => c.element.action_id);
 
 async function lookup(user: string, text: string) {
-  const responseUrl = world.fake.responseUrl();
-  const res = await world.slack.command(
-    slashCommand({
-      command: '/incident',
-      text,
-      userId: user,
-      triggerId: world.fake.issueTrigger(user),
-      responseUrl,
-    }),
-  );
-  await world.settled();
-  const later = world.fake.responseUrlPosts.filter((p) => responseUrl.endsWith(p.path));
-  return { now: res.text ? JSON.stringify(res.json()) : '', later: later.map((p) => JSON.stringify(p.body)) };
+  const res = await incidentCommand(world, user, text);
+  return {
+    now: JSON.stringify(res.body ?? ''),
+    later: postedLater(world, res.responseUrl).map((b) => JSON.stringify(b)),
+  };
 }
 
 /** Everything Slack was asked to show anyone but the SIRO (and, once added, `also`). */

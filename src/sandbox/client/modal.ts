@@ -152,36 +152,18 @@ function control(b: KitBlock, e: KitElement, ctx: ModalContext): Child {
         ),
       );
     }
-    case 'multi_users_select': {
-      // Several people: a box per person, answered as their ids, comma-separated.
-      const chosen = new Set(
-        String(value ?? '')
-          .split(',')
-          .filter(Boolean),
+    case 'multi_users_select':
+      // Several people: drawn as a box per person, answered as their ids, comma-separated.
+      return control(
+        b,
+        {
+          ...e,
+          type: 'checkboxes',
+          options: ctx.people.map((p) => ({ text: { type: 'plain_text', text: p.name }, value: p.id })),
+          initial_options: [],
+        },
+        ctx,
       );
-      return h(
-        'div',
-        { class: 'choices', role: 'group' },
-        ctx.people.map((p) =>
-          h(
-            'label',
-            { class: 'choice' },
-            h('input', {
-              type: 'checkbox',
-              name,
-              value: p.id,
-              checked: chosen.has(p.id),
-              onchange: (ev: Event) => {
-                if ((ev.target as HTMLInputElement).checked) chosen.add(p.id);
-                else chosen.delete(p.id);
-                set([...chosen].join(','));
-              },
-            }),
-            h('span', {}, p.name),
-          ),
-        ),
-      );
-    }
     case 'datepicker':
       return h('input', {
         name,
