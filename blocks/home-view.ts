@@ -168,7 +168,7 @@ export function homeView(m: HomeModel): HomeView {
       text: md(
         'Seen something that could put information at risk: a lost laptop, a phishing mail, a misdirected email, a weakness? ' +
           'Report it now, even if you are not sure. It takes a minute and goes only to the security team and the people they ask to work on it; ' +
-          'a report about your own head of department or a member of the security team can go to the SIRO alone.',
+          'a report about your own head of department or a member of the security team can be restricted to the SIRO.',
       ),
       accessory: {
         type: 'button',

@@ -174,7 +174,7 @@ export function reportModal(opts: ReportModalOptions): ModalView {
       elements: [
         {
           type: 'mrkdwn',
-          text: 'Only the first questions are required; answer the rest if you can. Your report goes only to the security team and the people they ask to work on it; if it is about your own head of department or a member of the security team, say so at the end and it goes to the SIRO alone.',
+          text: 'Only the first questions are required; answer the rest if you can. Your report goes only to the security team and the people they ask to work on it; if it is about your own head of department or a member of the security team, say so at the end: then only the SIRO sees it (with your department’s deputy head, when it is about your head), and whoever the SIRO adds.',
         },
       ],
     },
@@ -261,7 +261,7 @@ export function reportModal(opts: ReportModalOptions): ModalView {
       optional: true,
       label: plain('Is it about someone who would normally see it?', 2000),
       hint: plain(
-        'Tick what applies and your report is restricted: only the SIRO, and the people they choose, see its details.',
+        'Tick what applies and your report is restricted: only the SIRO (and your deputy head, for a report about your head) and the people the SIRO adds see its details.',
         2000,
       ),
       element: {

@@ -27,7 +27,7 @@ export function reporterReceipt(
             {
               type: 'section' as const,
               text: md(
-                ':lock: As you asked, your report is *restricted*: only the SIRO, and the people they choose, see its details; the security channel sees only its reference and status.',
+                ':lock: As you asked, your report is *restricted*: only the SIRO and the people the SIRO adds (your deputy head, for a report about your head) see its details; the security channel sees only its reference and status.',
               ),
             },
           ]

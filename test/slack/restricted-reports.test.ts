@@ -51,7 +51,7 @@ describe('a restricted report (seed 000 Rep.1)', () => {
     world = await createWorld();
     // The form says so, and offers it.
     const form = await world.openReportForm(PEOPLE.staff);
-    expect(JSON.stringify(form.view.blocks)).toContain('it goes to the SIRO alone');
+    expect(JSON.stringify(form.view.blocks)).toContain('then only the SIRO sees it');
     await world.submitForm(PEOPLE.staff, form, {
       category: 'intrusion',
       title: TITLE,
