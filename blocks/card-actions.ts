@@ -4,7 +4,7 @@ import { dueDayEnd } from '../src/dates';
 import { isOpen } from '../src/domain/lifecycle';
 import type { CardPart } from './card-budget';
 import { ACTION_MENU, CARD_ACTIONS, cardBlockId } from './card-ids';
-import { md, mention, plain, slackDate, userText } from './text';
+import { md, ownerName, plain, slackDate, userText } from './text';
 import type { CardModel } from './triage-card';
 
 /** Actions listed on the card itself, each with its menu; the rest are one `/incident` away. */
@@ -28,7 +28,7 @@ function ordered(actions: Action[]): Action[] {
 function actionLine(a: Action, m: CardModel, descriptionMax: number): string {
   const due = a.dueAt ? `, due ${slackDate(dueDayEnd(a.dueAt), m.orgTimeZone, '{date_short}')}` : '';
   const late = a.status === 'open' && a.dueAt && a.dueAt.getTime() <= m.now.getTime() ? ' *overdue*' : '';
-  const line = `${MARKS[a.status]} _${a.kind}_ ${userText(a.description, descriptionMax)} (${mention(a.ownerId)}${due})${late}`;
+  const line = `${MARKS[a.status]} _${a.kind}_ ${userText(a.description, descriptionMax)} (${ownerName(a)}${due})${late}`;
   const reason = userText(a.statusReason ?? '', 200);
   if (a.status === 'not_doing') return `${line}\n>Not doing: ${reason}`;
   if (a.status === 'not_doing_proposed')

@@ -61,6 +61,14 @@ export const DUTY_ACTIONS = {
   actionNotDoing: 'action_not_doing',
   actionAccept: 'action_accept_not_doing',
   actionKeepOpen: 'action_keep_open',
+  /** The SIRO agrees the action plan (seed 003 §4.3): opens the plan to agree. */
+  agreePlan: 'duty_agree_plan',
+  /** The SIRO brings a record closed at triage back for a new decision (seed 003 §5.3). */
+  retriage: 'duty_retriage',
+  /** Whoever may designate the IRM, where they are (the MD: their escalation DM, App Home). */
+  designateIrm: 'duty_designate_irm',
+  /** The SIRO chooses who sees and works a restricted record. */
+  manageAccess: 'duty_manage_access',
 } as const;
 
 /**

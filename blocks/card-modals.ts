@@ -2,10 +2,11 @@ import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Action, Incident, Notification, Review, Severity } from '../db/schema';
 import { dueDay } from '../src/dates';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { PRIORITIES, SEVERITIES } from '../src/domain/triage';
 import { FIELD_ACTION, textInput } from './inputs';
 import { categoryLabel, SEVERITY_LABELS, STATUS_LABELS } from './labels';
-import { md, plain, userText } from './text';
+import { md, ownerName, plain, userText } from './text';
 
 export const CARD_MODALS = {
   triage: 'triage_incident',
@@ -44,18 +45,21 @@ const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
  * What the incident is, at the top of every form: people outside the security channel open these
  * from a DM or App Home and have no card beside them.
  */
-function heading(i: Incident): KnownBlock {
+export function heading(i: Incident): KnownBlock {
   const severity = i.severity ? SEVERITY_LABELS[i.severity] : 'not set';
   return {
     type: 'context',
-    elements: [
-      plain(`${i.reference} · ${i.title}`, 3000),
-      plain(`${categoryLabel(i.category)} · Severity ${severity} · ${STATUS_LABELS[i.status]}`, 3000),
-    ],
+    // A restricted record's form may be opened by an action's owner, who sees only their action.
+    elements: i.restricted
+      ? [plain(`${i.reference} · ${RESTRICTED_TITLE}`, 3000), plain(STATUS_LABELS[i.status], 3000)]
+      : [
+          plain(`${i.reference} · ${i.title}`, 3000),
+          plain(`${categoryLabel(i.category)} · Severity ${severity} · ${STATUS_LABELS[i.status]}`, 3000),
+        ],
   };
 }
 
-function modal(
+export function modal(
   callbackId: string,
   title: string,
   submit: string,
@@ -162,8 +166,15 @@ export function updateModal(i: Incident): ModalView {
   ]);
 }
 
-/** Add an action; given an action, the same form edits it, filled with what it says now. */
-export function actionModal(i: Incident, editing?: { action: Action; timeZone: string }): ModalView {
+/**
+ * Add an action; given an action, the same form edits it, filled with what it says now. Its owner
+ * is a person or, when the workspace has user groups (`teams`), a team (seed 003 §5.5).
+ */
+export function actionModal(
+  i: Incident,
+  editing?: { action: Action; timeZone: string },
+  teams: readonly { id: string; handle: string }[] = [],
+): ModalView {
   const kinds = [
     opt('corrective', 'Corrective: fixes this incident'),
     opt('preventive', 'Preventive: stops it happening again'),
@@ -174,6 +185,10 @@ export function actionModal(i: Incident, editing?: { action: Action; timeZone: s
   const [callbackId, title, submit] = a
     ? [CARD_MODALS.actionEdit, 'Edit action', 'Save']
     : [CARD_MODALS.action, 'Add action', 'Add'];
+  const teamOptions = teams.map((t) => opt(t.id, `@${t.handle}`));
+  const initialTeam = a?.ownerMembers ? teamOptions.find((o) => o.value === a.ownerId) : undefined;
+  // Slack cannot empty a select once chosen: which of the two counts is said outright.
+  const ownerKinds = [opt('person', 'The person above'), opt('team', 'The team below')];
   return modal(callbackId, title, submit, { i: i.id, v: i.version, ...(a ? { a: a.id } : {}) }, [
     heading(i),
     {
@@ -195,10 +210,49 @@ export function actionModal(i: Incident, editing?: { action: Action; timeZone: s
     {
       type: 'input',
       block_id: 'ownerId',
+      // With teams to choose from, a person or a team: the server asks for exactly one.
+      optional: teamOptions.length > 0,
       label: plain('Who owns it?', 2000),
-      ...(a ? { hint: plain('A new owner gets the action in a direct message.', 2000) } : {}),
-      element: { type: 'users_select', action_id: FIELD_ACTION, ...(a ? { initial_user: a.ownerId } : {}) },
+      ...(a
+        ? { hint: plain('A new owner gets the action in a direct message.', 2000) }
+        : teamOptions.length > 0
+          ? { hint: plain('A person, or a team below (say which).', 2000) }
+          : {}),
+      element: {
+        type: 'users_select',
+        action_id: FIELD_ACTION,
+        ...(a && !a.ownerMembers ? { initial_user: a.ownerId } : {}),
+      },
     },
+    ...(teamOptions.length > 0
+      ? [
+          {
+            type: 'input' as const,
+            block_id: 'ownerKind',
+            label: plain('Who does it?', 2000),
+            element: {
+              type: 'radio_buttons' as const,
+              action_id: FIELD_ACTION,
+              options: ownerKinds,
+              initial_option: ownerKinds[a?.ownerMembers ? 1 : 0] ?? opt('person', 'The person above'),
+            },
+          },
+          {
+            type: 'input' as const,
+            block_id: 'ownerGroupId',
+            optional: true,
+            label: plain('Or a team', 2000),
+            hint: plain('Each member is told, and any of them can settle it.', 2000),
+            element: {
+              type: 'static_select' as const,
+              action_id: FIELD_ACTION,
+              placeholder: plain('Choose a team', 150),
+              options: teamOptions,
+              ...(initialTeam ? { initial_option: initialTeam } : {}),
+            },
+          },
+        ]
+      : []),
     {
       type: 'input',
       block_id: 'dueAt',
@@ -521,7 +575,7 @@ export function confirmActionDoneModal(i: Incident, a: Action): ModalView {
       {
         type: 'section',
         text: md(
-          `This is <@${a.ownerId}>’s ${a.kind} action:\n>${userText(a.description, 1000)}\nMark it done only if it is complete. Their message about it will say you settled it.`,
+          `This is ${ownerName(a)}’s ${a.kind} action:\n>${userText(a.description, 1000)}\nMark it done only if it is complete. Their message about it will say you settled it.`,
         ),
       },
     ],

@@ -1,7 +1,8 @@
 import type { Incident } from '../db/schema';
 import type { DirectMessage } from '../src/domain/deliveries';
+import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { type EventFacts, eventClause } from './event-words';
-import { STATUS_LABELS } from './labels';
+import { categoryLabel, STATUS_LABELS } from './labels';
 import type { SlackMessage } from './reporter-receipt';
 import { md, mention, slackDate, userText } from './text';
 
@@ -16,7 +17,9 @@ export function noteMessage(
   reader: string,
   timeZone: string,
 ): SlackMessage {
-  const ref = `*${i.reference} · ${userText(i.title, 150)}*`;
+  const ref = i.restricted
+    ? `*${i.reference}* (${RESTRICTED_TITLE.toLowerCase()})`
+    : `*${i.reference} · ${userText(i.title, 150)}*`;
   const actor = e.actorId === reader ? 'You' : mention(e.actorId);
   const after = e.after ?? {};
   const quote = (v: unknown) => (typeof v === 'string' && v ? `\n>${userText(v, 600)}` : '');
@@ -40,6 +43,12 @@ export function noteMessage(
     case 'reopened':
       text = `:repeat: ${actor} reopened ${ref}.${quote(after.reason)}\nOnce operations are restored again you will be asked for a new causal analysis.`;
       break;
+    case 'access_granted':
+      text = `:key: ${actor} let you see and work on ${ref}, a restricted report: its details go only to the SIRO and the people they add, so please keep them to yourself. \`/incident ${i.reference}\` shows it; I will ask you here for any step that is yours.`;
+      break;
+    case 'asset_owner':
+      text = `:information_source: A report names you as the *Information Asset Owner* of the information involved: ${i.restricted ? `*${i.reference}*` : `*${i.reference}* (${categoryLabel(i.category)})`}. The security team is looking at it and may contact you; nothing is needed from you now (seed 003 §3.7).`;
+      break;
   }
   return {
     text: `${i.reference}: ${NOTE_HEADLINES[template]}`,
@@ -53,6 +62,8 @@ const NOTE_HEADLINES: Record<Exclude<DirectMessage, 'receipt' | 'status'>, strin
   analysis_approved: 'your causal analysis was approved',
   severity_changed: 'its severity changed',
   reopened: 'it was reopened',
+  access_granted: 'you may now see this restricted report',
+  asset_owner: 'a report names you as the Information Asset Owner',
 };
 
 /** The reporter hears of each change of status, and is thanked at closure; no other details. */

@@ -51,8 +51,27 @@ export function dutyButtons(d: DutyTarget, audience: Audience): Button[] {
     case 'triage':
       return [button(CARD_ACTIONS.triage, 'Triage', { primary: true, label: `Triage ${ref}` })];
     case 'follow':
-    case 'escalation':
       return [button(CARD_ACTIONS.postUpdate, 'Post update'), button(CARD_ACTIONS.addAction, 'Add action')];
+    case 'escalation':
+      // The Managing Director designates the IRM (seed 000 Responsibilities), from where they are told.
+      return [
+        button(CARD_ACTIONS.postUpdate, 'Post update'),
+        button(CARD_ACTIONS.addAction, 'Add action'),
+        button(DUTY_ACTIONS.designateIrm, 'Assign IRM…', { label: `Designate the IRM of ${ref}` }),
+      ];
+    case 'plan':
+      return [
+        button(DUTY_ACTIONS.agreePlan, 'Agree action plan', {
+          primary: true,
+          label: `Agree the plan of ${ref}`,
+        }),
+      ];
+    case 'prevention':
+      return [button(CARD_ACTIONS.addAction, 'Add preventive action', { primary: true })];
+    case 'access':
+      return [
+        button(DUTY_ACTIONS.manageAccess, 'Manage access…', { primary: true, label: `Who may see ${ref}` }),
+      ];
     case 'resolve':
       return [
         ...(d.state === 'triaged'
@@ -73,7 +92,10 @@ export function dutyButtons(d: DutyTarget, audience: Audience): Button[] {
     case 'peer_review':
       return [button(CARD_ACTIONS.peerReview, 'Peer review', { primary: true })];
     case 'closure_approval':
-      return closureApprovalButtons(ref);
+      // The only CIO did the peer review: they cannot approve, but can send it back (never a dead end).
+      return d.state === 'send_back_only'
+        ? [button(CARD_ACTIONS.approval, 'Send back…', { primary: true, value: 'returned' })]
+        : closureApprovalButtons(ref);
     case 'notify': {
       if (!d.notification) return [];
       const label = NOTIFICATION_LABELS[d.notification.kind];

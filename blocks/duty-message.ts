@@ -3,11 +3,13 @@ import type { Action, Incident, Notification, Review } from '../db/schema';
 import { dueDayEnd } from '../src/dates';
 import type { DutyKind } from '../src/domain/duties';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { ownsAction } from '../src/domain/permissions';
+import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { type Audience, dutyActionsBlock } from './duty-controls';
 import { type EventFacts, settledLine } from './event-words';
 import { categoryLabel, SEVERITY_LABELS } from './labels';
 import type { SlackMessage } from './reporter-receipt';
-import { dueIn, md, mention, slackDate, userText } from './text';
+import { dueIn, md, mention, ownerName, slackDate, userText } from './text';
 
 /** One step asked of someone, with what they need to take it; built by services/duty-model.ts. */
 export interface DutyView {
@@ -35,13 +37,33 @@ export interface DutyView {
   settled?: EventFacts;
 }
 
-const ref = (i: Incident) => `*${i.reference} · ${userText(i.title, 150)}*`;
+/** Which incident: its reference and title; a restricted record's title is not shown (insiders look it up). */
+const ref = (i: Incident) =>
+  i.restricted
+    ? `*${i.reference}* (${RESTRICTED_TITLE.toLowerCase()}: \`/incident ${i.reference}\` shows it to those who may see it)`
+    : `*${i.reference} · ${userText(i.title, 150)}*`;
+
+/** What each step is, for the SIRO asked to add someone who can take it on a restricted record. */
+const STEP_WORDS: Partial<Record<DutyKind, string>> = {
+  triage: 'triage it',
+  resolve: 'resolve it',
+  analysis: 'write the causal analysis',
+  analysis_review: 'approve the causal analysis',
+  learning: 'record the review and learning',
+  closure_request: 'put it forward for closure',
+  peer_review: 'peer-review its closure',
+  closure_approval: 'approve its closure (a CIO)',
+  notify: 'record a notification to an outside body',
+  plan: 'agree its action plan',
+  prevention: 'add a preventive action',
+  action: 'decide on a proposal not to do an action',
+};
 
 /** What a person outside the channel needs to place it (PRODUCT.md Privacy: never the description). */
 function facts(v: DutyView): string {
   const i = v.incident;
   const parts = [
-    `*Category:* ${categoryLabel(i.category)}`,
+    `*Category:* ${i.restricted ? RESTRICTED_TITLE : categoryLabel(i.category)}`,
     `*Severity:* ${i.severity ? SEVERITY_LABELS[i.severity] : i.suggestedSeverity ? `not set yet (suggested ${SEVERITY_LABELS[i.suggestedSeverity]})` : 'not set yet'}`,
   ];
   if (i.targetResolutionAt && (i.status === 'triaged' || i.status === 'resolving'))
@@ -100,7 +122,18 @@ function ask(v: DutyView): string {
     }
     case 'closure_approval': {
       const p = v.peerReview;
-      return `:lock: ${ref(i)} passed its peer review by ${by(p?.decidedBy ?? p?.submittedBy, v.recipient)}${p?.comment ? `:${comment(p.comment)}\n` : '. '}${you ? 'As CIO, please approve closing it, or send it back' : 'A CIO who did not do the peer review approves closure'}.`;
+      const passed = `:lock: ${ref(i)} passed its peer review by ${by(p?.decidedBy ?? p?.submittedBy, v.recipient)}${p?.comment ? `:${comment(p.comment)}\n` : '. '}`;
+      if (v.state === 'send_back_only')
+        return `${passed}Closure needs a CIO who did not do the peer review, and ${you ? 'you are' : 'they are'} the only CIO: ${you ? 'please send it back' : 'it can only be sent back'}, so that it is put forward again for a peer review by someone else.`;
+      return `${passed}${you ? 'As CIO, please approve closing it, or send it back' : 'A CIO who did not do the peer review approves closure'}.`;
+    }
+    case 'plan':
+      return `:memo: ${ref(i)} has a resolution action plan to agree. ${you ? 'As SIRO, please agree it' : 'The SIRO is asked to agree it'} (seed 003 §4.3): closure waits for it from Medium severity up.`;
+    case 'prevention':
+      return `:shield: The review of ${ref(i)} found a real risk of recurrence. ${owner('Incident Response Manager')} add at least one *preventive* action: closure needs one done (seed 003 §5.10–5.11).`;
+    case 'access': {
+      const step = STEP_WORDS[v.state as DutyKind] ?? 'take its next step';
+      return `:lock: ${ref(i)} is restricted, and nobody who may see it can ${step}. ${you ? 'Please add' : 'The SIRO is asked to add'} someone who can, or take it ${you ? 'yourself' : 'themselves'} if ${you ? 'you' : 'they'} may.`;
     }
     case 'notify': {
       const n = v.notification;
@@ -127,13 +160,19 @@ function actionText(v: DutyView): string {
   const due = a.dueAt ? `, due ${slackDate(dueDayEnd(a.dueAt), v.orgTimeZone, '{date_short}')}` : '';
   const what = `\n>${userText(a.description, 1000)}`;
   if (a.status === 'not_doing_proposed')
-    return `:grey_question: ${by(a.ownerId, v.recipient)} propose${a.ownerId === v.recipient ? '' : 's'} *not doing* a ${a.kind} action on ${ref(v.incident)}:${what}\n*Why:* ${userText(a.statusReason ?? '', 500)}\n${v.recipient === a.ownerId ? 'The IRM or SIRO decides.' : 'Accept it, or keep it open (its owner is told).'}`;
-  const mine = v.recipient !== null && v.recipient === a.ownerId;
+    return `:grey_question: ${a.ownerMembers ? ownerName(a) : by(a.ownerId, v.recipient)} propose${a.ownerId === v.recipient ? '' : 's'} *not doing* a ${a.kind} action on ${ref(v.incident)}:${what}\n*Why:* ${userText(a.statusReason ?? '', 500)}\n${v.recipient !== null && ownsAction(a, v.recipient) ? 'The IRM or SIRO decides.' : 'Accept it, or keep it open (its owner is told).'}`;
+  const mine = v.recipient !== null && ownsAction(a, v.recipient);
   const refused =
     mine && v.cause?.type === 'action_kept_open'
       ? `\nYour proposal not to do it was *not accepted* by ${by(v.cause.actorId, v.recipient)}: it is still yours.`
       : '';
-  return `:black_square_button: ${mine ? 'You own' : `${mention(a.ownerId)} owns`} a *${a.kind}* action on ${ref(v.incident)}${due} (open):${what}${refused}`;
+  const owner = mine
+    ? a.ownerMembers
+      ? `Your team (${ownerName(a).replace(/^the team /, '')}) owns`
+      : 'You own'
+    : `${ownerName(a)} owns`;
+  const team = mine && a.ownerMembers ? '\nAny member of the team may settle it.' : '';
+  return `:black_square_button: ${owner} a *${a.kind}* action on ${ref(v.incident)}${due} (open):${what}${refused}${team}`;
 }
 
 /**
@@ -173,6 +212,9 @@ function plainAsk(v: DutyView): string {
       : 'a notification',
     escalation: 'escalated to the SIRO and Managing Director',
     action: v.action?.status === 'not_doing_proposed' ? 'a proposal not to do an action' : 'an action',
+    plan: 'the action plan to agree',
+    prevention: 'a preventive action is needed',
+    access: 'restricted: someone must be added to take a step',
   };
   return words[v.kind];
 }

@@ -17,7 +17,9 @@ const who = (id: unknown, reader: string | null) =>
       ? 'you'
       : id === 'vigil'
         ? 'Vigil'
-        : mention(id);
+        : /^S[A-Z0-9]+$/.test(id)
+          ? 'a team'
+          : mention(id);
 
 const severity = (v: unknown) =>
   typeof v === 'string' && v in SEVERITY_LABELS
@@ -86,6 +88,12 @@ export function eventClause(e: EventFacts, reader: string | null): string {
       return `recorded as notified by ${by}`;
     case 'notification_not_required':
       return `recorded as not required by ${by}`;
+    case 'action_plan_agreed':
+      return `action plan agreed by ${by}`;
+    case 'retriage':
+      return `brought back for a new triage decision by ${by}`;
+    case 'access_changed':
+      return `who may see it changed by ${by}`;
     default:
       return `moved on (${e.type.replace(/_/g, ' ')}) by ${by}`;
   }

@@ -1,7 +1,8 @@
-import type { HomeView, KnownBlock } from '@slack/types';
+import type { HomeView, KnownBlock, SectionBlock } from '@slack/types';
 import type { Action, Incident, IncidentStatus, Severity } from '../db/schema';
 import type { Config } from '../src/config';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { dutyActionsBlock } from './duty-controls';
 import type { DutyView } from './duty-message';
 import { SEVERITY_LABELS, STATUS_LABELS } from './labels';
@@ -15,6 +16,9 @@ export interface HomeIncident {
   severity: Severity | null;
   /** The card, for those who may open it (the security team and role holders). */
   url: string | null;
+  /** A restricted record, and whether this reader may see its title (the SIRO, those added, its reporter). */
+  restricted?: boolean;
+  shown?: boolean;
 }
 
 export interface HomeOverdue {
@@ -47,9 +51,15 @@ export interface HomeModel {
   pendingDeliveries: number;
   /** Parked after Slack refused them for good: an operator must look (`npm run vigil -- outbox`). */
   deadDeliveries: number;
+  /** They may designate an incident's IRM by their role (seed 000 Responsibilities: the MD). */
+  canDesignate?: boolean;
 }
 
-export const HOME_ACTIONS = { report: 'home_report' } as const;
+export const HOME_ACTIONS = {
+  report: 'home_report',
+  /** Those who may designate an IRM by their role (the MD among them), for any open incident. */
+  designateIrm: 'home_designate_irm',
+} as const;
 
 /**
  * What is the person's to do, first: each step they owe with the buttons that take it (the
@@ -109,6 +119,9 @@ function dutyLine(v: DutyView): string {
       v.action?.status === 'not_doing_proposed'
         ? 'decide on a proposal not to do an action'
         : `your action: ${userText(v.action?.description ?? '', 120)}`,
+    plan: 'agree the action plan',
+    prevention: 'add a preventive action (it could happen again)',
+    access: 'restricted: add someone who can take its next step',
   };
   const due =
     v.kind === 'notify' && v.notification?.dueAt
@@ -116,20 +129,24 @@ function dutyLine(v: DutyView): string {
       : v.kind === 'resolve' && i.targetResolutionAt
         ? ` · target ${dueIn(i.targetResolutionAt, v.now)}`
         : '';
-  return `${link(v.cardUrl, i.reference)} ${userText(i.title, 80)}\n${what[v.kind]}${due}`;
+  return `${link(v.cardUrl, i.reference)} ${titleOf(i)}\n${what[v.kind]}${due}`;
 }
 
 const SECTION_MAX = 3000;
 
 const link = (url: string | null, label: string) => (url ? `<${encodeURI(url)}|${label}>` : `*${label}*`);
 
+/** A title as Home shows it: a restricted record's only to those who may see it. */
+const titleOf = (i: { title: string; restricted?: boolean; shown?: boolean }) =>
+  i.restricted && !i.shown ? `_${RESTRICTED_TITLE}_` : userText(i.title, 80);
+
 function line(i: HomeIncident): string {
   const severity = i.severity ? ` · ${SEVERITY_LABELS[i.severity]}` : '';
-  return `${link(i.url, i.reference)} ${userText(i.title, 80)} · _${STATUS_LABELS[i.status]}_${severity}`;
+  return `${link(i.url, i.reference)} ${titleOf(i)} · _${STATUS_LABELS[i.status]}_${severity}`;
 }
 
 /** A titled list: whole lines while they fit in the section, then "…and N more". */
-function list(title: string, lines: string[], total: number, empty: string): KnownBlock {
+function list(title: string, lines: string[], total: number, empty: string): SectionBlock {
   const head = `*${title}*\n`;
   return {
     type: 'section',
@@ -150,7 +167,8 @@ export function homeView(m: HomeModel): HomeView {
       type: 'section',
       text: md(
         'Seen something that could put information at risk: a lost laptop, a phishing mail, a misdirected email, a weakness? ' +
-          'Report it now, even if you are not sure. It takes a minute and goes only to the security team.',
+          'Report it now, even if you are not sure. It takes a minute and goes only to the security team and the people they ask to work on it; ' +
+          'a report about your own head of department or a member of the security team can be restricted to the SIRO.',
       ),
       accessory: {
         type: 'button',
@@ -187,7 +205,19 @@ export function homeView(m: HomeModel): HomeView {
           md(`*By state*\n${states || 'Nothing open.'}`),
         ],
       },
-      list('Open, most severe first', m.open.map(line), m.openCount, 'Nothing open.'),
+      {
+        ...list('Open, most severe first', m.open.map(line), m.openCount, 'Nothing open.'),
+        ...(m.canDesignate
+          ? {
+              block_id: 'home_open_incidents',
+              accessory: {
+                type: 'button' as const,
+                action_id: HOME_ACTIONS.designateIrm,
+                text: plain('Designate an IRM…', 75),
+              },
+            }
+          : {}),
+      },
       list(
         ':warning: Overdue',
         m.overdue.map((o) => `${link(o.url, o.reference)}: ${o.text}`),

@@ -64,7 +64,7 @@ export function reminderDigest(
           : `${item.urgent ? ':rotating_light: ' : ''}*${item.reference}*: ${item.text}`,
       ),
     });
-    if (done) return;
+    if (done || item.news) return;
     blocks.push({
       type: 'actions',
       block_id: dutyBlockId(item.incidentId, `r${n}`),

@@ -52,6 +52,20 @@ function textQuestion(
   return textInput(id, label, { optional: true, max: TEXT_MAX, ...opts, initial: draft.text[id] });
 }
 
+/** Whom a report may be about (seed 000 Rep.1): ticked, it goes past them. */
+const CONCERNS: readonly Choice[] = [
+  { value: 'own_head', label: 'It is about my own head of department' },
+  { value: 'security_team', label: 'It is about a member of the security team' },
+];
+
+function initialOptions(
+  choices: readonly Choice[],
+  value: string | undefined,
+): { initial_options?: PlainTextOption[] } {
+  const picked = choices.filter((c) => (value ?? '').split(',').includes(c.value));
+  return picked.length > 0 ? { initial_options: picked.map(option) } : {};
+}
+
 function radioInput(
   id: string,
   label: string,
@@ -160,7 +174,7 @@ export function reportModal(opts: ReportModalOptions): ModalView {
       elements: [
         {
           type: 'mrkdwn',
-          text: 'Only the first questions are required; answer the rest if you can. Your report goes only to the security team.',
+          text: 'Only the first questions are required; answer the rest if you can. Your report goes only to the security team and the people they ask to work on it; if it is about your own head of department or a member of the security team, say so at the end: then only the SIRO sees it (with your department’s deputy head, when it is about your head), and whoever the SIRO adds.',
         },
       ],
     },
@@ -240,6 +254,23 @@ export function reportModal(opts: ReportModalOptions): ModalView {
       dispatch: true,
     }),
     ...lossFollowUps(draft),
+    { type: 'divider' },
+    {
+      type: 'input',
+      block_id: 'concerns',
+      optional: true,
+      label: plain('Is it about someone who would normally see it?', 2000),
+      hint: plain(
+        'Tick what applies and your report is restricted: only the SIRO (and your deputy head, for a report about your head) and the people the SIRO adds see its details.',
+        2000,
+      ),
+      element: {
+        type: 'checkboxes',
+        action_id: FIELD_ACTION,
+        options: CONCERNS.map(option),
+        ...initialOptions(CONCERNS, draft.text.concerns),
+      },
+    },
   ];
   return {
     type: 'modal',

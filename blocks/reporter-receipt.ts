@@ -8,7 +8,9 @@ export interface SlackMessage {
 }
 
 /** The reporter's DM. PRODUCT.md Privacy: the reference and what happens next, no report details. */
-export function reporterReceipt(incident: Pick<Incident, 'reference'>): SlackMessage {
+export function reporterReceipt(
+  incident: Pick<Incident, 'reference'> & Partial<Pick<Incident, 'restricted'>>,
+): SlackMessage {
   return {
     text: `Thank you: your report ${incident.reference} is with the security team.`,
     blocks: [
@@ -20,6 +22,16 @@ export function reporterReceipt(incident: Pick<Incident, 'reference'>): SlackMes
             'They may contact you for more details; please keep any evidence as it is.',
         ),
       },
+      ...(incident.restricted
+        ? [
+            {
+              type: 'section' as const,
+              text: md(
+                ':lock: As you asked, your report is *restricted*: only the SIRO and the people the SIRO adds (your deputy head, for a report about your head) see its details; the security channel sees only its reference and status.',
+              ),
+            },
+          ]
+        : []),
       {
         type: 'context',
         elements: [md('I will message you here when the status of your report changes.')],

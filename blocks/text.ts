@@ -76,6 +76,16 @@ export function slackDate(d: Date, timeZone = 'UTC', pattern = '{date_short_pret
 
 export const mention = (userId: string) => `<@${userId}>`;
 
+/**
+ * Who owns an action, for mrkdwn: the person, or the team it was given to by its handle (plain
+ * text: a `<!subteam^…>` mention would ping the whole group wherever the line is shown).
+ */
+export function ownerName(a: { ownerId: string; ownerGroupName?: string | null }): string {
+  return /^S[A-Z0-9]+$/.test(a.ownerId)
+    ? `the team @${escapeMrkdwn(displayable(a.ownerGroupName ?? a.ownerId))}`
+    : mention(a.ownerId);
+}
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

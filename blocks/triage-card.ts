@@ -21,7 +21,10 @@ import {
   triageOutcomeLabel,
   yesNoLabel,
 } from './labels';
+import { planAgreementParts } from './plan-agreement-line';
 import type { SlackMessage } from './reporter-receipt';
+import { restrictedCard } from './restricted-card';
+import { retriageButtons } from './retriage-control';
 import { dueIn, md, mention, plain, slackDate, userText } from './text';
 
 const field = (label: string, value: string): MrkdwnElement => md(`*${label}*\n${value}`, 2000);
@@ -246,7 +249,7 @@ function phaseButtons(m: CardModel) {
     case 'closed':
       return [button(CARD_ACTIONS.reopen, 'Reopen')];
     default:
-      return [];
+      return retriageButtons(i);
   }
 }
 
@@ -332,6 +335,8 @@ export type CardView = 'card' | 'lookup';
 
 export function triageCard(m: CardModel, view: CardView = 'card'): SlackMessage {
   const i = m.incident;
+  // The channel sees a restricted record's reference, kind and status only; a look-up is for insiders.
+  if (i.restricted && view === 'card') return restrictedCard(m);
   const severity = i.severity
     ? SEVERITY_LABELS[i.severity]
     : i.suggestedSeverity
@@ -366,6 +371,7 @@ export function triageCard(m: CardModel, view: CardView = 'card'): SlackMessage 
     section(`*What happened*\n${userText(i.description, 2900)}`, TIER.narrative, 300),
     ...(details.length > 0 ? [section(details.join('\n'), TIER.details)] : []),
     ...followThroughParts(m),
+    ...planAgreementParts(m),
     ...(view === 'card' ? actionPlanParts(m) : actionPlanLookupParts(m)),
     ...(view === 'card' ? controls(m) : [irmSection(m, 'lookup')]).map((block) => ({ block })),
     {

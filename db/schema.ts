@@ -77,6 +77,15 @@ export const incidents = sqliteTable(
     /** Answers to the seed's follow-up questions for the chosen loss location, as JSON. */
     lossDetails: text('loss_details', { mode: 'json' }).$type<Record<string, string>>(),
     crimeNumber: text('crime_number'),
+    /**
+     * Whom the reporter says the report is about, among those who would otherwise see it (their own
+     * head of department, a member of the security team): the report is then restricted.
+     */
+    concerns: text('concerns', { mode: 'json' }).$type<Concern[]>(),
+    /** Details go only to the SIRO and the people in `accessIds` (the card shows reference, kind, status). */
+    restricted: integer('restricted', { mode: 'boolean' }).notNull().default(false),
+    /** Who the SIRO let see and work a restricted record, besides the SIROs themselves. */
+    accessIds: text('access_ids', { mode: 'json' }).$type<string[]>(),
 
     status: text('status', {
       enum: [
@@ -178,7 +187,12 @@ export const actions = sqliteTable(
       .references(() => incidents.id),
     kind: text('kind', { enum: ['corrective', 'preventive'] }).notNull(),
     description: text('description').notNull(),
+    /** A person's member id, or a user group's id (S…) when the work is allocated to a team. */
     ownerId: text('owner_id').notNull(),
+    /** For a team's action: the group's handle when it was given, for display without pinging it. */
+    ownerGroupName: text('owner_group_name'),
+    /** For a team's action: its members when it was given (or last edited); any of them settles it. */
+    ownerMembers: text('owner_members', { mode: 'json' }).$type<string[]>(),
     dueAt: time('due_at'),
     /**
      * `not_doing_proposed`: the owner says it will not be done; it counts as open until the IRM or
@@ -222,7 +236,7 @@ export const notifications = sqliteTable(
   (t) => [uniqueIndex('notifications_incident_kind').on(t.incidentId, t.kind)],
 );
 
-/** Causal analysis rounds, learning reviews, peer reviews and closure approvals. */
+/** Causal analysis rounds, learning reviews, peer reviews, closure approvals and the SIRO's agreement of the action plan. */
 export const reviews = sqliteTable(
   'reviews',
   {
@@ -231,7 +245,7 @@ export const reviews = sqliteTable(
       .notNull()
       .references(() => incidents.id),
     type: text('type', {
-      enum: ['causal_analysis', 'learning', 'peer_review', 'closure_approval'],
+      enum: ['causal_analysis', 'learning', 'peer_review', 'closure_approval', 'action_plan'],
     }).notNull(),
     round: integer('round').notNull().default(1),
     submittedBy: text('submitted_by').notNull(),
@@ -429,6 +443,9 @@ export const seenRequests = sqliteTable(
   },
   (t) => [index('seen_requests_expiry').on(t.expiresAt)],
 );
+
+/** Whom a report may be about, so that it goes past the people it concerns (seed 000 Rep.1). */
+export type Concern = 'own_head' | 'security_team';
 
 export type Incident = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;

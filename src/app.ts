@@ -13,6 +13,7 @@ import { registerListeners } from './slack/listeners';
 import { guardRequests } from './slack/request-guard';
 import { SecurityTeam } from './slack/security-team';
 import { SeenRequests } from './slack/seen-requests';
+import { UserGroups } from './slack/user-groups';
 
 export interface VigilDeps {
   config: Config;
@@ -84,7 +85,7 @@ export function createVigil(deps: VigilDeps): Vigil {
   });
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
-  registerListeners(app, { ...deps, outbox, securityTeam });
+  registerListeners(app, { ...deps, outbox, securityTeam, userGroups: new UserGroups(app.client, logger) });
   const scheduler = new Scheduler({ ...deps, client: app.client, outbox });
 
   return {

@@ -19,7 +19,7 @@ const WHERE: Record<string, string> = {
   MD_USER_IDS: "comma-separated member IDs: a person's profile > ⋮ > Copy member ID",
   IAO_USER_IDS: "optional, comma-separated member IDs: a person's profile > ⋮ > Copy member ID",
   DEPARTMENTS:
-    'Name=UHEAD,Other name=UHEAD2: each department as offered in the form and its head’s member ID',
+    'Name=UHEAD,Other name=UHEAD2/UDEPUTY2: each department as offered in the form, its head’s member ID and, after a slash, optionally a deputy’s',
   ORG_TIME_ZONE: 'an IANA time zone such as Europe/London, default UTC',
   TARGET_HOURS_CRITICAL: 'hours, default 24',
   TARGET_HOURS_HIGH: 'hours, default 72',
@@ -38,6 +38,8 @@ const WHERE: Record<string, string> = {
   REMIND_ACTION_DAYS: 'days before an action is due to remind its owner, default 2',
   REMIND_NOTIFY_HOURS: 'hours before a notification deadline to send an urgent reminder, default 24',
   ESCALATE_OVERDUE_DAYS: 'days overdue before the SIRO is told, default 2',
+  REMIND_PLAN_DAYS:
+    'days the SIRO may leave an action plan (Medium and above) unagreed before a reminder, default 2',
   WORKDAY_HOURS: 'working hours in the recipient’s own zone for non-urgent reminders, default 09-17',
   REMINDER_SWEEP_MINUTES: 'minutes between reminder sweeps in the running app, default 5',
   LOG_LEVEL: 'debug, info, warn or error; default info',
@@ -94,22 +96,34 @@ const userIdList = (required: boolean) =>
 const departments = z.preprocess(
   emptyAsUndefined,
   z.string().transform((s, ctx) => {
-    const out: { name: string; headId: string }[] = [];
+    const out: Department[] = [];
     for (const part of s
       .split(',')
       .map((x) => x.trim())
       .filter(Boolean)) {
       const eq = part.lastIndexOf('=');
       const name = eq > 0 ? part.slice(0, eq).trim() : '';
-      const headId = eq > 0 ? part.slice(eq + 1).trim() : '';
-      if (!name || !userId.safeParse(headId).success) {
-        ctx.addIssue({ code: 'custom', message: `entry "${part}" is not Name=U123ABC` });
+      // `Head` or `Head/Deputy` (seed 000 Rep.1: the supervisor route when the head cannot be told).
+      const [headId = '', deputyId, ...extra] = (eq > 0 ? part.slice(eq + 1) : '')
+        .split('/')
+        .map((x) => x.trim());
+      const deputyOk = deputyId === undefined || userId.safeParse(deputyId).success;
+      if (!name || !userId.safeParse(headId).success || !deputyOk || extra.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry "${part}" is not Name=U123ABC or Name=U123ABC/U456DEF`,
+        });
         continue;
       }
+      if (deputyId === headId)
+        ctx.addIssue({
+          code: 'custom',
+          message: `department "${name}" names ${headId} as both head and deputy; the deputy must be someone else`,
+        });
       if (name.length > 75) ctx.addIssue({ code: 'custom', message: `name "${name}" is over 75 characters` });
       if (out.some((d) => d.name.toLowerCase() === name.toLowerCase()))
         ctx.addIssue({ code: 'custom', message: `department "${name}" is listed twice` });
-      out.push({ name, headId });
+      out.push({ name, headId, ...(deputyId ? { deputyId } : {}) });
     }
     if (out.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one Name=U123ABC' });
     if (out.length > MAX_DEPARTMENTS)
@@ -200,6 +214,7 @@ const envSchema = z.object({
   REMIND_ACTION_DAYS: hours(2),
   REMIND_NOTIFY_HOURS: hours(24),
   ESCALATE_OVERDUE_DAYS: hours(2),
+  REMIND_PLAN_DAYS: hours(2),
   WORKDAY_HOURS: z.preprocess(
     emptyAsUndefined,
     z
@@ -215,6 +230,8 @@ const envSchema = z.object({
 export interface Department {
   name: string;
   headId: string;
+  /** Who stands in when the head reported it or it concerns the head (seed 000 Rep.1). */
+  deputyId?: string;
 }
 
 export interface Config {
@@ -238,6 +255,8 @@ export interface Config {
     actionDays: number;
     notifyHours: number;
     escalateOverdueDays: number;
+    /** Days an unagreed action plan waits before the SIRO is reminded (seed 003 §4.3). */
+    planDays: number;
     workday: [number, number];
     sweepMinutes: number;
   };
@@ -313,6 +332,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       actionDays: e.REMIND_ACTION_DAYS,
       notifyHours: e.REMIND_NOTIFY_HOURS,
       escalateOverdueDays: e.ESCALATE_OVERDUE_DAYS,
+      planDays: e.REMIND_PLAN_DAYS,
       workday: e.WORKDAY_HOURS,
       sweepMinutes: e.REMINDER_SWEEP_MINUTES,
     },

@@ -102,6 +102,26 @@ describe('configuration', () => {
     ).toEqual([expect.stringContaining('DEPARTMENTS department "finance" is listed twice')]);
   });
 
+  it('takes a deputy for each department after a slash (seed 000 Rep.1), and names a malformed one', () => {
+    const config = loadConfig({ ...TEST_ENV, DEPARTMENTS: 'Finance=UHODFIN/UDEPFIN,Engineering=UHODENG' });
+    expect(config.departments).toEqual([
+      { name: 'Finance', headId: 'UHODFIN', deputyId: 'UDEPFIN' },
+      { name: 'Engineering', headId: 'UHODENG' },
+    ]);
+    const text = problemsOf({
+      ...TEST_ENV,
+      DEPARTMENTS: 'Finance=UHODFIN/deputy,Ops=UOPS/UOPS,Legal=ULEGAL/UA1/UA2',
+    }).join('\n');
+    expect(text).toContain(
+      'DEPARTMENTS entry "Finance=UHODFIN/deputy" is not Name=U123ABC or Name=U123ABC/U456DEF',
+    );
+    expect(text).toContain(
+      'DEPARTMENTS department "Ops" names UOPS as both head and deputy; the deputy must be someone else',
+    );
+    expect(text).toContain('entry "Legal=ULEGAL/UA1/UA2" is not Name=U123ABC');
+    expect(text).toMatch(/where to find it: .*optionally a deputy/);
+  });
+
   it('takes an AUDIT_KEY of 64 hex characters, and names any other', () => {
     const key = 'ab'.repeat(32);
     expect(loadConfig({ ...TEST_ENV, AUDIT_KEY: ` ${key} ` }).auditKey).toBe(key);

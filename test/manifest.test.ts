@@ -69,6 +69,8 @@ describe('manifest.yml', () => {
         'groups:read',
         'im:write',
         'users:read',
+        // Seed 003 §5.5: an action allocated to a team (a user group) is asked of its members.
+        'usergroups:read',
       ].sort(),
     );
   });

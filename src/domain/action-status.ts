@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { userText } from '../../blocks/text';
+import { ownerName, userText } from '../../blocks/text';
 import { type Action, actions, type Incident, isUnsettled } from '../../db/schema';
 import { applyChange, type ChangeSpec, type RecordResult } from './change';
 import type { DomainContext } from './context';
 import { Forbidden, InvalidTransition, NotFound } from './errors';
 import { assertOpen } from './lifecycle';
-import { assertMayUpdateAction, can } from './permissions';
+import { assertMayUpdateAction, can, ownsAction } from './permissions';
 import type { Actor } from './roles';
 import type { Tx } from './tx';
 
@@ -82,7 +82,7 @@ export function setActionStatus(
     const why = reason?.trim() ?? '';
     if (status === 'not_doing' && !why)
       throw new InvalidTransition('Please say why the action will not be done.');
-    const proposal = status === 'not_doing' && action.ownerId === actor.id;
+    const proposal = status === 'not_doing' && ownsAction(action, actor.id);
     const next: Action['status'] = proposal ? 'not_doing_proposed' : status;
     updateAction(tx, action.id, {
       status: next,
@@ -119,7 +119,7 @@ export function decideNotDoing(
     assertOpen(incident, 'change its actions');
     if (action.status !== 'not_doing_proposed')
       throw new InvalidTransition('Nobody has proposed not doing this action, or it is already decided.');
-    if (action.ownerId === actor.id)
+    if (ownsAction(action, actor.id))
       throw new Forbidden('You proposed not doing this action: someone else (the IRM or the SIRO) decides.');
     updateAction(
       tx,
@@ -136,7 +136,7 @@ export function decideNotDoing(
       after: { actionId: action.id, status },
       summary: accept
         ? `<@${actor.id}> accepted that the action ${quoted(action)} will not be done.`
-        : `<@${actor.id}> kept the action ${quoted(action)} open: <@${action.ownerId}> still owns it.`,
+        : `<@${actor.id}> kept the action ${quoted(action)} open: ${ownerName(action)} still owns it.`,
     };
   });
 }

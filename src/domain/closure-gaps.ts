@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { actions, type Incident, notifications, UNSETTLED_ACTION_STATUSES } from '../../db/schema';
+import { needsPlanAgreement, planAgreement } from './plan-agreement';
 import { latestReview } from './reviews';
 import type { Tx } from './tx';
 
@@ -26,6 +27,12 @@ export function closureGaps(tx: Tx, incident: Incident, noAction = false): strin
   if (!learning) gaps.push('The recurrence and risk-register review is missing.');
   else if (learning.decision !== 'approved')
     gaps.push('The recurrence and risk-register review must be done again since the reopening.');
+  if (!noAction && needsPlanAgreement(incident) && !planAgreement(tx, incident.id))
+    gaps.push('The SIRO has not agreed the action plan (seed 003 §4.3).');
+  if (!noAction && learning?.decision === 'approved' && learning.content.recurrenceRisk === 'yes') {
+    const gap = preventionGap(tx, incident.id);
+    if (gap) gaps.push(gap);
+  }
   const unsettled = tx
     .select({ status: actions.status })
     .from(actions)
@@ -46,4 +53,29 @@ export function closureGaps(tx: Tx, incident: Incident, noAction = false): strin
   for (const n of pending)
     gaps.push(`The ${n.kind === 'cert' ? 'national CERT' : n.kind} notification is not recorded.`);
   return gaps;
+}
+
+/**
+ * Seed 000 Rep.4, 003 §5.10–5.11: when the review finds a real risk of recurrence, the preventive
+ * measures are implemented, not only written: at least one preventive action, done. (Open ones
+ * are already counted as open actions.)
+ */
+export function preventionGap(tx: Tx, incidentId: number): string | null {
+  const preventive = tx
+    .select({ status: actions.status })
+    .from(actions)
+    .where(and(eq(actions.incidentId, incidentId), eq(actions.kind, 'preventive')))
+    .all();
+  if (preventive.length === 0)
+    return 'The review found a real risk of recurrence: at least one preventive action is needed, and done (seed 003 §5.10–5.11).';
+  if (preventive.some((a) => a.status === 'done' || a.status === 'open' || a.status === 'not_doing_proposed'))
+    return null;
+  return 'The review found a real risk of recurrence, and no preventive action was done: at least one must be (seed 003 §5.10–5.11).';
+}
+
+/** Whether the IRM must add a preventive action: the review says it could recur and none stands. */
+export function preventionMissing(tx: Tx, incident: Incident): boolean {
+  const learning = latestReview(tx, incident.id, 'learning');
+  if (learning?.decision !== 'approved' || learning.content.recurrenceRisk !== 'yes') return false;
+  return preventionGap(tx, incident.id) !== null;
 }

@@ -4,7 +4,7 @@ import type { RecordResult, Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
 import type { ClosureRequestInput, DecisionInput } from './follow-through';
-import { applyTransition } from './lifecycle';
+import { applyTransition, soleCioRefusal } from './lifecycle';
 import { decideReview, invalidateReviews, pendingReview } from './reviews';
 import type { Actor } from './roles';
 import { targetResolution } from './triage';
@@ -25,6 +25,11 @@ export function requestClosure(
   return applyTransition(ctx, actor, target, 'request_closure', input, (tx, incident, now) => {
     if (input.reviewerId === actor.id)
       throw new InvalidTransition('Choose someone else for the peer review: it needs a second person.');
+    // Four eyes that cannot deadlock: the only CIO, having peer-reviewed it, could not approve it.
+    if (input.reviewerId && soleCioRefusal(ctx.config, input.reviewerId))
+      throw new InvalidTransition(
+        'The only CIO cannot do the peer review: nobody could then approve the closure. Choose someone else.',
+      );
     tx.insert(reviews)
       .values({
         incidentId: incident.id,

@@ -17,7 +17,11 @@ export type DirectMessage =
   /** To the IRM (and, for Critical, the SIRO and MD), with the reason and the target moved. */
   | 'severity_changed'
   /** To the head of department: a new analysis will be asked once it is restored again. */
-  | 'reopened';
+  | 'reopened'
+  /** To someone the SIRO let see a restricted record. */
+  | 'access_granted'
+  /** To the Information Asset Owner a report names (seed 003 §3.7): reference and category only. */
+  | 'asset_owner';
 
 /**
  * What Slack must be told, decided by the domain and rendered from the database at delivery time,

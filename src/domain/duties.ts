@@ -7,9 +7,11 @@ import {
   UNSETTLED_ACTION_STATUSES,
 } from '../../db/schema';
 import type { Config } from '../config';
-import { closureGaps } from './closure-gaps';
+import { closureGaps, preventionMissing } from './closure-gaps';
 import { isOpen } from './lifecycle';
 import { rules } from './permissions';
+import { planAgreementDue } from './plan-agreement';
+import { insidersOf, restrictDuties } from './restricted';
 import { latestReview, pendingReview } from './reviews';
 import type { Role } from './roles';
 import type { Tx } from './tx';
@@ -43,7 +45,16 @@ export type DutyKind =
   /** An outside body must be told by its deadline (seed 003 §5.7–5.9). */
   | 'notify'
   /** The SIRO and Managing Director are told (seed 003 §5.6). */
-  | 'escalation';
+  | 'escalation'
+  /** The SIRO agrees the resolution action plan (seed 003 §4.3), from Medium severity up. */
+  | 'plan'
+  /** The review found a real risk of recurrence: the IRM adds a preventive action (seed 003 §5.10). */
+  | 'prevention'
+  /**
+   * A restricted record's step that nobody who may see it can take: the SIRO adds someone who can.
+   * Its state names the step (a DutyKind).
+   */
+  | 'access';
 
 export interface Duty {
   /** Unique per incident and step, e.g. `peer_review:12`, `action:40`, `notify:7`. */
@@ -73,8 +84,14 @@ const unique = (ids: (string | null | undefined)[]): string[] => [
 ];
 
 /** Who decides a proposed "won't do": the IRM, or the SIROs when the IRM proposed it of their own action. */
-export function notDoingDeciders(config: Config, irmId: string | null, ownerId: string): string[] {
-  return irmId && irmId !== ownerId ? [irmId] : config.roles.siro.filter((id) => id !== ownerId);
+export function notDoingDeciders(
+  config: Config,
+  irmId: string | null,
+  ownerId: string,
+  members: readonly string[] = [],
+): string[] {
+  const owns = (id: string) => id === ownerId || members.includes(id);
+  return irmId && !owns(irmId) ? [irmId] : config.roles.siro.filter((id) => !owns(id));
 }
 
 /** Everything owed on the incident now, by whom (empty once its record is closed). */
@@ -119,6 +136,8 @@ export function dutiesOf(tx: Tx, config: Config, incident: Incident): Duty[] {
       });
     }
     if (latestReview(tx, i.id, 'learning')?.decision !== 'approved') add('learning', sirOs, true);
+    else if (!i.closureJustification && preventionMissing(tx, i))
+      add('prevention', follower ? [follower] : sirOs, true);
     if (closureGaps(tx, i, i.closureJustification !== null).length === 0) {
       // Sent back from review: whoever asked hears it too, and may ask again.
       const lastAsked = latestReview(tx, i.id, 'peer_review');
@@ -127,23 +146,37 @@ export function dutiesOf(tx: Tx, config: Config, incident: Incident): Duty[] {
     }
   }
 
+  if (planAgreementDue(tx, i)) add('plan', sirOs, true);
+
   if (i.status === 'in_review') {
     const peer = pendingReview(tx, i.id, 'peer_review');
     if (peer) {
       const named = typeof peer.content.reviewerId === 'string' ? peer.content.reviewerId : null;
-      add('peer_review', named && named !== peer.submittedBy ? [named] : [], true);
-    }
-    const approval = pendingReview(tx, i.id, 'closure_approval');
-    if (approval)
+      // A restricted record has no thread for the team: its insiders are asked instead.
+      const team = i.restricted ? insidersOf(config, i) : [];
       add(
-        'closure_approval',
-        config.roles.cio.filter((id) => id !== approval.submittedBy),
+        'peer_review',
+        named && named !== peer.submittedBy ? [named] : team.filter((id) => id !== peer.submittedBy),
         true,
       );
+    }
+    const approval = pendingReview(tx, i.id, 'closure_approval');
+    if (approval) {
+      const others = config.roles.cio.filter((id) => id !== approval.submittedBy);
+      // The only CIO did the peer review (before that was refused): they can still send it back.
+      if (others.length === 0 && config.roles.cio.includes(approval.submittedBy))
+        add('closure_approval', [approval.submittedBy], true, { state: 'send_back_only' });
+      else add('closure_approval', others, true);
+    }
   }
 
   for (const a of tx
-    .select({ id: actions.id, ownerId: actions.ownerId, status: actions.status })
+    .select({
+      id: actions.id,
+      ownerId: actions.ownerId,
+      ownerMembers: actions.ownerMembers,
+      status: actions.status,
+    })
     .from(actions)
     .where(and(eq(actions.incidentId, i.id), inArray(actions.status, UNSETTLED_ACTION_STATUSES)))
     .all())
@@ -151,7 +184,11 @@ export function dutiesOf(tx: Tx, config: Config, incident: Incident): Duty[] {
       key: `action:${a.id}`,
       kind: 'action',
       incidentId: i.id,
-      owners: a.status === 'open' ? [a.ownerId] : notDoingDeciders(config, i.irmId, a.ownerId),
+      // A team's action (seed 003 §5.5) is asked of each of its members.
+      owners:
+        a.status === 'open'
+          ? (a.ownerMembers ?? [a.ownerId])
+          : notDoingDeciders(config, i.irmId, a.ownerId, a.ownerMembers ?? []),
       inThread: true,
       state: a.status,
       actionId: a.id,
@@ -192,5 +229,5 @@ export function dutiesOf(tx: Tx, config: Config, incident: Incident): Duty[] {
       state: 'open',
     });
   }
-  return duties;
+  return i.restricted ? restrictDuties(duties, config, i) : duties;
 }

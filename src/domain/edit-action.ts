@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { userText } from '../../blocks/text';
+import { ownerName, userText } from '../../blocks/text';
 import { type Action, actions } from '../../db/schema';
 import { dueDay } from '../dates';
 import { type ActionTarget, changeAction } from './action-status';
@@ -13,8 +13,13 @@ import type { Actor } from './roles';
 import type { Tx } from './tx';
 
 const FIELDS = ['kind', 'description', 'ownerId', 'dueAt'] as const;
+/** A team's action also keeps the team's handle and its members as they were when it was given. */
+const TEAM_FIELDS = ['ownerGroupName', 'ownerMembers'] as const;
 
-const norm = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
+/** As the audit trail keeps it. */
+const recorded = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
+/** As compared: a team's members by their list. */
+const norm = (v: unknown) => (Array.isArray(v) ? JSON.stringify(v) : recorded(v));
 
 /** A due date as people read it: the day it ends, where the organisation works. */
 function dueText(dueAt: Date | null, timeZone: string): string {
@@ -41,17 +46,25 @@ export function editAction(
     const patch: Partial<Action> = {};
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
-    for (const key of FIELDS) {
-      if (norm(action[key]) === norm(input[key])) continue;
-      Object.assign(patch, { [key]: input[key] });
-      before[key] = norm(action[key]);
-      after[key] = norm(input[key]);
+    const next = {
+      ...input,
+      ownerGroupName: input.ownerGroupName ?? null,
+      ownerMembers: input.ownerMembers ?? null,
+    };
+    if (next.ownerMembers && next.ownerMembers.length === 0)
+      throw new InvalidTransition('That team has no members to do it: choose a person, or another team.');
+    for (const key of [...FIELDS, ...TEAM_FIELDS]) {
+      if (norm(action[key]) === norm(next[key])) continue;
+      Object.assign(patch, { [key]: next[key] });
+      before[key] = recorded(action[key]);
+      after[key] = recorded(next[key]);
     }
     if (Object.keys(patch).length === 0) return null;
     tx.update(actions).set(patch).where(eq(actions.id, action.id)).run();
     const what: string[] = [];
     if (patch.kind) what.push(`now ${patch.kind}`);
-    if (patch.ownerId) what.push(`owner <@${action.ownerId}> → <@${patch.ownerId}>`);
+    if (patch.ownerId) what.push(`owner ${ownerName(action)} → ${ownerName({ ...action, ...patch })}`);
+    else if (patch.ownerMembers) what.push(`members of ${ownerName(action)} read again from Slack`);
     if ('dueAt' in patch)
       what.push(
         `due ${dueText(action.dueAt, ctx.config.orgTimeZone)} → ${dueText(input.dueAt, ctx.config.orgTimeZone)}`,

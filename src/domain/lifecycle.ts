@@ -44,6 +44,8 @@ export interface TransitionInputs {
   approve_closure: null;
   return_closure: null;
   reopen: { reason: string };
+  agree_action_plan: null;
+  retriage: { reason: string };
 }
 
 export type Transition = keyof TransitionInputs;
@@ -96,11 +98,40 @@ function waitingPeerReview(g: GuardArgs<null>): Refusal | null {
   return null;
 }
 
+/**
+ * Four eyes that cannot deadlock (seed 003 §5.11): a CIO who passes the peer review may not then
+ * approve, so when no other CIO is configured their approval would leave nobody able to close it.
+ * Refused before it happens, with what to do instead.
+ */
+export function soleCioRefusal(config: Pick<Config, 'roles'>, personId: string): string | null {
+  const cios = config.roles.cio;
+  return cios.includes(personId) && cios.every((id) => id === personId)
+    ? 'You are the only CIO, and closure needs a CIO who did not do the peer review: if you did it, nobody could approve the closure. Leave the peer review to someone else; you approve closure after it.'
+    : null;
+}
+
+function passingPeerReview(g: GuardArgs<null>): Refusal | null {
+  const waiting = waitingPeerReview(g);
+  if (waiting) return waiting;
+  const sole = soleCioRefusal(g.config, g.actor.id);
+  return sole ? { fourEyes: sole } : null;
+}
+
 function waitingClosureApproval(g: GuardArgs<null>): Refusal | null {
   const pending = pendingReview(g.tx, g.incident.id, 'closure_approval');
   if (!pending) return `${g.incident.reference} needs an approved peer review before the CIO can close it.`;
-  if (pending.submittedBy === g.actor.id)
-    return { fourEyes: 'You did the peer review: closure must be approved by another CIO.' };
+  return null;
+}
+
+function approvingClosure(g: GuardArgs<null>): Refusal | null {
+  const waiting = waitingClosureApproval(g);
+  if (waiting) return waiting;
+  if (pendingReview(g.tx, g.incident.id, 'closure_approval')?.submittedBy === g.actor.id)
+    return {
+      fourEyes: g.config.roles.cio.some((id) => id !== g.actor.id)
+        ? 'You did the peer review: closure must be approved by another CIO.'
+        : 'You did the peer review and you are the only CIO, so you cannot also approve: send it back, and it can be put forward again for a peer review by someone else.',
+    };
   return null;
 }
 
@@ -191,7 +222,7 @@ const LIFECYCLE: { [T in Transition]: Rule<TransitionInputs[T]> } = {
     who: 'peer_review',
     what: 'peer-review the closure',
     notNow: (i) => `${i.reference} is not waiting for a peer review.`,
-    guard: waitingPeerReview,
+    guard: passingPeerReview,
   },
   peer_review_return: {
     from: ['in_review'],
@@ -208,7 +239,7 @@ const LIFECYCLE: { [T in Transition]: Rule<TransitionInputs[T]> } = {
     what: 'approve closure',
     notNow: (i) => `${i.reference} needs an approved peer review before the CIO can close it.`,
     guard: (g) =>
-      waitingClosureApproval(g) ??
+      approvingClosure(g) ??
       gapsRefusal(g.incident, closureGaps(g.tx, g.incident, g.incident.closureJustification !== null)),
   },
   return_closure: {
@@ -225,6 +256,28 @@ const LIFECYCLE: { [T in Transition]: Rule<TransitionInputs[T]> } = {
     who: 'reopen',
     what: 'reopen it',
     guard: ({ input }) => (input.reason.trim() ? null : 'Please give the reason for reopening.'),
+  },
+  // Seed 003 §4.3: the SIRO agrees the resolution action plan, once, while it is being worked.
+  agree_action_plan: {
+    from: ['triaged', 'resolving', 'resolved'],
+    to: null,
+    who: 'agree_action_plan',
+    what: 'agree the action plan',
+    notNow: (i) => `${i.reference} is ${STATUS_WORDS[i.status]}: its action plan cannot be agreed now.`,
+    guard: ({ tx, incident }) =>
+      latestReview(tx, incident.id, 'action_plan')?.decision === 'approved'
+        ? `The action plan of ${incident.reference} is already agreed.`
+        : null,
+  },
+  // Seed 003 §5.3, §5.11: a record closed at triage comes back for a new decision when new facts emerge.
+  retriage: {
+    from: ['not_incident', 'duplicate'],
+    to: 'reported',
+    who: 'triage',
+    what: 'triage it again',
+    notNow: (i) =>
+      `${i.reference} is ${STATUS_WORDS[i.status]}: only a record closed at triage can be triaged again.`,
+    guard: ({ input }) => (input.reason.trim() ? null : 'Please give the reason for triaging it again.'),
   },
 };
 
@@ -243,6 +296,8 @@ const VERBS: Record<Transition, string> = {
   approve_closure: 'closed',
   return_closure: 'returned from review',
   reopen: 'reopened',
+  agree_action_plan: 'given an agreed plan',
+  retriage: 'triaged again',
 };
 
 /**

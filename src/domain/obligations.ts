@@ -133,3 +133,23 @@ export function releasePendingObligations(
   }
   return trace;
 }
+
+/** The outside bodies the report's own answers call for (seed 003 §5.7–5.9), opened if not yet. */
+export function ensureReportObligations(
+  tx: Tx,
+  incident: Incident,
+  at: Date,
+  hours: Config['notifyHours'],
+): ObligationTrace {
+  return ensureObligations(
+    tx,
+    incident,
+    requiredNotifications(incident, {
+      personalData: incident.personalData === 'yes',
+      criminal: false,
+      customersAffected: incident.customersOrStaffAffected === 'yes',
+    }),
+    at,
+    hours,
+  );
+}

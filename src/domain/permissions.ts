@@ -21,7 +21,11 @@ export type Capability =
   | 'peer_review'
   | 'approve_closure'
   | 'reopen'
-  | 'update_action';
+  | 'update_action'
+  /** Seed 003 §4.3: the SIRO agrees the resolution action plan. */
+  | 'agree_action_plan'
+  /** Who sees and works a restricted record besides the SIROs. */
+  | 'manage_access';
 
 const ROLE_NAMES: Record<Role, string> = {
   siro: 'the SIRO',
@@ -49,7 +53,8 @@ export function rules(config: Pick<Config, 'triageRoles'>): Record<Capability, R
   return {
     use_card: { roles: TEAM, irm: true, hod: true },
     triage: { roles: config.triageRoles },
-    assign_irm: { roles: ['siro', 'cio', 'security'], irm: true },
+    // Seed 000 Responsibilities: the Managing Director designates the Incident Response Manager.
+    assign_irm: { roles: ['siro', 'cio', 'md', 'security'], irm: true },
     escalate: { roles: TEAM, irm: true, hod: true },
     post_update: { roles: TEAM, irm: true, hod: true },
     add_action: { roles: TEAM, irm: true, hod: true },
@@ -68,6 +73,8 @@ export function rules(config: Pick<Config, 'triageRoles'>): Record<Capability, R
     approve_closure: { roles: ['cio'] },
     reopen: { roles: ['siro', 'cio'], irm: true },
     update_action: { roles: ['siro'], irm: true },
+    agree_action_plan: { roles: ['siro'] },
+    manage_access: { roles: ['siro'] },
   };
 }
 
@@ -79,10 +86,12 @@ export function can(
 ): boolean {
   const rule = rules(config)[capability];
   const rel = relationsTo(actor, incident);
+  // A restricted record: only the SIROs and the people they added; those work it as the team does.
+  if (incident.restricted && !actor.roles.has('siro') && !(incident.accessIds ?? []).includes(actor.id))
+    return false;
+  const roles: ReadonlySet<Role> = incident.restricted ? new Set([...actor.roles, 'security']) : actor.roles;
   return (
-    rule.roles.some((r) => actor.roles.has(r)) ||
-    (rule.irm === true && rel.irm) ||
-    (rule.hod === true && rel.hod)
+    rule.roles.some((r) => roles.has(r)) || (rule.irm === true && rel.irm) || (rule.hod === true && rel.hod)
   );
 }
 
@@ -95,6 +104,15 @@ export function whoMay(config: Pick<Config, 'triageRoles'>, capability: Capabili
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : (names[0] ?? 'nobody');
 }
 
+/** Who may, in words, on this incident: a restricted record's insiders, whatever the capability. */
+export function whoMayOn(
+  config: Pick<Config, 'triageRoles'>,
+  capability: Capability,
+  incident: Pick<Incident, 'restricted'>,
+): string {
+  return incident.restricted ? 'the SIRO and the people they added' : whoMay(config, capability);
+}
+
 export function assertCan(
   config: Pick<Config, 'triageRoles'>,
   actor: Actor,
@@ -103,17 +121,24 @@ export function assertCan(
   what: string,
 ): void {
   if (!can(config, actor, capability, incident))
-    throw new Forbidden(`Only ${whoMay(config, capability)} may ${what} on ${incident.reference}.`);
+    throw new Forbidden(
+      `Only ${whoMayOn(config, capability, incident)} may ${what} on ${incident.reference}.`,
+    );
+}
+
+/** Whether `userId` owns the action: its person, or a member of the team (user group) it was given to. */
+export function ownsAction(action: Pick<Action, 'ownerId' | 'ownerMembers'>, userId: string): boolean {
+  return action.ownerId === userId || (action.ownerMembers ?? []).includes(userId);
 }
 
 /** An action's owner may close it; so may whoever may update actions on the incident. */
 export function mayUpdateAction(
   config: Pick<Config, 'triageRoles'>,
   actor: Actor,
-  action: Pick<Action, 'ownerId'>,
+  action: Pick<Action, 'ownerId' | 'ownerMembers'>,
   incident: Incident,
 ): boolean {
-  return action.ownerId === actor.id || can(config, actor, 'update_action', incident);
+  return ownsAction(action, actor.id) || can(config, actor, 'update_action', incident);
 }
 
 export const updateActionRefusal = (incident: Pick<Incident, 'reference'>) =>
@@ -122,7 +147,7 @@ export const updateActionRefusal = (incident: Pick<Incident, 'reference'>) =>
 export function assertMayUpdateAction(
   config: Pick<Config, 'triageRoles'>,
   actor: Actor,
-  action: Pick<Action, 'ownerId'>,
+  action: Pick<Action, 'ownerId' | 'ownerMembers'>,
   incident: Incident,
 ): void {
   if (!mayUpdateAction(config, actor, action, incident)) throw new Forbidden(updateActionRefusal(incident));

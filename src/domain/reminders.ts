@@ -1,11 +1,12 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, addHours, format, subDays, subHours } from 'date-fns';
 import { and, eq, gt, inArray, isNotNull, isNull, lte, max, notInArray, or, sql } from 'drizzle-orm';
-import { userText } from '../../blocks/text';
+import { ownerName, userText } from '../../blocks/text';
 import type { Db } from '../../db/client';
 import {
   actions,
   type Incident,
+  incidentEvents,
   incidents,
   type Notification,
   notifications,
@@ -18,10 +19,13 @@ import { dueDay } from '../dates';
 import { findCategory } from './categories';
 import { enqueue } from './deliveries';
 import type { DutyKind } from './duties';
+import { notDoingDeciders } from './duties';
 import { recordDigest } from './duty-messages';
 import { FINAL_STATES } from './lifecycle';
 import { NOTIFICATION_LABELS } from './obligations';
 import { rules } from './permissions';
+import { planAgreementDue } from './plan-agreement';
+import { insidersOf, RESTRICTED_TITLE } from './restricted';
 import { type Tx, writeTransaction } from './tx';
 
 /** One thing a person owes, as a reminder shows it: reference and what is owed, never details. */
@@ -51,6 +55,8 @@ export interface ReminderItem {
   };
   /** How often it may repeat: once per `day` (in the recipient's zone), or once per `stage`. */
   repeat: 'day' | 'stage';
+  /** News that asks nothing (a head of department's update for the Director): no buttons. */
+  news?: true;
 }
 
 /** The thing a reminder is about, whatever its stage: `target:7:passed` → `target:7`. */
@@ -258,10 +264,11 @@ export function findDueReminders(
         notInArray(incidents.status, [...FINAL_STATES]),
         isNotNull(actions.dueAt),
         lte(actions.dueAt, addDays(now, r.actionDays)),
-        // The owner, and the IRM (or the head of department) who follows the plan.
+        // The owner (or a member of the owning team), and the IRM (or the head of department).
         only(
           or(
             eq(actions.ownerId, person),
+            sql`exists (select 1 from json_each(${actions.ownerMembers}) where value = ${person})`,
             eq(incidents.irmId, person),
             and(isNull(incidents.irmId), eq(incidents.hodId, person)),
           ),
@@ -287,18 +294,19 @@ export function findDueReminders(
       urgent: false,
       repeat: 'day',
     } as const;
+    const owners = a.ownerMembers ?? [a.ownerId];
     drafts.push({
       ...item,
-      text: `${a.kind} action ${when}: ${what}`,
-      recipients: [a.ownerId],
+      text: `${a.ownerMembers ? `your team's ${a.kind}` : a.kind} action ${when}: ${what}`,
+      recipients: owners,
       step: step(true),
     });
     // Issue 4: the IRM (or the head of department) follows the plan, so hears of it too.
     const follower = irmId ?? hodId;
-    if (follower && follower !== a.ownerId)
+    if (follower && !owners.includes(follower))
       drafts.push({
         ...item,
-        text: `${a.kind} action owned by <@${a.ownerId}> ${when}: ${what}`,
+        text: `${a.kind} action owned by ${ownerName(a)} ${when}: ${what}`,
         recipients: [follower],
         step: step(false),
       });
@@ -306,7 +314,7 @@ export function findDueReminders(
       drafts.push({
         key: `action-overdue:${a.id}`,
         incidentId: a.incidentId,
-        text: `an action owned by <@${a.ownerId}> is more than ${r.escalateOverdueDays} days overdue`,
+        text: `an action owned by ${ownerName(a)} is more than ${r.escalateOverdueDays} days overdue`,
         urgent: false,
         actionId: a.id,
         step: step(false),
@@ -322,6 +330,8 @@ export function findDueReminders(
         id: actions.id,
         incidentId: actions.incidentId,
         ownerId: actions.ownerId,
+        ownerGroupName: actions.ownerGroupName,
+        ownerMembers: actions.ownerMembers,
         kind: actions.kind,
         description: actions.description,
       },
@@ -340,12 +350,37 @@ export function findDueReminders(
     drafts.push({
       key: `action-proposal:${a.id}`,
       incidentId: a.incidentId,
-      text: `<@${a.ownerId}> proposes not doing a ${a.kind} action: ${userText(a.description, 120)}. Accept it or keep it open`,
+      text: `${ownerName(a)} proposes not doing a ${a.kind} action: ${userText(a.description, 120)}. Accept it or keep it open`,
       urgent: false,
       actionId: a.id,
       step: { duty: `action:${a.id}`, kind: 'action', state: 'not_doing_proposed', mine: true },
       repeat: 'day',
-      recipients: irmId && irmId !== a.ownerId ? [irmId] : sirOs.filter((id) => id !== a.ownerId),
+      recipients: notDoingDeciders(config, irmId, a.ownerId, a.ownerMembers ?? []),
+    });
+
+  // Seed 003 §4.3: an action plan the SIRO has not agreed, once it has waited REMIND_PLAN_DAYS.
+  for (const i of narrow ? [] : plansWaiting(db, subDays(now, r.planDays)))
+    drafts.push({
+      key: `plan:${i.id}`,
+      incidentId: i.id,
+      text: 'the action plan waits for your agreement (needed before closure)',
+      urgent: false,
+      step: { duty: `plan:${i.id}`, kind: 'plan', state: i.status, mine: true },
+      repeat: 'day',
+      recipients: sirOs,
+    });
+
+  // Seed 000 Rep.2: the head of department keeps the Director informed; their updates reach the
+  // Managing Director once each, in the digest.
+  for (const u of onlyFor !== undefined && !config.roles.md.includes(onlyFor) ? [] : headsUpdates(db, now))
+    drafts.push({
+      key: `hod-update:${u.eventId}`,
+      incidentId: u.incidentId,
+      text: `update from the head of department <@${u.actorId}>: ${userText(u.text, 300)}`,
+      urgent: false,
+      repeat: 'stage',
+      news: true,
+      recipients: config.roles.md,
     });
 
   for (const n of db
@@ -394,20 +429,35 @@ export function findDueReminders(
     });
   }
 
+  const about = db
+    .select({
+      id: incidents.id,
+      reference: incidents.reference,
+      category: incidents.category,
+      restricted: incidents.restricted,
+      accessIds: incidents.accessIds,
+    })
+    .from(incidents)
+    .where(
+      sql`${incidents.id} in (select value from json_each(${JSON.stringify([...new Set(drafts.map((d) => d.incidentId))])}))`,
+    )
+    .all();
   const refs = new Map(
-    db
-      .select({ id: incidents.id, reference: incidents.reference, category: incidents.category })
-      .from(incidents)
-      .where(
-        sql`${incidents.id} in (select value from json_each(${JSON.stringify([...new Set(drafts.map((d) => d.incidentId))])}))`,
-      )
-      .all()
-      .map((x) => [x.id, `${x.reference} (${findCategory(x.category)?.label ?? x.category})`]),
+    about.map((x) => [
+      x.id,
+      x.restricted
+        ? `${x.reference} (${RESTRICTED_TITLE.toLowerCase()})`
+        : `${x.reference} (${findCategory(x.category)?.label ?? x.category})`,
+    ]),
   );
+  // A restricted record reminds only those who may see it, and an action's owners of their action.
+  const insiders = new Map(about.filter((x) => x.restricted).map((x) => [x.id, insidersOf(config, x)]));
   // By key, so a SIRO owed thousands of items in a large register is not a quadratic search.
   const byPerson = new Map<string, Map<string, ReminderItem>>();
   for (const { recipients, ...item } of drafts) {
+    const inside = insiders.get(item.incidentId);
     for (const person of recipients) {
+      if (inside && !inside.includes(person) && !(item.step?.kind === 'action' && item.step.mine)) continue;
       const items = byPerson.get(person) ?? new Map<string, ReminderItem>();
       if (!items.has(item.key)) items.set(item.key, { ...item, reference: refs.get(item.incidentId) ?? '' });
       byPerson.set(person, items);
@@ -583,4 +633,63 @@ export function checkDone(
     ?.find((i) => subjectOf(i.key) === subject);
   if (stillOwed) snooze(db, userId, stillOwed.key, addDays(now, 1));
   return { stillOwed };
+}
+
+/** Incidents from Medium up whose action plan the SIRO was asked to agree before `since`, and has not. */
+function plansWaiting(db: Db, since: Date): { id: number; status: Incident['status'] }[] {
+  // Asked once there is an action or operations are restored (plan-agreement.ts): counted from then.
+  const candidates = db
+    .select()
+    .from(incidents)
+    .where(
+      and(
+        inArray(incidents.status, ['triaged', 'resolving', 'resolved']),
+        inArray(incidents.severity, ['critical', 'high', 'medium']),
+        sql`not exists (select 1 from ${reviews} r where r.incident_id = ${incidents.id}
+          and r.type = 'action_plan' and r.decision = 'approved')`,
+        or(
+          lte(incidents.resolvedAt, since),
+          sql`exists (select 1 from ${actions} a where a.incident_id = ${incidents.id} and a.created_at <= ${since.getTime()})`,
+        ),
+      ),
+    )
+    .all();
+  return candidates.filter((i) => planAgreementDue(db, i)).map((i) => ({ id: i.id, status: i.status }));
+}
+
+/** Listed, not "not in" the final ones: the status index then finds them. */
+const OPEN_STATES = incidents.status.enumValues.filter((st) => !FINAL_STATES.includes(st));
+
+/** How far back a head of department's update is still news for the Managing Director. */
+const UPDATE_NEWS_DAYS = 7;
+
+/** Updates posted on open incidents by their head of department (or, without one, the IRM) in the last week. */
+function headsUpdates(
+  db: Db,
+  now: Date,
+): { eventId: number; incidentId: number; actorId: string; text: string }[] {
+  return (
+    db
+      .select({
+        eventId: incidentEvents.id,
+        incidentId: incidentEvents.incidentId,
+        actorId: incidentEvents.actorId,
+        text: sql<string>`json_extract(${incidentEvents.after}, '$.text')`,
+      })
+      // From the open incidents (indexed by status), then each one's events (indexed by incident):
+      // never a scan of the whole trail.
+      .from(incidents)
+      .innerJoin(incidentEvents, eq(incidentEvents.incidentId, incidents.id))
+      .where(
+        and(
+          inArray(incidents.status, OPEN_STATES),
+          eq(incidentEvents.type, 'update'),
+          gt(incidentEvents.at, subDays(now, UPDATE_NEWS_DAYS)),
+          lte(incidentEvents.at, now),
+          sql`${incidentEvents.actorId} = coalesce(${incidents.hodId}, ${incidents.irmId})`,
+        ),
+      )
+      .all()
+      .filter((u) => typeof u.text === 'string')
+  );
 }

@@ -94,6 +94,11 @@ export function reportInputSchema(opts: { now: Date; departments: readonly strin
         z.string().trim().max(FOLLOW_UP_TEXT_MAX, `Please keep this under ${FOLLOW_UP_TEXT_MAX} characters.`),
       ),
       crimeNumber: text(100),
+      /** Whom it is about among those who would see it: ticked, the report is restricted (seed 000 Rep.1). */
+      concerns: z
+        .array(z.enum(['own_head', 'security_team'], { error: 'Please choose one of the options.' }))
+        .nullish()
+        .transform((v) => [...new Set(v ?? [])]),
     })
     .superRefine((r, ctx) => {
       if (!notFuture(r.discoveredAt))

@@ -46,7 +46,8 @@ function reviewState(r: Review) {
 
 /**
  * Sends back what a reopening makes out of date: the latest causal analysis and learning review
- * (seed 000 §4, seed 003 §5.10: a new round is needed before closing again) and any review of a
+ * (seed 000 §4, seed 003 §5.10: a new round is needed before closing again), the SIRO's agreement
+ * of the action plan (seed 003 §4.3), and any review of a
  * closure still waiting. Returns how each stood before and after, for the audit trail.
  */
 export function invalidateReviews(tx: Tx, incidentId: number, actor: Actor, comment: string, now: Date) {
@@ -59,6 +60,8 @@ export function invalidateReviews(tx: Tx, incidentId: number, actor: Actor, comm
   const invalid = [
     ...stale('causal_analysis', ['approved', 'pending']),
     ...stale('learning', ['approved', 'pending']),
+    // Seed 003 §4.3: the plan for the renewed work is agreed again.
+    ...stale('action_plan', ['approved']),
     ...stale('peer_review', ['pending']),
     ...stale('closure_approval', ['pending']),
   ];

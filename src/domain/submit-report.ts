@@ -7,8 +7,9 @@ import { enqueue, refreshHomes } from './deliveries';
 import { reconcileDuties } from './duty-messages';
 import { escalateAutomatically } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
-import { ensureObligations, requiredNotifications, withObligations } from './obligations';
+import { ensureReportObligations, withObligations } from './obligations';
 import type { ReportInput } from './report-input';
+import { routeReport } from './routes';
 import { writeTransaction } from './tx';
 
 export interface ReportMeta {
@@ -36,7 +37,13 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
     }
     const now = clock.now();
     const { year, seq, reference } = allocateReference(tx, referenceYear(now, config.orgTimeZone));
-    const hodId = config.departments.find((d) => d.name === input.department)?.headId ?? null;
+    // Seed 000 Rep.1–2: to the head, or past them to the deputy or the SIRO (routes.ts).
+    const route = routeReport(config, {
+      department: input.department,
+      reporterId: meta.reporterId,
+      concerns: input.concerns,
+    });
+    const hodId = route.hodId;
     const incident = tx
       .insert(incidents)
       .values({
@@ -76,8 +83,11 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
         lossLocation: input.lossLocation,
         lossDetails: Object.keys(input.lossDetails).length > 0 ? input.lossDetails : null,
         crimeNumber: input.crimeNumber,
+        concerns: input.concerns.length > 0 ? input.concerns : null,
+        restricted: route.restricted,
+        accessIds: route.accessIds.length > 0 ? route.accessIds : null,
         status: 'reported',
-        irmId: hodId,
+        irmId: route.irmId,
         escalatedAt: input.customersOrStaffAffected === 'yes' ? now : null,
         createdAt: now,
         updatedAt: now,
@@ -86,17 +96,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
       .get();
     // Who must be told follows from the report at once (seed 003 §5.7–5.9): the regulator for
     // personal data, customers when they are affected, the police marked done by a crime number.
-    const obligations = ensureObligations(
-      tx,
-      incident,
-      requiredNotifications(incident, {
-        personalData: incident.personalData === 'yes',
-        criminal: false,
-        customersAffected: incident.customersOrStaffAffected === 'yes',
-      }),
-      now,
-      config.notifyHours,
-    );
+    const obligations = ensureReportObligations(tx, incident, now, config.notifyHours);
     const trace = withObligations(
       {
         before: {},
@@ -106,6 +106,9 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
           category: incident.category,
           department: incident.department,
           ...(incident.irmId ? { irmId: incident.irmId } : {}),
+          ...(incident.restricted
+            ? { restricted: true, concerns: incident.concerns, accessIds: incident.accessIds }
+            : {}),
         },
       },
       obligations,
@@ -128,6 +131,24 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
       now,
       `receipt:${incident.id}`,
     );
+    // Seed 003 §3.7: the Information Asset Owner the report names is told of it (a note, no details).
+    if (
+      incident.assetOwnerId &&
+      incident.assetOwnerId !== meta.reporterId &&
+      /^[UW][A-Z0-9]+$/.test(incident.assetOwnerId)
+    )
+      enqueue(
+        tx,
+        {
+          kind: 'dm',
+          incidentId: incident.id,
+          userId: incident.assetOwnerId,
+          template: 'asset_owner',
+          eventId: reported.id,
+        },
+        now,
+        `asset-owner:${incident.id}`,
+      );
     // Whoever the report gives a step is asked at once: the SIRO to triage it, the head of
     // department (the default IRM, seed 000) to follow it, the notifiers of any outside body.
     const asked = reconcileDuties(tx, config, incident, {

@@ -14,6 +14,7 @@ interface Element {
   initial_option?: { text: { text: string }; value: string };
   initial_date_time?: number;
   initial_user?: string;
+  initial_users?: string[];
   initial_date?: string;
   initial_options?: { text: { text: string }; value: string }[];
   options?: { text: { type: string; text: string }; value: string }[];
@@ -56,6 +57,17 @@ function stateValue(e: Element, answer: Answer | undefined): Record<string, unkn
     }
     case 'users_select':
       return { type: e.type, selected_user: answer === undefined ? (e.initial_user ?? null) : answer };
+    case 'multi_users_select':
+      // Answer with comma-separated member ids ('' or null: nobody).
+      return {
+        type: e.type,
+        selected_users:
+          answer === undefined
+            ? (e.initial_users ?? [])
+            : answer === null || answer === ''
+              ? []
+              : String(answer).split(','),
+      };
     case 'static_select':
     case 'radio_buttons': {
       if (answer === undefined) return { type: e.type, selected_option: e.initial_option ?? null };

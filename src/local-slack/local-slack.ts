@@ -32,6 +32,16 @@ export interface FakeUser {
   deleted?: boolean;
 }
 
+/** A user group (a team people mention as @handle): usergroups.list / usergroups.users.list. */
+export interface FakeUserGroup {
+  id: string;
+  handle: string;
+  name?: string;
+  users: string[];
+  /** A disabled group is listed only with include_disabled, and keeps its members. */
+  disabled?: boolean;
+}
+
 export interface FakeChannel {
   id: string;
   name: string;
@@ -85,6 +95,7 @@ export interface FakeSlackOptions {
   appToken?: string;
   users?: FakeUser[];
   channels?: FakeChannel[];
+  userGroups?: FakeUserGroup[];
   /**
    * Only users registered with addUser()/options.users (and the bot) exist. Default false: any id matching
    * /^[UW][A-Z0-9]+$/ is an existing user with tz 'UTC'.
@@ -254,6 +265,7 @@ export class LocalSlack {
   private readonly strictUsers: boolean;
   private readonly users = new Map<string, FakeUser>();
   private readonly channels = new Map<string, FakeChannel>();
+  private readonly userGroups = new Map<string, FakeUserGroup>();
   private readonly failures = new Map<string, { failure: Failure; remaining: number }[]>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly store = new Map<string, StoredMessage[]>();
@@ -286,6 +298,7 @@ export class LocalSlack {
     this.users.set(this.botUserId, { id: this.botUserId, name: 'vigil', isBot: true });
     for (const u of options.users ?? []) this.addUser(u);
     for (const c of options.channels ?? []) this.addChannel(c);
+    for (const g of options.userGroups ?? []) this.addUserGroup(g);
   }
 
   static async start(options: FakeSlackOptions = {}): Promise<LocalSlack> {
@@ -423,6 +436,11 @@ export class LocalSlack {
 
   addChannel(c: FakeChannel): void {
     this.channels.set(c.id, c);
+  }
+
+  /** Adds or replaces a user group (its members may change later, as in Slack). */
+  addUserGroup(g: FakeUserGroup): void {
+    this.userGroups.set(g.id, { ...g, users: [...g.users] });
   }
 
   /** One message as it is now (channel id, D… id or, for a DM, the user's id), or undefined. */
@@ -1022,6 +1040,10 @@ export class LocalSlack {
         if (user === undefined || !this.userExists(user)) return fail('user_not_found');
         return { ok: true, user: this.userJson(user) };
       }
+      case 'usergroups.list':
+        return this.userGroupsList(args);
+      case 'usergroups.users.list':
+        return this.userGroupsUsersList(args);
       case 'files.getUploadURLExternal':
         return this.filesGetUploadUrl(args);
       case 'files.completeUploadExternal':
@@ -1358,6 +1380,42 @@ export class LocalSlack {
     const next =
       offset + limit < members.length ? Buffer.from(`members:${offset + limit}`).toString('base64') : '';
     return { ok: true, members: page, response_metadata: { next_cursor: next } };
+  }
+
+  // usergroups ------------------------------------------------------------------------------------------------------
+
+  private userGroupJson(g: FakeUserGroup, withUsers: boolean): Json {
+    return {
+      id: g.id,
+      team_id: this.teamId,
+      is_usergroup: true,
+      name: g.name ?? g.handle,
+      handle: g.handle,
+      date_delete: g.disabled ? 1 : 0,
+      user_count: g.users.length,
+      ...(withUsers ? { users: [...g.users] } : {}),
+    };
+  }
+
+  private userGroupsList(args: Json): Json {
+    const disabled = args.include_disabled === true || args.include_disabled === 'true';
+    const users = args.include_users === true || args.include_users === 'true';
+    return {
+      ok: true,
+      usergroups: [...this.userGroups.values()]
+        .filter((g) => disabled || !g.disabled)
+        .map((g) => this.userGroupJson(g, users)),
+    };
+  }
+
+  private userGroupsUsersList(args: Json): Json {
+    const id = str(args.usergroup);
+    if (id === undefined) return fail('invalid_arguments');
+    const g = this.userGroups.get(id);
+    if (g === undefined) return fail('no_such_subteam');
+    if (g.disabled && !(args.include_disabled === true || args.include_disabled === 'true'))
+      return fail('no_such_subteam');
+    return { ok: true, users: [...g.users] };
   }
 
   // files -----------------------------------------------------------------------------------------------------------

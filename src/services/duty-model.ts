@@ -30,6 +30,9 @@ const KINDS: readonly DutyKind[] = [
   'action',
   'notify',
   'escalation',
+  'plan',
+  'prevention',
+  'access',
 ];
 
 /** `action:40` → the kind and the id it names. */

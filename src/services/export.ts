@@ -7,6 +7,12 @@ export type ExportFormat = 'csv' | 'json';
 
 export interface ExportOptions {
   format: ExportFormat;
+  /**
+   * Who the export is for, when it goes to a person in Slack: a restricted record's details are
+   * left out unless they may see them (the SIROs and those added). The operator's command line,
+   * which holds the database anyway, exports everything.
+   */
+  viewer?: { userId: string; siroIds: readonly string[] };
   /** Reports made at or after this instant. */
   from?: Date;
   /** Reports made before this instant. */
@@ -81,6 +87,8 @@ const COLUMNS = [
       from incident_events e where e.incident_id = i.id and e.type = 'timeline_note')`,
     'json',
   ],
+  // Details went only to the SIRO and the people they added (seed 000 Rep.1).
+  ['restricted', "case when i.restricted = 1 then 'yes' else 'no' end", 'text'],
 ] as const satisfies readonly (readonly [string, string, ColumnType])[];
 
 export const REGISTER_COLUMNS = COLUMNS.map(([name]) => name);
@@ -93,8 +101,34 @@ const PAGE = 1000;
 /** Excel reads a CSV file as the local code page unless it starts with the UTF-8 byte order mark. */
 const BOM = '\uFEFF';
 
-const SELECT = `select i.id, ${COLUMNS.map(([, expr]) => expr).join(', ')}
+// After the columns, what decides whether a viewer sees a restricted row's details.
+const SELECT = `select i.id, ${COLUMNS.map(([, expr]) => expr).join(', ')}, i.restricted, i.access_ids
   from incidents i left join incidents d on d.id = i.duplicate_of_id`;
+
+/** What a restricted row still shows to someone who may not see its details: what, when and how far. */
+const KEPT_WHEN_RESTRICTED = new Set<string>([
+  'reference',
+  'status',
+  'kind',
+  'suggested_severity',
+  'severity',
+  'priority',
+  'triage_outcome',
+  'restricted',
+  ...COLUMNS.filter(([, , type]) => type === 'time').map(([name]) => name),
+]);
+
+/** A raw row as `viewer` may see it: a restricted record's details blanked unless they are an insider. */
+function forViewer(raw: unknown[], viewer: ExportOptions['viewer']): unknown[] {
+  if (!viewer || Number(raw[COLUMNS.length + 1]) !== 1) return raw;
+  const access = (JSON.parse(String(raw[COLUMNS.length + 2] ?? 'null')) as string[] | null) ?? [];
+  if (viewer.siroIds.includes(viewer.userId) || access.includes(viewer.userId)) return raw;
+  return raw.map((v, c) => {
+    const name = REGISTER_COLUMNS[c - 1];
+    if (c === 0 || c > COLUMNS.length || (name && KEPT_WHEN_RESTRICTED.has(name))) return v;
+    return name === 'title' ? 'Restricted report' : null;
+  });
+}
 
 /**
  * A spreadsheet runs a cell starting with = + - @ (or a tab/CR) as a formula; a leading quote keeps
@@ -218,7 +252,8 @@ export async function exportRegister(db: Db, out: Writable, opts: ExportOptions)
     await write(out, '[');
     for (const rows of pages(db, opts)) {
       let chunk = '';
-      for (const raw of rows) chunk += `${count++ === 0 ? '\n' : ',\n'}${JSON.stringify(toRow(raw))}`;
+      for (const raw of rows)
+        chunk += `${count++ === 0 ? '\n' : ',\n'}${JSON.stringify(toRow(forViewer(raw, opts.viewer)))}`;
       await write(out, chunk);
     }
     await write(out, count === 0 ? ']\n' : '\n]\n');
@@ -227,7 +262,7 @@ export async function exportRegister(db: Db, out: Writable, opts: ExportOptions)
   await write(out, `${BOM}${REGISTER_COLUMNS.join(',')}\r\n`);
   for (const rows of pages(db, opts)) {
     let chunk = '';
-    for (const raw of rows) chunk += `${toCsvLine(raw)}\r\n`;
+    for (const raw of rows) chunk += `${toCsvLine(forViewer(raw, opts.viewer))}\r\n`;
     count += rows.length;
     await write(out, chunk);
   }

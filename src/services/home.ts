@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { DutyView } from '../../blocks/duty-message';
 import { type HomeIncident, type HomeModel, type HomeOverdue, homeView } from '../../blocks/home-view';
 import type { Db } from '../../db/client';
@@ -17,7 +17,9 @@ import type { Config } from '../config';
 import { FINAL_STATES } from '../domain/lifecycle';
 import { messageUrl } from '../domain/links';
 import { NOTIFICATION_LABELS } from '../domain/obligations';
+import { rules } from '../domain/permissions';
 import { OPEN_WORK } from '../domain/reminders';
+import { seesDetails } from '../domain/restricted';
 import { actorFor } from '../domain/roles';
 import { dutyView } from './duty-model';
 import { countOutbox } from './outbox-status';
@@ -40,6 +42,9 @@ const LINE = {
   severity: incidents.severity,
   cardChannelId: incidents.cardChannelId,
   cardTs: incidents.cardTs,
+  restricted: incidents.restricted,
+  accessIds: incidents.accessIds,
+  reporterId: incidents.reporterId,
 };
 
 interface CardRef {
@@ -53,6 +58,12 @@ interface CardRef {
  */
 function seesTeamHome(config: Config, userId: string, inSecurityChannel: boolean): boolean {
   return [...actorFor(config, userId, inSecurityChannel).roles].some((r) => r !== 'hod');
+}
+
+/** Whether a person may designate any incident's IRM by a role they hold (the MD, seed 000 Responsibilities). */
+function designatesIrm(config: Config, userId: string): boolean {
+  const roles = actorFor(config, userId, false).roles;
+  return rules(config).assign_irm.roles.some((r) => r !== 'security' && roles.has(r));
 }
 
 /** What a person's App Home shows: their own reports for everyone; the register's open work for the team. */
@@ -69,12 +80,22 @@ function buildHomeModel(
     team && workspaceUrl && i.cardChannelId && i.cardTs
       ? messageUrl(workspaceUrl, i.cardChannelId, i.cardTs)
       : null;
-  const toItem = (i: CardRef & Omit<HomeIncident, 'url'>): HomeIncident => ({
+  const toItem = (
+    i: CardRef &
+      Omit<HomeIncident, 'url' | 'restricted' | 'shown'> & {
+        restricted: boolean;
+        accessIds: string[] | null;
+        reporterId: string;
+      },
+  ): HomeIncident => ({
     reference: i.reference,
     title: i.title,
     status: i.status,
     severity: i.severity,
     url: urlOf(i),
+    // A restricted record's title only for those who may see it, and its reporter (who wrote it).
+    restricted: i.restricted,
+    shown: i.reporterId === userId || seesDetails(config, i, userId),
   });
 
   const card = { cardChannelId: incidents.cardChannelId, cardTs: incidents.cardTs };
@@ -91,7 +112,11 @@ function buildHomeModel(
   const owed = owedBy(db, config, userId, now, urlOf);
   const managing = and(eq(incidents.irmId, userId), inArray(incidents.status, OPEN_STATES));
   const myActions = and(
-    eq(actions.ownerId, userId),
+    // Their own, or their team's (seed 003 §5.5: work allocated to a team).
+    or(
+      eq(actions.ownerId, userId),
+      sql`exists (select 1 from json_each(${actions.ownerMembers}) where value = ${userId})`,
+    ),
     inArray(actions.status, [...UNSETTLED_ACTION_STATUSES]),
     inArray(incidents.status, OPEN_STATES),
   );
@@ -136,6 +161,7 @@ function buildHomeModel(
     overdueCount: 0,
     pendingDeliveries: 0,
     deadDeliveries: 0,
+    canDesignate: designatesIrm(config, userId),
   };
   if (!team) return model;
 

@@ -373,6 +373,8 @@ export class OutboxWorker {
         return;
       }
       case 'thread_line': {
+        // A restricted record's changes are not told in the security channel (they may be about it).
+        if (incident.restricted) return;
         const { channel, ts } = cardOf(incident);
         const eventId = Number(row.payload.eventId);
         const event = this.deps.db

@@ -15,7 +15,7 @@ import {
 import type { Target } from '../domain/change';
 import { enqueue } from '../domain/deliveries';
 import { DomainError, Stale } from '../domain/errors';
-import { type Capability, can, whoMay } from '../domain/permissions';
+import { type Capability, can, whoMayOn } from '../domain/permissions';
 import { type Actor, actorFor } from '../domain/roles';
 import type { ListenerDeps } from './deps';
 
@@ -62,7 +62,7 @@ export async function mayOpen(
     deps,
     respond,
     userId,
-    `Only ${whoMay(deps.config, capability)} may do that on ${incident.reference}.`,
+    `Only ${whoMayOn(deps.config, capability, incident)} may do that on ${incident.reference}.`,
     `${capability} on ${incident.reference}`,
   );
   return false;

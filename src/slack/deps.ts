@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { OutboxWorker } from '../services/outbox';
 import type { SecurityTeam } from './security-team';
+import type { UserGroups } from './user-groups';
 
 /** What every listener may use; built once in createVigil. */
 export interface ListenerDeps {
@@ -13,6 +14,8 @@ export interface ListenerDeps {
   outbox: OutboxWorker;
   logger: Logger;
   securityTeam: SecurityTeam;
+  /** The workspace's user groups, for work given to a team. */
+  userGroups: UserGroups;
   workspaceUrl: string;
   /** The bot's own member id: tells a message Vigil posted from anyone else's. */
   botUserId: string;

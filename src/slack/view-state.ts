@@ -22,6 +22,8 @@ function answerOf(v: ViewStateValue): Answer {
       return v.selected_date ?? null;
     case 'users_select':
       return v.selected_user ?? null;
+    case 'multi_users_select':
+      return v.selected_users ?? [];
     case 'checkboxes':
     case 'multi_static_select':
       return (v.selected_options ?? []).map((o) => o.value);

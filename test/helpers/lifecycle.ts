@@ -3,8 +3,9 @@
  * post follow-ups), triage, the four outside notifications, a new IRM, an update, an action,
  * escalation, a reminder sweep and its owner snoozing it, the owner's "Won't do" proposed from
  * their DM, kept open by the IRM from the action's menu on the card, the action edited there,
- * proposed again and accepted, resolution, a causal analysis sent back and approved, the review,
- * a closure sent back and approved, a reopening, the monthly report, and the `/incident`
+ * proposed again and accepted, resolution, a causal analysis sent back and approved, the review
+ * (it could recur: a preventive action added and done), the SIRO agreeing the action plan from
+ * their DM, a closure sent back and approved, a reopening, the monthly report, and the `/incident`
  * commands (lookup, help, stats, export, evidence). Each free-text answer
  * comes from `texts`, so a test can fill them with secrets or with hostile strings and then look
  * at every log line or every surface. Every step is checked to have happened.
@@ -57,6 +58,8 @@ export interface LifecycleTexts {
   peerComment: string;
   approvalComment: string;
   reopen: string;
+  /** The SIRO's note when agreeing the action plan (seed 003 §4.3). */
+  planNote: string;
 }
 
 export interface LifecycleOptions {
@@ -126,7 +129,8 @@ export async function driveLifecycle(
     copy: CardCopy,
     choice: { option?: string; user?: string; block?: string; value?: string },
   ) {
-    if (world.fake.canSee(user, SECURITY_CHANNEL))
+    // Steps asked where the person is told (the SIRO's plan to agree) are not on the card.
+    if (world.fake.canSee(user, SECURITY_CHANNEL) && JSON.stringify(copy.blocks).includes(`"${actionId}"`))
       return world.click(user, copy, actionId, {
         ...choice,
         ...(choice.value && !choice.block ? { block: blockWithValue(copy, actionId, choice.value) } : {}),
@@ -299,6 +303,16 @@ export async function driveLifecycle(
   await form(PEOPLE.hodFinance, CARD_ACTIONS.analysis, t.analysis);
   await form(NEW_IRM, CARD_ACTIONS.analysisReview, { decision: 'approved' });
   await form(PEOPLE.siro, CARD_ACTIONS.learning, { recurrenceRisk: 'yes', ...t.learning });
+  // It could happen again: the IRM is asked for a preventive action, adds it and does it (seed 003
+  // §5.10–5.11); the SIRO agrees the action plan from the DM that asks for it (§4.3).
+  await form(NEW_IRM, CARD_ACTIONS.addAction, {
+    kind: 'preventive',
+    description: t.action,
+    ownerId: NEW_IRM,
+  });
+  const preventive = world.db.select({ id: actions.id }).from(actions).all().at(-1)?.id;
+  await change(NEW_IRM, DUTY_ACTIONS.actionDone, { value: String(preventive) });
+  await form(PEOPLE.siro, DUTY_ACTIONS.agreePlan, { note: t.planNote });
   // The IRM puts it forward from the DM that says it is ready; no reviewer named, so the team is
   // asked in the card's thread, and a responder peer-reviews it from that post.
   await form(NEW_IRM, CARD_ACTIONS.closure, { justification: t.closure });

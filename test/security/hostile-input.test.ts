@@ -94,6 +94,7 @@ function hostileTexts(): LifecycleTexts {
     peerComment: hostile('peerComment', 2000),
     approvalComment: hostile('approvalComment', 2000),
     reopen: hostile('reopen', 2000),
+    planNote: hostile('planNote', 2000),
   };
 }
 

@@ -65,6 +65,7 @@ function secretTexts(): LifecycleTexts {
     peerComment: secret('peer comment'),
     approvalComment: secret('approval comment'),
     reopen: secret('reopen'),
+    planNote: secret('plan note'),
   };
 }
 

@@ -6,6 +6,7 @@ import { CARD_MODALS } from '../../blocks/card-modals';
 import { INCIDENT_HELP } from '../../blocks/incident-lookup';
 import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { actions, incidentEvents, incidents, notifications, outbox, reviews, snoozes } from '../../db/schema';
+import { agreeActionPlan } from '../../src/domain/action-plan';
 import { setActionStatus } from '../../src/domain/action-status';
 import { addAction } from '../../src/domain/add-action';
 import { assignIrm } from '../../src/domain/assign-irm';
@@ -65,7 +66,8 @@ const except = (list: Who[], ...out: Who[]) => list.filter((w) => !out.includes(
 const EXPECTED: Record<Capability, Who[]> = {
   use_card: TEAM,
   triage: ['siro'],
-  assign_irm: ['security', 'siro', 'cio', 'irm'],
+  // Seed 000 Responsibilities: the Managing Director designates the IRM.
+  assign_irm: ['security', 'siro', 'cio', 'md', 'irm'],
   escalate: TEAM,
   post_update: TEAM,
   add_action: TEAM,
@@ -82,6 +84,9 @@ const EXPECTED: Record<Capability, Who[]> = {
   approve_closure: ['cio'],
   reopen: ['siro', 'cio', 'irm'],
   update_action: ['siro', 'irm'],
+  // Seed 003 §4.3: the SIRO agrees the resolution action plan.
+  agree_action_plan: ['siro'],
+  manage_access: ['siro'],
 };
 
 const actor = (who: Who) => actorFor(world.config, WHO[who], SECURITY_MEMBERS.has(WHO[who]));
@@ -199,6 +204,7 @@ async function fixture(stage: Stage, opts: { proposedBy?: Who } = {}): Promise<F
         { outcome: 'not_required', doneAt: null, externalRef: null, reason: 'Not needed' },
       );
     setActionStatus(ctx, actor('staff'), { actionId }, 'done', null);
+    agreeActionPlan(ctx, actor('siro'), target(), { note: null });
   }
   if (at('in_review'))
     requestClosure(ctx, actor('siro'), target(), { noAction: false, justification: null, reviewerId: null });
@@ -444,7 +450,7 @@ async function expectSubmitRefused(who: Who, what: string, form: FakeView, answe
   expect(
     Object.values((res.body?.errors ?? {}) as Record<string, string>).join(' '),
     `${what} ${who}`,
-  ).toMatch(/^(Only |You put this forward)/);
+  ).toMatch(/^(Only |You put this forward|You are the only CIO)/);
   expect(state(), `${what} ${who}`).toEqual(before);
   expect(refusalLines(who) - lines, `${what} ${who}: one log line`).toBe(1);
 }
@@ -605,12 +611,13 @@ describe('the permissions matrix', () => {
       answers: {},
     },
     {
-      // The SIRO asked for closure: they may open the form but not review their own request.
+      // The SIRO asked for closure: they may open the form but not review their own request. Nor
+      // may the only CIO pass it: nobody could then approve it (four eyes that cannot deadlock).
       name: 'peer review',
       actionId: CARD_ACTIONS.peerReview,
       stage: 'in_review',
       click: EXPECTED.peer_review,
-      submit: except(EXPECTED.peer_review, 'siro'),
+      submit: except(EXPECTED.peer_review, 'siro', 'cio'),
       answers: { decision: 'approved' },
     },
     {
@@ -983,6 +990,130 @@ describe('the permissions matrix', () => {
       'reported',
     );
   });
+
+  it('gives the steps asked where people are (plan, triage again, IRM, access) to exactly those allowed', async () => {
+    const ctx = { db: world.db, clock: world.clock, config: world.config };
+    const currentVersion = (id: number) =>
+      world.db.select().from(incidents).where(eq(incidents.id, id)).get()?.version ?? 0;
+    /** Everyone else is refused the click; the first allowed opens the form; forged submissions are refused; each allowed applies it. */
+    async function step(
+      name: string,
+      allowed: Who[],
+      make: () => Promise<Fixture>,
+      click: (who: Who, f: Fixture) => Promise<Outcome>,
+      answers: Record<string, Answer>,
+      /** Who may submit the form (forged, when it is someone else's): by default those who may click. */
+      opts: { submit?: Who[]; refusal?: RegExp } = {},
+    ) {
+      const f = await make();
+      for (const who of except(EVERYONE, ...allowed))
+        await expectRefused(who, name, () => click(who, f), opts.refusal ?? ONLY);
+      const shown = await click(allowed[0] as Who, f);
+      if (!shown.opened) throw new Error(`${name} did not open for ${allowed[0]}: ${shown.reply?.text}`);
+      for (const who of except(EVERYONE, ...(opts.submit ?? allowed)))
+        await expectSubmitRefused(who, name, shown.opened, answers);
+      await expectSubmitApplied(allowed[0] as Who, name, f, shown.opened, answers);
+      for (const who of allowed.slice(1)) {
+        const own = await make();
+        const opened = await click(who, own);
+        if (!opened.opened) throw new Error(`${name} did not open for ${who}: ${opened.reply?.text}`);
+        await expectSubmitApplied(who, name, own, opened.opened, answers);
+      }
+    }
+    const inThread = (f: Fixture, actionId: string) => {
+      const post = world.fake
+        .messages(SECURITY_CHANNEL)
+        .find(
+          (m) =>
+            m.thread_ts &&
+            JSON.stringify(m.blocks ?? []).includes(`"${actionId}"`) &&
+            JSON.stringify(m.blocks ?? []).includes(`duty:${f.id}:`),
+        );
+      if (!post) throw new Error(`no ${actionId} in ${f.reference}'s thread`);
+      return { channel: SECURITY_CHANNEL, ts: post.ts };
+    };
+    const dmOf = (user: string, f: Fixture, actionId: string) => {
+      const dm = world.fake
+        .messages(user)
+        .find(
+          (m) =>
+            JSON.stringify(m.blocks ?? []).includes(`"${actionId}"`) &&
+            JSON.stringify(m.blocks ?? []).includes(`duty:${f.id}:`),
+        );
+      if (!dm) throw new Error(`${user} has no ${actionId} about ${f.reference}`);
+      return { channel: user, ts: dm.ts };
+    };
+
+    // The SIRO agrees the plan (seed 003 §4.3): its post in the card's thread answers anyone.
+    await step(
+      'agree the action plan',
+      EXPECTED.agree_action_plan,
+      () => fixture('triaged'),
+      (who, f) => clickMessage(who, f, inThread(f, DUTY_ACTIONS.agreePlan), DUTY_ACTIONS.agreePlan),
+      { note: 'Agreed' },
+    );
+
+    /** A report filed now (with `report`'s answers), `then` applied to it, its card posted. */
+    const filed = async (
+      report: Record<string, unknown>,
+      then: (i: { id: number }) => void = () => {},
+    ): Promise<Fixture> => {
+      fixtures += 1;
+      const i = seedReport(world.db, world.clock, { title: `Fixture ${fixtures}`, ...report }, WHO.reporter);
+      then(i);
+      await world.vigil.outbox.drain();
+      return { id: i.id, reference: i.reference, actionId: 0 };
+    };
+    // A record closed at triage, triaged again by those who may triage (seed 003 §5.3).
+    const dismissed = () =>
+      filed({}, (i) =>
+        triageIncident(
+          ctx,
+          actor('siro'),
+          { incidentId: i.id, version: currentVersion(i.id) },
+          {
+            outcome: 'not_incident',
+            rationale: 'Nothing lost',
+            duplicateOf: null,
+            severity: null,
+            priority: null,
+            awareAt: world.clock.now(),
+            facts: [],
+          },
+        ),
+      );
+    await step(
+      'triage again',
+      EXPECTED.triage,
+      dismissed,
+      (who, f) => clickCard(who, f, DUTY_ACTIONS.retriage),
+      { reason: 'New facts' },
+    );
+
+    // The IRM designated from the escalation DM (seed 000 Responsibilities: the MD). Slack shows that
+    // DM to its recipient alone, so the form is the MD's, and every forged submission is checked.
+    await step(
+      'designate the IRM',
+      ['md'],
+      () => fixture('triaged'),
+      (who, f) => clickMessage(who, f, dmOf(WHO.md, f, DUTY_ACTIONS.designateIrm), DUTY_ACTIONS.designateIrm),
+      { irmId: 'UDESIGNATED' },
+      {
+        submit: EXPECTED.assign_irm,
+        refusal: /^That control does not belong to the message it was clicked on; nothing was changed\.$/,
+      },
+    );
+
+    // Who may see a restricted record: the SIRO alone chooses.
+    const restricted = () => filed({ concerns: ['security_team'] });
+    await step(
+      'manage access',
+      EXPECTED.manage_access,
+      restricted,
+      (who, f) => clickCard(who, f, DUTY_ACTIONS.manageAccess),
+      { accessIds: WHO.cio },
+    );
+  }, 180_000);
 
   it('answers /incident by role: details, status, or the same "not yours" for anyone else', async () => {
     const f = await fixture('triaged');

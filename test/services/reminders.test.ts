@@ -530,15 +530,16 @@ describe('reminders', () => {
           when.set(String(c.args.channel), [...(when.get(String(c.args.channel)) ?? []), at.slice(5, 16)]);
     }
     // SIRO: untriaged Monday and Tuesday; the regulator ahead, in its last hours (at 04:00),
-    // when passed and a day later; the overdue action and target escalated; the analysis to approve.
+    // when passed and a day later; the overdue action and target escalated; the action plan to
+    // agree (seed 003 §4.3) daily from two days after its first action; the analysis to approve.
     expect(keysOf(PEOPLE.siro)).toEqual([
       'triage:1',
       'triage:1',
       'notify:1:soon',
       'notify:1:final',
       'notify:1:overdue:1,action-overdue:1',
-      'overdue:1',
-      'notify:1:overdue:2,action-overdue:1',
+      'overdue:1,plan:1',
+      'notify:1:overdue:2,action-overdue:1,plan:1',
       'analysis-review:1:1',
     ]);
     expect(when.get(PEOPLE.siro)).toEqual([

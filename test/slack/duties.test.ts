@@ -24,12 +24,20 @@ const status = () => world.db.select().from(incidents).where(eq(incidents.refere
  * Waits, without delivering anything by hand, for Vigil's next DM to `user` that asks for a step
  * (as Slack would show it: the outbox runs on its own), and says how long it took to arrive.
  */
-async function nextAsk(user: string, after: number): Promise<{ message: FakeMessage; ms: number }> {
+async function nextAsk(
+  user: string,
+  after: number,
+  about = '',
+): Promise<{ message: FakeMessage; ms: number }> {
   const started = Date.now();
   const [call] = await world.fake.waitFor('chat.postMessage', 1, {
     ok: true,
     timeoutMs: 3000,
-    where: (c) => c.id > after && c.args.channel === user && String(c.args.text).includes('Waiting on you'),
+    where: (c) =>
+      c.id > after &&
+      c.args.channel === user &&
+      String(c.args.text).includes('Waiting on you') &&
+      String(c.args.text).includes(about),
   });
   const ts = (call?.response as { ts?: string } | undefined)?.ts ?? '';
   const message = world.fake.message(user, ts);
@@ -89,7 +97,15 @@ describe('every duty where its owner is told', () => {
     expect(status()).toBe('resolved');
     const toAnalyse = await nextAsk(PEOPLE.hodFinance, mark);
     expect(toAnalyse.ms).toBeLessThan(3000);
-    const toReview = await nextAsk(PEOPLE.siro, mark); // the SIRO records the review and learning
+    const toReview = await nextAsk(PEOPLE.siro, mark, 'review and learning');
+    // A Medium incident: the SIRO is asked to agree the action plan too (seed 003 §4.3).
+    const toAgree = await nextAsk(PEOPLE.siro, mark, 'action plan');
+    expect(controlsOf(toAgree.message.blocks ?? []).map((c) => c.element.action_id)).toEqual([
+      DUTY_ACTIONS.agreePlan,
+    ]);
+    await fromDm(PEOPLE.siro, toAgree.message, DUTY_ACTIONS.agreePlan, {
+      note: 'The restoration is the plan',
+    });
     mark = lastCall();
     await fromDm(PEOPLE.hodFinance, toAnalyse.message, CARD_ACTIONS.analysis, {
       rootCause: 'No encryption policy',
@@ -97,7 +113,7 @@ describe('every duty where its owner is told', () => {
       costAndResources: 'Two days',
     });
     // The HOD is the IRM too: someone else (the SIRO) approves their analysis.
-    const toApprove = await nextAsk(PEOPLE.siro, mark);
+    const toApprove = await nextAsk(PEOPLE.siro, mark, 'causal analysis');
     expect(JSON.stringify(toApprove.message.blocks)).toContain('submitted the causal analysis');
     mark = lastCall();
     await fromDm(PEOPLE.siro, toApprove.message, CARD_ACTIONS.analysisReview, { decision: 'approved' });
@@ -183,6 +199,7 @@ describe('every duty where its owner is told', () => {
       peerComment: 'Add the police report',
       approvalComment: 'Good',
       reopen: 'It turned up again',
+      planNote: 'Agreed',
     });
     // Every message that asks for a step, as Slack shows it now: while any step it asks for stands,
     // it carries a control that takes it; once all are settled, it offers no button at all.

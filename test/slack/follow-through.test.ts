@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
 import { actions, incidentEvents, incidents, reviews } from '../../db/schema';
-import { approveClosure, reopenIncident } from '../../src/domain/closure';
+import { approveClosure, peerReview, reopenIncident } from '../../src/domain/closure';
 import { actorFor } from '../../src/domain/roles';
 import type { Answer } from '../../src/local-slack/fill-view';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
@@ -128,9 +128,13 @@ describe('from restored to closed', () => {
       riskRegisterRef: 'RR-42',
     });
 
-    // The action is still open: closure is refused with what is missing, nothing to fill in.
+    // The action is still open and the plan not agreed: closure is refused with what is missing.
     const early = await forgedForm(PEOPLE.hodFinance, CARD_ACTIONS.closure, {});
-    expect(early.refused).toBe(`${REF} cannot be put forward for closure yet:\n• 1 action is still open.`);
+    expect(early.refused).toBe(
+      `${REF} cannot be put forward for closure yet:\n• The SIRO has not agreed the action plan (seed 003 §4.3).\n• 1 action is still open.`,
+    );
+    // The SIRO agrees it from the DM that asks for it (seed 003 §4.3).
+    expect((await act(PEOPLE.siro, DUTY_ACTIONS.agreePlan, { note: 'Encryption first' })).refused).toBeNull();
     const ownerDm = dmsTo(PEOPLE.staff2).at(-1);
     expect(JSON.stringify(ownerDm?.args)).toContain('Encrypt Finance laptops');
     expect((await act(PEOPLE.staff2, DUTY_ACTIONS.actionDone)).refused).toBeNull();
@@ -173,6 +177,7 @@ describe('from restored to closed', () => {
       'causal_analysis_submitted',
       'causal_analysis_approved',
       'learning_review',
+      'action_plan_agreed',
       'action_done',
       'closure_requested',
       'peer_review_approved',
@@ -197,7 +202,7 @@ describe('from restored to closed', () => {
     await resolvedIncident();
     const res = await act(PEOPLE.siro, CARD_ACTIONS.closure, {});
     expect(res.refused).toBe(
-      `${REF} cannot be put forward for closure yet:\n• The causal analysis and preventive plan have not been submitted.\n• The recurrence and risk-register review is missing.`,
+      `${REF} cannot be put forward for closure yet:\n• The causal analysis and preventive plan have not been submitted.\n• The recurrence and risk-register review is missing.\n• The SIRO has not agreed the action plan (seed 003 §4.3).`,
     );
     expect(incident().status).toBe('resolved');
   });
@@ -273,7 +278,7 @@ describe('from restored to closed', () => {
     await act(PEOPLE.siro, CARD_ACTIONS.learning, LEARNING);
     const res = await act(PEOPLE.siro, CARD_ACTIONS.closure, {});
     expect(res.refused).toBe(
-      `${REF} cannot be put forward for closure yet:\n• The causal analysis is waiting for the IRM’s approval.\n• The regulator notification is not recorded.`,
+      `${REF} cannot be put forward for closure yet:\n• The causal analysis is waiting for the IRM’s approval.\n• The SIRO has not agreed the action plan (seed 003 §4.3).\n• The regulator notification is not recorded.`,
     );
     expect(incident().status).toBe('resolved');
     expect(JSON.stringify(world.card(REF).blocks)).toContain('The regulator notification is not recorded.');
@@ -297,23 +302,81 @@ describe('from restored to closed', () => {
     expect(incident()).toMatchObject({ status: 'resolved', closureJustification: null });
   });
 
-  it('refuses approval by the CIO who did the peer review (four eyes)', async () => {
+  it('four eyes that cannot deadlock (seed 003 §5.11): the only CIO is not the peer reviewer', async () => {
     await resolvedIncident('low');
     await act(PEOPLE.siro, CARD_ACTIONS.learning, LEARNING);
-    // The SIRO asks the CIO, by name, for the peer review: the CIO is told by DM and does it there.
+    // Naming the only CIO for the peer review is refused on the question: nobody could approve after.
+    const named = await act(PEOPLE.siro, CARD_ACTIONS.closure, {
+      noAction: 'yes',
+      justification: 'Minor',
+      reviewerId: PEOPLE.cio,
+    });
+    expect(named.errors).toEqual({
+      reviewerId:
+        'They are the only CIO, and closure needs a CIO who did not do the peer review: choose someone else; they approve closure after it.',
+    });
+    expect(incident().status).toBe('resolved');
+    // Asked of the team instead, the CIO may not pass the peer review either: told why, nothing changes.
+    await act(PEOPLE.siro, CARD_ACTIONS.closure, { noAction: 'yes', justification: 'Minor' });
+    expect(incident().status).toBe('in_review');
+    const own = await forgedForm(PEOPLE.cio, CARD_ACTIONS.peerReview, { decision: 'approved' });
+    expect(own.errors?.decision).toBe(
+      'You are the only CIO, and closure needs a CIO who did not do the peer review: if you did it, nobody could approve the closure. Leave the peer review to someone else; you approve closure after it.',
+    );
+    expect(world.db.select().from(reviews).where(eq(reviews.type, 'closure_approval')).all()).toEqual([]);
+    // Someone else reviews it; the CIO approves.
+    await act(PEOPLE.responder, CARD_ACTIONS.peerReview, { decision: 'approved' });
+    await act(PEOPLE.cio, DUTY_ACTIONS.approveClosure);
+    expect(incident().status).toBe('closed');
+  });
+
+  it('with two CIOs, the one who did the peer review may not approve and the other is asked (seed 003 §5.11)', async () => {
+    world = await createWorld({ env: { CIO_USER_IDS: `${PEOPLE.cio},UCIO2` } });
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    await act(PEOPLE.siro, CARD_ACTIONS.triage, { severity: 'low', priority: 'P4', rationale: 'Minor' });
+    await act(PEOPLE.hodFinance, CARD_ACTIONS.resolve, { how: 'Found it' });
+    await act(PEOPLE.siro, CARD_ACTIONS.learning, LEARNING);
     await act(PEOPLE.siro, CARD_ACTIONS.closure, {
       noAction: 'yes',
       justification: 'Minor',
       reviewerId: PEOPLE.cio,
     });
     expect((await act(PEOPLE.cio, CARD_ACTIONS.peerReview, { decision: 'approved' })).errors).toBeNull();
-    // Having reviewed it, the CIO is not asked to approve it; forged, the approval is refused.
     expect(await world.findControl(PEOPLE.cio, REF, DUTY_ACTIONS.approveClosure)).toBeUndefined();
     const own = await world.forgeClick(PEOPLE.cio, world.card(REF), DUTY_ACTIONS.approveClosure);
     expect(own.replies).toEqual(['You did the peer review: closure must be approved by another CIO.']);
     expect(incident().status).toBe('in_review');
-    const approvals = world.db.select().from(reviews).where(eq(reviews.type, 'closure_approval')).all();
-    expect(approvals.map((r) => r.decision)).toEqual(['pending']);
+    expect((await act('UCIO2', DUTY_ACTIONS.approveClosure)).refused).toBeNull();
+    expect(incident().status).toBe('closed');
+  });
+
+  it('never leaves a closure that the only CIO peer-reviewed (before this was refused) at a dead end', async () => {
+    await resolvedIncident('low');
+    await act(PEOPLE.siro, CARD_ACTIONS.learning, LEARNING);
+    await act(PEOPLE.siro, CARD_ACTIONS.closure, { noAction: 'yes', justification: 'Minor' });
+    // Kept from a register where the only CIO did the peer review: made here with a second CIO.
+    const twoCios = { ...world.config, roles: { ...world.config.roles, cio: [PEOPLE.cio, 'UCIO2'] } };
+    peerReview(
+      { db: world.db, clock: world.clock, config: twoCios },
+      actorFor(world.config, PEOPLE.cio, false),
+      { incidentId: incident().id },
+      { decision: 'approved', comment: null },
+    );
+    await act(PEOPLE.siro, CARD_ACTIONS.postUpdate, { text: 'Waiting for the CIO' });
+    // The CIO is asked, and offered what they can do: send it back, for someone else's review.
+    const dm = dmsTo(PEOPLE.cio).at(-1);
+    expect(JSON.stringify(dm?.args)).toContain('you are the only CIO: please send it back');
+    const refused = await world.forgeClick(PEOPLE.cio, world.card(REF), DUTY_ACTIONS.approveClosure);
+    expect(refused.replies).toEqual([
+      'You did the peer review and you are the only CIO, so you cannot also approve: send it back, and it can be put forward again for a peer review by someone else.',
+    ]);
+    const back = await act(PEOPLE.cio, CARD_ACTIONS.approval, {
+      decision: 'returned',
+      comment: 'Needs another reviewer',
+    });
+    expect(back.errors).toBeNull();
+    expect(incident().status).toBe('resolved');
   });
 
   it('refuses to reopen without a reason', async () => {

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { incidents, outbox } from '../../db/schema';
 import { validateMessage } from '../../src/local-slack/block-kit-limits';
-import { slashCommand } from '../../src/local-slack/payloads';
+import { incidentCommand } from '../helpers/incident-command';
 import { seedReport } from '../helpers/seed';
 import { createWorld, PEOPLE, testClock, type World } from '../helpers/world';
 
@@ -24,21 +24,7 @@ function ownTmp(): string {
   return dir;
 }
 
-async function incident(user: string, text: string) {
-  const responseUrl = world.fake.responseUrl();
-  const res = await world.slack.command(
-    slashCommand({
-      command: '/incident',
-      text,
-      userId: user,
-      triggerId: world.fake.issueTrigger(user),
-      responseUrl,
-    }),
-  );
-  // Exports, evidence packs and statistics are made after the acknowledgement: wait for them.
-  await world.settled();
-  return { status: res.status, body: res.text ? (res.json() as Record<string, unknown>) : null, responseUrl };
-}
+const incident = (user: string, text: string) => incidentCommand(world, user, text);
 
 const later = (url: string) =>
   world.fake.responseUrlPosts.filter((p) => url.endsWith(p.path)).map((p) => String(p.body.text));

@@ -9,6 +9,7 @@ import { recordNotification } from '../../src/domain/record-notification';
 import { validateMessage, validateView } from '../../src/local-slack/block-kit-limits';
 import type { Answer } from '../../src/local-slack/fill-view';
 import { blockAction } from '../../src/local-slack/payloads';
+import { controlsOf } from '../../src/local-slack/people';
 import {
   createWorld,
   PEOPLE,
@@ -139,7 +140,10 @@ describe('triage by the SIRO', () => {
     });
     const card = JSON.stringify(world.card(REF).blocks);
     expect(card).toContain('Closed: not a security incident');
-    expect(card).not.toContain('"type":"actions"');
+    // Nothing more to do on it, unless new facts bring it back for triage (seed 003 §5.3).
+    expect(controlsOf(world.card(REF).blocks).map((c) => c.element.action_id)).toEqual([
+      DUTY_ACTIONS.retriage,
+    ]);
   });
 
   it('records a duplicate of another reference, and refuses one that does not exist', async () => {

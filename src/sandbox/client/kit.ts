@@ -36,6 +36,7 @@ export interface KitElement {
   initial_option?: KitOption;
   initial_options?: KitOption[];
   initial_user?: string;
+  initial_users?: string[];
   initial_value?: string;
   initial_date?: string;
   initial_date_time?: number;

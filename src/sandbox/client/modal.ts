@@ -35,6 +35,8 @@ function initial(e: KitElement): FormAnswer {
       return (e.initial_options ?? []).map((o) => o.value).join(',') || null;
     case 'users_select':
       return e.initial_user ?? null;
+    case 'multi_users_select':
+      return (e.initial_users ?? []).join(',') || null;
     case 'datepicker':
       return e.initial_date ?? null;
     case 'datetimepicker':
@@ -150,6 +152,18 @@ function control(b: KitBlock, e: KitElement, ctx: ModalContext): Child {
         ),
       );
     }
+    case 'multi_users_select':
+      // Several people: drawn as a box per person, answered as their ids, comma-separated.
+      return control(
+        b,
+        {
+          ...e,
+          type: 'checkboxes',
+          options: ctx.people.map((p) => ({ text: { type: 'plain_text', text: p.name }, value: p.id })),
+          initial_options: [],
+        },
+        ctx,
+      );
     case 'datepicker':
       return h('input', {
         name,

@@ -7,6 +7,7 @@ import { registerCardChanges } from './actions/card-changed';
 import { registerCardModalOpeners } from './actions/card-modal-opened';
 import { registerHomeReportButton } from './actions/home-report-clicked';
 import { registerLossLocationSelected } from './actions/loss-location-selected';
+import { registerProcedureSteps } from './actions/procedure-steps';
 import { registerReminderButtons } from './actions/reminder-clicked';
 import { registerIncidentCommand } from './commands/incident';
 import { registerReportIncidentCommand } from './commands/report-incident';
@@ -15,6 +16,7 @@ import { registerSecurityChannelMembership } from './events/security-channel-mem
 import { registerAddToTimeline } from './shortcuts/add-to-timeline';
 import { registerReportShortcuts } from './shortcuts/report-shortcuts';
 import { registerCardModalSubmissions } from './views/card-modal-submitted';
+import { registerDesignateFromHome } from './views/procedure-forms';
 import { registerReportSubmitted } from './views/report-submitted';
 
 /** Every Slack entry point of the app; manifest.yml must match this list (test/manifest.test.ts). */
@@ -35,4 +37,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerAppHomeOpened(app, deps);
   registerSecurityChannelMembership(app, deps);
   registerHomeReportButton(app, deps);
+  registerProcedureSteps(app, deps);
+  registerDesignateFromHome(app, deps);
 }

@@ -11,7 +11,12 @@ import { type Action, actions, type Incident, isUnsettled } from '../../../../db
 import { decideNotDoing, setActionStatus } from '../../../domain/action-status';
 import { DomainError } from '../../../domain/errors';
 import { assertOpen } from '../../../domain/lifecycle';
-import { assertMayUpdateAction, mayUpdateAction, updateActionRefusal } from '../../../domain/permissions';
+import {
+  assertMayUpdateAction,
+  mayUpdateAction,
+  ownsAction,
+  updateActionRefusal,
+} from '../../../domain/permissions';
 import { clickedIncident, refreshCard, refuse, resolveActor, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 
@@ -74,7 +79,11 @@ export function registerActionMenu(app: App, deps: ListenerDeps): void {
         }
         const view =
           choice.op === ACTION_MENU.edit
-            ? actionModal(incident, { action, timeZone: deps.config.orgTimeZone })
+            ? actionModal(
+                incident,
+                { action, timeZone: deps.config.orgTimeZone },
+                await deps.userGroups.list(),
+              )
             : reasonModal(
                 CARD_MODALS.actionNotDoing,
                 incident,
@@ -92,7 +101,7 @@ export function registerActionMenu(app: App, deps: ListenerDeps): void {
           .from(actions)
           .where(and(eq(actions.id, choice.actionId), eq(actions.incidentId, incident.id)))
           .get();
-        if (row && row.ownerId !== userId && isUnsettled(row)) {
+        if (row && !ownsAction(row, userId) && isUnsettled(row)) {
           if (!mayUpdateAction(ctx.config, await resolveActor(deps, userId), row, incident)) {
             await refused(updateActionRefusal(incident));
             return;

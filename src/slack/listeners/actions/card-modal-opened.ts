@@ -74,10 +74,19 @@ export function registerCardModalOpeners(app: App, deps: ListenerDeps): void {
     return `${closureSummary(i).replace(/\nIs the record.*$/, '')}\n*Peer review:* approved${peer?.decidedBy ? ` by <@${peer.decidedBy}>` : ''}${peer?.comment ? `: ${userText(peer.comment, 600)}` : ''}`;
   };
 
-  const simple: [string, Capability, (i: Incident, value: string | undefined) => ModalView | string][] = [
+  const simple: [
+    string,
+    Capability,
+    (i: Incident, value: string | undefined) => ModalView | string | Promise<ModalView>,
+  ][] = [
     [CARD_ACTIONS.triage, 'triage', triageModal],
     [CARD_ACTIONS.postUpdate, 'post_update', updateModal],
-    [CARD_ACTIONS.addAction, 'add_action', (i) => actionModal(i)],
+    // Work may go to a team (seed 003 §5.5): the form offers the workspace's user groups.
+    [
+      CARD_ACTIONS.addAction,
+      'add_action',
+      async (i) => actionModal(i, undefined, await deps.userGroups.list()),
+    ],
     [CARD_ACTIONS.resolve, 'resolve', (i) => resolveModal(i, now())],
     [
       CARD_ACTIONS.analysis,
@@ -130,7 +139,7 @@ export function registerCardModalOpeners(app: App, deps: ListenerDeps): void {
       const clicked = await clickedIncident(deps, args);
       if (!clicked || !(await mayOpen(deps, args.respond, args.body.user.id, clicked.incident, capability)))
         return;
-      const view = build(clicked.incident, args.action.value);
+      const view = await build(clicked.incident, args.action.value);
       if (typeof view === 'string') {
         await refuse(
           deps,

@@ -11,6 +11,7 @@ import { incidents } from '../../../../db/schema';
 import { type Period, parsePeriod } from '../../../dates';
 import { messageUrl } from '../../../domain/links';
 import { parseReference } from '../../../domain/numbering';
+import { seesDetails } from '../../../domain/restricted';
 import { type Actor, relationsTo } from '../../../domain/roles';
 import { loadCardModel } from '../../../services/card-model';
 import { evidencePack } from '../../../services/evidence';
@@ -63,7 +64,10 @@ export function registerIncidentCommand(
     if (reference) {
       const incident = deps.db.select().from(incidents).where(eq(incidents.reference, reference)).get();
       const rel = incident ? relationsTo(actor, incident) : null;
-      if (!incident || !(isTeam(actor) || rel?.irm || rel?.hod || rel?.reporter)) {
+      // A restricted record: its details to the SIRO and those added, its status to its reporter.
+      const insider = incident ? seesDetails(deps.config, incident, actor.id) : false;
+      const works = incident?.restricted ? insider : isTeam(actor) || rel?.irm || rel?.hod;
+      if (!incident || !(works || rel?.reporter)) {
         // The same answer whether it does not exist or is not theirs: references are not an oracle.
         await ack({
           response_type: 'ephemeral',
@@ -73,7 +77,7 @@ export function registerIncidentCommand(
         return;
       }
       const now = deps.clock.now();
-      const full = isTeam(actor) || rel?.irm || rel?.hod;
+      const full = works;
       const message = full
         ? incidentDetails(
             loadCardModel(deps.db, incident, now, deps.config.orgTimeZone),
@@ -154,7 +158,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       const path = join(dir, name);
       let rows = 0;
       await writeFile(path, async (out) => {
-        rows = await exportRegister(deps.db, out, { format });
+        rows = await exportRegister(deps.db, out, {
+          format,
+          viewer: { userId, siroIds: deps.config.roles.siro },
+        });
       });
       await uploadFilesToDm(client, userId, [{ path, name }], `The incident register: ${rows} incidents.`);
       return rows;
@@ -175,6 +182,17 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
         response_type: 'ephemeral',
         text: 'Give a reference, e.g. `/incident evidence INC-2026-0007`.',
       });
+      return;
+    }
+    // A restricted record's evidence goes only to the SIRO and the people they added.
+    if (!seesDetails(deps.config, incident, userId)) {
+      await refuse(
+        deps,
+        respond,
+        userId,
+        `Only the SIRO and the people they added may have the evidence pack of ${incident.reference}: it is restricted.`,
+        `evidence of restricted ${incident.reference}`,
+      );
       return;
     }
     const pack = evidencePack(deps.db, incident, deps.clock.now());

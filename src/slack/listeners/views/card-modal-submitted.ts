@@ -21,16 +21,18 @@ import {
   resolutionInputSchema,
   submitCausalAnalysis,
 } from '../../../domain/follow-through';
-import { transitionRefusal } from '../../../domain/lifecycle';
+import { soleCioRefusal, transitionRefusal } from '../../../domain/lifecycle';
 import { can } from '../../../domain/permissions';
 import { postUpdate } from '../../../domain/post-update';
 import { notificationInputSchema, recordNotification } from '../../../domain/record-notification';
 import type { Actor } from '../../../domain/roles';
 import { setSeverity, severityChangeSchema, triageIncident, triageInputSchema } from '../../../domain/triage';
+import { actionInput, readTeam } from '../../action-team';
 import { findIncident, refreshCard, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { formAgain } from '../../stale-form';
 import { type FormResult, parseForm, readViewState } from '../../view-state';
+import { registerProcedureForms } from './procedure-forms';
 
 const metadataSchema = z.object({
   i: z.number().int().positive(),
@@ -65,7 +67,8 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
       .get();
     const note =
       `:warning: *${incident.reference} changed while this form was open.* Your answers are kept below: ` +
-      `check them against the card and save again.${latest ? `\n>Latest change: ${latest.summary}` : ''}`;
+      // A restricted record's changes are not told to whoever holds the form (an action's owner).
+      `check them against the card and save again.${latest && !incident.restricted ? `\n>Latest change: ${latest.summary}` : ''}`;
     return formAgain(view, JSON.stringify({ ...meta, v: incident.version }), note);
   }
 
@@ -256,8 +259,13 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
       new Set(answers.keys()),
       'description',
     );
-  handle(CARD_MODALS.action, 'description', parseActionForm, (actor, target, value) =>
-    addAction(ctx, actor, { ...target, version: undefined }, value),
+  handle(
+    CARD_MODALS.action,
+    'description',
+    parseActionForm,
+    (actor, target, value) =>
+      addAction(ctx, actor, { ...target, version: undefined }, actionInput(deps, value)),
+    readTeam(deps),
   );
 
   handle(
@@ -332,11 +340,21 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     },
     // A closure request is judged on the record as it is now, not as it was when the form opened.
     (actor, target, value) => requestClosure(ctx, actor, { ...target, version: undefined }, value),
-    // The person asked for the peer review must be one who may do it, and not the requester.
+    // The person asked for the peer review must be one who may do it, and not the requester; nor
+    // the only CIO, who could then not approve it (four eyes that cannot deadlock).
     async ({ value, meta, userId }) => {
       if (!value.reviewerId) return null;
       const incident = findIncident(deps, meta.i);
       const reviewer = await resolveActor(deps, value.reviewerId);
+      const sole = soleCioRefusal(deps.config, value.reviewerId);
+      if (incident && sole && value.reviewerId !== userId)
+        return {
+          response_action: 'errors',
+          errors: {
+            reviewerId:
+              'They are the only CIO, and closure needs a CIO who did not do the peer review: choose someone else; they approve closure after it.',
+          },
+        };
       if (!incident || (value.reviewerId !== userId && can(deps.config, reviewer, 'peer_review', incident)))
         return null;
       return {
@@ -383,8 +401,11 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     'description',
     parseActionForm,
     // An action is judged by its own state (still open?), not by the incident's version.
-    (actor, target, value, meta) => editAction(ctx, actor, actionTarget(target, meta), value),
+    (actor, target, value, meta) =>
+      editAction(ctx, actor, actionTarget(target, meta), actionInput(deps, value)),
+    readTeam(deps),
   );
+  registerProcedureForms(handle, deps);
 }
 
 function safeJson(text: string): unknown {
