@@ -73,7 +73,7 @@ describe('triage by the SIRO', () => {
     expect(result.body).toBeNull(); // the form closes
     // The category's tier (information leakage: Medium) was preselected in the form.
     expect(JSON.stringify(result.modal?.view.blocks)).toContain(
-      '"initial_option":{"text":{"type":"plain_text","text":"Medium"',
+      '"initial_option":{"text":{"type":"plain_text","text":"Medium: limited harm',
     );
 
     const row = incident(world);
@@ -794,7 +794,7 @@ describe('refusals, retries and stale forms', () => {
     expect(drawn).toContain(`Latest change: :speech_balloon: <@${PEOPLE.responder}>: Police called`);
     expect(drawn).toContain('"initial_value":"Payroll & HR data"');
     expect(drawn).toContain(
-      '"initial_option":{"text":{"type":"plain_text","text":"High","emoji":true},"value":"high"}',
+      '"initial_option":{"text":{"type":"plain_text","text":"High: real harm: personal data, customers or staff, a key system","emoji":true},"value":"high"}',
     );
     expect(drawn).toContain(
       '"initial_options":[{"text":{"type":"plain_text","text":"It is criminal (police)"',
