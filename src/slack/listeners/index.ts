@@ -5,6 +5,7 @@ import { registerActionDmButtons } from './actions/action-dm-clicked';
 import { registerActionMenu } from './actions/action-menu-selected';
 import { registerCardChanges } from './actions/card-changed';
 import { registerCardModalOpeners } from './actions/card-modal-opened';
+import { registerCardMoreMenu } from './actions/card-more-picked';
 import { registerHomeReportButton } from './actions/home-report-clicked';
 import { registerLossLocationSelected } from './actions/loss-location-selected';
 import { registerProcedureSteps } from './actions/procedure-steps';
@@ -30,6 +31,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerReportSubmitted(app, deps);
   registerCardModalOpeners(app, deps);
   registerCardChanges(app, deps);
+  registerCardMoreMenu(app, deps);
   registerActionMenu(app, deps);
   registerCardModalSubmissions(app, deps);
   registerActionDmButtons(app, deps);
