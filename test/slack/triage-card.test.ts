@@ -316,7 +316,7 @@ describe('assignment and escalation', () => {
       ['triaged', PEOPLE.siro],
       ['escalated', 'vigil'],
     ]);
-    expect(events[2]?.after).toEqual({ escalatedAt: '2026-03-10T09:00:00.000Z', automatic: true });
+    expect(events[2]?.after).toMatchObject({ escalatedAt: '2026-03-10T09:00:00.000Z', automatic: true });
     expect(threadLines(world).at(-1)).toBe(
       'Escalated automatically to the SIRO and the Managing Director: triage found that customers or staff are affected.',
     );
