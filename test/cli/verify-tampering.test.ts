@@ -154,7 +154,9 @@ describe('npm run vigil -- verify finds', () => {
     tamper(db, 'DELETE FROM incident_events WHERE id = 5');
     db.$client.pragma('foreign_keys = OFF');
     for (const table of ['notifications', 'outbox', 'incidents'])
-      db.$client.prepare(`DELETE FROM ${table} WHERE ${table === 'incidents' ? 'id' : 'incident_id'} = 5`).run();
+      db.$client
+        .prepare(`DELETE FROM ${table} WHERE ${table === 'incidents' ? 'id' : 'incident_id'} = 5`)
+        .run();
     db.$client.prepare('UPDATE reference_counters SET last_seq = 4').run();
     db.$client.pragma('foreign_keys = ON');
     db.$client.prepare("UPDATE sqlite_sequence SET seq = 4 WHERE name = 'incident_events'").run();
