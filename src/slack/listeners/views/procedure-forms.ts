@@ -84,6 +84,12 @@ export function registerDesignateFromHome(app: App, deps: ListenerDeps): void {
       await ack({ response_action: 'errors', errors: parsed.errors });
       return;
     }
+    // A person picker's choice is someone Vigil can resolve before it is stored or mentioned.
+    const notPeople = await deps.people.pickerErrors(view.state.values);
+    if (notPeople) {
+      await ack({ response_action: 'errors', errors: notPeople });
+      return;
+    }
     const reference = parseReference(parsed.value.reference) ?? '';
     const incident = deps.db.select().from(incidents).where(eq(incidents.reference, reference)).get();
     // The same answer whether it does not exist or is not theirs to touch: references are not an oracle.
