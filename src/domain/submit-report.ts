@@ -7,6 +7,7 @@ import { reconcileDuties } from './duty-messages';
 import { escalateAutomatically } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
 import { ensureReportObligations, withObligations } from './obligations';
+import { isSlackUserId } from './people-ids';
 import type { ReportInput } from './report-input';
 import { routeReport } from './routes';
 import { suggestSeverity } from './severity-suggestion';
@@ -141,7 +142,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
     if (
       incident.assetOwnerId &&
       incident.assetOwnerId !== meta.reporterId &&
-      /^[UW][A-Z0-9]+$/.test(incident.assetOwnerId)
+      isSlackUserId(incident.assetOwnerId)
     )
       enqueue(
         tx,
