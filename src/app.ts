@@ -68,6 +68,8 @@ export function createVigil(deps: VigilDeps): Vigil {
     token: config.slack.botToken,
     botId: deps.botId,
     botUserId: deps.botUserId,
+    // Nothing reads Bolt's conversation store, and it builds an Error on every request.
+    convoStore: false,
     // The SDK logger ignores the level Bolt sets on it, so ours stays at LOG_LEVEL.
     logger: clientOptions.logger,
     clientOptions,

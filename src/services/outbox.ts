@@ -600,6 +600,16 @@ function errorCode(err: unknown): string {
  * pending rows (outbox_pending by due time, outbox_pending_lane by lane), checked by
  * EXPLAIN QUERY PLAN in test/reliability/outbox.test.ts.
  */
+/**
+ * A row that may go now: the first pending row of its lane; and a DM asking for a step (which
+ * links to the card) not before its incident's card, queued before it, is posted.
+ */
+const LANE_HEAD = `NOT EXISTS (SELECT 1 FROM outbox AS earlier
+    WHERE earlier.status = 'pending' AND earlier.lane = o.lane AND earlier.id < o.id)
+  AND NOT (o.kind = 'duty_message' AND o.lane LIKE 'msg:%' AND EXISTS (SELECT 1 FROM outbox AS card
+    WHERE card.status = 'pending' AND card.lane = 'card:' || o.incident_id AND card.id < o.id
+      AND card.kind = 'post_card'))`;
+
 export function prepareStatements(db: Db) {
   const raw = db.$client;
   return {
@@ -609,8 +619,7 @@ export function prepareStatements(db: Db) {
      */
     due: raw.prepare<{ now: number; limit: number }, RawOutboxRow>(
       `SELECT * FROM outbox AS o INDEXED BY outbox_pending
-       WHERE status = 'pending' AND next_attempt_at <= @now AND NOT EXISTS (SELECT 1 FROM outbox AS earlier
-         WHERE earlier.status = 'pending' AND earlier.lane = o.lane AND earlier.id < o.id)
+       WHERE status = 'pending' AND next_attempt_at <= @now AND ${LANE_HEAD}
        ORDER BY next_attempt_at, id LIMIT @limit`,
     ),
     claim: raw.prepare<[number, string, string, string, number], { id: number }>(
@@ -629,8 +638,7 @@ export function prepareStatements(db: Db) {
     /** When the next lane head falls due (the earliest due time among heads). */
     nextHead: raw.prepare<[], { at: number }>(
       `SELECT next_attempt_at AS at FROM outbox AS o INDEXED BY outbox_pending
-       WHERE status = 'pending' AND NOT EXISTS (SELECT 1 FROM outbox AS earlier
-         WHERE earlier.status = 'pending' AND earlier.lane = o.lane AND earlier.id < o.id)
+       WHERE status = 'pending' AND ${LANE_HEAD}
        ORDER BY next_attempt_at LIMIT 1`,
     ),
     holders: raw.prepare<[], { leased_by: string }>(
