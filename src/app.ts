@@ -9,6 +9,7 @@ import { backfillDuties } from './services/duty-backfill';
 import { OutboxWorker } from './services/outbox';
 import { Scheduler } from './services/scheduler';
 import { InFlight } from './slack/in-flight';
+import { leanHotCalls } from './slack/lean-client';
 import { registerListeners } from './slack/listeners';
 import { guardRequests } from './slack/request-guard';
 import { SecurityTeam } from './slack/security-team';
@@ -76,6 +77,12 @@ export function createVigil(deps: VigilDeps): Vigil {
     ...(socketMode
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }
       : { receiver }),
+  });
+  leanHotCalls(app.client, {
+    token: config.slack.botToken,
+    apiUrl: config.slack.apiUrl,
+    timeoutMs: config.slack.timeoutMs,
+    logger: clientOptions.logger ?? logger,
   });
   const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
   const outbox = OutboxWorker.fromConfig(config, {

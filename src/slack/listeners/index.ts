@@ -23,7 +23,7 @@ import { registerReportSubmitted } from './views/report-submitted';
 /** Every Slack entry point of the app; manifest.yml must match this list (test/manifest.test.ts). */
 export function registerListeners(bolt: App, deps: ListenerDeps): void {
   bolt.use(dedupeEvents(deps));
-  const app = routeByTable(bolt);
+  const app = routeByTable(bolt, bolt.client);
   registerReportIncidentCommand(app, deps);
   registerReportShortcuts(app, deps);
   registerAddToTimeline(app, deps);
