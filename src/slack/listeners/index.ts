@@ -14,6 +14,7 @@ import { registerIncidentCommand } from './commands/incident';
 import { registerReportIncidentCommand } from './commands/report-incident';
 import { registerAppHomeOpened } from './events/app-home-opened';
 import { registerSecurityChannelMembership } from './events/security-channel-membership';
+import { routeByTable } from './router';
 import { registerAddToTimeline } from './shortcuts/add-to-timeline';
 import { registerReportShortcuts } from './shortcuts/report-shortcuts';
 import { registerCardModalSubmissions } from './views/card-modal-submitted';
@@ -21,8 +22,9 @@ import { registerDesignateFromHome } from './views/procedure-forms';
 import { registerReportSubmitted } from './views/report-submitted';
 
 /** Every Slack entry point of the app; manifest.yml must match this list (test/manifest.test.ts). */
-export function registerListeners(app: App, deps: ListenerDeps): void {
-  app.use(dedupeEvents(deps));
+export function registerListeners(bolt: App, deps: ListenerDeps): void {
+  bolt.use(dedupeEvents(deps));
+  const app = routeByTable(bolt, bolt.client);
   registerReportIncidentCommand(app, deps);
   registerReportShortcuts(app, deps);
   registerAddToTimeline(app, deps);

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { App, RespondFn } from '@slack/bolt';
+import type { RespondFn } from '@slack/bolt';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import { INCIDENT_HELP, incidentDetails, incidentStatus } from '../../../../blocks/incident-lookup';
@@ -21,6 +21,7 @@ import { refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { uploadFilesToDm, withTempDir } from '../../upload-files';
 import { unescapeSlackText } from '../../view-state';
+import type { Listeners } from '../router';
 
 export const INCIDENT_COMMAND = '/incident';
 
@@ -50,7 +51,7 @@ function failure(verb: string, err: unknown): string {
 }
 
 export function registerIncidentCommand(
-  app: App,
+  app: Listeners,
   deps: ListenerDeps,
   extra: Record<string, Subcommand> = {},
 ): void {
