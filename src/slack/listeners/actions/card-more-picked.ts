@@ -1,9 +1,10 @@
-import type { App, BlockAction, StaticSelectAction } from '@slack/bolt';
+import type { BlockAction, StaticSelectAction } from '@slack/bolt';
 import { CARD_ACTIONS } from '../../../../blocks/card-ids';
 import { moreControls } from '../../../../blocks/card-more';
 import { loadCardModel } from '../../../services/card-model';
 import { clickedIncident, mayOpen, refreshCard, refuse } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 /**
  * The card's "More…" menu. The option picked names a secondary control (blocks/card-more.ts); once
@@ -11,7 +12,7 @@ import type { ListenerDeps } from '../../deps';
  * listener as if its button had been clicked, so each control has one listener and one set of
  * checks wherever it appears.
  */
-export function registerCardMoreMenu(app: App, deps: ListenerDeps): void {
+export function registerCardMoreMenu(app: Listeners, deps: ListenerDeps): void {
   app.action<BlockAction<StaticSelectAction>>(CARD_ACTIONS.more, async (args) => {
     await args.ack();
     const clicked = await clickedIncident(deps, args);
@@ -33,10 +34,6 @@ export function registerCardMoreMenu(app: App, deps: ListenerDeps): void {
       return;
     }
     if (!(await mayOpen(deps, args.respond, args.body.user.id, i, control.capability))) return;
-    const { selected_option: _picked, ...rest } = args.action;
-    await app.processEvent({
-      body: { ...args.body, actions: [{ ...rest, type: 'button', action_id: control.actionId }] },
-      ack: async () => {},
-    });
+    await app.redirect(args, control.actionId);
   });
 }
