@@ -40,6 +40,8 @@ const WHERE: Record<string, string> = {
   ESCALATE_OVERDUE_DAYS: 'days overdue before the SIRO is told, default 2',
   REMIND_PLAN_DAYS:
     'days the SIRO may leave an action plan (Medium and above) unagreed before a reminder, default 2',
+  REMIND_CLOSURE_DAYS:
+    'days a closure step (recurrence review, request for closure, peer review, CIO approval) may wait before it is chased, default 3',
   WORKDAY_HOURS: 'working hours in the recipient’s own zone for non-urgent reminders, default 09-17',
   REMINDER_SWEEP_MINUTES: 'minutes between reminder sweeps in the running app, default 5',
   LOG_LEVEL: 'debug, info, warn or error; default info',
@@ -215,6 +217,7 @@ const envSchema = z.object({
   REMIND_NOTIFY_HOURS: hours(24),
   ESCALATE_OVERDUE_DAYS: hours(2),
   REMIND_PLAN_DAYS: hours(2),
+  REMIND_CLOSURE_DAYS: hours(3),
   WORKDAY_HOURS: z.preprocess(
     emptyAsUndefined,
     z
@@ -257,6 +260,8 @@ export interface Config {
     escalateOverdueDays: number;
     /** Days an unagreed action plan waits before the SIRO is reminded (seed 003 §4.3). */
     planDays: number;
+    /** Days a step between restoration and closure waits before it is chased (seed 003 §5.10–5.11). */
+    closureDays: number;
     workday: [number, number];
     sweepMinutes: number;
   };
@@ -333,6 +338,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       notifyHours: e.REMIND_NOTIFY_HOURS,
       escalateOverdueDays: e.ESCALATE_OVERDUE_DAYS,
       planDays: e.REMIND_PLAN_DAYS,
+      closureDays: e.REMIND_CLOSURE_DAYS,
       workday: e.WORKDAY_HOURS,
       sweepMinutes: e.REMINDER_SWEEP_MINUTES,
     },

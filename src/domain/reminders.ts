@@ -17,6 +17,7 @@ import {
 import type { Config } from '../config';
 import { dueDay } from '../dates';
 import { findCategory } from './categories';
+import { CLOSURE_STEP_WORDS, closureWaits } from './closure-waits';
 import { enqueue } from './deliveries';
 import type { DutyKind } from './duties';
 import { notDoingDeciders } from './duties';
@@ -369,6 +370,33 @@ export function findDueReminders(
       repeat: 'day',
       recipients: sirOs,
     });
+
+  // Seed 003 §5.10–5.11: the steps after restoration are chased like every other, and the SIRO
+  // hears of any left waiting ESCALATE_OVERDUE_DAYS longer.
+  const escalateClosure = subDays(now, r.closureDays + r.escalateOverdueDays);
+  for (const w of closureWaits(db, config, subDays(now, r.closureDays))) {
+    if (narrow && !w.owners.includes(person)) continue;
+    const days = Math.floor((now.getTime() - w.since.getTime()) / 86_400_000);
+    drafts.push({
+      key: `${w.step}:${w.incidentId}`,
+      incidentId: w.incidentId,
+      text: `${CLOSURE_STEP_WORDS[w.step]} has waited for you ${days} days`,
+      urgent: false,
+      step: { duty: `${w.step}:${w.incidentId}`, kind: w.step, state: w.state, mine: true },
+      repeat: 'day',
+      recipients: w.owners,
+    });
+    if (!narrow && w.since.getTime() <= escalateClosure.getTime())
+      drafts.push({
+        key: `closure-overdue:${w.incidentId}`,
+        incidentId: w.incidentId,
+        text: `${CLOSURE_STEP_WORDS[w.step]} has waited ${days} days (owed by ${w.owners.map((o) => `<@${o}>`).join(', ')})`,
+        urgent: false,
+        step: { duty: `${w.step}:${w.incidentId}`, kind: w.step, state: w.state, mine: false },
+        repeat: 'day',
+        recipients: sirOs.filter((id) => !w.owners.includes(id)),
+      });
+  }
 
   // Seed 000 Rep.2: the head of department keeps the Director informed; their updates reach the
   // Managing Director once each, in the digest.

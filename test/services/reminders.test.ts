@@ -10,7 +10,13 @@ import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { actions, dutyMessages, incidents, outbox, remindersSent } from '../../db/schema';
 import { setActionStatus } from '../../src/domain/action-status';
 import { addAction } from '../../src/domain/add-action';
-import { decideCausalAnalysis, markResolved, submitCausalAnalysis } from '../../src/domain/follow-through';
+import { peerReview, requestClosure } from '../../src/domain/closure';
+import {
+  decideCausalAnalysis,
+  markResolved,
+  recordLearningReview,
+  submitCausalAnalysis,
+} from '../../src/domain/follow-through';
 import { actorFor } from '../../src/domain/roles';
 import { triageIncident } from '../../src/domain/triage';
 import type { Answer } from '../../src/local-slack/fill-view';
@@ -446,8 +452,9 @@ describe('reminders', () => {
     );
     // The HOD is also the IRM, and may not approve their own analysis: the SIRO is asked.
     await sweepAt('2026-03-12T10:05:00Z');
-    expect(keysOf(PEOPLE.siro)).toEqual([`analysis-review:${id}:1`]);
-    expect(digests(PEOPLE.siro)[0]?.text).toContain('causal analysis waiting for your approval');
+    // The recurrence review has waited since the restoration too (REMIND_CLOSURE_DAYS).
+    expect(keysOf(PEOPLE.siro)).toEqual([`learning:${id}`, `analysis-review:${id}:1`]);
+    expect(digests(PEOPLE.siro)[1]?.text).toContain('causal analysis waiting for your approval');
     expect(digests(PEOPLE.hodFinance)).toHaveLength(1);
 
     world.clock.set('2026-03-12T11:00:00Z');
@@ -585,6 +592,82 @@ describe('reminders', () => {
     ]);
     for (const person of [PEOPLE.cio, PEOPLE.iao, PEOPLE.responder, PEOPLE.staff])
       expect(keysOf(person)).toEqual([]);
+  }, 60_000);
+
+  it('chases every step to closure (seed 003 §5.10–5.11): review, request, peer review, CIO approval', async () => {
+    const id = await start();
+    const decide = { incidentId: id };
+    triageIncident(ctxOf(world), actor(PEOPLE.siro, true), decide, {
+      outcome: 'incident',
+      rationale: 'Lost laptop',
+      duplicateOf: null,
+      severity: 'low',
+      priority: 'P4',
+      awareAt: world.clock.now(),
+      facts: [],
+    });
+    markResolved(ctxOf(world), actor(PEOPLE.hodFinance), decide, {
+      restoredAt: world.clock.now(),
+      how: 'Laptop wiped',
+    });
+    submitCausalAnalysis(ctxOf(world), actor(PEOPLE.hodFinance), decide, {
+      rootCause: 'No encryption',
+      contributingFactors: null,
+      technicalMeasures: 'BitLocker',
+      administrativeMeasures: null,
+      costAndResources: 'A day',
+    });
+    decideCausalAnalysis(ctxOf(world), actor(PEOPLE.siro, true), decide, {
+      decision: 'approved',
+      comment: null,
+    });
+    const stepKeys = (user: string) => keysOf(user).flatMap((k) => k.split(','));
+
+    // 60 days pass with nobody doing the learning review: the SIRO is chased, with its button.
+    await sweepAt('2026-05-08T09:05:00Z');
+    expect(stepKeys(PEOPLE.siro)).toContain(`learning:${id}`);
+    const learning = digests(PEOPLE.siro).at(-1);
+    expect(learning?.text).toContain('the recurrence and risk-register review has waited for you 60 days');
+    expect(learning?.steps).toContain(CARD_ACTIONS.learning);
+
+    world.clock.set('2026-05-08T10:00:00Z');
+    recordLearningReview(ctxOf(world), actor(PEOPLE.siro, true), decide, {
+      recurrenceRisk: 'no',
+      reasoning: 'One-off',
+      vulnerabilities: 'None found',
+      riskRegisterRef: 'RR-1',
+      noChangeReason: null,
+    });
+    // 60 more days without a request for closure: the IRM (here the head of department).
+    await sweepAt('2026-07-07T09:05:00Z');
+    expect(stepKeys(PEOPLE.hodFinance)).toContain(`closure_request:${id}`);
+    expect(digests(PEOPLE.hodFinance).at(-1)?.steps).toContain(CARD_ACTIONS.closure);
+    // Waiting past REMIND_CLOSURE_DAYS + ESCALATE_OVERDUE_DAYS: the SIRO hears of it too.
+    expect(stepKeys(PEOPLE.siro)).toContain(`closure-overdue:${id}`);
+
+    world.clock.set('2026-07-07T10:00:00Z');
+    requestClosure(ctxOf(world), actor(PEOPLE.hodFinance), decide, {
+      noAction: false,
+      justification: null,
+      reviewerId: PEOPLE.responder,
+    });
+    await sweepAt('2026-09-07T09:05:00Z');
+    expect(stepKeys(PEOPLE.responder)).toContain(`peer_review:${id}`);
+    expect(digests(PEOPLE.responder).at(-1)?.steps).toContain(CARD_ACTIONS.peerReview);
+
+    world.clock.set('2026-09-07T10:00:00Z');
+    peerReview(ctxOf(world), actor(PEOPLE.responder, true), decide, { decision: 'approved', comment: null });
+    await sweepAt('2026-11-06T10:05:00Z');
+    expect(stepKeys(PEOPLE.cio)).toContain(`closure_approval:${id}`);
+    const approval = digests(PEOPLE.cio).at(-1);
+    expect(approval?.text).toContain('the CIO’s approval of the closure has waited for you 60 days');
+
+    // The CIO approves from the reminder itself; the item is settled and nothing more is chased.
+    await press(PEOPLE.cio, approval, DUTY_ACTIONS.approveClosure);
+    expect(world.db.select().from(incidents).get()?.status).toBe('closed');
+    const before = digests(PEOPLE.cio).length;
+    await sweepAt('2026-11-09T09:05:00Z');
+    expect(digests(PEOPLE.cio)).toHaveLength(before);
   }, 60_000);
 });
 
