@@ -33,6 +33,8 @@ const WHERE: Record<string, string> = {
   NOTIFY_CERT_HOURS: 'hours from awareness to report a network incident to the national CERT, default 24',
   NOTIFY_CUSTOMERS_HOURS: 'hours from awareness to tell affected customers, default 72',
   REMIND_UNTRIAGED_HOURS: 'hours a report may wait for triage before the SIRO is reminded, default 4',
+  REMIND_UNTRIAGED_URGENT_HOURS:
+    'hours a possible personal-data breach, or a report that customers or staff may be affected, may wait for triage before the SIRO is chased at any hour, default 1',
   REMIND_BEFORE_TARGET_HOURS: 'hours before the target resolution time to remind the IRM, default 24',
   REMIND_ANALYSIS_DAYS: 'days after resolution before the causal analysis is chased, default 3',
   REMIND_ACTION_DAYS: 'days before an action is due to remind its owner, default 2',
@@ -211,6 +213,7 @@ const envSchema = z.object({
   NOTIFY_CERT_HOURS: hours(24),
   NOTIFY_CUSTOMERS_HOURS: hours(72),
   REMIND_UNTRIAGED_HOURS: hours(4),
+  REMIND_UNTRIAGED_URGENT_HOURS: hours(1),
   REMIND_BEFORE_TARGET_HOURS: hours(24),
   REMIND_ANALYSIS_DAYS: hours(3),
   REMIND_ACTION_DAYS: hours(2),
@@ -253,6 +256,8 @@ export interface Config {
   notifyHours: Record<'regulator' | 'police' | 'cert' | 'customers', number>;
   reminders: {
     untriagedHours: number;
+    /** Seed 003 §5.7: a possible breach is chased sooner, and at any hour. */
+    untriagedUrgentHours: number;
     beforeTargetHours: number;
     analysisDays: number;
     actionDays: number;
@@ -332,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     reminders: {
       untriagedHours: e.REMIND_UNTRIAGED_HOURS,
+      untriagedUrgentHours: e.REMIND_UNTRIAGED_URGENT_HOURS,
       beforeTargetHours: e.REMIND_BEFORE_TARGET_HOURS,
       analysisDays: e.REMIND_ANALYSIS_DAYS,
       actionDays: e.REMIND_ACTION_DAYS,

@@ -8,6 +8,7 @@ import { reconcileDuties } from './duty-messages';
 import { escalateAutomatically } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
 import { ensureReportObligations, withObligations } from './obligations';
+import { notSureAnswers } from './possible-breach';
 import type { ReportInput } from './report-input';
 import { routeReport } from './routes';
 import { writeTransaction } from './tx';
@@ -72,6 +73,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
         customersOrStaffAffected: (input.customersOrStaffAffected ??
           'unknown') as Incident['customersOrStaffAffected'],
         personalData: (input.personalData ?? 'unknown') as Incident['personalData'],
+        reporterNotSure: notSureAnswers(input),
         personalDataCount: input.personalDataCount,
         personalDataKinds: input.personalDataKinds,
         sensitivity: input.sensitivity,
