@@ -21,6 +21,7 @@ import {
   triageOutcomeLabel,
   yesNoLabel,
 } from './labels';
+import { type LateReport, lateReportLine } from './late-report';
 import { planAgreementParts } from './plan-agreement-line';
 import type { SlackMessage } from './reporter-receipt';
 import { restrictedCard } from './restricted-card';
@@ -77,6 +78,8 @@ export interface CardModel {
   duplicateOf: string | null;
   now: Date;
   orgTimeZone: string;
+  /** Reported later after discovery than LATE_REPORT_HOURS allows (seed 000 Rep.1 "immediately"). */
+  lateReport?: LateReport | null;
 }
 
 /** Importance when the card must shrink to fit Slack's limit: lower tiers give way first. */
@@ -102,6 +105,7 @@ function warningParts(m: CardModel): CardPart[] {
     lines.push(
       `:rotating_light: Escalated to the SIRO and Managing Director ${slackDate(i.escalatedAt, m.orgTimeZone)}.`,
     );
+  if (m.lateReport) lines.push(lateReportLine(m.lateReport));
   if (i.targetResolutionAt && pastTarget(i, m.now))
     lines.push(
       `:alarm_clock: Past its target resolution time (${slackDate(i.targetResolutionAt, m.orgTimeZone)}).`,

@@ -32,6 +32,8 @@ const WHERE: Record<string, string> = {
   NOTIFY_POLICE_HOURS: 'hours from awareness to report a crime to the police, default 24',
   NOTIFY_CERT_HOURS: 'hours from awareness to report a network incident to the national CERT, default 24',
   NOTIFY_CUSTOMERS_HOURS: 'hours from awareness to tell affected customers, default 72',
+  LATE_REPORT_HOURS:
+    'hours from discovery to report after which a report counts as late (seed 000 Rep.1 "immediately"), default 24',
   REMIND_UNTRIAGED_HOURS: 'hours a report may wait for triage before the SIRO is reminded, default 4',
   REMIND_UNTRIAGED_URGENT_HOURS:
     'hours a possible personal-data breach, or a report that customers or staff may be affected, may wait for triage before the SIRO is chased at any hour, default 1',
@@ -212,6 +214,7 @@ const envSchema = z.object({
   NOTIFY_POLICE_HOURS: hours(24),
   NOTIFY_CERT_HOURS: hours(24),
   NOTIFY_CUSTOMERS_HOURS: hours(72),
+  LATE_REPORT_HOURS: hours(24),
   REMIND_UNTRIAGED_HOURS: hours(4),
   REMIND_UNTRIAGED_URGENT_HOURS: hours(1),
   REMIND_BEFORE_TARGET_HOURS: hours(24),
@@ -254,6 +257,8 @@ export interface Config {
   outboxMaxBackoffMs: number;
   triageRoles: ('siro' | 'cio' | 'security')[];
   notifyHours: Record<'regulator' | 'police' | 'cert' | 'customers', number>;
+  /** Seed 000 Rep.1: hours from discovery to report after which a report is late. */
+  lateReportHours: number;
   reminders: {
     untriagedHours: number;
     /** Seed 003 §5.7: a possible breach is chased sooner, and at any hour. */
@@ -335,6 +340,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       cert: e.NOTIFY_CERT_HOURS,
       customers: e.NOTIFY_CUSTOMERS_HOURS,
     },
+    lateReportHours: e.LATE_REPORT_HOURS,
     reminders: {
       untriagedHours: e.REMIND_UNTRIAGED_HOURS,
       untriagedUrgentHours: e.REMIND_UNTRIAGED_URGENT_HOURS,
@@ -355,18 +361,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 /** What the operator commands need: the database (and its audit key) and the organisation's calendar, nothing of Slack. */
 export function loadStorageConfig(
   env: Record<string, string | undefined>,
-): Pick<Config, 'databasePath' | 'orgTimeZone' | 'auditKey'> {
+): Pick<Config, 'databasePath' | 'orgTimeZone' | 'auditKey' | 'lateReportHours'> {
   const parsed = envSchema.shape.DATABASE_PATH.safeParse(env.DATABASE_PATH);
+  const late = envSchema.shape.LATE_REPORT_HOURS.safeParse(env.LATE_REPORT_HOURS);
   const tz = timeZone.safeParse(env.ORG_TIME_ZONE);
   const key = auditKey.safeParse(env.AUDIT_KEY);
   const problems = [
     ...(parsed.success ? [] : [`DATABASE_PATH ${parsed.error.issues[0]?.message}`]),
     ...(tz.success ? [] : [`ORG_TIME_ZONE ${tz.error.issues[0]?.message} (${WHERE.ORG_TIME_ZONE})`]),
     ...(key.success ? [] : [describe('AUDIT_KEY', key.error.issues[0]?.message ?? 'is malformed')]),
+    ...(late.success ? [] : [describe('LATE_REPORT_HOURS', late.error.issues[0]?.message ?? 'is malformed')]),
   ];
-  if (!parsed.success || !tz.success || !key.success) throw new ConfigError(problems);
+  if (!parsed.success || !tz.success || !key.success || !late.success) throw new ConfigError(problems);
   return {
     databasePath: parsed.data,
+    lateReportHours: late.data,
     orgTimeZone: tz.data,
     ...(key.data ? { auditKey: key.data } : {}),
   };
