@@ -2,6 +2,7 @@ import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Action, Incident, Notification, Review, Severity } from '../db/schema';
 import { dueDay } from '../src/dates';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { possiblePersonalData } from '../src/domain/possible-breach';
 import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { suggestionWords, suggestSeverity } from '../src/domain/severity-suggestion';
 import { isPriority, PRIORITIES, PRIORITY_OPTIONS, SEVERITIES, SEVERITY_OPTIONS } from '../src/domain/triage';
@@ -90,7 +91,7 @@ export function triageModal(i: Incident): ModalView {
   ];
   const initialFacts = factOptions.filter(
     (o) =>
-      (o.value === 'personal_data' && i.personalData === 'yes') ||
+      (o.value === 'personal_data' && possiblePersonalData(i)) ||
       (o.value === 'criminal' && i.crimeNumber) ||
       (o.value === 'customers_affected' && i.customersOrStaffAffected === 'yes'),
   );

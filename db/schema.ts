@@ -65,6 +65,11 @@ export const incidents = sqliteTable(
     personalData: text('personal_data', { enum: ['yes', 'no', 'unknown'] })
       .notNull()
       .default('unknown'),
+    /**
+     * The questions the reporter answered "Not sure" (stored as `unknown`, like an unanswered one):
+     * seed 003 §5.7 treats a possible breach like an actual one.
+     */
+    reporterNotSure: text('reporter_not_sure', { mode: 'json' }).$type<NotSureFact[]>(),
     personalDataCount: integer('personal_data_count'),
     personalDataKinds: text('personal_data_kinds'),
     sensitivity: text('sensitivity'),
@@ -481,6 +486,8 @@ export type NewIncident = typeof incidents.$inferInsert;
 export type IncidentEvent = typeof incidentEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+/** Report questions whose "Not sure" counts as a possibility (seed 003 §5.7). */
+export type NotSureFact = 'personalData' | 'customersOrStaffAffected';
 export type Action = typeof actions.$inferSelect;
 
 /**

@@ -8,6 +8,7 @@ import { escalateAutomatically } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
 import { ensureReportObligations, withObligations } from './obligations';
 import { isSlackUserId } from './people-ids';
+import { notSureAnswers } from './possible-breach';
 import type { ReportInput } from './report-input';
 import { routeReport } from './routes';
 import { suggestSeverity } from './severity-suggestion';
@@ -79,6 +80,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
         customersOrStaffAffected: (input.customersOrStaffAffected ??
           'unknown') as Incident['customersOrStaffAffected'],
         personalData: (input.personalData ?? 'unknown') as Incident['personalData'],
+        reporterNotSure: notSureAnswers(input),
         personalDataCount: input.personalDataCount,
         personalDataKinds: input.personalDataKinds,
         sensitivity: input.sensitivity,

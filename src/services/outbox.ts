@@ -34,6 +34,8 @@ export interface OutboxDeps {
   logger: Logger;
   securityChannelId: string;
   orgTimeZone: string;
+  /** LATE_REPORT_HOURS, for the card's flag on a late report (absent: no flag). */
+  lateReportHours?: number;
   maxBackoffMs: number;
   /** The Slack client's timeout: a claimed delivery is given longer than that before another takes it. */
   callTimeoutMs?: number;
@@ -137,6 +139,7 @@ export class OutboxWorker {
       ...deps,
       securityChannelId: config.securityChannelId,
       orgTimeZone: config.orgTimeZone,
+      lateReportHours: config.lateReportHours,
       maxBackoffMs: config.outboxMaxBackoffMs,
       callTimeoutMs: config.slack.timeoutMs,
     });
@@ -489,7 +492,13 @@ export class OutboxWorker {
   }
 
   private cardModel(incident: Incident): CardModel {
-    return loadCardModel(this.deps.db, incident, this.deps.clock.now(), this.deps.orgTimeZone);
+    return loadCardModel(
+      this.deps.db,
+      incident,
+      this.deps.clock.now(),
+      this.deps.orgTimeZone,
+      this.deps.lateReportHours,
+    );
   }
 
   private async directMessage(

@@ -81,7 +81,7 @@ export function registerIncidentCommand(
       const full = works;
       const message = full
         ? incidentDetails(
-            loadCardModel(deps.db, incident, now, deps.config.orgTimeZone),
+            loadCardModel(deps.db, incident, now, deps.config.orgTimeZone, deps.config.lateReportHours),
             incident.cardChannelId && incident.cardTs
               ? messageUrl(deps.workspaceUrl, incident.cardChannelId, incident.cardTs)
               : null,
@@ -147,7 +147,12 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       });
       return;
     }
-    const stats = computeStatistics(deps.db, { ...period, now, orgTimeZone: deps.config.orgTimeZone });
+    const stats = computeStatistics(deps.db, {
+      ...period,
+      now,
+      orgTimeZone: deps.config.orgTimeZone,
+      lateReportHours: deps.config.lateReportHours,
+    });
     await respond({ response_type: 'ephemeral', ...statisticsMessage(stats) });
   },
 
