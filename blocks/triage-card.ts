@@ -22,6 +22,7 @@ import {
   yesNoLabel,
 } from './labels';
 import { planAgreementParts } from './plan-agreement-line';
+import { recordControls } from './record-controls';
 import type { SlackMessage } from './reporter-receipt';
 import { restrictedCard } from './restricted-card';
 import { retriageButtons } from './retriage-control';
@@ -374,6 +375,7 @@ export function triageCard(m: CardModel, view: CardView = 'card'): SlackMessage 
     ...planAgreementParts(m),
     ...(view === 'card' ? actionPlanParts(m) : actionPlanLookupParts(m)),
     ...(view === 'card' ? controls(m) : [irmSection(m, 'lookup')]).map((block) => ({ block })),
+    ...(view === 'card' ? [{ block: recordControls(i) }] : []),
     {
       block: {
         type: 'context',

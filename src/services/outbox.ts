@@ -8,6 +8,7 @@ import {
 import { and, asc, eq, inArray, lte, max, ne, sql } from 'drizzle-orm';
 import { noteMessage, statusMessage } from '../../blocks/direct-messages';
 import { fallbackCard } from '../../blocks/fallback-card';
+import { recordEventLine } from '../../blocks/record-event-lines';
 import { reminderDigest } from '../../blocks/reminder-digest';
 import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receipt';
 import { type CardModel, triageCard } from '../../blocks/triage-card';
@@ -377,13 +378,11 @@ export class OutboxWorker {
         if (incident.restricted) return;
         const { channel, ts } = cardOf(incident);
         const eventId = Number(row.payload.eventId);
-        const event = this.deps.db
-          .select({ summary: incidentEvents.summary })
-          .from(incidentEvents)
-          .where(eq(incidentEvents.id, eventId))
-          .get();
+        const event = this.deps.db.select().from(incidentEvents).where(eq(incidentEvents.id, eventId)).get();
         if (!event) throw new Error(`event ${eventId} not found`);
-        await client.chat.postMessage({ channel, thread_ts: ts, text: event.summary, unfurl_links: false });
+        // Events that keep only facts are put in words here; older kinds carry their line.
+        const text = recordEventLine(event, this.deps.orgTimeZone) ?? event.summary;
+        await client.chat.postMessage({ channel, thread_ts: ts, text, unfurl_links: false });
         return;
       }
       case 'dm': {

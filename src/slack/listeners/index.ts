@@ -8,6 +8,7 @@ import { registerCardModalOpeners } from './actions/card-modal-opened';
 import { registerHomeReportButton } from './actions/home-report-clicked';
 import { registerLossLocationSelected } from './actions/loss-location-selected';
 import { registerProcedureSteps } from './actions/procedure-steps';
+import { registerRecordControls } from './actions/record-controls-clicked';
 import { registerReminderButtons } from './actions/reminder-clicked';
 import { registerIncidentCommand } from './commands/incident';
 import { registerReportIncidentCommand } from './commands/report-incident';
@@ -39,4 +40,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerHomeReportButton(app, deps);
   registerProcedureSteps(app, deps);
   registerDesignateFromHome(app, deps);
+  registerRecordControls(app, deps);
 }

@@ -32,6 +32,7 @@ import { findIncident, refreshCard, resolveActor } from '../../card-interaction'
 import type { ListenerDeps } from '../../deps';
 import { formAgain } from '../../stale-form';
 import { type FormResult, parseForm, readViewState } from '../../view-state';
+import { registerFactsForms } from './facts-forms';
 import { registerProcedureForms } from './procedure-forms';
 
 const metadataSchema = z.object({
@@ -406,6 +407,7 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     readTeam(deps),
   );
   registerProcedureForms(handle, deps);
+  registerFactsForms(handle, deps);
 }
 
 function safeJson(text: string): unknown {
