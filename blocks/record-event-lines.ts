@@ -94,7 +94,11 @@ function obligationLines(after: Record<string, unknown>, timeZone: string): stri
  * who did it, each field before and after, and what follows. Null for other events.
  */
 export function recordEventLine(e: EventFacts, timeZone: string): string | null {
-  const by = USER.test(e.actorId) ? mention(e.actorId) : 'Vigil';
+  const by = USER.test(e.actorId)
+    ? mention(e.actorId)
+    : e.actorId.startsWith('operator:')
+      ? `the operator ${userText(e.actorId.slice('operator:'.length), 60)} (command line)`
+      : 'Vigil';
   const after = e.after ?? {};
   const before = e.before ?? {};
   const text = (k: string, max: number) =>

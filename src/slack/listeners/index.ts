@@ -14,9 +14,11 @@ import { registerIncidentCommand } from './commands/incident';
 import { registerReportIncidentCommand } from './commands/report-incident';
 import { registerAppHomeOpened } from './events/app-home-opened';
 import { registerSecurityChannelMembership } from './events/security-channel-membership';
+import { registerAddAsEvidence } from './shortcuts/add-as-evidence';
 import { registerAddToTimeline } from './shortcuts/add-to-timeline';
 import { registerReportShortcuts } from './shortcuts/report-shortcuts';
 import { registerCardModalSubmissions } from './views/card-modal-submitted';
+import { registerEvidenceForm } from './views/evidence-form';
 import { registerDesignateFromHome } from './views/procedure-forms';
 import { registerReportSubmitted } from './views/report-submitted';
 
@@ -41,4 +43,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerProcedureSteps(app, deps);
   registerDesignateFromHome(app, deps);
   registerRecordControls(app, deps);
+  registerEvidenceForm(app, deps);
+  registerAddAsEvidence(app, deps);
 }

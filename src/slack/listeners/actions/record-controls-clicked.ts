@@ -1,5 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
+import { evidenceModal } from '../../../../blocks/evidence-modals';
 import { askReporterModal, correctFactsModal } from '../../../../blocks/facts-modals';
 import { RECORD_ACTIONS } from '../../../../blocks/record-controls';
 import type { Incident } from '../../../../db/schema';
@@ -11,16 +12,12 @@ import type { ListenerDeps } from '../../deps';
  * The card's controls about the record: correct the facts, ask the reporter, add evidence. Who may
  * is checked before the form opens; the domain checks again when it comes back.
  */
-export function registerRecordControls(
-  app: App,
-  deps: ListenerDeps,
-  extra: [string, Capability, (i: Incident) => ModalView][] = [],
-): void {
+export function registerRecordControls(app: App, deps: ListenerDeps): void {
   const departments = deps.config.departments.map((d) => d.name);
   const openers: [string, Capability, (i: Incident) => ModalView][] = [
     [RECORD_ACTIONS.correctFacts, 'correct_facts', (i) => correctFactsModal(i, departments)],
     [RECORD_ACTIONS.askReporter, 'ask_reporter', askReporterModal],
-    ...extra,
+    [RECORD_ACTIONS.addEvidence, 'add_evidence', evidenceModal],
   ];
   for (const [actionId, capability, build] of openers)
     app.action<BlockAction<ButtonAction>>(actionId, async (args) => {
