@@ -131,16 +131,39 @@ export function answerModal(
 }
 
 /** The reporter adds information or evidence to their own report, at any time (seed 003 §4.1). */
-export function addInformationModal(i: Pick<Incident, 'id' | 'reference' | 'title'>): ModalView {
+export function addInformationModal(
+  report:
+    | Pick<Incident, 'id' | 'reference' | 'title'>
+    | { choose: Pick<Incident, 'id' | 'reference' | 'title'>[] },
+): ModalView {
+  const chooser: KnownBlock[] =
+    'choose' in report
+      ? [
+          {
+            type: 'input',
+            block_id: 'report',
+            label: plain('Which of your reports?', 2000),
+            element: {
+              type: 'static_select',
+              action_id: FIELD_ACTION,
+              placeholder: plain('Choose', 150),
+              options: report.choose.slice(0, 100).map((r) => ({
+                text: plain(`${r.reference} · ${r.title}`, 75),
+                value: String(r.id),
+              })),
+            },
+          },
+        ]
+      : [ownReport(report)];
   return {
     type: 'modal',
     callback_id: FACTS_MODALS.addInformation,
     title: plain('Add information', 24),
     submit: plain('Add to report', 24),
     close: plain('Cancel', 24),
-    private_metadata: JSON.stringify({ i: i.id }),
+    private_metadata: JSON.stringify('choose' in report ? {} : { i: report.id }),
     blocks: [
-      ownReport(i),
+      ...chooser,
       {
         type: 'section',
         text: md('What you add goes to the security team with your report. Give some text, files, or both.'),

@@ -10,6 +10,7 @@ import { noteMessage, statusMessage } from '../../blocks/direct-messages';
 import { fallbackCard } from '../../blocks/fallback-card';
 import { recordEventLine } from '../../blocks/record-event-lines';
 import { reminderDigest } from '../../blocks/reminder-digest';
+import { isReporterDialogue, reporterDialogueMessage } from '../../blocks/reporter-dialogue';
 import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receipt';
 import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
@@ -510,6 +511,8 @@ export class OutboxWorker {
       });
     const event = eventById(this.deps.db, Number(payload.eventId));
     if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
+    if (isReporterDialogue(template))
+      return reporterDialogueMessage(template, incident, { ...event, id: Number(payload.eventId) });
     return noteMessage(template, incident, event, userId, this.deps.orgTimeZone);
   }
 

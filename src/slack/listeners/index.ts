@@ -10,6 +10,7 @@ import { registerLossLocationSelected } from './actions/loss-location-selected';
 import { registerProcedureSteps } from './actions/procedure-steps';
 import { registerRecordControls } from './actions/record-controls-clicked';
 import { registerReminderButtons } from './actions/reminder-clicked';
+import { registerReporterControls } from './actions/reporter-controls';
 import { registerIncidentCommand } from './commands/incident';
 import { registerReportIncidentCommand } from './commands/report-incident';
 import { registerAppHomeOpened } from './events/app-home-opened';
@@ -21,6 +22,7 @@ import { registerCardModalSubmissions } from './views/card-modal-submitted';
 import { registerEvidenceForm } from './views/evidence-form';
 import { registerDesignateFromHome } from './views/procedure-forms';
 import { registerReportSubmitted } from './views/report-submitted';
+import { registerReporterForms } from './views/reporter-forms';
 
 /** Every Slack entry point of the app; manifest.yml must match this list (test/manifest.test.ts). */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -45,4 +47,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerRecordControls(app, deps);
   registerEvidenceForm(app, deps);
   registerAddAsEvidence(app, deps);
+  registerReporterControls(app, deps);
+  registerReporterForms(app, deps);
 }

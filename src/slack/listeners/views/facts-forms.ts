@@ -1,10 +1,20 @@
+import { z } from 'zod';
 import { FACTS_MODALS } from '../../../../blocks/facts-modals';
 import { findIncidentById } from '../../../../db/find-incident';
 import { correctFacts, correctionReasonSchema, type FactCorrections } from '../../../domain/correct-facts';
 import { reportInputSchema } from '../../../domain/report-input';
+import { askReporter, QUESTION_MAX } from '../../../domain/reporter-dialogue';
 import type { ListenerDeps } from '../../deps';
 import { type FormResult, parseForm } from '../../view-state';
 import type { CardFormHandler } from './procedure-forms';
+
+const questionSchema = z.object({
+  question: z
+    .string({ error: 'Please write your question.' })
+    .trim()
+    .min(1, 'Please write your question.')
+    .max(QUESTION_MAX, `Please keep the question under ${QUESTION_MAX} characters.`),
+});
 
 interface Correction {
   corrections: FactCorrections;
@@ -44,5 +54,13 @@ export function registerFactsForms(handle: CardFormHandler, deps: ListenerDeps):
   };
   handle(FACTS_MODALS.correct, 'reason', parseCorrection, (actor, target, value) =>
     correctFacts(ctx, actor, target, value.corrections, value.reason),
+  );
+  // Seed 003 §4.1: the question goes to the reporter by DM; asking does not depend on what the card showed.
+  handle(
+    FACTS_MODALS.ask,
+    'question',
+    (answers) =>
+      parseForm(questionSchema, { question: answers.get('question') }, new Set(answers.keys()), 'question'),
+    (actor, target, value) => askReporter(ctx, actor, target, value.question),
   );
 }
