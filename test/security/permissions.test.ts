@@ -87,6 +87,11 @@ const EXPECTED: Record<Capability, Who[]> = {
   // Seed 003 §4.3: the SIRO agrees the resolution action plan.
   agree_action_plan: ['siro'],
   manage_access: ['siro'],
+  // Seed 003 §3.6: the security team (its members, the SIRO, the IRM) corrects the facts.
+  correct_facts: ['security', 'siro', 'irm'],
+  // Seed 003 §4.1, 000 Rep.2: whoever works the incident asks the reporter and registers evidence.
+  ask_reporter: TEAM,
+  add_evidence: TEAM,
 };
 
 const actor = (who: Who) => actorFor(world.config, WHO[who], SECURITY_MEMBERS.has(WHO[who]));

@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_TEXT_BUDGET, textLength } from '../../blocks/card-budget';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
+import { RECORD_ACTIONS } from '../../blocks/record-controls';
 import { TRUNCATION_MARK } from '../../blocks/text';
 import { actions, incidentEvents, incidents, notifications, reviews } from '../../db/schema';
 import { addAction } from '../../src/domain/add-action';
@@ -140,9 +141,11 @@ describe('triage by the SIRO', () => {
     });
     const card = JSON.stringify(world.card(REF).blocks);
     expect(card).toContain('Closed: not a security incident');
-    // Nothing more to do on it, unless new facts bring it back for triage (seed 003 §5.3).
+    // Nothing more to do on it, unless new facts bring it back for triage (seed 003 §5.3); its
+    // facts and evidence can still be completed (seed 003 §3.6).
     expect(controlsOf(world.card(REF).blocks).map((c) => c.element.action_id)).toEqual([
       DUTY_ACTIONS.retriage,
+      ...Object.values(RECORD_ACTIONS),
     ]);
   });
 

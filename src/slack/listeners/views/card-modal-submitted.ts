@@ -34,6 +34,7 @@ import type { ListenerDeps } from '../../deps';
 import { formAgain } from '../../stale-form';
 import { type FormResult, parseForm, readViewState } from '../../view-state';
 import type { Listeners } from '../router';
+import { registerFactsForms } from './facts-forms';
 import { registerProcedureForms } from './procedure-forms';
 
 const metadataSchema = z.object({
@@ -426,6 +427,7 @@ export function registerCardModalSubmissions(app: Listeners, deps: ListenerDeps)
     readTeam(deps),
   );
   registerProcedureForms(handle, deps);
+  registerFactsForms(handle, deps);
 }
 
 function safeJson(text: string): unknown {
