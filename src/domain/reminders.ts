@@ -158,8 +158,8 @@ export function findDueReminders(
         key: `triage:${i.id}:urgent:${round}`,
         incidentId: i.id,
         text: possiblePersonalData(i)
-          ? `waiting for triage for ${waited} hours; possible personal-data breach: the regulator must be told by ${dueDay(regulatorBy, config.orgTimeZone, 'EEE d MMM HH:mm')} (${config.notifyHours.regulator} hours from awareness)`
-          : `waiting for triage for ${waited} hours; customers or staff may be affected`,
+          ? `waiting for triage for ${waited}; possible personal-data breach: the regulator must be told by ${dueDay(regulatorBy, config.orgTimeZone, 'EEE d MMM HH:mm')} (${config.notifyHours.regulator} hours from awareness)`
+          : `waiting for triage for ${waited}; customers or staff may be affected`,
         urgent: true,
         step: { duty: `triage:${i.id}`, kind: 'triage', state: 'reported', mine: true },
         repeat: 'stage',

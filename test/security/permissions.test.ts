@@ -1009,7 +1009,7 @@ describe('the permissions matrix', () => {
       if (who === 'siro') {
         expect(outcome.reply?.text).toMatch(
           new RegExp(
-            `^:hourglass_flowing_sand: \\*${waiting.reference} \\(Hacking, intrusion or falsification\\)\\* still shows this as owed: waiting for triage for ${world.config.reminders.untriagedHours + 1} hours\\. .*I will remind you again tomorrow\\.$`,
+            `^:hourglass_flowing_sand: \\*${waiting.reference} \\(Hacking, intrusion or falsification\\)\\* still shows this as owed: waiting for triage for ${world.config.reminders.untriagedHours + 1} hours[^.]*\\. .*I will remind you again tomorrow\\.$`,
           ),
         );
         expect(state()).toEqual({ ...before, snoozes: before.snoozes + 1 });
@@ -1020,7 +1020,13 @@ describe('the permissions matrix', () => {
         expect(state(), `done ${who}`).toEqual(before);
       }
     }
-    expect(snoozesOf(triage).map((s) => [s.userId, s.until])).toEqual([
+    // A possible breach is chased in rounds (seed 003 §5.7): the round the SIRO was reminded of is snoozed.
+    const triageSnoozes = world.db
+      .select()
+      .from(snoozes)
+      .all()
+      .filter((s) => s.itemKey === triage || s.itemKey.startsWith(`${triage}:`));
+    expect(triageSnoozes.map((s) => [s.userId, s.until])).toEqual([
       [WHO.siro, addDays(world.clock.now(), 1)],
     ]);
     expect(world.db.select().from(incidents).where(eq(incidents.id, waiting.id)).get()?.status).toBe(
