@@ -602,13 +602,14 @@ function errorCode(err: unknown): string {
  */
 /**
  * A row that may go now: the first pending row of its lane; and a DM asking for a step (which
- * links to the card) not before its incident's card, queued before it, is posted.
+ * links to the card) not before its incident's card, queued before it, is posted, unless that
+ * card's first attempt failed: then the DM goes without the link rather than wait for Slack.
  */
 const LANE_HEAD = `NOT EXISTS (SELECT 1 FROM outbox AS earlier
     WHERE earlier.status = 'pending' AND earlier.lane = o.lane AND earlier.id < o.id)
   AND NOT (o.kind = 'duty_message' AND o.lane LIKE 'msg:%' AND EXISTS (SELECT 1 FROM outbox AS card
     WHERE card.status = 'pending' AND card.lane = 'card:' || o.incident_id AND card.id < o.id
-      AND card.kind = 'post_card'))`;
+      AND card.kind = 'post_card' AND card.attempts = 0))`;
 
 export function prepareStatements(db: Db) {
   const raw = db.$client;
