@@ -5,7 +5,7 @@
  * count. Windows are in microseconds of the monotonic clock, which `process.hrtime` in the driver
  * and V8's profile timestamps share on Linux.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface ProfileNode {
@@ -66,13 +66,17 @@ function own(frame: ProfileNode['callFrame']): Component | null {
   return null;
 }
 
-/** The newest profile in `dir` (Vigil's; one per process). */
+/**
+ * Vigil's main-thread profile in `dir`: Node writes one per thread (tsx's module loader runs in a
+ * thread of its own), and the main thread's is by far the largest.
+ */
 export function readProfile(dir: string): Profile | null {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
-    .sort();
-  const last = files.at(-1);
-  return last ? (JSON.parse(readFileSync(join(dir, last), 'utf8')) as Profile) : null;
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  const main = files[0];
+  return main ? (JSON.parse(readFileSync(main, 'utf8')) as Profile) : null;
 }
 
 /** CPU ms per request by component, per window. */
