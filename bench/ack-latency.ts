@@ -76,7 +76,7 @@ const DRAIN_WAIT_MS = 20_000;
 /** Applied clicks while Slack hangs some calls: a chat.postMessage every FAULT_EVERY_MS hangs FAULT_HANG_MS. */
 const FAULT_CLICKS = 400;
 const FAULT_CONNECTIONS = 10;
-const FAULT_EVERY_MS = 250;
+const FAULT_EVERY_MS = 500;
 const FAULT_HANG_MS = 2000;
 const PROFILE_DIR = values.profile ?? join(WORK, 'vigil-profile');
 
@@ -652,6 +652,8 @@ async function main(): Promise<void> {
 
     const appliedFrom = Date.now();
     const db = new Database(databasePath, { readonly: true });
+    await drainOutbox(db); // the stale clicks' card refreshes
+    clickSent.clear();
     const a1 = appliedClick(unloaded);
     const appliedClick1 = await phase('Escalate by the SIRO (applied)', vigil, unloaded, a1.body, a1.onSend);
     await drainOutbox(db);
