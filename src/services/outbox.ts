@@ -230,7 +230,9 @@ export class OutboxWorker {
     // A claim is committed without a sync (as request signatures are): a crash keeps it, and
     // only a power cut can lose it, after which the delivery looks not yet tried.
     const { relaxed, full, claim } = this.statements;
-    relaxed.run();
+    // SQLite refuses to change the safety level inside a transaction: a caller's then decides.
+    const relax = !this.deps.db.$client.inTransaction;
+    if (relax) relaxed.run();
     let rows: { id: number }[];
     try {
       rows = claim.all(
@@ -241,7 +243,7 @@ export class OutboxWorker {
         now,
       );
     } finally {
-      full.run();
+      if (relax) full.run();
     }
     const claimed = new Set(rows.map((r) => r.id));
     for (const row of heads) {
