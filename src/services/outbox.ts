@@ -103,7 +103,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** What an attempt came to, written with others that finished in the same turn, in one commit. */
+/** What an attempt came to, written with the others that finished about then, in one commit. */
 type Outcome = { row: OutboxRow; ok: true } | { row: OutboxRow; ok: false; err: unknown };
 
 /**
@@ -111,9 +111,9 @@ type Outcome = { row: OutboxRow; ok: true } | { row: OutboxRow; ok: false; err: 
  * one person's Home), several lanes at once, retrying with capped back-off so that after an outage
  * everything pending goes out within seconds of Slack answering again.
  *
- * Commits: the deliveries started together are claimed in one statement, and the outcomes that
- * arrive in one turn of the event loop are written in one transaction, so a delivery costs at most
- * one commit (under load, a fraction of one).
+ * Commits: the deliveries started together are claimed in one statement (without a sync), and
+ * the outcomes that arrive within FLUSH_EVERY_MS are written in one synced transaction with the
+ * writes they cause, so a delivery costs at most one fsync (under load, a fraction of one).
  */
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
