@@ -11,6 +11,7 @@ import { Scheduler } from './services/scheduler';
 import { InFlight } from './slack/in-flight';
 import { leanHotCalls } from './slack/lean-client';
 import { registerListeners } from './slack/listeners';
+import { People } from './slack/people';
 import { guardRequests } from './slack/request-guard';
 import { SecurityTeam } from './slack/security-team';
 import { SeenRequests } from './slack/seen-requests';
@@ -94,7 +95,13 @@ export function createVigil(deps: VigilDeps): Vigil {
   });
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
-  registerListeners(app, { ...deps, outbox, securityTeam, userGroups: new UserGroups(app.client, logger) });
+  registerListeners(app, {
+    ...deps,
+    outbox,
+    securityTeam,
+    userGroups: new UserGroups(app.client, logger),
+    people: new People(app.client, deps.botUserId, logger),
+  });
   const scheduler = new Scheduler({ ...deps, client: app.client, outbox });
 
   return {

@@ -8,8 +8,11 @@ import {
 } from '@slack/web-api';
 import { and, eq, ne } from 'drizzle-orm';
 import { noteMessage, statusMessage } from '../../blocks/direct-messages';
+import type { EventFacts } from '../../blocks/event-words';
 import { fallbackCard } from '../../blocks/fallback-card';
+import { recordEventLine } from '../../blocks/record-event-lines';
 import { reminderDigest } from '../../blocks/reminder-digest';
+import { isReporterDialogue, reporterDialogueMessage } from '../../blocks/reporter-dialogue';
 import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receipt';
 import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
@@ -34,6 +37,8 @@ export interface OutboxDeps {
   logger: Logger;
   securityChannelId: string;
   orgTimeZone: string;
+  /** LATE_REPORT_HOURS, for the card's flag on a late report (absent: no flag). */
+  lateReportHours?: number;
   maxBackoffMs: number;
   /** The Slack client's timeout: a claimed delivery is given longer than that before another takes it. */
   callTimeoutMs?: number;
@@ -143,6 +148,7 @@ export class OutboxWorker {
       ...deps,
       securityChannelId: config.securityChannelId,
       orgTimeZone: config.orgTimeZone,
+      lateReportHours: config.lateReportHours,
       maxBackoffMs: config.outboxMaxBackoffMs,
       callTimeoutMs: config.slack.timeoutMs,
     });
@@ -417,9 +423,11 @@ export class OutboxWorker {
         if (incident.restricted) return;
         const { channel, ts } = cardOf(incident);
         const eventId = Number(row.payload.eventId);
-        const event = this.statements.eventSummary.get(eventId);
-        if (!event) throw new Error(`event ${eventId} not found`);
-        await client.chat.postMessage({ channel, thread_ts: ts, text: event.summary, unfurl_links: false });
+        const raw = this.statements.threadEvent.get(eventId);
+        if (!raw) throw new Error(`event ${eventId} not found`);
+        // Events that keep only facts are put in words here; older kinds carry their line.
+        const text = recordEventLine(eventFacts(raw), this.deps.orgTimeZone) ?? raw.summary;
+        await client.chat.postMessage({ channel, thread_ts: ts, text, unfurl_links: false });
         return;
       }
       case 'dm': {
@@ -515,7 +523,13 @@ export class OutboxWorker {
   }
 
   private cardModel(incident: Incident): CardModel {
-    return loadCardModel(this.deps.db, incident, this.deps.clock.now(), this.deps.orgTimeZone);
+    return loadCardModel(
+      this.deps.db,
+      incident,
+      this.deps.clock.now(),
+      this.deps.orgTimeZone,
+      this.deps.lateReportHours,
+    );
   }
 
   private async directMessage(
@@ -534,6 +548,8 @@ export class OutboxWorker {
       });
     const event = eventById(this.deps.db, Number(payload.eventId));
     if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
+    if (isReporterDialogue(template))
+      return reporterDialogueMessage(template, incident, { ...event, id: Number(payload.eventId) });
     return noteMessage(template, incident, event, userId, this.deps.orgTimeZone);
   }
 
@@ -622,11 +638,6 @@ function errorCode(err: unknown): string {
 }
 
 /**
- * The statements the outbox runs on every delivery, prepared once: each seeks an index of the
- * pending rows (outbox_pending by due time, outbox_pending_lane by lane), checked by
- * EXPLAIN QUERY PLAN in test/reliability/outbox.test.ts.
- */
-/**
  * A row that may go now: the first pending row of its lane; and a DM asking for a step (which
  * links to the card) not before its incident's card, queued before it, is posted, unless that
  * card's first attempt failed: then the DM goes without the link rather than wait for Slack.
@@ -637,6 +648,11 @@ const LANE_HEAD = `NOT EXISTS (SELECT 1 FROM outbox AS earlier
     WHERE card.status = 'pending' AND card.lane = 'card:' || o.incident_id AND card.id < o.id
       AND card.kind = 'post_card' AND card.attempts = 0))`;
 
+/**
+ * The statements the outbox runs on every delivery, prepared once: each seeks an index of the
+ * pending rows (outbox_pending by due time, outbox_pending_lane by lane), checked by
+ * EXPLAIN QUERY PLAN in test/reliability/outbox.test.ts.
+ */
 export function prepareStatements(db: Db) {
   const raw = db.$client;
   return {
@@ -693,11 +709,29 @@ export function prepareStatements(db: Db) {
     forgetHomeKey: raw.prepare<[string]>(
       `UPDATE outbox SET dedupe_key = NULL WHERE status = 'pending' AND lane = ? AND kind = 'home'`,
     ),
-    eventSummary: raw.prepare<[number], { summary: string }>(
-      'SELECT summary FROM incident_events WHERE id = ?',
+    threadEvent: raw.prepare<[number], RawEvent>(
+      'SELECT type, actor_id, at, before, after, summary FROM incident_events WHERE id = ?',
     ),
   };
 }
+
+/** An audit event as SQLite returns it, for its line in the card's thread. */
+interface RawEvent {
+  type: string;
+  actor_id: string;
+  at: number;
+  before: string | null;
+  after: string | null;
+  summary: string;
+}
+
+const eventFacts = (e: RawEvent): EventFacts => ({
+  type: e.type,
+  actorId: e.actor_id,
+  at: new Date(e.at),
+  before: e.before === null ? null : (JSON.parse(e.before) as Record<string, unknown>),
+  after: e.after === null ? null : (JSON.parse(e.after) as Record<string, unknown>),
+});
 
 /** An outbox row as SQLite returns it. */
 interface RawOutboxRow {

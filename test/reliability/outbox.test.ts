@@ -134,7 +134,8 @@ describe('the outbox', () => {
         .from(outbox)
         .where(and(eq(outbox.kind, 'update_card'), eq(outbox.status, 'pending')))
         .all(),
-    ).toHaveLength(3);
+      // One per change, and one per "Post update…" picked from the menu (to redraw the menu).
+    ).toHaveLength(5);
 
     world.fake.recover();
     world.clock.advance(60_000);

@@ -1,6 +1,9 @@
 import type {
   AllMiddlewareArgs,
   App,
+  BlockAction,
+  BlockElementAction,
+  ButtonAction,
   Middleware,
   SlackAction,
   SlackActionMiddlewareArgs,
@@ -27,6 +30,8 @@ export interface Listeners extends Pick<App, 'command' | 'shortcut' | 'event'> {
     callbackId: string,
     listener: Middleware<SlackViewMiddlewareArgs<V>>,
   ): void;
+  /** Hands a click to the listener of `actionId` as a click on that button (already acknowledged). */
+  redirect(args: SlackActionMiddlewareArgs<BlockAction>, actionId: string): Promise<void>;
 }
 
 /**
@@ -64,6 +69,22 @@ export function routeByTable(app: App, client: WebClient): Listeners {
       add(actions, actionId, listener as unknown as (a: AnyActionArgs) => Promise<void>),
     view: (callbackId, listener) =>
       add(views, callbackId, listener as unknown as (a: AnyViewArgs) => Promise<void>),
+    redirect: async (args, actionId) => {
+      const listener = actions.get(actionId);
+      if (!listener) return;
+      const { selected_option: _picked, ...rest } = args.action as BlockElementAction & {
+        selected_option?: unknown;
+      };
+      const action = { ...rest, type: 'button', action_id: actionId } as ButtonAction;
+      await listener({
+        ...(args as unknown as AnyActionArgs),
+        action,
+        payload: action,
+        body: { ...args.body, actions: [action] },
+        ack: async () => {},
+        client,
+      } as AnyActionArgs);
+    },
   };
 }
 

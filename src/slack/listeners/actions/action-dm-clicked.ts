@@ -8,7 +8,7 @@ import { type ActionTarget, decideNotDoing, setActionStatus } from '../../../dom
 import type { RecordResult } from '../../../domain/change';
 import { mayUpdateAction, updateActionRefusal } from '../../../domain/permissions';
 import type { Actor } from '../../../domain/roles';
-import { clickedIncident, refuse, resolveActor, runCardChange } from '../../card-interaction';
+import { clickedIncident, refusalFor, refuse, resolveActor, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import type { Listeners } from '../router';
 
@@ -97,7 +97,7 @@ export function registerActionDmButtons(app: Listeners, deps: ListenerDeps): voi
         deps,
         c.respond,
         c.userId,
-        updateActionRefusal(c.incident),
+        refusalFor(deps, actor, c.incident.id, updateActionRefusal(c.incident)),
         `action not doing on ${c.incident.reference}`,
       );
       return;

@@ -17,7 +17,14 @@ import {
   ownsAction,
   updateActionRefusal,
 } from '../../../domain/permissions';
-import { clickedIncident, refreshCard, refuse, resolveActor, runCardChange } from '../../card-interaction';
+import {
+  clickedIncident,
+  refreshCard,
+  refusalFor,
+  refuse,
+  resolveActor,
+  runCardChange,
+} from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import type { Listeners } from '../router';
 
@@ -59,7 +66,14 @@ export function registerActionMenu(app: Listeners, deps: ListenerDeps): void {
     const refused = async (text: string) => {
       // The menu may offer what no longer applies: the redraw shows the action as it is now.
       refreshCard(deps, incident.id);
-      await refuse(deps, args.respond, userId, text, `action menu on ${incident.reference}`);
+      const actor = await resolveActor(deps, userId);
+      await refuse(
+        deps,
+        args.respond,
+        userId,
+        refusalFor(deps, actor, incident.id, text),
+        `action menu on ${incident.reference}`,
+      );
     };
     if (!choice) {
       await refused('That choice is not on offer any more.');

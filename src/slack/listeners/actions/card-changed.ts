@@ -6,8 +6,9 @@ import { approveClosure } from '../../../domain/closure';
 import { escalateIncident } from '../../../domain/escalate';
 import { startResolution } from '../../../domain/follow-through';
 import type { Actor } from '../../../domain/roles';
-import { clickedIncident, runCardChange } from '../../card-interaction';
+import { clickedIncident, refreshCard, refuse, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import { NOT_A_PERSON } from '../../people';
 import type { Listeners } from '../router';
 
 type Change = (actor: Actor, target: Target, action: BlockElementAction) => RecordResult | null;
@@ -24,6 +25,12 @@ export function registerCardChanges(app: Listeners, deps: ListenerDeps): void {
       await args.ack();
       const clicked = await clickedIncident(deps, args);
       if (!clicked) return;
+      const picked = args.action.type === 'users_select' ? args.action.selected_user : null;
+      if (picked && !(await deps.people.resolvable(picked))) {
+        refreshCard(deps, clicked.incident.id);
+        await refuse(deps, args.respond, args.body.user.id, NOT_A_PERSON, `${what}: not a person`);
+        return;
+      }
       const target = {
         incidentId: clicked.incident.id,
         version: clicked.version,

@@ -22,7 +22,7 @@ import { closureGaps } from '../../../domain/closure-gaps';
 import type { Capability } from '../../../domain/permissions';
 import { latestReview, pendingReview } from '../../../domain/reviews';
 import { SEVERITIES, targetResolution } from '../../../domain/triage';
-import { clickedIncident, mayOpen, refreshCard, refuse } from '../../card-interaction';
+import { clickedIncident, mayOpen, refuse } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import type { Listeners } from '../router';
 
@@ -158,10 +158,9 @@ export function registerCardModalOpeners(app: Listeners, deps: ListenerDeps): vo
   app.action<BlockAction<StaticSelectAction>>(CARD_ACTIONS.severity, async (args) => {
     await args.ack();
     const clicked = await clickedIncident(deps, args);
-    if (!clicked) return;
-    // The select shows the pick until the card is drawn again: redrawn, it shows what is stored.
-    refreshCard(deps, clicked.incident.id);
-    if (!(await mayOpen(deps, args.respond, args.body.user.id, clicked.incident, 'triage'))) return;
+    // Reached from the card's "More…" menu, which has the card drawn again.
+    if (!clicked || !(await mayOpen(deps, args.respond, args.body.user.id, clicked.incident, 'triage')))
+      return;
     const i = clicked.incident;
     const chosen = SEVERITIES.find((s) => s === args.action.selected_option?.value) ?? null;
     const from = i.triagedAt ?? now();

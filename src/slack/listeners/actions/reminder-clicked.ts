@@ -1,11 +1,13 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { addDays } from 'date-fns';
+import { eq } from 'drizzle-orm';
 import { REMINDER_ACTIONS } from '../../../../blocks/reminder-digest';
 import { slackDate } from '../../../../blocks/text';
+import { actions } from '../../../../db/schema';
 import { setActionStatus } from '../../../domain/action-status';
 import { DomainError } from '../../../domain/errors';
 import { checkDone, snooze } from '../../../domain/reminders';
-import { refuse, resolveActor } from '../../card-interaction';
+import { refusalFor, refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import type { Listeners } from '../router';
 
@@ -47,7 +49,14 @@ export function registerReminderButtons(app: Listeners, deps: ListenerDeps): voi
         deps.outbox.kick();
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        await refuse(deps, respond, body.user.id, err.message, 'reminder done');
+        // The key is the client's word: an action of another's incident is not named to them.
+        const of = deps.db
+          .select({ incidentId: actions.incidentId })
+          .from(actions)
+          .where(eq(actions.id, Number(actionMatch[1])))
+          .get();
+        const text = of ? refusalFor(deps, actor, of.incidentId, err.message) : err.message;
+        await refuse(deps, respond, body.user.id, text, 'reminder done');
         return;
       }
       await respond(reply(':white_check_mark: Action marked done. Thank you.'));

@@ -9,6 +9,7 @@ import { INCIDENT_HELP, incidentDetails, incidentStatus } from '../../../../bloc
 import { statisticsMessage } from '../../../../blocks/statistics-report';
 import { incidents } from '../../../../db/schema';
 import { type Period, parsePeriod } from '../../../dates';
+import { logEvidenceAccess } from '../../../domain/evidence';
 import { messageUrl } from '../../../domain/links';
 import { parseReference } from '../../../domain/numbering';
 import { seesDetails } from '../../../domain/restricted';
@@ -81,7 +82,7 @@ export function registerIncidentCommand(
       const full = works;
       const message = full
         ? incidentDetails(
-            loadCardModel(deps.db, incident, now, deps.config.orgTimeZone),
+            loadCardModel(deps.db, incident, now, deps.config.orgTimeZone, deps.config.lateReportHours),
             incident.cardChannelId && incident.cardTs
               ? messageUrl(deps.workspaceUrl, incident.cardChannelId, incident.cardTs)
               : null,
@@ -147,7 +148,12 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       });
       return;
     }
-    const stats = computeStatistics(deps.db, { ...period, now, orgTimeZone: deps.config.orgTimeZone });
+    const stats = computeStatistics(deps.db, {
+      ...period,
+      now,
+      orgTimeZone: deps.config.orgTimeZone,
+      lateReportHours: deps.config.lateReportHours,
+    });
     await respond({ response_type: 'ephemeral', ...statisticsMessage(stats) });
   },
 
@@ -196,6 +202,9 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       );
       return;
     }
+    // Chain of custody (ISO 27001 A.5.28): the export is logged before the pack is drawn, so it lists itself.
+    logEvidenceAccess(deps, userId, incident, '/incident evidence');
+    deps.outbox.kick();
     const pack = evidencePack(deps.db, incident, deps.clock.now());
     await withTempDir(async (dir) => {
       const md = { name: `${incident.reference}-evidence.md`, path: join(dir, 'evidence.md') };

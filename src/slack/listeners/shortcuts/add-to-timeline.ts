@@ -2,6 +2,7 @@ import type { MessageShortcut } from '@slack/bolt';
 import { and, eq } from 'drizzle-orm';
 import { incidents } from '../../../../db/schema';
 import { DomainError } from '../../../domain/errors';
+import { isSlackUserId } from '../../../domain/people-ids';
 import { addTimelineNote } from '../../../domain/timeline-note';
 import { refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
@@ -49,7 +50,7 @@ export function registerAddToTimeline(app: Listeners, deps: ListenerDeps): void 
           { incidentId: incident.id, requestKey: `timeline:${shortcut.channel.id}:${ts}` },
           {
             messageTs: ts,
-            authorId: typeof author === 'string' && /^[UW][A-Z0-9]+$/.test(author) ? author : null,
+            authorId: isSlackUserId(author) ? author : null,
             text: unescapeSlackText(shortcut.message?.text ?? ''),
           },
         );

@@ -9,6 +9,7 @@ import { assignIrm } from '../../../domain/assign-irm';
 import type { RecordResult, Target } from '../../../domain/change';
 import { DomainError, Forbidden } from '../../../domain/errors';
 import { parseReference } from '../../../domain/numbering';
+import { SLACK_USER_ID } from '../../../domain/people-ids';
 import { retriageIncident, retriageSchema } from '../../../domain/retriage';
 import type { Actor } from '../../../domain/roles';
 import { resolveActor } from '../../card-interaction';
@@ -44,7 +45,7 @@ const form =
     parseForm(schema, Object.fromEntries(answers), new Set(answers.keys()), errorBlock);
 
 const irmSchema = z.object({
-  irmId: z.string({ error: 'Please choose a person.' }).regex(/^[UW][A-Z0-9]+$/, 'Please choose a person.'),
+  irmId: z.string({ error: 'Please choose a person.' }).regex(SLACK_USER_ID, 'Please choose a person.'),
 });
 
 /**
@@ -83,6 +84,12 @@ export function registerDesignateFromHome(app: Listeners, deps: ListenerDeps): v
     const parsed = form(schema, 'reference')(answers);
     if (!parsed.ok) {
       await ack({ response_action: 'errors', errors: parsed.errors });
+      return;
+    }
+    // A person picker's choice is someone Vigil can resolve before it is stored or mentioned.
+    const notPeople = await deps.people.pickerErrors(view.state.values);
+    if (notPeople) {
+      await ack({ response_action: 'errors', errors: notPeople });
       return;
     }
     const reference = parseReference(parsed.value.reference) ?? '';

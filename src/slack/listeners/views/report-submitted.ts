@@ -16,6 +16,12 @@ export function registerReportSubmitted(app: Listeners, deps: ListenerDeps): voi
       await ack({ response_action: 'errors', errors: parsed.errors });
       return;
     }
+    // A person picker's choice is someone Vigil can resolve before it is stored or mentioned.
+    const notPeople = await deps.people.pickerErrors(view.state.values);
+    if (notPeople) {
+      await ack({ response_action: 'errors', errors: notPeople });
+      return;
+    }
     const meta = parseReportMetadata(view.private_metadata, deps.workspaceUrl);
     const incident = submitReport({ db, clock, config }, parsed.value, {
       reporterId: body.user.id,
