@@ -1,7 +1,7 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
 import type { Action, Incident, Notification, Review } from '../db/schema';
 import { isOpen } from '../src/domain/lifecycle';
-import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { notificationLabel } from '../src/domain/outside-bodies';
 import { pastTarget, workingToTarget } from '../src/domain/reminders';
 import { followUpsFor, labelOf } from '../src/domain/report-options';
 import { SEVERITIES } from '../src/domain/triage';
@@ -116,7 +116,7 @@ function warningParts(m: CardModel): CardPart[] {
 function notificationParts(m: CardModel, view: CardView): CardPart[] {
   const { incident: i } = m;
   const parts = m.notifications.map((n): CardPart => {
-    const label = NOTIFICATION_LABELS[n.kind];
+    const label = notificationLabel(n);
     let text: string;
     if (n.status === 'pending') {
       const late = n.dueAt && n.dueAt.getTime() <= m.now.getTime();

@@ -5,7 +5,7 @@ import { closeDatabase, openDatabase } from '../../db/client';
 import { loadStorageConfig } from '../config';
 import { formatHours, previousMonth } from '../dates';
 import { CATEGORY_GROUPS, type CategoryGroup } from '../domain/categories';
-import { NOTIFICATION_LABELS } from '../domain/obligations';
+import { notificationLabel } from '../domain/outside-bodies';
 import {
   type Change,
   computeStatistics,
@@ -171,10 +171,13 @@ export function formatStatistics(s: Statistics): string {
     ...table(
       'Notification deadlines',
       ['met', 'missed', 'pending', 'not required'],
-      (Object.keys(s.notificationDeadlines) as (keyof Statistics['notificationDeadlines'])[]).map((k) => {
-        const d = s.notificationDeadlines[k];
-        return [NOTIFICATION_LABELS[k], d.met, d.missed, d.pending, d.notRequired];
-      }),
+      Object.entries(s.notificationDeadlines).map(([kind, d]) => [
+        notificationLabel({ kind }),
+        d.met,
+        d.missed,
+        d.pending,
+        d.notRequired,
+      ]),
     ),
     '',
     `Overdue actions now: ${s.overdueActions.count} (${s.overdueActions.fromPeriod} on this period's reports)`,

@@ -16,10 +16,10 @@ import {
   type IncidentKind,
   incidents,
   type Notification,
-  notifications,
   type Severity,
 } from '../../db/schema';
 import { CATEGORY_GROUPS, type CategoryGroup, findCategory } from '../domain/categories';
+import { DEFAULT_BODY_IDS, type DefaultBodyId } from '../domain/outside-bodies';
 import { IMMEDIATE_CAUSES } from '../domain/report-options';
 import type { Tx } from '../domain/tx';
 
@@ -52,7 +52,9 @@ export interface Period {
 
 /** Severity as triaged; `untriaged` = no decision yet; `dismissed` = not an incident, or a duplicate. */
 export type SeverityKey = Severity | 'untriaged' | 'dismissed';
+/** An outside body: the four defaults always, and any declared body with obligations in the period. */
 export type NotificationKind = Notification['kind'];
+export type NotificationDeadlines = Record<DefaultBodyId, DeadlineOutcome> & Record<string, DeadlineOutcome>;
 
 export interface MonthCount {
   /** The calendar month in the organisation's zone, `YYYY-MM`. */
@@ -160,7 +162,7 @@ export interface Statistics extends PeriodCounts {
     /** Of those, the ones on reports made in the period. */
     fromPeriod: number;
   };
-  notificationDeadlines: Record<NotificationKind, DeadlineOutcome>;
+  notificationDeadlines: NotificationDeadlines;
   /** Seed 000 Rep.1 "immediately": the period's reports made more than `limitHours` after discovery. */
   lateReports: { count: number; limitHours: number };
   /**
@@ -176,7 +178,7 @@ export interface Statistics extends PeriodCounts {
 const KIND_KEYS: readonly IncidentKind[] = ['incident', 'near_miss', 'weakness'];
 const SEVERITY_KEYS: readonly SeverityKey[] = ['critical', 'high', 'medium', 'low', 'untriaged', 'dismissed'];
 const GROUP_KEYS = Object.keys(CATEGORY_GROUPS) as CategoryGroup[];
-const NOTIFICATION_KEYS: readonly NotificationKind[] = notifications.kind.enumValues;
+const NOTIFICATION_KEYS: readonly DefaultBodyId[] = DEFAULT_BODY_IDS;
 const HOUR_MS = 3_600_000;
 const DEFAULT_LATE_REPORT_HOURS = 24;
 
@@ -447,7 +449,7 @@ function overdueActions(db: Tx, period: Period, now: Date): Statistics['overdueA
   return { count: row?.n ?? 0, fromPeriod: row?.in_period ?? 0 };
 }
 
-function notificationDeadlines(db: Tx, period: Period, now: Date): Record<NotificationKind, DeadlineOutcome> {
+function notificationDeadlines(db: Tx, period: Period, now: Date): NotificationDeadlines {
   // A "done" without a time (never written by the app) counts as met: the obligation was met.
   const rows = db.all<{ kind: NotificationKind } & DeadlineOutcome>(sql`
     select n.kind as kind,
@@ -464,7 +466,7 @@ function notificationDeadlines(db: Tx, period: Period, now: Date): Record<Notifi
     group by n.kind`);
   const out = Object.fromEntries(
     NOTIFICATION_KEYS.map((k) => [k, { met: 0, missed: 0, pending: 0, notRequired: 0 }]),
-  ) as Record<NotificationKind, DeadlineOutcome>;
+  ) as NotificationDeadlines;
   for (const r of rows)
     out[r.kind] = { met: r.met, missed: r.missed, pending: r.pending, notRequired: r.notRequired };
   return out;

@@ -20,7 +20,7 @@ import {
   startResolution,
   submitCausalAnalysis,
 } from '../../src/domain/follow-through';
-import { type Capability, can, type NotificationKind } from '../../src/domain/permissions';
+import { type FixedCapability as Capability, can, type NotificationKind } from '../../src/domain/permissions';
 import { recordNotification } from '../../src/domain/record-notification';
 import { actorFor } from '../../src/domain/roles';
 import { triageIncident } from '../../src/domain/triage';
@@ -199,7 +199,7 @@ async function fixture(stage: Stage, opts: { proposedBy?: Who } = {}): Promise<F
       .all())
       recordNotification(
         ctx,
-        actor(NOTIFICATION_BY[n.kind]),
+        actor(NOTIFICATION_BY[n.kind as NotificationKind]),
         { ...target(), notificationId: n.id },
         { outcome: 'not_required', doneAt: null, externalRef: null, reason: 'Not needed' },
       );
@@ -972,7 +972,7 @@ describe('the permissions matrix', () => {
       if (who === 'siro') {
         expect(outcome.reply?.text).toMatch(
           new RegExp(
-            `^:hourglass_flowing_sand: \\*${waiting.reference} \\(Hacking, intrusion or falsification\\)\\* still shows this as owed: waiting for triage for ${world.config.reminders.untriagedHours + 1} hours\\. .*I will remind you again tomorrow\\.$`,
+            `^:hourglass_flowing_sand: \\*${waiting.reference} \\(Hacking, intrusion or falsification\\)\\* still shows this as owed: waiting for triage for ${world.config.reminders.untriagedHours + 1} hours[.;] .*I will remind you again tomorrow\\.$`,
           ),
         );
         expect(state()).toEqual({ ...before, snoozes: before.snoozes + 1 });
@@ -983,7 +983,8 @@ describe('the permissions matrix', () => {
         expect(state(), `done ${who}`).toEqual(before);
       }
     }
-    expect(snoozesOf(triage).map((s) => [s.userId, s.until])).toEqual([
+    // The report involves personal data, so its triage reminder is the urgent one (seed 003 §5.7).
+    expect(snoozesOf(`${triage}:urgent:1`).map((s) => [s.userId, s.until])).toEqual([
       [WHO.siro, addDays(world.clock.now(), 1)],
     ]);
     expect(world.db.select().from(incidents).where(eq(incidents.id, waiting.id)).get()?.status).toBe(
