@@ -182,6 +182,13 @@ export function formatStatistics(s: Statistics): string {
     '',
     `Overdue actions now: ${s.overdueActions.count} (${s.overdueActions.fromPeriod} on this period's reports)`,
     `Late reports (more than ${formatHours(s.lateReports.limitHours)} after discovery): ${s.lateReports.count}`,
+    `Business impact: ${
+      Object.entries(s.impact.byArea)
+        .filter(([, n]) => n > 0)
+        .map(([area, n]) => `${area} ${n}`)
+        .join(', ') || 'none recorded'
+    }; estimated cost ${s.impact.cost.total} over ${s.impact.cost.estimated} reports`,
+    `By cause: ${s.impact.byCause.map((c) => `${c.label} ${c.count}`).join(', ') || 'none'}`,
     `Repeat immediate causes: ${list(s.repeatCauses.immediateCauses)}`,
     `Repeat categories: ${list(s.repeatCauses.categories)}`,
   ];

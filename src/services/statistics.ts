@@ -18,6 +18,7 @@ import {
   type Notification,
   type Severity,
 } from '../../db/schema';
+import { IMPACT_AREAS, type ImpactArea } from '../domain/business-impact';
 import { CATEGORY_GROUPS, type CategoryGroup, findCategory } from '../domain/categories';
 import { DEFAULT_BODY_IDS, type DefaultBodyId } from '../domain/outside-bodies';
 import { IMMEDIATE_CAUSES } from '../domain/report-options';
@@ -163,6 +164,16 @@ export interface Statistics extends PeriodCounts {
     fromPeriod: number;
   };
   notificationDeadlines: NotificationDeadlines;
+  /**
+   * Seed 000 Rep.4.4: the period's reports by business impact (one report may count in several
+   * areas), by immediate cause (every cause, not only repeats), and their estimated cost.
+   */
+  impact: {
+    byArea: Record<ImpactArea, number>;
+    byCause: CauseCount[];
+    /** Sum of the estimates given, over `estimated` reports. */
+    cost: { total: number; estimated: number };
+  };
   /** Seed 000 Rep.1 "immediately": the period's reports made more than `limitHours` after discovery. */
   lateReports: { count: number; limitHours: number };
   /**
@@ -472,6 +483,28 @@ function notificationDeadlines(db: Tx, period: Period, now: Date): NotificationD
   return out;
 }
 
+function businessImpact(db: Tx, period: Period): Statistics['impact'] {
+  const byArea = zeros(IMPACT_AREAS.map((a) => a.value));
+  for (const r of db.all<{ area: string; n: number }>(sql`
+    select j.value as area, count(*) as n from incidents, json_each(incidents.impact_areas) j
+    where incidents.impact_areas is not null and ${inPeriod(period)}
+    group by j.value`))
+    if (r.area in byArea) byArea[r.area as ImpactArea] = r.n;
+  const causeLabel = (v: string) => IMMEDIATE_CAUSES.find((c) => c.value === v)?.label ?? v;
+  const byCause = db
+    .all<{ cause: string; n: number }>(sql`
+      select immediate_cause as cause, count(*) as n
+      from incidents indexed by incidents_causes
+      where immediate_cause is not null and triage_outcome is not 'duplicate' and ${inPeriod(period)}
+      group by immediate_cause`)
+    .sort((a, b) => b.n - a.n || (a.cause < b.cause ? -1 : 1))
+    .map((r) => ({ cause: r.cause, label: causeLabel(r.cause), count: r.n }));
+  const cost = db.get<{ total: number | null; n: number } | undefined>(sql`
+    select sum(impact_cost) as total, count(impact_cost) as n from incidents
+    where impact_cost is not null and ${inPeriod(period)}`);
+  return { byArea, byCause, cost: { total: cost?.total ?? 0, estimated: cost?.n ?? 0 } };
+}
+
 function lateReports(db: Tx, period: Period, limitHours: number): Statistics['lateReports'] {
   const row = db.get<{ n: number } | undefined>(sql`
     select count(*) as n from incidents
@@ -573,6 +606,7 @@ export function computeStatistics(db: Db, opts: StatisticsOptions): Statistics {
         durations: durations(tx, period, months.measured),
         overdueActions: overdueActions(tx, period, now),
         notificationDeadlines: notificationDeadlines(tx, period, now),
+        impact: businessImpact(tx, period),
         lateReports: lateReports(tx, period, opts.lateReportHours ?? DEFAULT_LATE_REPORT_HOURS),
         repeatCauses: repeatCauses(tx, period, cells.current),
         previous: { period: before, ...previous },
