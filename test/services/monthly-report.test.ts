@@ -32,6 +32,11 @@ describe('the monthly report', () => {
     expect(text).toContain('*2 reports*');
     expect(text).toContain('Incidents 1 (+1) · Near misses 1 (+1) · Weaknesses 0 (±0)');
     expect(text).not.toContain('Leeds');
+    // Seed 000 Rep.4.4: a briefing: what it cost, and what is late now of every kind.
+    expect(text).toContain('*Estimated cost*');
+    expect(text).toContain('*Late now, of every kind*');
+    expect(text).toContain('Reports waiting for triage: 2');
+    expect(text).toContain('Overdue actions: 0');
     const charts = world.fake.uploads.filter((u) => u.filename === 'vigil-trend-2026-03.png');
     expect(charts).toHaveLength(1);
     expect(charts[0]?.bytes.subarray(0, 8).equals(PNG)).toBe(true);
