@@ -412,6 +412,9 @@ export const pendingConfirmations = sqliteTable('pending_confirmations', {
 export const periodicReports = sqliteTable('periodic_reports', {
   period: text('period').primaryKey(),
   sentAt: time('sent_at').notNull(),
+  /** Seed 000 Rep.4.4: the Managing Director acknowledges the briefing (who, when). */
+  acknowledgedBy: text('acknowledged_by'),
+  acknowledgedAt: time('acknowledged_at'),
 });
 
 /**

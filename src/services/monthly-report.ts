@@ -60,7 +60,7 @@ export function monthlyReportMessage(db: Db, config: Config, period: string, now
   // Seed 000 Rep.4.4: a briefing, so what is late now of every kind follows the month's figures.
   return {
     text: `Monthly incident report, ${periodLabel(stats)}: ${message.text}`,
-    blocks: [...message.blocks, ...lateNowBlocks(lateNow(db, config, now))],
+    blocks: [...message.blocks, ...lateNowBlocks(lateNow(db, config, now), period)],
   };
 }
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { BRIEFING_ACK_ACTION } from '../../blocks/late-now';
 import { periodicReports } from '../../db/schema';
-import { createWorld, PEOPLE, testClock, type World } from '../helpers/world';
+import { type CardCopy, createWorld, PEOPLE, testClock, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -52,6 +53,29 @@ describe('the monthly report', () => {
         .all()
         .map((r) => r.period),
     ).toContain('2026-03');
+
+    // The Managing Director acknowledges it from the DM (seed 000 Rep.4.4); once, by whom and when.
+    const dm = { channel: PEOPLE.md, ts: (reports[0]?.response as { ts: string } | undefined)?.ts ?? '' };
+    world.clock.set('2026-04-02T09:00:00Z');
+    const first = await world.people.as(PEOPLE.md).click(dm, BRIEFING_ACK_ACTION);
+    await world.settled();
+    expect(first.replies().join('\n')).toContain('You acknowledged the briefing for 2026-03');
+    const row = () => world.db.select().from(periodicReports).get();
+    expect([row()?.acknowledgedBy, row()?.acknowledgedAt?.toISOString()]).toEqual([
+      PEOPLE.md,
+      '2026-04-02T09:00:00.000Z',
+    ]);
+    const again = await world.people.as(PEOPLE.md).click(dm, BRIEFING_ACK_ACTION);
+    await world.settled();
+    expect(again.replies().join('\n')).toContain('Already acknowledged by <@UMD>');
+    // Nobody else can acknowledge it, even with a forged click.
+    const forged = await world.forgeClick(
+      PEOPLE.siro,
+      { ts: dm.ts, blocks: reports[0]?.args.blocks as CardCopy['blocks'] },
+      BRIEFING_ACK_ACTION,
+    );
+    expect(forged.replies.join('\n')).toContain('Only the Managing Director acknowledges');
+    expect(row()?.acknowledgedBy).toBe(PEOPLE.md);
 
     // Later sweeps in April send nothing more; May brings April's report.
     world.clock.set('2026-04-20T10:00:00Z');
