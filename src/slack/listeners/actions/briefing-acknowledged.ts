@@ -1,11 +1,12 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { BRIEFING_ACK_ACTION } from '../../../../blocks/late-now';
 import { mention, slackDate } from '../../../../blocks/text';
 import { acknowledgeBriefing } from '../../../domain/briefing';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 /** The Managing Director's Acknowledge on the monthly briefing (seed 000 Rep.4.4). */
-export function registerBriefingAcknowledged(app: App, deps: ListenerDeps): void {
+export function registerBriefingAcknowledged(app: Listeners, deps: ListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(BRIEFING_ACK_ACTION, async ({ ack, body, action, respond }) => {
     await ack();
     const period = String(action.value ?? '').slice(0, 7);

@@ -1,4 +1,0 @@
-DROP INDEX `notifications_incident_kind`;--> statement-breakpoint
-ALTER TABLE `notifications` ADD `stage` text DEFAULT '' NOT NULL;--> statement-breakpoint
-ALTER TABLE `notifications` ADD `label` text;--> statement-breakpoint
-CREATE UNIQUE INDEX `notifications_incident_kind_stage` ON `notifications` (`incident_id`,`kind`,`stage`);
