@@ -1,11 +1,12 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Action, Incident, Notification, Review, Severity } from '../db/schema';
 import { dueDay } from '../src/dates';
-import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { notificationLabel } from '../src/domain/outside-bodies';
 import { possiblePersonalData } from '../src/domain/possible-breach';
 import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { suggestionWords, suggestSeverity } from '../src/domain/severity-suggestion';
 import { isPriority, PRIORITIES, PRIORITY_OPTIONS, SEVERITIES, SEVERITY_OPTIONS } from '../src/domain/triage';
+import { impactQuestions } from './impact-questions';
 import { FIELD_ACTION, textInput } from './inputs';
 import { categoryLabel, SEVERITY_LABELS, STATUS_LABELS } from './labels';
 import { md, ownerName, plain, userText } from './text';
@@ -163,6 +164,7 @@ export function triageModal(i: Incident): ModalView {
         ...(initialFacts.length > 0 ? { initial_options: initialFacts } : {}),
       },
     },
+    ...impactQuestions(i),
   ]);
 }
 
@@ -271,7 +273,7 @@ export function actionModal(
 }
 
 export function notificationModal(i: Incident, n: Notification, now: Date): ModalView {
-  const label = NOTIFICATION_LABELS[n.kind];
+  const label = notificationLabel(n);
   const outcomes = [opt('done', `${label} notified`), opt('not_required', 'Not required')];
   return modal(
     CARD_MODALS.notification,
@@ -326,6 +328,7 @@ export function resolveModal(i: Incident, now: Date): ModalView {
       element: { type: 'datetimepicker', action_id: FIELD_ACTION, initial_date_time: seconds(now) },
     },
     textInput('how', 'How were they restored?', { multiline: true }),
+    ...impactQuestions(i),
   ]);
 }
 

@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Action, Incident, Notification } from '../db/schema';
 import type { DutyKind } from '../src/domain/duties';
-import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { notificationLabel } from '../src/domain/outside-bodies';
 import { CARD_ACTIONS, DUTY_ACTIONS, dutyBlockId } from './card-ids';
 import { plain } from './text';
 
@@ -11,7 +11,7 @@ export interface DutyTarget {
   state: string;
   incident: Pick<Incident, 'id' | 'reference' | 'status'>;
   action?: Pick<Action, 'id' | 'ownerId' | 'description'>;
-  notification?: Pick<Notification, 'id' | 'kind'>;
+  notification?: Pick<Notification, 'id' | 'kind'> & Partial<Pick<Notification, 'label'>>;
 }
 
 /** Who is looking: the owner of the step, or the team in the card's thread (anyone may be clicking). */
@@ -98,7 +98,7 @@ export function dutyButtons(d: DutyTarget, audience: Audience): Button[] {
         : closureApprovalButtons(ref);
     case 'notify': {
       if (!d.notification) return [];
-      const label = NOTIFICATION_LABELS[d.notification.kind];
+      const label = notificationLabel(d.notification);
       return [
         button(CARD_ACTIONS.recordNotification, 'Record', {
           primary: true,

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Action, Incident, Notification, Review } from '../db/schema';
 import { dueDayEnd } from '../src/dates';
 import type { DutyKind } from '../src/domain/duties';
-import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { notificationLabel } from '../src/domain/outside-bodies';
 import { ownsAction } from '../src/domain/permissions';
 import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { type Audience, dutyActionsBlock } from './duty-controls';
@@ -138,7 +138,7 @@ function ask(v: DutyView): string {
     case 'notify': {
       const n = v.notification;
       if (!n) return ref(i);
-      const label = NOTIFICATION_LABELS[n.kind];
+      const label = notificationLabel(n);
       const due = n.dueAt ? ` by ${slackDate(n.dueAt, v.orgTimeZone)} (${dueIn(n.dueAt, v.now)})` : '';
       return `:hourglass_flowing_sand: ${ref(i)}: the *${label}* must be told${due}. ${you ? 'Please record' : 'Record'} it once done, or why it is not needed.`;
     }
@@ -207,9 +207,7 @@ function plainAsk(v: DutyView): string {
     closure_request: 'ready to put forward for closure',
     peer_review: 'a peer review of its closure',
     closure_approval: 'closure to approve',
-    notify: v.notification
-      ? `the ${NOTIFICATION_LABELS[v.notification.kind]} must be told`
-      : 'a notification',
+    notify: v.notification ? `the ${notificationLabel(v.notification)} must be told` : 'a notification',
     escalation: 'escalated to the SIRO and Managing Director',
     action: v.action?.status === 'not_doing_proposed' ? 'a proposal not to do an action' : 'an action',
     plan: 'the action plan to agree',

@@ -1,7 +1,7 @@
 import type { HomeView, KnownBlock, SectionBlock } from '@slack/types';
 import type { Action, Incident, IncidentStatus, Severity } from '../db/schema';
 import type { Config } from '../src/config';
-import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { notificationLabel } from '../src/domain/outside-bodies';
 import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { dutyActionsBlock } from './duty-controls';
 import type { DutyView } from './duty-message';
@@ -113,7 +113,7 @@ function dutyLine(v: DutyView): string {
     peer_review: 'peer-review its closure',
     closure_approval: 'approve its closure or send it back',
     notify: v.notification
-      ? `tell the ${NOTIFICATION_LABELS[v.notification.kind].toLowerCase()}`
+      ? `tell the ${notificationLabel(v.notification).toLowerCase()}`
       : 'record a notification',
     escalation: 'escalated to you: keep informed, post updates',
     action:

@@ -1,4 +1,4 @@
-import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { notificationLabel } from '../src/domain/outside-bodies';
 import type { NotificationKind } from '../src/domain/permissions';
 import type { EventFacts } from './event-words';
 import {
@@ -81,7 +81,7 @@ function obligationLines(after: Record<string, unknown>, timeZone: string): stri
   const n = (after.notifications ?? {}) as Partial<Record<NotificationKind, Record<string, unknown>>>;
   const lines: string[] = [];
   for (const [kind, o] of Object.entries(n) as [NotificationKind, Record<string, unknown>][]) {
-    const label = NOTIFICATION_LABELS[kind] ?? kind;
+    const label = notificationLabel({ kind: kind.split(':')[0] ?? kind });
     if (o.status === 'not_required') lines.push(`No longer owed: ${label} (recorded as not required)`);
     else if (o.status === 'pending' && typeof o.dueAt === 'string')
       lines.push(`${label} to be told by ${slackDate(new Date(o.dueAt), timeZone)}`);

@@ -2,6 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import type { KnownBlock } from '@slack/types';
 import { format, subMilliseconds } from 'date-fns';
 import { formatHours } from '../src/dates';
+import { IMPACT_AREAS } from '../src/domain/business-impact';
 import type { Change, DurationSummary, Statistics } from '../src/services/statistics';
 import type { SlackMessage } from './reporter-receipt';
 import { fitList, md, plain, userText } from './text';
@@ -114,6 +115,28 @@ export function statisticsMessage(s: Statistics): SlackMessage {
             c.byDepartment.map((x) => counted(name(x.department), x)),
             FIELD_MAX,
           ),
+          FIELD_MAX,
+        ),
+        md(
+          titled(
+            'By business impact',
+            IMPACT_AREAS.filter((a) => s.impact.byArea[a.value] > 0).map(
+              (a) => `${a.label} ${s.impact.byArea[a.value]}`,
+            ),
+            FIELD_MAX,
+          ),
+          FIELD_MAX,
+        ),
+        md(
+          titled(
+            'By cause',
+            s.impact.byCause.map((x) => `${name(x.label)} ${x.count}`),
+            FIELD_MAX,
+          ),
+          FIELD_MAX,
+        ),
+        md(
+          `*Estimated cost*\n${s.impact.cost.total.toLocaleString('en')} over ${s.impact.cost.estimated} report${s.impact.cost.estimated === 1 ? '' : 's'} with an estimate`,
           FIELD_MAX,
         ),
         md(

@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Action, Incident, Notification, Review } from '../db/schema';
 import { isOpen } from '../src/domain/lifecycle';
-import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { notificationLabel } from '../src/domain/outside-bodies';
 import { pastTarget, workingToTarget } from '../src/domain/reminders';
 import { followUpsFor, labelOf } from '../src/domain/report-options';
 import { actionPlanLookupParts, actionPlanParts } from './card-actions';
@@ -98,7 +98,7 @@ function nextDeadline(m: CardModel): string | null {
   const i = m.incident;
   const owed = m.notifications
     .filter((n) => n.status === 'pending' && n.dueAt)
-    .map((n) => ({ what: NOTIFICATION_LABELS[n.kind].toLowerCase(), at: n.dueAt as Date }));
+    .map((n) => ({ what: notificationLabel(n).toLowerCase(), at: n.dueAt as Date }));
   if (i.targetResolutionAt && workingToTarget(i)) owed.push({ what: 'resolution', at: i.targetResolutionAt });
   const first = owed.sort((a, b) => a.at.getTime() - b.at.getTime())[0];
   return first ? `next: ${first.what} ${dueIn(first.at, m.now)}` : null;
@@ -174,7 +174,7 @@ function notificationParts(m: CardModel, view: CardView): CardPart[] {
   const owed = m.notifications
     .filter((n) => n.status === 'pending' || view === 'lookup')
     .map((n): CardPart => {
-      const label = NOTIFICATION_LABELS[n.kind];
+      const label = notificationLabel(n);
       let text: string;
       if (n.status === 'pending') {
         const late = n.dueAt && n.dueAt.getTime() <= m.now.getTime();

@@ -120,6 +120,10 @@ export const incidents = sqliteTable(
     resolutionNote: text('resolution_note'),
     closureJustification: text('closure_justification'),
     riskRegisterRef: text('risk_register_ref'),
+    /** Seed 000 Rep.4.4: the business impact, recorded at triage or resolution (business-impact.ts). */
+    impactAreas: text('impact_areas', { mode: 'json' }).$type<string[]>(),
+    /** The estimated cost, a whole amount in the organisation's currency. */
+    impactCost: integer('impact_cost'),
 
     cardChannelId: text('card_channel_id'),
     cardTs: text('card_ts'),
@@ -227,7 +231,12 @@ export const notifications = sqliteTable(
     incidentId: integer('incident_id')
       .notNull()
       .references(() => incidents.id),
-    kind: text('kind', { enum: ['regulator', 'police', 'cert', 'customers'] }).notNull(),
+    /** The outside body (domain/outside-bodies.ts): one of the four defaults, or one configured. */
+    kind: text('kind').notNull(),
+    /** The body's stage, for a body with several deadlines (NIS2: early warning, notification, final report). */
+    stage: text('stage').notNull().default(''),
+    /** The body and stage as named when the obligation was opened, so a later change of configuration keeps it. */
+    label: text('label'),
     dueAt: time('due_at'),
     status: text('status', { enum: ['pending', 'done', 'not_required'] })
       .notNull()
@@ -238,7 +247,7 @@ export const notifications = sqliteTable(
     reason: text('reason'),
     createdAt: time('created_at').notNull(),
   },
-  (t) => [uniqueIndex('notifications_incident_kind').on(t.incidentId, t.kind)],
+  (t) => [uniqueIndex('notifications_incident_kind_stage').on(t.incidentId, t.kind, t.stage)],
 );
 
 /** Causal analysis rounds, learning reviews, peer reviews, closure approvals and the SIRO's agreement of the action plan. */
@@ -470,6 +479,9 @@ export const pendingConfirmations = sqliteTable('pending_confirmations', {
 export const periodicReports = sqliteTable('periodic_reports', {
   period: text('period').primaryKey(),
   sentAt: time('sent_at').notNull(),
+  /** Seed 000 Rep.4.4: the Managing Director acknowledges the briefing (who, when). */
+  acknowledgedBy: text('acknowledged_by'),
+  acknowledgedAt: time('acknowledged_at'),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultBodies, type OutsideBody, outsideBodiesSetting } from './domain/outside-bodies';
 
 /** Where an operator finds each setting; quoted in start-up errors so nobody has to guess. */
 const WHERE: Record<string, string> = {
@@ -32,6 +33,8 @@ const WHERE: Record<string, string> = {
   NOTIFY_POLICE_HOURS: 'hours from awareness to report a crime to the police, default 24',
   NOTIFY_CERT_HOURS: 'hours from awareness to report a network incident to the national CERT, default 24',
   NOTIFY_CUSTOMERS_HOURS: 'hours from awareness to tell affected customers, default 72',
+  OUTSIDE_BODIES:
+    'optional JSON list of outside bodies besides the four defaults, each {"id","label","trigger":{…},"stages":[{"id","label","hours"}],"roles":[…]}; see .env.example',
   LATE_REPORT_HOURS:
     'hours from discovery to report after which a report counts as late (seed 000 Rep.1 "immediately"), default 24',
   REMIND_UNTRIAGED_HOURS: 'hours a report may wait for triage before the SIRO is reminded, default 4',
@@ -214,6 +217,7 @@ const envSchema = z.object({
   NOTIFY_POLICE_HOURS: hours(24),
   NOTIFY_CERT_HOURS: hours(24),
   NOTIFY_CUSTOMERS_HOURS: hours(72),
+  OUTSIDE_BODIES: z.preprocess(emptyAsUndefined, outsideBodiesSetting),
   LATE_REPORT_HOURS: hours(24),
   REMIND_UNTRIAGED_HOURS: hours(4),
   REMIND_UNTRIAGED_URGENT_HOURS: hours(1),
@@ -257,6 +261,8 @@ export interface Config {
   outboxMaxBackoffMs: number;
   triageRoles: ('siro' | 'cio' | 'security')[];
   notifyHours: Record<'regulator' | 'police' | 'cert' | 'customers', number>;
+  /** Seed 003 §5.7–5.9: the four defaults (with notifyHours), then those OUTSIDE_BODIES declares. */
+  outsideBodies: OutsideBody[];
   /** Seed 000 Rep.1: hours from discovery to report after which a report is late. */
   lateReportHours: number;
   reminders: {
@@ -340,6 +346,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       cert: e.NOTIFY_CERT_HOURS,
       customers: e.NOTIFY_CUSTOMERS_HOURS,
     },
+    outsideBodies: [
+      ...defaultBodies({
+        regulator: e.NOTIFY_REGULATOR_HOURS,
+        police: e.NOTIFY_POLICE_HOURS,
+        cert: e.NOTIFY_CERT_HOURS,
+        customers: e.NOTIFY_CUSTOMERS_HOURS,
+      }),
+      ...e.OUTSIDE_BODIES.map((b) => ({ ...b, trigger: b.trigger as OutsideBody['trigger'] })),
+    ],
     lateReportHours: e.LATE_REPORT_HOURS,
     reminders: {
       untriagedHours: e.REMIND_UNTRIAGED_HOURS,

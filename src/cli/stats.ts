@@ -5,7 +5,7 @@ import { closeDatabase, openDatabase } from '../../db/client';
 import { loadStorageConfig } from '../config';
 import { formatHours, previousMonth } from '../dates';
 import { CATEGORY_GROUPS, type CategoryGroup } from '../domain/categories';
-import { NOTIFICATION_LABELS } from '../domain/obligations';
+import { notificationLabel } from '../domain/outside-bodies';
 import {
   type Change,
   computeStatistics,
@@ -171,14 +171,24 @@ export function formatStatistics(s: Statistics): string {
     ...table(
       'Notification deadlines',
       ['met', 'missed', 'pending', 'not required'],
-      (Object.keys(s.notificationDeadlines) as (keyof Statistics['notificationDeadlines'])[]).map((k) => {
-        const d = s.notificationDeadlines[k];
-        return [NOTIFICATION_LABELS[k], d.met, d.missed, d.pending, d.notRequired];
-      }),
+      Object.entries(s.notificationDeadlines).map(([kind, d]) => [
+        notificationLabel({ kind }),
+        d.met,
+        d.missed,
+        d.pending,
+        d.notRequired,
+      ]),
     ),
     '',
     `Overdue actions now: ${s.overdueActions.count} (${s.overdueActions.fromPeriod} on this period's reports)`,
     `Late reports (more than ${formatHours(s.lateReports.limitHours)} after discovery): ${s.lateReports.count}`,
+    `Business impact: ${
+      Object.entries(s.impact.byArea)
+        .filter(([, n]) => n > 0)
+        .map(([area, n]) => `${area} ${n}`)
+        .join(', ') || 'none recorded'
+    }; estimated cost ${s.impact.cost.total} over ${s.impact.cost.estimated} reports`,
+    `By cause: ${s.impact.byCause.map((c) => `${c.label} ${c.count}`).join(', ') || 'none'}`,
     `Repeat immediate causes: ${list(s.repeatCauses.immediateCauses)}`,
     `Repeat categories: ${list(s.repeatCauses.categories)}`,
   ];

@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { actions, type Incident, notifications, UNSETTLED_ACTION_STATUSES } from '../../db/schema';
+import { DEFAULT_BODY_IDS, notificationLabel } from './outside-bodies';
 import { needsPlanAgreement, planAgreement } from './plan-agreement';
 import { latestReview } from './reviews';
 import type { Tx } from './tx';
@@ -46,12 +47,19 @@ export function closureGaps(tx: Tx, incident: Incident, noAction = false): strin
       `${proposed} action${proposed === 1 ? '' : 's'} marked "won't do" by ${proposed === 1 ? 'its owner waits' : 'their owners wait'} for the IRM or SIRO to accept.`,
     );
   const pending = tx
-    .select({ kind: notifications.kind })
+    .select({ kind: notifications.kind, label: notifications.label })
     .from(notifications)
     .where(and(eq(notifications.incidentId, incident.id), eq(notifications.status, 'pending')))
     .all();
-  for (const n of pending)
-    gaps.push(`The ${n.kind === 'cert' ? 'national CERT' : n.kind} notification is not recorded.`);
+  for (const n of pending) {
+    const name =
+      n.kind === 'cert'
+        ? 'national CERT'
+        : (DEFAULT_BODY_IDS as readonly string[]).includes(n.kind)
+          ? n.kind
+          : notificationLabel(n);
+    gaps.push(`The ${name} notification is not recorded.`);
+  }
   return gaps;
 }
 

@@ -140,7 +140,7 @@ export function correctFacts(
     // A record closed at triage owes nobody anything until it is triaged again (retriage.ts).
     const opened = DISMISSED.includes(incident.status)
       ? { before: {}, after: {} }
-      : ensureReportObligations(tx, corrected, now, ctx.config.notifyHours);
+      : ensureReportObligations(tx, corrected, now, ctx.config.outsideBodies);
     const derived = diff(incident, patch);
     const trace = withObligations(
       { before: derived.before, after: { ...derived.after, reason } },

@@ -9,7 +9,7 @@ import {
 import type { Config } from '../config';
 import { closureGaps, preventionMissing } from './closure-gaps';
 import { isOpen } from './lifecycle';
-import { rules } from './permissions';
+import { ruleFor } from './permissions';
 import { planAgreementDue } from './plan-agreement';
 import { insidersOf, restrictDuties } from './restricted';
 import { latestReview, pendingReview } from './reviews';
@@ -194,13 +194,12 @@ export function dutiesOf(tx: Tx, config: Config, incident: Incident): Duty[] {
       actionId: a.id,
     });
 
-  const permission = rules(config);
   for (const n of tx
     .select({ id: notifications.id, kind: notifications.kind })
     .from(notifications)
     .where(and(eq(notifications.incidentId, i.id), eq(notifications.status, 'pending')))
     .all()) {
-    const rule = permission[`notify_${n.kind}`];
+    const rule = ruleFor(config, `notify_${n.kind}`);
     duties.push({
       key: `notify:${n.id}`,
       kind: 'notify',

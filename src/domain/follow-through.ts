@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { userText } from '../../blocks/text';
 import { reviews } from '../../db/schema';
+import { impactChange, impactFields, impactPatch } from './business-impact';
 import type { RecordResult, Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
@@ -25,6 +26,8 @@ export const resolutionInputSchema = (now: Date) =>
     .object({
       restoredAt: formDate(now, 'Please say when operations were restored.'),
       how: text(3000, 'Please say how operations were restored.'),
+      // Seed 000 Rep.4.4: the business impact, as it stands at restoration.
+      ...impactFields,
     })
     .refine((r) => r.restoredAt.getTime() <= now.getTime() + 5 * 60_000, {
       path: ['restoredAt'],
@@ -101,11 +104,16 @@ export function markResolved(
   target: Target,
   input: ResolutionInput,
 ): RecordResult {
-  return applyTransition(ctx, actor, target, 'resolve', null, () => ({
+  return applyTransition(ctx, actor, target, 'resolve', null, (_tx, incident) => ({
     actor,
     type: 'resolved',
-    patch: { resolvedAt: input.restoredAt, resolutionNote: input.how },
-    after: { resolvedAt: input.restoredAt.toISOString(), how: input.how },
+    patch: { resolvedAt: input.restoredAt, resolutionNote: input.how, ...impactPatch(input) },
+    ...impactChange(incident, input),
+    after: {
+      resolvedAt: input.restoredAt.toISOString(),
+      how: input.how,
+      ...impactChange(incident, input).after,
+    },
     summary: `<@${actor.id}> marked operations restored. How: ${userText(input.how, 500)}`,
   }));
 }

@@ -1,8 +1,7 @@
 import { addHours } from 'date-fns';
 import { and, eq } from 'drizzle-orm';
 import { type Incident, notifications } from '../../db/schema';
-import type { Config } from '../config';
-import { isNetworkCategory } from './categories';
+import { type BodyFacts, type OutsideBody, type Owed, owedTo, stageHours, traceKey } from './outside-bodies';
 import type { NotificationKind } from './permissions';
 import { possiblePersonalData } from './possible-breach';
 import type { Tx } from './tx';
@@ -14,35 +13,36 @@ export const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
   customers: 'Affected customers',
 };
 
-export interface ObligationFacts {
-  personalData: boolean;
-  criminal: boolean;
-  customersAffected: boolean;
-}
+export type ObligationFacts = BodyFacts;
 
 /**
- * Which outside parties must be told (seed 003 §5.7–5.9): the regulator when personal data is
- * involved, the police when it is criminal, the national CERT for network security incidents,
- * and customers when they are affected.
+ * Which outside bodies must be told, each stage of each (seed 003 §5.7–5.9): by default the
+ * regulator when personal data is involved, the police when it is criminal (a crime number in the
+ * report says so), the national CERT for network security incidents, customers when affected;
+ * and whatever OUTSIDE_BODIES declares.
  */
-export function requiredNotifications(incident: Incident, facts: ObligationFacts): NotificationKind[] {
-  const kinds: NotificationKind[] = [];
-  if (facts.personalData) kinds.push('regulator');
-  if (facts.criminal || incident.crimeNumber) kinds.push('police');
-  if (isNetworkCategory(incident.category)) kinds.push('cert');
-  if (facts.customersAffected) kinds.push('customers');
-  return kinds;
+export function requiredNotifications(
+  bodies: readonly OutsideBody[],
+  incident: Incident,
+  facts: ObligationFacts,
+): Owed[] {
+  return owedTo(bodies, incident, { ...facts, criminal: facts.criminal || Boolean(incident.crimeNumber) });
 }
 
 /** Deadlines run from when the organisation became aware (GDPR Art. 33: 72 hours). */
-export function dueAt(kind: NotificationKind, awareAt: Date, hours: Config['notifyHours']): Date {
-  return addHours(awareAt, hours[kind]);
+export function dueAt(
+  bodies: readonly OutsideBody[],
+  n: { kind: string; stage: string },
+  awareAt: Date,
+): Date {
+  return addHours(awareAt, stageHours(bodies, n.kind, n.stage));
 }
 
 /** How obligations stood before and after a change, by kind, for the audit event that made it. */
 export interface ObligationTrace {
-  before: Partial<Record<NotificationKind, Record<string, unknown> | null>>;
-  after: Partial<Record<NotificationKind, Record<string, unknown>>>;
+  /** By body, and `body:stage` for a body with several deadlines (traceKey). */
+  before: Record<string, Record<string, unknown> | null>;
+  after: Record<string, Record<string, unknown>>;
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -66,29 +66,31 @@ export function withObligations(
 export function ensureObligations(
   tx: Tx,
   incident: Incident,
-  kinds: NotificationKind[],
+  owed: Owed[],
   at: Date,
-  hours: Config['notifyHours'],
+  bodies: readonly OutsideBody[],
 ): ObligationTrace {
   const existing = tx.select().from(notifications).where(eq(notifications.incidentId, incident.id)).all();
   const trace: ObligationTrace = { before: {}, after: {} };
   for (const n of existing) {
-    const due = dueAt(n.kind, incident.awareAt, hours);
+    const due = dueAt(bodies, n, incident.awareAt);
     if (n.status === 'pending' && n.dueAt?.getTime() !== due.getTime()) {
       tx.update(notifications).set({ dueAt: due }).where(eq(notifications.id, n.id)).run();
-      trace.before[n.kind] = { status: n.status, dueAt: iso(n.dueAt) };
-      trace.after[n.kind] = { status: n.status, dueAt: iso(due) };
+      trace.before[traceKey(n)] = { status: n.status, dueAt: iso(n.dueAt) };
+      trace.after[traceKey(n)] = { status: n.status, dueAt: iso(due) };
     }
   }
-  for (const kind of kinds) {
-    if (existing.some((n) => n.kind === kind)) continue;
-    const alreadyReported = kind === 'police' && incident.crimeNumber;
+  for (const o of owed) {
+    if (existing.some((n) => n.kind === o.kind && n.stage === o.stage)) continue;
+    const alreadyReported = o.kind === 'police' && incident.crimeNumber;
     const row = tx
       .insert(notifications)
       .values({
         incidentId: incident.id,
-        kind,
-        dueAt: dueAt(kind, incident.awareAt, hours),
+        kind: o.kind,
+        stage: o.stage,
+        label: o.label,
+        dueAt: addHours(incident.awareAt, o.hours),
         status: alreadyReported ? 'done' : 'pending',
         ...(alreadyReported
           ? { doneBy: incident.reporterId, doneAt: incident.reportedAt, externalRef: incident.crimeNumber }
@@ -97,8 +99,8 @@ export function ensureObligations(
       })
       .returning()
       .get();
-    trace.before[kind] = null;
-    trace.after[kind] = {
+    trace.before[traceKey(o)] = null;
+    trace.after[traceKey(o)] = {
       status: row.status,
       dueAt: iso(row.dueAt),
       ...(row.status === 'done'
@@ -117,7 +119,7 @@ export function releasePendingObligations(
   at: Date,
   reason: string,
   /** Only this body's obligation (a possibility triage did not confirm); all when absent. */
-  kind?: NotificationKind,
+  kind?: string,
 ): ObligationTrace {
   const which = and(
     eq(notifications.incidentId, incidentId),
@@ -129,8 +131,8 @@ export function releasePendingObligations(
   if (pending.length === 0) return trace;
   tx.update(notifications).set({ status: 'not_required', reason, doneBy: by, doneAt: at }).where(which).run();
   for (const n of pending) {
-    trace.before[n.kind] = { status: 'pending', dueAt: iso(n.dueAt) };
-    trace.after[n.kind] = { status: 'not_required', reason };
+    trace.before[traceKey(n)] = { status: 'pending', dueAt: iso(n.dueAt) };
+    trace.after[traceKey(n)] = { status: 'not_required', reason };
   }
   return trace;
 }
@@ -140,18 +142,18 @@ export function ensureReportObligations(
   tx: Tx,
   incident: Incident,
   at: Date,
-  hours: Config['notifyHours'],
+  bodies: readonly OutsideBody[],
 ): ObligationTrace {
   return ensureObligations(
     tx,
     incident,
-    requiredNotifications(incident, {
+    requiredNotifications(bodies, incident, {
       // Seed 003 §5.7 "actual or possible": the 72-hour clock runs from awareness either way.
       personalData: possiblePersonalData(incident),
       criminal: false,
       customersAffected: incident.customersOrStaffAffected === 'yes',
     }),
     at,
-    hours,
+    bodies,
   );
 }

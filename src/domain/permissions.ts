@@ -1,9 +1,10 @@
 import type { Action, Incident } from '../../db/schema';
 import type { Config } from '../config';
 import { Forbidden } from './errors';
+import { DEFAULT_NOTIFIERS, type DefaultBodyId, type OutsideBody } from './outside-bodies';
 import { type Actor, type Role, relationsTo } from './roles';
 
-export type NotificationKind = 'regulator' | 'police' | 'cert' | 'customers';
+export type NotificationKind = DefaultBodyId;
 
 export type Capability =
   | 'use_card'
@@ -12,7 +13,8 @@ export type Capability =
   | 'escalate'
   | 'post_update'
   | 'add_action'
-  | `notify_${NotificationKind}`
+  /** Record the notification of an outside body: a default's, or one OUTSIDE_BODIES declares. */
+  | `notify_${string}`
   | 'resolve'
   | 'causal_analysis'
   | 'approve_causal_analysis'
@@ -55,7 +57,13 @@ interface Rule {
  * The permissions matrix. Seeds: SIRO allocates severity and priority (003 §4.3); police by the
  * IAO or SIRO (§5.9); national CERT by the CIO (§5.8); the regulator is the DPO's duty (PRODUCT).
  */
-export function rules(config: Pick<Config, 'triageRoles'>): Record<Capability, Rule> {
+/** The capabilities of the permissions matrix: every fixed one, and the four default bodies'. */
+export type FixedCapability = Exclude<Capability, `notify_${string}`> | `notify_${NotificationKind}`;
+
+/** What permission checks read of the configuration. */
+type PermissionConfig = Pick<Config, 'triageRoles'> & { outsideBodies?: readonly OutsideBody[] };
+
+export function rules(config: Pick<Config, 'triageRoles'>): Record<FixedCapability, Rule> {
   return {
     use_card: { roles: TEAM, irm: true, hod: true },
     triage: { roles: config.triageRoles },
@@ -64,10 +72,10 @@ export function rules(config: Pick<Config, 'triageRoles'>): Record<Capability, R
     escalate: { roles: TEAM, irm: true, hod: true },
     post_update: { roles: TEAM, irm: true, hod: true },
     add_action: { roles: TEAM, irm: true, hod: true },
-    notify_regulator: { roles: ['siro', 'md'] },
-    notify_police: { roles: ['siro', 'iao'] },
-    notify_cert: { roles: ['cio'] },
-    notify_customers: { roles: ['siro', 'md'], irm: true },
+    notify_regulator: DEFAULT_NOTIFIERS.regulator,
+    notify_police: DEFAULT_NOTIFIERS.police,
+    notify_cert: DEFAULT_NOTIFIERS.cert,
+    notify_customers: DEFAULT_NOTIFIERS.customers,
     // Seed 000 §3–4: the IRM follows it to resolution; the HOD plans the preventive measures and
     // the IRM approves them. Seed 003 §4.3, §5.10–5.11: the SIRO reviews; the CIO approves closure.
     resolve: { roles: ['siro'], irm: true },
@@ -88,13 +96,22 @@ export function rules(config: Pick<Config, 'triageRoles'>): Record<Capability, R
   };
 }
 
+/** The rule of a capability; a declared body's from its configuration (nobody, for one not declared). */
+export function ruleFor(config: PermissionConfig, capability: Capability): Rule {
+  const fixed = rules(config) as Partial<Record<Capability, Rule>>;
+  const rule = fixed[capability];
+  if (rule) return rule;
+  const body = config.outsideBodies?.find((b) => `notify_${b.id}` === capability);
+  return body ? { roles: body.roles, irm: body.irm } : { roles: [] };
+}
+
 export function can(
-  config: Pick<Config, 'triageRoles'>,
+  config: PermissionConfig,
   actor: Actor,
   capability: Capability,
   incident: Incident,
 ): boolean {
-  const rule = rules(config)[capability];
+  const rule = ruleFor(config, capability);
   const rel = relationsTo(actor, incident);
   // A restricted record: only the SIROs and the people they added; those work it as the team does.
   if (incident.restricted && !actor.roles.has('siro') && !(incident.accessIds ?? []).includes(actor.id))
@@ -106,8 +123,8 @@ export function can(
 }
 
 /** Who may, in words, for the refusal message. */
-export function whoMay(config: Pick<Config, 'triageRoles'>, capability: Capability): string {
-  const rule = rules(config)[capability];
+export function whoMay(config: PermissionConfig, capability: Capability): string {
+  const rule = ruleFor(config, capability);
   const names = rule.roles.map((r) => ROLE_NAMES[r]);
   if (rule.irm) names.push("the incident's Incident Response Manager");
   if (rule.hod) names.push("the reporter's head of department");
@@ -116,7 +133,7 @@ export function whoMay(config: Pick<Config, 'triageRoles'>, capability: Capabili
 
 /** Who may, in words, on this incident: a restricted record's insiders, whatever the capability. */
 export function whoMayOn(
-  config: Pick<Config, 'triageRoles'>,
+  config: PermissionConfig,
   capability: Capability,
   incident: Pick<Incident, 'restricted'>,
 ): string {
@@ -124,7 +141,7 @@ export function whoMayOn(
 }
 
 export function assertCan(
-  config: Pick<Config, 'triageRoles'>,
+  config: PermissionConfig,
   actor: Actor,
   capability: Capability,
   incident: Incident,

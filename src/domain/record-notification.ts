@@ -7,7 +7,7 @@ import type { DomainContext } from './context';
 import { InvalidTransition, NotFound } from './errors';
 import { optionalFormDate } from './form-dates';
 import { assertOpen } from './lifecycle';
-import { NOTIFICATION_LABELS } from './obligations';
+import { notificationLabel } from './outside-bodies';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
 
@@ -65,7 +65,7 @@ export function recordNotification(
       .where(and(eq(notifications.id, target.notificationId), eq(notifications.incidentId, incident.id)))
       .get();
     if (!n) throw new NotFound('That notification does not belong to this incident.');
-    const label = NOTIFICATION_LABELS[n.kind];
+    const label = notificationLabel(n);
     assertCan(
       ctx.config,
       actor,

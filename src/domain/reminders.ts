@@ -23,8 +23,9 @@ import type { DutyKind } from './duties';
 import { notDoingDeciders } from './duties';
 import { recordDigest } from './duty-messages';
 import { FINAL_STATES } from './lifecycle';
-import { dueAt, NOTIFICATION_LABELS } from './obligations';
-import { rules } from './permissions';
+import { dueAt } from './obligations';
+import { notificationLabel } from './outside-bodies';
+import { ruleFor } from './permissions';
 import { planAgreementDue } from './plan-agreement';
 import { possiblePersonalData, urgentTriage } from './possible-breach';
 import { insidersOf, RESTRICTED_TITLE } from './restricted';
@@ -53,7 +54,7 @@ export interface ReminderItem {
     kind: DutyKind;
     state: string;
     mine: boolean;
-    notification?: { id: number; kind: Notification['kind'] };
+    notification?: { id: number; kind: Notification['kind']; label?: string | null };
   };
   /** How often it may repeat: once per `day` (in the recipient's zone), or once per `stage`. */
   repeat: 'day' | 'stage';
@@ -117,8 +118,7 @@ export function findDueReminders(
   // A SIRO is owed escalations on anything, so only others' reading can be narrowed.
   const narrow = onlyFor !== undefined && !sirOs.includes(onlyFor);
   // Whoever may record some notification by role is owed its deadline on any incident.
-  const permission = rules(config);
-  const notifiers = notifications.kind.enumValues.flatMap((k) => permission[`notify_${k}`].roles);
+  const notifiers = config.outsideBodies.flatMap((b) => b.roles);
   const holdsRole =
     onlyFor !== undefined &&
     notifiers.some(
@@ -150,7 +150,7 @@ export function findDueReminders(
     // weekends included, so such a report is chased at any hour, every URGENT_TRIAGE_REPEAT_HOURS.
     if (urgentTriage(i)) {
       if (i.reportedAt.getTime() > subHours(now, r.untriagedUrgentHours).getTime()) continue;
-      const regulatorBy = dueAt('regulator', i.awareAt, config.notifyHours);
+      const regulatorBy = dueAt(config.outsideBodies, { kind: 'regulator', stage: '' }, i.awareAt);
       const round = Math.floor(
         (now.getTime() - i.reportedAt.getTime()) / (URGENT_TRIAGE_REPEAT_HOURS * 3_600_000),
       );
@@ -171,7 +171,7 @@ export function findDueReminders(
     drafts.push({
       key: `triage:${i.id}`,
       incidentId: i.id,
-      text: `waiting for triage for ${waited} hours`,
+      text: `waiting for triage for ${waited}`,
       urgent: false,
       step: { duty: `triage:${i.id}`, kind: 'triage', state: 'reported', mine: true },
       repeat: 'day',
@@ -460,7 +460,7 @@ export function findDueReminders(
     .all()) {
     const due = n.n.dueAt as Date;
     const overdue = due.getTime() <= now.getTime();
-    const rule = permission[`notify_${n.n.kind}`];
+    const rule = ruleFor(config, `notify_${n.n.kind}`);
     const recipients = [
       ...rule.roles.flatMap((role) =>
         role === 'siro' || role === 'cio' || role === 'md' || role === 'iao' ? config.roles[role] : [],
@@ -476,15 +476,15 @@ export function findDueReminders(
       key: `notify:${n.n.id}:${stage}`,
       incidentId: n.n.incidentId,
       text: overdue
-        ? `${NOTIFICATION_LABELS[n.n.kind]} notification deadline passed ${hoursBetween(now, due)} hours ago: notify now or record why not`
-        : `${NOTIFICATION_LABELS[n.n.kind]} must be notified within ${hoursLeft} hours`,
+        ? `${notificationLabel(n.n)} notification deadline passed ${hoursBetween(now, due)} hours ago: notify now or record why not`
+        : `${notificationLabel(n.n)} must be notified within ${hoursLeft} hours`,
       urgent: true,
       step: {
         duty: `notify:${n.n.id}`,
         kind: 'notify',
         state: 'pending',
         mine: true,
-        notification: { id: n.n.id, kind: n.n.kind },
+        notification: { id: n.n.id, kind: n.n.kind, label: n.n.label },
       },
       repeat: 'stage',
       recipients: [...new Set(recipients)],

@@ -6,6 +6,7 @@ import type { RecordResult, Target } from './change';
 import type { DomainContext } from './context';
 import { applyTransition } from './lifecycle';
 import { dueAt, ensureReportObligations, type ObligationTrace, withObligations } from './obligations';
+import { traceKey } from './outside-bodies';
 import type { Actor } from './roles';
 import type { Tx } from './tx';
 
@@ -27,7 +28,7 @@ function reinstateObligations(
   tx: Tx,
   incident: Incident,
   at: Date,
-  hours: DomainContext['config']['notifyHours'],
+  bodies: DomainContext['config']['outsideBodies'],
 ): ObligationTrace {
   const released = tx
     .select()
@@ -42,15 +43,15 @@ function reinstateObligations(
     .all();
   const trace: ObligationTrace = { before: {}, after: {} };
   for (const n of released) {
-    const due = dueAt(n.kind, incident.awareAt, hours);
+    const due = dueAt(bodies, n, incident.awareAt);
     tx.update(notifications)
       .set({ status: 'pending', dueAt: due, reason: null, doneBy: null, doneAt: null })
       .where(eq(notifications.id, n.id))
       .run();
-    trace.before[n.kind] = { status: n.status, reason: n.reason };
-    trace.after[n.kind] = { status: 'pending', dueAt: iso(due) };
+    trace.before[traceKey(n)] = { status: n.status, reason: n.reason };
+    trace.after[traceKey(n)] = { status: 'pending', dueAt: iso(due) };
   }
-  const opened = ensureReportObligations(tx, incident, at, hours);
+  const opened = ensureReportObligations(tx, incident, at, bodies);
   return { before: { ...trace.before, ...opened.before }, after: { ...trace.after, ...opened.after } };
 }
 
@@ -73,7 +74,7 @@ export function retriageIncident(
       triagedAt: null,
       closedAt: null,
     };
-    const obligations = reinstateObligations(tx, incident, now, ctx.config.notifyHours);
+    const obligations = reinstateObligations(tx, incident, now, ctx.config.outsideBodies);
     const trace = withObligations(
       {
         before: {

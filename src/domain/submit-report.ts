@@ -105,7 +105,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
       .get();
     // Who must be told follows from the report at once (seed 003 §5.7–5.9): the regulator for
     // personal data, customers when they are affected, the police marked done by a crime number.
-    const obligations = ensureReportObligations(tx, incident, now, config.notifyHours);
+    const obligations = ensureReportObligations(tx, incident, now, config.outsideBodies);
     const trace = withObligations(
       {
         before: {},

@@ -2,6 +2,7 @@ import { addHours } from 'date-fns';
 import { z } from 'zod';
 import { userText } from '../../blocks/text';
 import type { Incident, Severity } from '../../db/schema';
+import { impactFields, impactPatch } from './business-impact';
 import { applyChange, diff, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
@@ -77,6 +78,8 @@ export function triageInputSchema(opts: { now: Date }) {
           .array(z.enum(TRIAGE_FACTS))
           .nullish()
           .transform((v) => v ?? []),
+        // Seed 000 Rep.4.4: the business impact, when it is already known.
+        ...impactFields,
       })
       // An empty priority follows the severity: the form says so, and never demands it.
       .transform((t) => ({
@@ -149,15 +152,16 @@ export function triageIncident(
       ...(input.facts.includes('personal_data') ? { personalData: 'yes' as const } : {}),
       ...(customersAffected ? { customersOrStaffAffected: 'yes' as const } : {}),
       ...(escalate ? { escalatedAt: now } : {}),
+      ...impactPatch(input),
     };
     // Obligations follow the decision: who must be told, with deadlines from the awareness time.
     const decided = { ...incident, ...patch };
-    const kinds = requiredNotifications(decided, {
+    const kinds = requiredNotifications(ctx.config.outsideBodies, decided, {
       personalData: decided.personalData === 'yes',
       criminal: input.facts.includes('criminal'),
       customersAffected,
     });
-    const opened = ensureObligations(tx, decided, kinds, now, ctx.config.notifyHours);
+    const opened = ensureObligations(tx, decided, kinds, now, ctx.config.outsideBodies);
     // A possible breach (the reporter was not sure) that triage does not confirm owes the regulator nothing.
     const unconfirmed =
       decided.personalData === 'yes'

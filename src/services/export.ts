@@ -80,6 +80,9 @@ const COLUMNS = [
   ['resolution_note', 'i.resolution_note', 'text'],
   ['closure_justification', 'i.closure_justification', 'text'],
   ['risk_register_ref', 'i.risk_register_ref', 'text'],
+  // Seed 000 Rep.4.4: the business impact and its estimated cost.
+  ['impact_areas', 'i.impact_areas', 'json'],
+  ['impact_cost', 'i.impact_cost', 'number'],
   // Replies from the card's thread that responders added to the record ("Add to incident timeline").
   [
     'timeline_notes',

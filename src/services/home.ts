@@ -19,7 +19,7 @@ import { dueDay } from '../dates';
 import { CLOSURE_STEP_WORDS, closureWaits } from '../domain/closure-waits';
 import { FINAL_STATES } from '../domain/lifecycle';
 import { messageUrl } from '../domain/links';
-import { NOTIFICATION_LABELS } from '../domain/obligations';
+import { notificationLabel } from '../domain/outside-bodies';
 import { rules } from '../domain/permissions';
 import { OPEN_WORK } from '../domain/reminders';
 import { seesDetails } from '../domain/restricted';
@@ -312,7 +312,7 @@ function overdueWork(
   return {
     items: [
       // Deadlines owed outside the organisation first: they are the ones with legal weight.
-      ...notices.map((r) => item(r, `${NOTIFICATION_LABELS[r.kind]} notification deadline passed`)),
+      ...notices.map((r) => item(r, `${notificationLabel(r)} notification deadline passed`)),
       ...targets.map((r) => item(r, 'past its target resolution time')),
       ...late.map((r) => item(r, `${r.n} overdue action${r.n === 1 ? '' : 's'}`)),
       ...waits

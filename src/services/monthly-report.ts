@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addMonths, format, subMonths } from 'date-fns';
 import { lt } from 'drizzle-orm';
+import { lateNowBlocks } from '../../blocks/late-now';
 import type { SlackMessage } from '../../blocks/reporter-receipt';
 import { periodLabel, statisticsMessage } from '../../blocks/statistics-report';
 import type { Db } from '../../db/client';
@@ -9,6 +10,7 @@ import type { Config } from '../config';
 import { previousMonth } from '../dates';
 import { enqueue } from '../domain/deliveries';
 import { writeTransaction } from '../domain/tx';
+import { lateNow } from './late-now';
 import { computeStatistics, countByMonthAndKind } from './statistics';
 import { type TrendPoint, trendPng } from './trend-chart';
 
@@ -55,7 +57,11 @@ export function monthlyReportMessage(db: Db, config: Config, period: string, now
     lateReportHours: config.lateReportHours,
   });
   const message = statisticsMessage(stats);
-  return { ...message, text: `Monthly incident report, ${periodLabel(stats)}: ${message.text}` };
+  // Seed 000 Rep.4.4: a briefing, so what is late now of every kind follows the month's figures.
+  return {
+    text: `Monthly incident report, ${periodLabel(stats)}: ${message.text}`,
+    blocks: [...message.blocks, ...lateNowBlocks(lateNow(db, config, now), period)],
+  };
 }
 
 /**

@@ -16,10 +16,11 @@ import {
   type IncidentKind,
   incidents,
   type Notification,
-  notifications,
   type Severity,
 } from '../../db/schema';
+import { IMPACT_AREAS, type ImpactArea } from '../domain/business-impact';
 import { CATEGORY_GROUPS, type CategoryGroup, findCategory } from '../domain/categories';
+import { DEFAULT_BODY_IDS, type DefaultBodyId } from '../domain/outside-bodies';
 import { IMMEDIATE_CAUSES } from '../domain/report-options';
 import type { Tx } from '../domain/tx';
 
@@ -52,7 +53,9 @@ export interface Period {
 
 /** Severity as triaged; `untriaged` = no decision yet; `dismissed` = not an incident, or a duplicate. */
 export type SeverityKey = Severity | 'untriaged' | 'dismissed';
+/** An outside body: the four defaults always, and any declared body with obligations in the period. */
 export type NotificationKind = Notification['kind'];
+export type NotificationDeadlines = Record<DefaultBodyId, DeadlineOutcome> & Record<string, DeadlineOutcome>;
 
 export interface MonthCount {
   /** The calendar month in the organisation's zone, `YYYY-MM`. */
@@ -160,7 +163,17 @@ export interface Statistics extends PeriodCounts {
     /** Of those, the ones on reports made in the period. */
     fromPeriod: number;
   };
-  notificationDeadlines: Record<NotificationKind, DeadlineOutcome>;
+  notificationDeadlines: NotificationDeadlines;
+  /**
+   * Seed 000 Rep.4.4: the period's reports by business impact (one report may count in several
+   * areas), by immediate cause (every cause, not only repeats), and their estimated cost.
+   */
+  impact: {
+    byArea: Record<ImpactArea, number>;
+    byCause: CauseCount[];
+    /** Sum of the estimates given, over `estimated` reports. */
+    cost: { total: number; estimated: number };
+  };
   /** Seed 000 Rep.1 "immediately": the period's reports made more than `limitHours` after discovery. */
   lateReports: { count: number; limitHours: number };
   /**
@@ -176,7 +189,7 @@ export interface Statistics extends PeriodCounts {
 const KIND_KEYS: readonly IncidentKind[] = ['incident', 'near_miss', 'weakness'];
 const SEVERITY_KEYS: readonly SeverityKey[] = ['critical', 'high', 'medium', 'low', 'untriaged', 'dismissed'];
 const GROUP_KEYS = Object.keys(CATEGORY_GROUPS) as CategoryGroup[];
-const NOTIFICATION_KEYS: readonly NotificationKind[] = notifications.kind.enumValues;
+const NOTIFICATION_KEYS: readonly DefaultBodyId[] = DEFAULT_BODY_IDS;
 const HOUR_MS = 3_600_000;
 const DEFAULT_LATE_REPORT_HOURS = 24;
 
@@ -447,7 +460,7 @@ function overdueActions(db: Tx, period: Period, now: Date): Statistics['overdueA
   return { count: row?.n ?? 0, fromPeriod: row?.in_period ?? 0 };
 }
 
-function notificationDeadlines(db: Tx, period: Period, now: Date): Record<NotificationKind, DeadlineOutcome> {
+function notificationDeadlines(db: Tx, period: Period, now: Date): NotificationDeadlines {
   // A "done" without a time (never written by the app) counts as met: the obligation was met.
   const rows = db.all<{ kind: NotificationKind } & DeadlineOutcome>(sql`
     select n.kind as kind,
@@ -464,10 +477,32 @@ function notificationDeadlines(db: Tx, period: Period, now: Date): Record<Notifi
     group by n.kind`);
   const out = Object.fromEntries(
     NOTIFICATION_KEYS.map((k) => [k, { met: 0, missed: 0, pending: 0, notRequired: 0 }]),
-  ) as Record<NotificationKind, DeadlineOutcome>;
+  ) as NotificationDeadlines;
   for (const r of rows)
     out[r.kind] = { met: r.met, missed: r.missed, pending: r.pending, notRequired: r.notRequired };
   return out;
+}
+
+function businessImpact(db: Tx, period: Period): Statistics['impact'] {
+  const byArea = zeros(IMPACT_AREAS.map((a) => a.value));
+  for (const r of db.all<{ area: string; n: number }>(sql`
+    select j.value as area, count(*) as n from incidents, json_each(incidents.impact_areas) j
+    where incidents.impact_areas is not null and ${inPeriod(period)}
+    group by j.value`))
+    if (r.area in byArea) byArea[r.area as ImpactArea] = r.n;
+  const causeLabel = (v: string) => IMMEDIATE_CAUSES.find((c) => c.value === v)?.label ?? v;
+  const byCause = db
+    .all<{ cause: string; n: number }>(sql`
+      select immediate_cause as cause, count(*) as n
+      from incidents indexed by incidents_causes
+      where immediate_cause is not null and triage_outcome is not 'duplicate' and ${inPeriod(period)}
+      group by immediate_cause`)
+    .sort((a, b) => b.n - a.n || (a.cause < b.cause ? -1 : 1))
+    .map((r) => ({ cause: r.cause, label: causeLabel(r.cause), count: r.n }));
+  const cost = db.get<{ total: number | null; n: number } | undefined>(sql`
+    select sum(impact_cost) as total, count(impact_cost) as n from incidents
+    where impact_cost is not null and ${inPeriod(period)}`);
+  return { byArea, byCause, cost: { total: cost?.total ?? 0, estimated: cost?.n ?? 0 } };
 }
 
 function lateReports(db: Tx, period: Period, limitHours: number): Statistics['lateReports'] {
@@ -571,6 +606,7 @@ export function computeStatistics(db: Db, opts: StatisticsOptions): Statistics {
         durations: durations(tx, period, months.measured),
         overdueActions: overdueActions(tx, period, now),
         notificationDeadlines: notificationDeadlines(tx, period, now),
+        impact: businessImpact(tx, period),
         lateReports: lateReports(tx, period, opts.lateReportHours ?? DEFAULT_LATE_REPORT_HOURS),
         repeatCauses: repeatCauses(tx, period, cells.current),
         previous: { period: before, ...previous },

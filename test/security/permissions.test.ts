@@ -20,7 +20,7 @@ import {
   startResolution,
   submitCausalAnalysis,
 } from '../../src/domain/follow-through';
-import { type Capability, can, type NotificationKind } from '../../src/domain/permissions';
+import { type FixedCapability as Capability, can, type NotificationKind } from '../../src/domain/permissions';
 import { recordNotification } from '../../src/domain/record-notification';
 import { actorFor } from '../../src/domain/roles';
 import { triageIncident } from '../../src/domain/triage';
@@ -204,7 +204,7 @@ async function fixture(stage: Stage, opts: { proposedBy?: Who } = {}): Promise<F
       .all())
       recordNotification(
         ctx,
-        actor(NOTIFICATION_BY[n.kind]),
+        actor(NOTIFICATION_BY[n.kind as NotificationKind]),
         { ...target(), notificationId: n.id },
         { outcome: 'not_required', doneAt: null, externalRef: null, reason: 'Not needed' },
       );

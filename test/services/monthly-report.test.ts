@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { BRIEFING_ACK_ACTION } from '../../blocks/late-now';
 import { periodicReports } from '../../db/schema';
-import { createWorld, PEOPLE, testClock, type World } from '../helpers/world';
+import { type CardCopy, createWorld, PEOPLE, testClock, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -32,6 +33,11 @@ describe('the monthly report', () => {
     expect(text).toContain('*2 reports*');
     expect(text).toContain('Incidents 1 (+1) · Near misses 1 (+1) · Weaknesses 0 (±0)');
     expect(text).not.toContain('Leeds');
+    // Seed 000 Rep.4.4: a briefing: what it cost, and what is late now of every kind.
+    expect(text).toContain('*Estimated cost*');
+    expect(text).toContain('*Late now, of every kind*');
+    expect(text).toContain('Reports waiting for triage: 2');
+    expect(text).toContain('Overdue actions: 0');
     const charts = world.fake.uploads.filter((u) => u.filename === 'vigil-trend-2026-03.png');
     expect(charts).toHaveLength(1);
     expect(charts[0]?.bytes.subarray(0, 8).equals(PNG)).toBe(true);
@@ -47,6 +53,29 @@ describe('the monthly report', () => {
         .all()
         .map((r) => r.period),
     ).toContain('2026-03');
+
+    // The Managing Director acknowledges it from the DM (seed 000 Rep.4.4); once, by whom and when.
+    const dm = { channel: PEOPLE.md, ts: (reports[0]?.response as { ts: string } | undefined)?.ts ?? '' };
+    world.clock.set('2026-04-02T09:00:00Z');
+    const first = await world.people.as(PEOPLE.md).click(dm, BRIEFING_ACK_ACTION);
+    await world.settled();
+    expect(first.replies().join('\n')).toContain('You acknowledged the briefing for 2026-03');
+    const row = () => world.db.select().from(periodicReports).get();
+    expect([row()?.acknowledgedBy, row()?.acknowledgedAt?.toISOString()]).toEqual([
+      PEOPLE.md,
+      '2026-04-02T09:00:00.000Z',
+    ]);
+    const again = await world.people.as(PEOPLE.md).click(dm, BRIEFING_ACK_ACTION);
+    await world.settled();
+    expect(again.replies().join('\n')).toContain('Already acknowledged by <@UMD>');
+    // Nobody else can acknowledge it, even with a forged click.
+    const forged = await world.forgeClick(
+      PEOPLE.siro,
+      { ts: dm.ts, blocks: reports[0]?.args.blocks as CardCopy['blocks'] },
+      BRIEFING_ACK_ACTION,
+    );
+    expect(forged.replies.join('\n')).toContain('Only the Managing Director acknowledges');
+    expect(row()?.acknowledgedBy).toBe(PEOPLE.md);
 
     // Later sweeps in April send nothing more; May brings April's report.
     world.clock.set('2026-04-20T10:00:00Z');

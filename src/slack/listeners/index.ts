@@ -3,6 +3,7 @@ import { dedupeEvents } from '../dedupe-events';
 import type { ListenerDeps } from '../deps';
 import { registerActionDmButtons } from './actions/action-dm-clicked';
 import { registerActionMenu } from './actions/action-menu-selected';
+import { registerBriefingAcknowledged } from './actions/briefing-acknowledged';
 import { registerCardChanges } from './actions/card-changed';
 import { registerCardModalOpeners } from './actions/card-modal-opened';
 import { registerCardMoreMenu } from './actions/card-more-picked';
@@ -43,6 +44,7 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
   registerCardModalSubmissions(app, deps);
   registerActionDmButtons(app, deps);
   registerReminderButtons(app, deps);
+  registerBriefingAcknowledged(app, deps);
   registerAppHomeOpened(app, deps);
   registerSecurityChannelMembership(app, deps);
   registerHomeReportButton(app, deps);
