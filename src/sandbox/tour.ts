@@ -34,8 +34,9 @@ const day = (from: Date, days: number) =>
   new Date(from.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
- * Up to the head of department acting from a DM. Steps for the later duties (causal analysis,
- * approval, closure) are written the same way once those duties have their DM controls.
+ * Report to closure. Priya, the head of Finance, is the IRM by default, so most of her steps come
+ * to her by DM: she is not in the security channel, and never needs to be. (In a bigger incident
+ * the SIRO names another IRM from the card; the steps are the same.)
  */
 function script(now: Date): StepDef[] {
   return [
@@ -143,6 +144,156 @@ function script(now: Date): StepDef[] {
       instruction:
         'Move the clock to the next working day: the reminder sweep runs, and Priya, as IRM, is reminded that the 24-hour target resolution time is near (or passed).',
       do: { kind: 'advance', jump: 'workday' },
+    },
+    {
+      title: 'The SIRO agrees the plan',
+      as: 'siro',
+      where: 'dm',
+      instruction:
+        'A Critical incident needs the SIRO to agree its action plan before it can close (seed 003 §4.3). Vigil asked Sarah by DM: she clicks Agree action plan.',
+      do: { kind: 'click', label: 'Agree action plan' },
+    },
+    {
+      title: 'Agreed',
+      as: 'siro',
+      where: 'modal',
+      instruction:
+        'Sarah notes why the plan is enough and saves: the card and the audit trail show it agreed.',
+      do: { kind: 'fill', answers: { note: 'Wipe and certificate revocation cover the exposure.' } },
+    },
+    {
+      title: 'Start resolution',
+      as: 'hodFinance',
+      where: 'dm',
+      instruction: 'Priya, as IRM, starts the resolution from her DM: Start resolution.',
+      do: { kind: 'click', label: 'Start resolution' },
+    },
+    {
+      title: 'Mark it resolved',
+      as: 'hodFinance',
+      where: 'dm',
+      instruction: 'The laptop is wiped and its certificates revoked. Priya clicks Mark resolved.',
+      do: { kind: 'click', label: 'Mark resolved' },
+    },
+    {
+      title: 'How operations were restored',
+      as: 'hodFinance',
+      where: 'modal',
+      instruction: 'When and how operations were restored; Resolved. The target clock stops.',
+      do: {
+        kind: 'fill',
+        answers: { how: 'Laptop wiped remotely, certificates revoked, a replacement issued.' },
+      },
+    },
+    {
+      title: 'The causal analysis',
+      as: 'hodFinance',
+      where: 'dm',
+      instruction:
+        'As head of department, Priya owes the causal analysis and the preventive plan (seed 000 Rep.4). Vigil asked her by DM: Write causal analysis.',
+      do: { kind: 'click', label: 'Write causal analysis' },
+    },
+    {
+      title: 'Root cause and measures',
+      as: 'hodFinance',
+      where: 'modal',
+      instruction:
+        'Root cause, what else contributed, the permanent measures and what they cost. Submit to IRM.',
+      do: {
+        kind: 'fill',
+        answers: {
+          rootCause: 'Laptops in Finance were issued without disk encryption.',
+          contributingFactors: 'Travel with customer data was not covered by the device policy.',
+          technicalMeasures: 'Full-disk encryption enforced on every laptop.',
+          administrativeMeasures: 'Device policy updated; Finance briefed.',
+          costAndResources: 'Two days of IT time.',
+        },
+      },
+    },
+    {
+      title: 'Someone else reviews it',
+      as: 'siro',
+      where: 'security',
+      instruction:
+        'Priya wrote the analysis herself, so the IRM cannot approve it: Vigil asks the SIRO instead (four eyes). Sarah clicks Review causal analysis on the card.',
+      do: { kind: 'click', label: 'Review causal analysis' },
+    },
+    {
+      title: 'Approved',
+      as: 'siro',
+      where: 'modal',
+      instruction: 'Approve (a comment is needed only to send it back). Save: Priya is told.',
+      do: { kind: 'fill', answers: { decision: 'approved' } },
+    },
+    {
+      title: 'Learning review',
+      as: 'siro',
+      where: 'security',
+      instruction:
+        'Could it happen again, and does the risk register change? Sarah records the learning review from the card.',
+      do: { kind: 'click', label: 'Learning review…' },
+    },
+    {
+      title: 'Recurrence and risk',
+      as: 'siro',
+      where: 'modal',
+      instruction:
+        'Not likely to recur now every laptop is encrypted; the risk register is updated. Save review.',
+      do: {
+        kind: 'fill',
+        answers: {
+          recurrenceRisk: 'no',
+          reasoning: 'Encryption is now enforced on every laptop.',
+          vulnerabilities: 'Unencrypted disks: fixed by policy and enforcement.',
+          riskRegisterRef: 'RR-12',
+        },
+      },
+    },
+    {
+      title: 'Request closure',
+      as: 'hodFinance',
+      where: 'dm',
+      instruction:
+        'Everything closure needs is done: Vigil tells Priya so by DM. She clicks Request closure.',
+      do: { kind: 'click', label: 'Request closure' },
+    },
+    {
+      title: 'Put it forward',
+      as: 'hodFinance',
+      where: 'modal',
+      instruction: 'No reviewer named: the security team is asked in the card’s thread. Request.',
+      do: { kind: 'fill', answers: {} },
+    },
+    {
+      title: 'Peer review',
+      as: 'responder2',
+      where: 'security',
+      instruction:
+        'Jamie Chen, of the security team, reviews the closure from the card: Peer review of closure.',
+      do: { kind: 'click', label: 'Peer review of closure' },
+    },
+    {
+      title: 'Reviewed',
+      as: 'responder2',
+      where: 'modal',
+      instruction: 'Approve, and save: the CIO is asked at once, by DM.',
+      do: { kind: 'fill', answers: { decision: 'approved' } },
+    },
+    {
+      title: 'The CIO approves closure',
+      as: 'cio',
+      where: 'dm',
+      instruction:
+        'Chris Lindqvist, the CIO, is not in the security channel: the DM holds the summary and the button. Approve closure.',
+      do: { kind: 'click', label: 'Approve closure' },
+    },
+    {
+      title: 'Sam hears it is closed',
+      as: 'staff',
+      where: 'dm',
+      instruction:
+        'Sam is thanked and told {ref} is closed. Every step is in the card’s thread and the audit trail: try /incident {ref} as Sarah.',
+      do: { kind: 'look' },
     },
   ];
 }

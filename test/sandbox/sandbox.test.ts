@@ -25,7 +25,7 @@ async function open(paths?: Parameters<typeof startSandbox>[0]): Promise<TestSan
 }
 
 describe('the sandbox', () => {
-  it('plays the guided tour: a report, triage on the card, the head of department acting from a DM, a reminder', async () => {
+  it('plays the guided tour from report to closure: triage on the card, the head of department and the CIO acting from DMs, a reminder', async () => {
     const t = await open();
     const steps = (await (await fetch(`${t.url}/api/tour`)).json()) as TourStep[];
     expect(steps.length).toBeGreaterThanOrEqual(10);
@@ -33,9 +33,15 @@ describe('the sandbox', () => {
       const result = (await (await t.post('/api/tour', { index: step.index })).json()) as ActResult;
       expect(result, step.title).toEqual({ ok: true });
     }
-    const siro = await t.state(DEMO.siro.id);
+    const siro = await t.until(
+      DEMO.siro.id,
+      (s) => seen(s, SECURITY.id).includes('Closed'),
+      'the closed card',
+    );
     expect(seen(siro, SECURITY.id)).toContain('INC-2026-0001 · Laptop left on a train');
-    expect(seen(siro, SECURITY.id)).toContain('Triaged');
+    // The CIO approved from a DM, outside the security channel; the reporter was told.
+    expect((await t.state(DEMO.cio.id)).conversations.map((c) => c.name)).not.toContain('security-incidents');
+    expect(seen(await t.state(DEMO.staff.id), dm(DEMO.staff.id))).toMatch(/closed/i);
     const hod = await t.until(
       DEMO.hodFinance.id,
       (s) => seen(s, dm(DEMO.hodFinance.id)).includes('needs your attention'),
