@@ -1,5 +1,4 @@
 import type { Button, KnownBlock } from '@slack/types';
-import type { Incident } from '../db/schema';
 import { plain } from './text';
 
 /** The card's controls about the record itself: its facts, the reporter, its evidence. */
