@@ -7,6 +7,7 @@
 import { addHours } from 'date-fns';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { RECORD_ACTIONS } from '../../blocks/record-controls';
 import { incidentEvents, incidents, notifications } from '../../db/schema';
 import { computeStatistics } from '../../src/services/statistics';
@@ -96,6 +97,10 @@ describe('the security team corrects the report’s facts (seed 003 §3.6)', () 
     expect(line).toContain('*Number of people:* _none_ → 212');
     expect(line).toContain('Reason: The laptop held the payroll export (Priya, by phone)');
     expect(line).toMatch(/Data-protection regulator to be told by <!date\^/);
+    // The duty follows at once: the Managing Director / DPO is asked by DM to record it.
+    expect(await world.findControl(PEOPLE.md, REF, CARD_ACTIONS.recordNotification)).toMatchObject({
+      channel: PEOPLE.md,
+    });
     // Statistics read the corrected category.
     const stats = computeStatistics(world.db, {
       from: new Date('2026-01-01'),
