@@ -5,6 +5,7 @@ import { type Incident, notifications } from '../../db/schema';
 import { isNetworkCategory, suggestedSeverityFor } from './categories';
 import { applyChange, diff, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
+import type { Delivery } from './deliveries';
 import { InvalidTransition } from './errors';
 import { ensureReportObligations, type ObligationTrace, withObligations } from './obligations';
 import type { NotificationKind } from './permissions';
@@ -149,8 +150,15 @@ export function correctFacts(
         after: { ...withdrawn.after, ...opened.after },
       },
     );
+    // Seed 003 §3.7: an Information Asset Owner the corrected report names is told of it, as at the report.
+    const owner = patch.assetOwnerId;
+    const deliveries: Delivery[] =
+      owner && owner !== incident.reporterId && /^[UW][A-Z0-9]+$/.test(owner)
+        ? [{ kind: 'dm', incidentId: incident.id, userId: owner, template: 'asset_owner' }]
+        : [];
     return {
       actor,
+      deliveries,
       type: 'facts_corrected',
       patch,
       ...trace,

@@ -131,6 +131,23 @@ describe('the security team corrects the report’s facts (seed 003 §3.6)', () 
     expect(world.threadLines().join('\n')).toContain('No longer owed: Data-protection regulator');
   });
 
+  it('tells an Information Asset Owner the corrected report now names (seed 003 §3.7)', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    expect(world.dmsTo(PEOPLE.iao)).toEqual([]);
+    const form = await openCorrection(PEOPLE.responder);
+    await world.submitForm(PEOPLE.responder, form, {
+      assetOwnerId: PEOPLE.iao,
+      reason: 'Finance owns the payroll export',
+    });
+    await world.vigil.outbox.drain();
+    expect(incident().assetOwnerId).toBe(PEOPLE.iao);
+    expect(world.dmsTo(PEOPLE.iao).map((c) => String(c.args.text))).toEqual([
+      `${REF}: a report names you as the Information Asset Owner`,
+    ]);
+  });
+
   it('refuses the reporter and anyone outside the team, even with a forged submission, and changes nothing', async () => {
     world = await createWorld();
     await world.report(PEOPLE.staff, { personalData: 'no' });
