@@ -129,6 +129,20 @@ describe('the security team corrects the report’s facts (seed 003 §3.6)', () 
       doneBy: PEOPLE.siro,
     });
     expect(world.threadLines().join('\n')).toContain('No longer owed: Data-protection regulator');
+    // New facts again: the duty the correction withdrew is owed again, from awareness.
+    world.clock.advance(3_600_000);
+    await world.submitForm(PEOPLE.siro, await openCorrection(PEOPLE.siro), {
+      personalData: 'yes',
+      reason: 'A backup on the laptop held customer addresses after all',
+    });
+    expect(obligations()).toEqual([
+      expect.objectContaining({
+        kind: 'regulator',
+        status: 'pending',
+        reason: null,
+        dueAt: addHours(incident().awareAt, 72),
+      }),
+    ]);
   });
 
   it('tells an Information Asset Owner the corrected report now names (seed 003 §3.7)', async () => {
