@@ -1,6 +1,5 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Incident } from '../db/schema';
-import { cardBlockId } from './card-ids';
 import { plain } from './text';
 
 /** The card's controls about the record itself: its facts, the reporter, its evidence. */
@@ -26,19 +25,6 @@ const button = (action_id: string, label: string): Button => ({
   action_id,
   text: plain(label, 75),
 });
-
-/** One row on the card, for every state: facts and evidence can come late (a record closed at triage too). */
-export function recordControls(i: Pick<Incident, 'id' | 'version'>): KnownBlock {
-  return {
-    type: 'actions',
-    block_id: cardBlockId(i.id, i.version, 'record'),
-    elements: [
-      button(RECORD_ACTIONS.correctFacts, 'Correct facts…'),
-      button(RECORD_ACTIONS.askReporter, 'Ask the reporter…'),
-      button(RECORD_ACTIONS.addEvidence, 'Add evidence…'),
-    ],
-  };
-}
 
 /** The reporter's "Add information" button about one of their reports. */
 export function addInformationButton(incidentId: number): KnownBlock {

@@ -2,7 +2,6 @@ import type { Button, KnownBlock } from '@slack/types';
 import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { CARD_ACTIONS, cardBlockId, DUTY_ACTIONS } from './card-ids';
 import { kindLabel, STATUS_LABELS } from './labels';
-import { recordControls } from './record-controls';
 import type { SlackMessage } from './reporter-receipt';
 import { md, plain } from './text';
 import type { CardModel } from './triage-card';
@@ -46,8 +45,6 @@ export function restrictedCard(m: CardModel): SlackMessage {
           : []),
       ],
     },
-    // The facts, the reporter and the evidence, for the SIRO and those added (checked on every click).
-    recordControls(i),
   ];
   return { text: `${i.reference}: ${RESTRICTED_TITLE} (${STATUS_LABELS[i.status]})`, blocks };
 }

@@ -423,6 +423,7 @@ export class LocalSlack {
   /**
    * The next `times` calls to `method` ('*' = any Web API method; 'response_url' = posts to response URLs) fail.
    * Several fail() calls for the same method queue up in order; a method-specific failure wins over '*'.
+   * `method@channel` (e.g. 'chat.postMessage@U123') fails only calls to that conversation, and wins over both.
    */
   fail(method: string, failure: Failure, times = Number.POSITIVE_INFINITY): void {
     const list = this.failures.get(method) ?? [];
@@ -804,7 +805,7 @@ export class LocalSlack {
       call.response = body;
       return body;
     };
-    const failure = this.takeFailure([method, '*']);
+    const failure = this.takeFailure([`${method}@${String(args.channel ?? '')}`, method, '*']);
     if (failure?.kind === 'delay') {
       const timer = setTimeout(() => {
         this.timers.delete(timer);

@@ -52,7 +52,7 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
     integrity: {
       ok: integrity.ok,
       checked:
-        "this incident's audit events, the append-only triggers, and the trail against the newest checkpoint",
+        "this incident's audit events, the append-only triggers, the trail against the newest checkpoint, and its register rows against the state its trail records",
       problems: integrity.problems,
       lastCheckpoint: integrity.lastCheckpoint && {
         ...integrity.lastCheckpoint.checkpoint,
@@ -60,6 +60,7 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
         sources: integrity.lastCheckpoint.sources,
       },
       eventsAfterLastCheckpoint: integrity.unanchored,
+      register: integrity.register,
     },
     incident: row,
     auditTrail: events.map((e) => ({
@@ -182,12 +183,18 @@ function integrityLines(i: IncidentIntegrity): string[] {
   const checkpoint = last
     ? `the newest checkpoint published outside the database: ${last.checkpoint.at.toISOString()}, ${last.checkpoint.events} events through event ${last.checkpoint.lastId}, head \`${last.checkpoint.head}\` (${last.sources.join(', ')}); ${i.unanchored} of this incident's events came after it`
     : 'no checkpoint has been published yet, so the end of the trail is not anchored outside the database';
+  const register =
+    i.register === 'not recorded'
+      ? ' Its register rows could not be compared with the trail: it was last changed before events recorded its state.'
+      : i.register === 'matches'
+        ? ' Its status, severity, IRM, notifications, actions and reviews in the register are as its trail left them.'
+        : '';
   return [
     i.ok
-      ? `Checked when this pack was generated: each of its ${i.events} audit events matches its hash under the audit key and links to the event before it, the append-only triggers are in place, and the trail matches ${checkpoint}.`
+      ? `Checked when this pack was generated: each of its ${i.events} audit events matches its hash under the audit key and links to the event before it, the append-only triggers are in place, and the trail matches ${checkpoint}.${register}`
       : `**Checked when this pack was generated: ${i.problems.length} problem${i.problems.length === 1 ? '' : 's'} found.** Compared with ${checkpoint}.`,
     ...i.problems.map((p) => `- ${p.where}: ${p.what}`),
     '',
-    "This checks this incident's events, the triggers and the newest checkpoint; `npm run vigil -- verify` checks the whole trail.",
+    "This checks this incident's events and register rows, the triggers and the newest checkpoint; `npm run vigil -- verify` checks the whole trail and register.",
   ];
 }

@@ -4,12 +4,14 @@
  * after; what follows from the facts (suggested severity, outside bodies and their clocks,
  * statistics) follows the corrected facts.
  */
+
 import { addHours } from 'date-fns';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { RECORD_ACTIONS } from '../../blocks/record-controls';
 import { incidentEvents, incidents, notifications } from '../../db/schema';
+import { NOT_YOURS } from '../../src/domain/knows-of';
 import { computeStatistics } from '../../src/services/statistics';
 import { createWorld, PEOPLE, type World } from '../helpers/world';
 
@@ -168,14 +170,14 @@ describe('the security team corrects the report’s facts (seed 003 §3.6)', () 
     await world.vigil.outbox.drain();
     const form = await openCorrection(PEOPLE.responder);
     const version = incident().version;
-    for (const who of [PEOPLE.staff, PEOPLE.staff2]) {
+    // The reporter knows the incident and is told who may; anyone else learns nothing of it.
+    const refusals = {
+      [PEOPLE.staff]: `Only the SIRO, the security team or the incident's Incident Response Manager may correct the report's facts on ${REF}.`,
+      [PEOPLE.staff2]: NOT_YOURS,
+    };
+    for (const [who, reason] of Object.entries(refusals)) {
       const forged = await world.forgeSubmit(who, form, { personalData: 'yes', reason: 'I know better' });
-      expect(forged.body).toMatchObject({
-        response_action: 'errors',
-        errors: {
-          reason: `Only the SIRO, the security team or the incident's Incident Response Manager may correct the report's facts on ${REF}.`,
-        },
-      });
+      expect(forged.body).toMatchObject({ response_action: 'errors', errors: { reason } });
     }
     expect(incident()).toMatchObject({ personalData: 'no', version });
     expect(events().some((e) => e.type === 'facts_corrected')).toBe(false);

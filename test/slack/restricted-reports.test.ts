@@ -8,7 +8,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
-import { RECORD_ACTIONS } from '../../blocks/record-controls';
 import { incidentEvents, incidents } from '../../db/schema';
 import { controlsOf } from '../../src/local-slack/people';
 import { incidentCommand, postedLater } from '../helpers/incident-command';
@@ -81,7 +80,6 @@ describe('a restricted report (seed 000 Rep.1)', () => {
       DUTY_ACTIONS.manageAccess,
       CARD_ACTIONS.postUpdate,
       CARD_ACTIONS.addAction,
-      ...Object.values(RECORD_ACTIONS),
     ]);
     // The reporter is told it is restricted.
     expect(JSON.stringify(world.dmsTo(PEOPLE.staff)[0]?.args.blocks)).toContain(

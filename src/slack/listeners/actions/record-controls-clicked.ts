@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { evidenceModal } from '../../../../blocks/evidence-modals';
 import { askReporterModal, correctFactsModal } from '../../../../blocks/facts-modals';
@@ -7,12 +7,13 @@ import type { Incident } from '../../../../db/schema';
 import type { Capability } from '../../../domain/permissions';
 import { clickedIncident, mayOpen } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 /**
  * The card's controls about the record: correct the facts, ask the reporter, add evidence. Who may
  * is checked before the form opens; the domain checks again when it comes back.
  */
-export function registerRecordControls(app: App, deps: ListenerDeps): void {
+export function registerRecordControls(app: Listeners, deps: ListenerDeps): void {
   const departments = deps.config.departments.map((d) => d.name);
   const openers: [string, Capability, (i: Incident) => ModalView][] = [
     [RECORD_ACTIONS.correctFacts, 'correct_facts', (i) => correctFactsModal(i, departments)],

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { and, desc, eq } from 'drizzle-orm';
 import { addInformationModal, answerModal } from '../../../../blocks/facts-modals';
 import { REPORTER_ACTIONS } from '../../../../blocks/record-controls';
@@ -7,6 +7,7 @@ import { incidentEvents, incidents } from '../../../../db/schema';
 import { ANSWERED, isAnswered, NOT_YOURS } from '../../../domain/reporter-dialogue';
 import { refuse } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 /**
  * The reporter's buttons (seed 003 §4.1): "Answer" under the team's question, "Add information"
@@ -14,7 +15,7 @@ import type { ListenerDeps } from '../../deps';
  * the report are read again, and anyone but their reporter is told only that there is nothing for
  * them there.
  */
-export function registerReporterControls(app: App, deps: ListenerDeps): void {
+export function registerReporterControls(app: Listeners, deps: ListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(
     REPORTER_ACTIONS.answer,
     async ({ ack, body, action, client, respond }) => {

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { App, RespondFn } from '@slack/bolt';
+import type { RespondFn } from '@slack/bolt';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import { INCIDENT_HELP, incidentDetails, incidentStatus } from '../../../../blocks/incident-lookup';
@@ -22,6 +22,7 @@ import { refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { uploadFilesToDm, withTempDir } from '../../upload-files';
 import { unescapeSlackText } from '../../view-state';
+import type { Listeners } from '../router';
 
 export const INCIDENT_COMMAND = '/incident';
 
@@ -51,7 +52,7 @@ function failure(verb: string, err: unknown): string {
 }
 
 export function registerIncidentCommand(
-  app: App,
+  app: Listeners,
   deps: ListenerDeps,
   extra: Record<string, Subcommand> = {},
 ): void {
@@ -81,7 +82,7 @@ export function registerIncidentCommand(
       const full = works;
       const message = full
         ? incidentDetails(
-            loadCardModel(deps.db, incident, now, deps.config.orgTimeZone),
+            loadCardModel(deps.db, incident, now, deps.config.orgTimeZone, deps.config.lateReportHours),
             incident.cardChannelId && incident.cardTs
               ? messageUrl(deps.workspaceUrl, incident.cardChannelId, incident.cardTs)
               : null,
@@ -147,7 +148,12 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       });
       return;
     }
-    const stats = computeStatistics(deps.db, { ...period, now, orgTimeZone: deps.config.orgTimeZone });
+    const stats = computeStatistics(deps.db, {
+      ...period,
+      now,
+      orgTimeZone: deps.config.orgTimeZone,
+      lateReportHours: deps.config.lateReportHours,
+    });
     await respond({ response_type: 'ephemeral', ...statisticsMessage(stats) });
   },
 

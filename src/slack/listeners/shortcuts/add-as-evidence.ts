@@ -1,4 +1,4 @@
-import type { App, MessageShortcut } from '@slack/bolt';
+import type { MessageShortcut } from '@slack/bolt';
 import { and, eq } from 'drizzle-orm';
 import { findIncidentById } from '../../../../db/find-incident';
 import { incidents } from '../../../../db/schema';
@@ -9,6 +9,7 @@ import { EvidenceFileError, hashSlackFiles } from '../../../services/evidence-fi
 import { refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { unescapeSlackText } from '../../view-state';
+import type { Listeners } from '../router';
 
 export const ADD_AS_EVIDENCE = 'add_as_evidence';
 
@@ -24,7 +25,7 @@ function fileIdsOf(message: unknown): string[] {
  * (a message without files is registered as a note). Vigil gets no message events: the person
  * chooses what is evidence, where they see it.
  */
-export function registerAddAsEvidence(app: App, deps: ListenerDeps): void {
+export function registerAddAsEvidence(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   app.shortcut<MessageShortcut>(
     { type: 'message_action', callback_id: ADD_AS_EVIDENCE },

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { EVIDENCE_MODAL } from '../../../../blocks/evidence-modals';
 import { EVIDENCE_FILES_BLOCK } from '../../../../blocks/facts-modals';
@@ -10,6 +9,7 @@ import { EvidenceFileError, hashSlackFiles } from '../../../services/evidence-fi
 import { resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { readViewState } from '../../view-state';
+import type { Listeners } from '../router';
 
 const metaSchema = z.object({ i: z.number().int().positive() });
 
@@ -17,7 +17,7 @@ const metaSchema = z.object({ i: z.number().int().positive() });
  * The card's "Add evidence" form: each file is read from Slack and hashed before the form closes,
  * so a file Slack will not give is said on the question, with the note kept.
  */
-export function registerEvidenceForm(app: App, deps: ListenerDeps): void {
+export function registerEvidenceForm(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   app.view(EVIDENCE_MODAL, async ({ ack, body, view, client }) => {
     let meta: z.output<typeof metaSchema> | undefined;

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { EVIDENCE_FILES_BLOCK, FACTS_MODALS } from '../../../../blocks/facts-modals';
 import { findIncidentById } from '../../../../db/find-incident';
@@ -15,6 +14,7 @@ import { EvidenceFileError, hashSlackFiles } from '../../../services/evidence-fi
 import { resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { readViewState } from '../../view-state';
+import type { Listeners } from '../router';
 
 const answerMeta = z.object({ i: z.number().int().positive(), q: z.number().int().positive() });
 const addMeta = z.object({ i: z.number().int().positive().optional() });
@@ -32,7 +32,7 @@ function json(text: string): unknown {
  * to their own report. Only the reporter, checked before any file is fetched; files are hashed
  * into the evidence register; a refusal reveals nothing about the report.
  */
-export function registerReporterForms(app: App, deps: ListenerDeps): void {
+export function registerReporterForms(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
 
   const submit = (

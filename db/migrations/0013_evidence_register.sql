@@ -30,3 +30,4 @@ CREATE TRIGGER `evidence_no_delete` BEFORE DELETE ON `evidence`
 BEGIN
   SELECT RAISE(ABORT, 'evidence is append-only');
 END;
+
