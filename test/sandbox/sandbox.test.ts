@@ -88,14 +88,16 @@ describe('the sandbox', () => {
       'the card',
     );
     const card = siro.messages[SECURITY.id]?.find((m) => m.threadTs === undefined);
-    const record = ((card?.blocks ?? []) as { block_id?: string }[]).find((b) =>
-      b.block_id?.endsWith(':record'),
+    // "Add evidence…" is in the card's More… menu.
+    const more = ((card?.blocks ?? []) as { block_id?: string; elements?: { action_id?: string }[] }[]).find(
+      (b) => b.elements?.some((e) => e.action_id === 'card_more'),
     );
     const click = await t.act(DEMO.siro.id, {
       type: 'click',
       surface: { conversation: SECURITY.id, ts: card?.ts ?? '' },
-      blockId: String(record?.block_id),
-      actionId: 'card_add_evidence',
+      blockId: String(more?.block_id),
+      actionId: 'card_more',
+      option: 'card_add_evidence',
     });
     expect(click.ok).toBe(true);
     const form = await t.until(DEMO.siro.id, (s) => s.modal !== null, 'the evidence form');
