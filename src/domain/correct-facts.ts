@@ -1,12 +1,19 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, like } from 'drizzle-orm';
 import { z } from 'zod';
 import { userText } from '../../blocks/text';
 import { type Incident, notifications } from '../../db/schema';
 import { isNetworkCategory, suggestedSeverityFor } from './categories';
 import { applyChange, diff, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
+import type { Delivery } from './deliveries';
 import { InvalidTransition } from './errors';
-import { ensureReportObligations, type ObligationTrace, withObligations } from './obligations';
+import {
+  dueAt,
+  ensureReportObligations,
+  type ObligationTrace,
+  requiredNotifications,
+  withObligations,
+} from './obligations';
 import type { NotificationKind } from './permissions';
 import { assertCan } from './permissions';
 import type { ReportInput } from './report-input';
@@ -84,7 +91,7 @@ function withdrawObligations(
     inArray(notifications.kind, kinds),
   );
   const rows = tx.select().from(notifications).where(pending).all();
-  const why = `Facts corrected: ${reason}`;
+  const why = `${WITHDRAWN}${reason}`;
   tx.update(notifications)
     .set({ status: 'not_required', reason: why, doneBy: by, doneAt: at })
     .where(pending)
@@ -92,6 +99,50 @@ function withdrawObligations(
   for (const n of rows) {
     trace.before[n.kind] = { status: 'pending', dueAt: iso(n.dueAt) };
     trace.after[n.kind] = { status: 'not_required', reason: why };
+  }
+  return trace;
+}
+
+/** The prefix of the reason an obligation withdrawn by a correction keeps: a later correction may bring it back. */
+const WITHDRAWN = 'Facts corrected: ';
+
+/**
+ * An obligation an earlier correction withdrew is owed again when the corrected facts call for it
+ * once more, with its deadline from awareness; one recorded as not required by whoever notifies
+ * stays as they recorded it.
+ */
+function reinstateObligations(
+  tx: Tx,
+  corrected: Incident,
+  hours: DomainContext['config']['notifyHours'],
+): ObligationTrace {
+  const kinds = requiredNotifications(corrected, {
+    personalData: corrected.personalData === 'yes',
+    criminal: false,
+    customersAffected: corrected.customersOrStaffAffected === 'yes',
+  });
+  const trace: ObligationTrace = { before: {}, after: {} };
+  if (kinds.length === 0) return trace;
+  const rows = tx
+    .select()
+    .from(notifications)
+    .where(
+      and(
+        eq(notifications.incidentId, corrected.id),
+        eq(notifications.status, 'not_required'),
+        inArray(notifications.kind, kinds),
+        like(notifications.reason, `${WITHDRAWN}%`),
+      ),
+    )
+    .all();
+  for (const n of rows) {
+    const due = dueAt(n.kind, corrected.awareAt, hours);
+    tx.update(notifications)
+      .set({ status: 'pending', dueAt: due, reason: null, doneBy: null, doneAt: null })
+      .where(eq(notifications.id, n.id))
+      .run();
+    trace.before[n.kind] = { status: n.status, reason: n.reason };
+    trace.after[n.kind] = { status: 'pending', dueAt: iso(due) };
   }
   return trace;
 }
@@ -138,19 +189,30 @@ export function correctFacts(
     const corrected: Incident = { ...incident, ...patch };
     const withdrawn = withdrawObligations(tx, incident, corrected, actor.id, now, reason);
     // A record closed at triage owes nobody anything until it is triaged again (retriage.ts).
-    const opened = DISMISSED.includes(incident.status)
+    const dismissed = DISMISSED.includes(incident.status);
+    const reinstated = dismissed
+      ? { before: {}, after: {} }
+      : reinstateObligations(tx, corrected, ctx.config.notifyHours);
+    const opened = dismissed
       ? { before: {}, after: {} }
       : ensureReportObligations(tx, corrected, now, ctx.config.outsideBodies);
     const derived = diff(incident, patch);
     const trace = withObligations(
       { before: derived.before, after: { ...derived.after, reason } },
       {
-        before: { ...withdrawn.before, ...opened.before },
-        after: { ...withdrawn.after, ...opened.after },
+        before: { ...withdrawn.before, ...reinstated.before, ...opened.before },
+        after: { ...withdrawn.after, ...reinstated.after, ...opened.after },
       },
     );
+    // Seed 003 §3.7: an Information Asset Owner the corrected report names is told of it, as at the report.
+    const owner = patch.assetOwnerId;
+    const deliveries: Delivery[] =
+      owner && owner !== incident.reporterId && /^[UW][A-Z0-9]+$/.test(owner)
+        ? [{ kind: 'dm', incidentId: incident.id, userId: owner, template: 'asset_owner' }]
+        : [];
     return {
       actor,
+      deliveries,
       type: 'facts_corrected',
       patch,
       ...trace,

@@ -8,11 +8,15 @@ import { Forbidden, InvalidTransition } from './errors';
 import { type EvidenceFile, evidenceFacts, insertEvidence } from './evidence';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
+import type { Tx } from './tx';
 
 export const QUESTION_MAX = 2000;
 export const ANSWER_MAX = 3000;
 
 /** Said to anyone who is not the reporter, whatever they tried: it reveals nothing about the report. */
+export const ANSWERED =
+  'You have answered this question already, thank you. To add more, use Add information.';
+
 export const NOT_YOURS = 'There is nothing for you to answer or add to there.';
 
 /**
@@ -38,6 +42,23 @@ export function askReporter(ctx: DomainContext, actor: Actor, target: Target, te
       ],
     };
   });
+}
+
+/** Whether the reporter has answered this question (once per question; more goes through "Add information"). */
+export function isAnswered(db: Pick<Tx, 'select'>, incidentId: number, questionEventId: number): boolean {
+  return (
+    db
+      .select({ id: incidentEvents.id })
+      .from(incidentEvents)
+      .where(
+        and(
+          eq(incidentEvents.incidentId, incidentId),
+          eq(incidentEvents.type, 'reporter_answered'),
+          sql`json_extract(${incidentEvents.after}, '$.questionEventId') = ${questionEventId}`,
+        ),
+      )
+      .get() !== undefined
+  );
 }
 
 /** The reporter's own contribution: an answer, or information added, with any files (hashed already). */
@@ -77,17 +98,7 @@ export function answerQuestion(
       )
       .get();
     if (!asked) throw new Forbidden(NOT_YOURS);
-    const already = tx
-      .select({ id: incidentEvents.id })
-      .from(incidentEvents)
-      .where(
-        and(
-          eq(incidentEvents.incidentId, incident.id),
-          eq(incidentEvents.type, 'reporter_answered'),
-          sql`json_extract(${incidentEvents.after}, '$.questionEventId') = ${questionEventId}`,
-        ),
-      )
-      .get();
+    const already = isAnswered(tx, incident.id, questionEventId);
     if (already)
       throw new InvalidTransition(
         'You have answered this question already; use *Add information* to add more.',

@@ -919,8 +919,9 @@ export class LocalSlack {
     const id = str(args.file);
     const u = id === undefined ? undefined : this.uploads.find((x) => x.fileId === id && x.completed);
     if (u === undefined) return fail('file_not_found');
-    if (u.channel !== undefined && !this.canSee(this.botUserId, u.channel) && u.user !== undefined)
-      return fail('file_not_found');
+    // A file shared in a private channel is the bot's to read only if the bot is in it.
+    const where = u.channel === undefined ? undefined : this.channels.get(u.channel);
+    if (where?.isPrivate && !this.memberList(where).includes(this.botUserId)) return fail('file_not_found');
     return { ok: true, file: this.fileJson(u) };
   }
 

@@ -5,6 +5,7 @@
  */
 import { validateView } from '../local-slack/block-kit-limits';
 import { type Answer, stateFromView } from '../local-slack/fill-view';
+import type { LocalSlack } from '../local-slack/local-slack';
 import { type Delivered, NotDelivered, type SlackPeople } from '../local-slack/people';
 import type { Act, ActResult, AppFeatures, FormAnswer } from './protocol';
 import { messageOf, type Timeline } from './timeline';
@@ -17,6 +18,42 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 
 function answers(raw: Record<string, FormAnswer>): Record<string, Answer> {
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v === '' ? null : v]));
+}
+
+/**
+ * Files chosen in a form's file input arrive as "name" newline "data: URL" pairs: each is uploaded
+ * to the sandbox's Slack, as Slack does when a person picks a file, and the form carries their ids.
+ */
+function uploaded(
+  slack: LocalSlack,
+  userId: string,
+  viewId: string,
+  given: Record<string, Answer>,
+): Record<string, Answer> {
+  const blocks = (slack.views.get(viewId)?.view.blocks ?? []) as {
+    block_id?: string;
+    element?: { type?: string };
+  }[];
+  const out = { ...given };
+  for (const b of blocks) {
+    const raw = b.block_id && b.element?.type === 'file_input' ? out[b.block_id] : undefined;
+    if (typeof raw !== 'string' || !b.block_id) continue;
+    const lines = raw.split('\n');
+    const ids: string[] = [];
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      const data = /^data:([^;,]*)(?:;base64)?,(.*)$/s.exec(lines[i + 1] ?? '');
+      if (!data) continue;
+      ids.push(
+        slack.uploadFromForm(userId, {
+          filename: lines[i] || 'file',
+          bytes: Buffer.from(data[2] ?? '', 'base64'),
+          ...(data[1] ? { mimetype: data[1] } : {}),
+        }),
+      );
+    }
+    out[b.block_id] = ids.join(',') || null;
+  }
+  return out;
 }
 
 /** Slack checks what an app answers a form with before showing it; so does the sandbox. */
@@ -99,7 +136,7 @@ export async function act(
         return answered(delivered);
       }
       case 'submit': {
-        const delivered = await person.submit(a.viewId, answers(a.answers));
+        const delivered = await person.submit(a.viewId, uploaded(slack, as, a.viewId, answers(a.answers)));
         const refused = refusedAnswer(delivered, timeline);
         if (refused) return { ok: false, error: refused };
         const body = delivered.body;

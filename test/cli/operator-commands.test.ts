@@ -140,6 +140,21 @@ describe('operator commands through npm', () => {
     expect(stats.durations.reportToTriage).toEqual({ count: 2, medianHours: 10 / 3, p90Hours: 120 });
   });
 
+  it('npm run -s vigil -- evidence REF writes the evidence pack and logs the export (chain of custody)', async () => {
+    const res = await npm('run', '-s', 'vigil', '--', 'evidence', 'INC-2026-0002', '--format', 'json');
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain('evidence pack of INC-2026-0002: 0 evidence items; the export is logged');
+    const pack = JSON.parse(res.stdout) as {
+      evidence: unknown[];
+      auditTrail: { type: string; actor: string }[];
+    };
+    expect(pack.evidence).toEqual([]);
+    expect(pack.auditTrail.at(-1)).toMatchObject({
+      type: 'evidence_exported',
+      actor: expect.stringMatching(/^operator:/),
+    });
+  });
+
   it('answers a date that is not one with usage and exit code 2', async () => {
     const res = await npm('run', '-s', 'vigil', '--', 'stats', '--from', '2026-13-01');
     expect(res.code).toBe(2);

@@ -654,3 +654,33 @@ describe('LocalSlack: what the sandbox needs', () => {
     }
   });
 });
+
+describe('LocalSlack: files (files:read)', () => {
+  it('serves a shared file’s metadata and bytes to the bot token only, and nothing from a private channel the bot is not in', async () => {
+    const bytes = Buffer.from('evidence bytes');
+    const shared = fake.shareFile('U0ALICE', 'C0INC', { filename: 'log.txt', bytes, mimetype: 'text/plain' });
+    if (!shared) throw new Error('not shared');
+    expect(fake.message('C0INC', shared.ts)?.files).toEqual([{ id: shared.fileId, name: 'log.txt' }]);
+    const info = await client.files.info({ file: shared.fileId });
+    expect(info.file).toMatchObject({
+      id: shared.fileId,
+      name: 'log.txt',
+      mimetype: 'text/plain',
+      size: bytes.length,
+    });
+    const url = String(info.file?.url_private_download);
+    const withToken = await fetch(url, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    expect(Buffer.from(await withToken.arrayBuffer())).toEqual(bytes);
+    // Without the token Slack answers with its sign-in page, not the file.
+    const without = await fetch(url, { redirect: 'manual' });
+    expect(without.status).toBe(302);
+    expect(await without.text()).not.toContain('evidence bytes');
+
+    const hidden = fake.shareFile('U0ALICE', 'G0SEC', { filename: 'secret.txt', bytes });
+    if (!hidden) throw new Error('not shared');
+    expect((await platformError(client.files.info({ file: hidden.fileId }))).data.error).toBe(
+      'file_not_found',
+    );
+    expect((await platformError(client.files.info({ file: 'F0NOPE' }))).data.error).toBe('file_not_found');
+  });
+});

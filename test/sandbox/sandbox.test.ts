@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { incidents } from '../../db/schema';
+import { evidence, incidents } from '../../db/schema';
 import { readAppFeatures } from '../../src/sandbox/app-manifest';
 import { DEMO, GENERAL, SECURITY } from '../../src/sandbox/org';
 import type { ActResult, TourStep } from '../../src/sandbox/protocol';
@@ -81,6 +82,49 @@ describe('the sandbox', () => {
       text: '/incident help',
     });
     expect(command.error).toMatch(/Slack would not send that/);
+  });
+
+  it('uploads a file picked in a form to its Slack, which Vigil hashes into the evidence register', async () => {
+    const t = await open();
+    await t.post('/api/tour', { index: 0 });
+    await t.post('/api/tour', { index: 1 });
+    const siro = await t.until(
+      DEMO.siro.id,
+      (s) => seen(s, SECURITY.id).includes('INC-2026-0001'),
+      'the card',
+    );
+    const card = siro.messages[SECURITY.id]?.find((m) => m.threadTs === undefined);
+    // "Add evidence…" is in the card's More… menu.
+    const more = ((card?.blocks ?? []) as { block_id?: string; elements?: { action_id?: string }[] }[]).find(
+      (b) => b.elements?.some((e) => e.action_id === 'card_more'),
+    );
+    const click = await t.act(DEMO.siro.id, {
+      type: 'click',
+      surface: { conversation: SECURITY.id, ts: card?.ts ?? '' },
+      blockId: String(more?.block_id),
+      actionId: 'card_more',
+      option: 'card_add_evidence',
+    });
+    expect(click.ok).toBe(true);
+    const form = await t.until(DEMO.siro.id, (s) => s.modal !== null, 'the evidence form');
+    const bytes = Buffer.from('screenshot bytes');
+    const submitted = await t.act(DEMO.siro.id, {
+      type: 'submit',
+      viewId: String(form.modal?.id),
+      answers: {
+        files: `shot.png\ndata:image/png;base64,${bytes.toString('base64')}`,
+        note: 'From the user',
+      },
+    });
+    expect(submitted).toEqual({ ok: true });
+    expect(t.sandbox.vigil.db.select().from(evidence).all()).toEqual([
+      expect.objectContaining({
+        name: 'shot.png',
+        mimetype: 'image/png',
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      }),
+    ]);
   });
 
   it('shows an ephemeral answer to its owner only, where the command was typed; Slackbot answers an unknown command', async () => {

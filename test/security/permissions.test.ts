@@ -3,7 +3,10 @@ import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_MENU, type ActionMenuOp, CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
 import { CARD_MODALS } from '../../blocks/card-modals';
+import { EVIDENCE_MODAL } from '../../blocks/evidence-modals';
+import { FACTS_MODALS } from '../../blocks/facts-modals';
 import { INCIDENT_HELP } from '../../blocks/incident-lookup';
+import { RECORD_ACTIONS } from '../../blocks/record-controls';
 import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { actions, incidentEvents, incidents, notifications, outbox, reviews, snoozes } from '../../db/schema';
 import { agreeActionPlan } from '../../src/domain/action-plan';
@@ -679,6 +682,30 @@ describe('the permissions matrix', () => {
       check: (who, f) =>
         expect(actionRow(f)?.status, who).toBe(who === 'staff' ? 'not_doing_proposed' : 'not_doing'),
     },
+    // Seed 003 §3.6, §4.1 and 000 Rep.2: the record's own controls.
+    {
+      name: 'correct facts',
+      actionId: RECORD_ACTIONS.correctFacts,
+      stage: 'triaged',
+      click: EXPECTED.correct_facts,
+      answers: { title: 'Corrected title', reason: 'The reporter mistyped it' },
+    },
+    {
+      name: 'ask the reporter',
+      actionId: RECORD_ACTIONS.askReporter,
+      stage: 'triaged',
+      click: EXPECTED.ask_reporter,
+      answers: { question: 'Which train?' },
+      repeatable: true,
+    },
+    {
+      name: 'add evidence',
+      actionId: RECORD_ACTIONS.addEvidence,
+      stage: 'triaged',
+      click: EXPECTED.add_evidence,
+      answers: { note: 'Seen in the proxy logs' },
+      repeatable: true,
+    },
   ];
 
   /** Card controls that change the incident at once. */
@@ -770,6 +797,7 @@ describe('the permissions matrix', () => {
       // The "More…" menu only hands a pick to one of these (test/slack/card-layout.test.ts).
       new Set([
         ...Object.values(CARD_ACTIONS).filter((a) => a !== CARD_ACTIONS.more),
+        ...Object.values(RECORD_ACTIONS),
         DUTY_ACTIONS.approveClosure,
       ]),
     );
@@ -817,9 +845,14 @@ describe('the permissions matrix', () => {
     }
     // Every form a card control opens; the confirmation of a dismissal is pushed on the triage form.
     expect([...callbacks].sort()).toEqual(
-      Object.values(CARD_MODALS)
-        .filter((c) => c !== CARD_MODALS.confirmDismissal && c !== CARD_MODALS.confirmActionDone)
-        .sort(),
+      [
+        ...Object.values(CARD_MODALS).filter(
+          (c) => c !== CARD_MODALS.confirmDismissal && c !== CARD_MODALS.confirmActionDone,
+        ),
+        FACTS_MODALS.correct,
+        FACTS_MODALS.ask,
+        EVIDENCE_MODAL,
+      ].sort(),
     );
   }, 240_000);
 

@@ -94,7 +94,8 @@ describe('/incident', () => {
     expect(md?.bytes.toString()).toContain(
       `## Integrity\n\nChecked when this pack was generated: each of its ${pack.auditTrail.length} audit events`,
     );
-    expect(pack.auditTrail[0]?.type).toBe('reported');
+    // Its own export is logged first (chain of custody, ISO 27001 A.5.28): the report, then that.
+    expect(pack.auditTrail.map((e) => e.type)).toEqual(['reported', 'evidence_exported']);
     expect(pack.auditTrail[0]?.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 

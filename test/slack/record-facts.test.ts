@@ -8,6 +8,7 @@
 import { addHours } from 'date-fns';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { RECORD_ACTIONS } from '../../blocks/record-controls';
 import { incidentEvents, incidents, notifications } from '../../db/schema';
 import { NOT_YOURS } from '../../src/domain/knows-of';
@@ -98,6 +99,10 @@ describe('the security team corrects the report’s facts (seed 003 §3.6)', () 
     expect(line).toContain('*Number of people:* _none_ → 212');
     expect(line).toContain('Reason: The laptop held the payroll export (Priya, by phone)');
     expect(line).toMatch(/Data-protection regulator to be told by <!date\^/);
+    // The duty follows at once: the Managing Director / DPO is asked by DM to record it.
+    expect(await world.findControl(PEOPLE.md, REF, CARD_ACTIONS.recordNotification)).toMatchObject({
+      channel: PEOPLE.md,
+    });
     // Statistics read the corrected category.
     const stats = computeStatistics(world.db, {
       from: new Date('2026-01-01'),
@@ -126,6 +131,37 @@ describe('the security team corrects the report’s facts (seed 003 §3.6)', () 
       doneBy: PEOPLE.siro,
     });
     expect(world.threadLines().join('\n')).toContain('No longer owed: Data-protection regulator');
+    // New facts again: the duty the correction withdrew is owed again, from awareness.
+    world.clock.advance(3_600_000);
+    await world.submitForm(PEOPLE.siro, await openCorrection(PEOPLE.siro), {
+      personalData: 'yes',
+      reason: 'A backup on the laptop held customer addresses after all',
+    });
+    expect(obligations()).toEqual([
+      expect.objectContaining({
+        kind: 'regulator',
+        status: 'pending',
+        reason: null,
+        dueAt: addHours(incident().awareAt, 72),
+      }),
+    ]);
+  });
+
+  it('tells an Information Asset Owner the corrected report now names (seed 003 §3.7)', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    expect(world.dmsTo(PEOPLE.iao)).toEqual([]);
+    const form = await openCorrection(PEOPLE.responder);
+    await world.submitForm(PEOPLE.responder, form, {
+      assetOwnerId: PEOPLE.iao,
+      reason: 'Finance owns the payroll export',
+    });
+    await world.vigil.outbox.drain();
+    expect(incident().assetOwnerId).toBe(PEOPLE.iao);
+    expect(world.dmsTo(PEOPLE.iao).map((c) => String(c.args.text))).toEqual([
+      `${REF}: a report names you as the Information Asset Owner`,
+    ]);
   });
 
   it('refuses the reporter and anyone outside the team, even with a forged submission, and changes nothing', async () => {

@@ -181,6 +181,21 @@ function control(b: KitBlock, e: KitElement, ctx: ModalContext): Child {
       time.addEventListener('change', update);
       return h('div', { class: 'datetime' }, date, time);
     }
+    case 'file_input': {
+      // Each chosen file goes as "name" newline "data: URL"; the sandbox uploads it to its Slack.
+      const picker = h('input', { name, id: name, type: 'file', multiple: true });
+      picker.addEventListener('change', async () => {
+        const files = [...(picker.files ?? [])].slice(0, 10);
+        const read = (f: File) =>
+          new Promise<string>((done) => {
+            const r = new FileReader();
+            r.onload = () => done(`${f.name}\n${String(r.result)}`);
+            r.readAsDataURL(f);
+          });
+        set(files.length > 0 ? (await Promise.all(files.map(read))).join('\n') : null);
+      });
+      return picker;
+    }
     default:
       return h('span', { class: 'unsupported' }, `[${e.type}: not drawn by the sandbox]`);
   }

@@ -4,7 +4,7 @@ import { addInformationModal, answerModal } from '../../../../blocks/facts-modal
 import { REPORTER_ACTIONS } from '../../../../blocks/record-controls';
 import { findIncidentById } from '../../../../db/find-incident';
 import { incidentEvents, incidents } from '../../../../db/schema';
-import { NOT_YOURS } from '../../../domain/reporter-dialogue';
+import { ANSWERED, isAnswered, NOT_YOURS } from '../../../domain/reporter-dialogue';
 import { refuse } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import type { Listeners } from '../router';
@@ -30,6 +30,10 @@ export function registerReporterControls(app: Listeners, deps: ListenerDeps): vo
       const incident = asked ? findIncidentById(deps.db, asked.incidentId) : undefined;
       if (!asked || incident?.reporterId !== userId) {
         await refuse(deps, respond, userId, NOT_YOURS, 'answer to a question not theirs');
+        return;
+      }
+      if (isAnswered(deps.db, incident.id, asked.id)) {
+        await refuse(deps, respond, userId, ANSWERED, `second answer on ${incident.reference}`);
         return;
       }
       await client.views.open({
