@@ -14,6 +14,7 @@ import {
   requiredNotifications,
   withObligations,
 } from './obligations';
+import { type OutsideBody, traceKey } from './outside-bodies';
 import type { NotificationKind } from './permissions';
 import { assertCan } from './permissions';
 import type { ReportInput } from './report-input';
@@ -97,8 +98,8 @@ function withdrawObligations(
     .where(pending)
     .run();
   for (const n of rows) {
-    trace.before[n.kind] = { status: 'pending', dueAt: iso(n.dueAt) };
-    trace.after[n.kind] = { status: 'not_required', reason: why };
+    trace.before[traceKey(n)] = { status: 'pending', dueAt: iso(n.dueAt) };
+    trace.after[traceKey(n)] = { status: 'not_required', reason: why };
   }
   return trace;
 }
@@ -111,18 +112,14 @@ const WITHDRAWN = 'Facts corrected: ';
  * once more, with its deadline from awareness; one recorded as not required by whoever notifies
  * stays as they recorded it.
  */
-function reinstateObligations(
-  tx: Tx,
-  corrected: Incident,
-  hours: DomainContext['config']['notifyHours'],
-): ObligationTrace {
-  const kinds = requiredNotifications(corrected, {
+function reinstateObligations(tx: Tx, corrected: Incident, bodies: readonly OutsideBody[]): ObligationTrace {
+  const owed = requiredNotifications(bodies, corrected, {
     personalData: corrected.personalData === 'yes',
     criminal: false,
     customersAffected: corrected.customersOrStaffAffected === 'yes',
   });
   const trace: ObligationTrace = { before: {}, after: {} };
-  if (kinds.length === 0) return trace;
+  if (owed.length === 0) return trace;
   const rows = tx
     .select()
     .from(notifications)
@@ -130,19 +127,23 @@ function reinstateObligations(
       and(
         eq(notifications.incidentId, corrected.id),
         eq(notifications.status, 'not_required'),
-        inArray(notifications.kind, kinds),
+        inArray(
+          notifications.kind,
+          owed.map((o) => o.kind),
+        ),
         like(notifications.reason, `${WITHDRAWN}%`),
       ),
     )
-    .all();
+    .all()
+    .filter((n) => owed.some((o) => o.kind === n.kind && o.stage === n.stage));
   for (const n of rows) {
-    const due = dueAt(n.kind, corrected.awareAt, hours);
+    const due = dueAt(bodies, n, corrected.awareAt);
     tx.update(notifications)
       .set({ status: 'pending', dueAt: due, reason: null, doneBy: null, doneAt: null })
       .where(eq(notifications.id, n.id))
       .run();
-    trace.before[n.kind] = { status: n.status, reason: n.reason };
-    trace.after[n.kind] = { status: 'pending', dueAt: iso(due) };
+    trace.before[traceKey(n)] = { status: n.status, reason: n.reason };
+    trace.after[traceKey(n)] = { status: 'pending', dueAt: iso(due) };
   }
   return trace;
 }
@@ -192,7 +193,7 @@ export function correctFacts(
     const dismissed = DISMISSED.includes(incident.status);
     const reinstated = dismissed
       ? { before: {}, after: {} }
-      : reinstateObligations(tx, corrected, ctx.config.notifyHours);
+      : reinstateObligations(tx, corrected, ctx.config.outsideBodies);
     const opened = dismissed
       ? { before: {}, after: {} }
       : ensureReportObligations(tx, corrected, now, ctx.config.outsideBodies);
