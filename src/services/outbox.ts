@@ -311,7 +311,7 @@ export class OutboxWorker {
       return;
     }
     if (row.kind === 'checkpoint') {
-      await deliverCheckpoint(this.deps, row);
+      await deliverCheckpoint(this.deps, row, (args) => this.post(row, args));
       return;
     }
     if (row.kind === 'digest') {
@@ -469,7 +469,7 @@ export class OutboxWorker {
     const userId = String(row.payload.userId);
     const period = String(row.payload.period);
     if (row.kind === 'monthly_report') {
-      await client.chat.postMessage({
+      await this.post(row, {
         channel: userId,
         ...monthlyReportMessage(db, home.config, period, clock.now()),
       });
