@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { refreshHome } from '../../../domain/deliveries';
+import { isSlackUserId } from '../../../domain/people-ids';
 import type { ListenerDeps } from '../../deps';
 
 /**
@@ -11,7 +12,7 @@ export function registerSecurityChannelMembership(app: App, deps: ListenerDeps):
   const changed =
     (joined: boolean) =>
     async ({ event }: { event: { channel: string; user: string } }) => {
-      if (event.channel !== deps.config.securityChannelId) return;
+      if (event.channel !== deps.config.securityChannelId || !isSlackUserId(event.user)) return;
       if (joined) deps.securityTeam.joined(event.user);
       else deps.securityTeam.left(event.user);
       if (refreshHome(deps.db, event.user, deps.clock.now())) deps.outbox.kick();
