@@ -71,3 +71,16 @@ export function fitToBudget(parts: CardPart[], budget = CARD_TEXT_BUDGET): Known
   }
   return blocks;
 }
+
+/**
+ * What may come before the card's primary action, so it shows above the fold on a phone: the
+ * header and the one status section (state · severity · IRM · next deadline, and what needs
+ * someone now). Checked for every state the lifecycle draws (test/slack/card-layout.test.ts).
+ */
+export const ABOVE_PRIMARY = { blocks: 2, characters: 650 } as const;
+
+/** The blocks and the characters of text above the first block holding a button. */
+export function abovePrimary(blocks: KnownBlock[]): { blocks: number; characters: number } | null {
+  const at = blocks.findIndex((b) => b.type === 'actions' && b.elements.some((e) => e.type === 'button'));
+  return at < 0 ? null : { blocks: at, characters: textLength(blocks.slice(0, at)) };
+}

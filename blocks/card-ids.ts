@@ -17,6 +17,8 @@ export const CARD_ACTIONS = {
   approval: 'card_approve_closure',
   reopen: 'card_reopen',
   actionMenu: 'card_action_menu',
+  /** The card's "More…" menu: each option's value is the action id of the control it stands for. */
+  more: 'card_more',
 } as const;
 
 /** What an action's menu on the card offers; an option's value is `<op>:<action id>`. */

@@ -2,8 +2,10 @@ import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Action, Incident, Notification, Review, Severity } from '../db/schema';
 import { dueDay } from '../src/dates';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { possiblePersonalData } from '../src/domain/possible-breach';
 import { RESTRICTED_TITLE } from '../src/domain/restricted';
-import { PRIORITIES, SEVERITIES } from '../src/domain/triage';
+import { suggestionWords, suggestSeverity } from '../src/domain/severity-suggestion';
+import { isPriority, PRIORITIES, PRIORITY_OPTIONS, SEVERITIES, SEVERITY_OPTIONS } from '../src/domain/triage';
 import { FIELD_ACTION, textInput } from './inputs';
 import { categoryLabel, SEVERITY_LABELS, STATUS_LABELS } from './labels';
 import { md, ownerName, plain, userText } from './text';
@@ -79,8 +81,9 @@ export function modal(
 
 /** The SIRO's decision (seed 003 §4.3, §5.5): event or incident, severity, priority, and who must be told. */
 export function triageModal(i: Incident): ModalView {
-  const severity = i.severity ?? i.suggestedSeverity;
-  const severityOptions = SEVERITIES.map((s) => opt(s, SEVERITY_LABELS[s]));
+  const suggestion = suggestSeverity(i);
+  const severity = i.severity ?? suggestion.severity;
+  const severityOptions = SEVERITIES.map((s) => opt(s, SEVERITY_OPTIONS[s]));
   const factOptions = [
     opt('personal_data', 'Personal data is involved (regulator)'),
     opt('criminal', 'It is criminal (police)'),
@@ -88,7 +91,7 @@ export function triageModal(i: Incident): ModalView {
   ];
   const initialFacts = factOptions.filter(
     (o) =>
-      (o.value === 'personal_data' && i.personalData === 'yes') ||
+      (o.value === 'personal_data' && possiblePersonalData(i)) ||
       (o.value === 'criminal' && i.crimeNumber) ||
       (o.value === 'customers_affected' && i.customersOrStaffAffected === 'yes'),
   );
@@ -114,8 +117,11 @@ export function triageModal(i: Incident): ModalView {
       type: 'input',
       block_id: 'severity',
       optional: true,
-      label: plain('Severity', 2000),
-      hint: plain('Preselected from the category; needed for an incident.', 2000),
+      label: plain('Severity (for an incident)', 2000),
+      hint: plain(
+        `${suggestionWords(suggestion, (s) => SEVERITY_LABELS[s]) ?? 'No suggestion for this category'}. Not asked for an event or a duplicate.`,
+        2000,
+      ),
       element: {
         type: 'static_select',
         action_id: FIELD_ACTION,
@@ -128,11 +134,12 @@ export function triageModal(i: Incident): ModalView {
       block_id: 'priority',
       optional: true,
       label: plain('Priority', 2000),
+      hint: plain('Left empty, it follows the severity: Critical P1, High P2, Medium P3, Low P4.', 2000),
       element: {
         type: 'static_select',
         action_id: FIELD_ACTION,
-        options: PRIORITIES.map((p) => opt(p, p)),
-        ...(i.priority ? { initial_option: opt(i.priority, i.priority) } : {}),
+        options: PRIORITIES.map((p) => opt(p, PRIORITY_OPTIONS[p])),
+        ...(isPriority(i.priority) ? { initial_option: opt(i.priority, PRIORITY_OPTIONS[i.priority]) } : {}),
       },
     },
     textInput('rationale', 'Why? (kept in the register)', { multiline: true }),
@@ -300,7 +307,10 @@ export function notificationModal(i: Incident, n: Notification, now: Date): Moda
         optional: true,
         multiline: true,
         max: 2000,
-        hint: 'GDPR Art. 33(5): the reasoning for not notifying the regulator must be documented.',
+        // GDPR Art. 33(5) is about the regulator: the hint only where it applies.
+        ...(n.kind === 'regulator'
+          ? { hint: 'GDPR Art. 33(5): the reasoning for not notifying the regulator must be documented.' }
+          : {}),
       }),
     ],
   );
@@ -504,7 +514,7 @@ export function severityModal(
   targets: Record<Severity, Date>,
   timeZone: string,
 ): ModalView {
-  const options = SEVERITIES.map((s) => opt(s, SEVERITY_LABELS[s]));
+  const options = SEVERITIES.map((s) => opt(s, SEVERITY_OPTIONS[s]));
   const from = i.triagedAt ? `triage (${dueDay(i.triagedAt, timeZone, 'd MMM yyyy HH:mm')})` : 'triage';
   const lines = SEVERITIES.map(
     (s) =>

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Incident } from '../db/schema';
+import { addInformationButton } from './record-controls';
 import { md } from './text';
 
 export interface SlackMessage {
@@ -9,7 +10,7 @@ export interface SlackMessage {
 
 /** The reporter's DM. PRODUCT.md Privacy: the reference and what happens next, no report details. */
 export function reporterReceipt(
-  incident: Pick<Incident, 'reference'> & Partial<Pick<Incident, 'restricted'>>,
+  incident: Pick<Incident, 'reference'> & Partial<Pick<Incident, 'restricted' | 'id'>>,
 ): SlackMessage {
   return {
     text: `Thank you: your report ${incident.reference} is with the security team.`,
@@ -34,8 +35,14 @@ export function reporterReceipt(
         : []),
       {
         type: 'context',
-        elements: [md('I will message you here when the status of your report changes.')],
+        elements: [
+          md(
+            'I will message you here when the status of your report changes. Remembered something, or have a screenshot or the email? *Add information* at any time.',
+          ),
+        ],
       },
+      // Seed 003 §4.1: the reporter adds information or evidence to their own report, from here.
+      ...(incident.id !== undefined ? [addInformationButton(incident.id)] : []),
     ],
   };
 }

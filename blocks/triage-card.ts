@@ -1,13 +1,13 @@
-import type { KnownBlock, MrkdwnElement } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import type { Action, Incident, Notification, Review } from '../db/schema';
 import { isOpen } from '../src/domain/lifecycle';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
 import { pastTarget, workingToTarget } from '../src/domain/reminders';
 import { followUpsFor, labelOf } from '../src/domain/report-options';
-import { SEVERITIES } from '../src/domain/triage';
 import { actionPlanLookupParts, actionPlanParts } from './card-actions';
 import { type CardPart, fitToBudget } from './card-budget';
 import { CARD_ACTIONS, cardBlockId } from './card-ids';
+import { moreMenu } from './card-more';
 import { closureApprovalButtons } from './duty-controls';
 import {
   categoryLabel,
@@ -21,13 +21,12 @@ import {
   triageOutcomeLabel,
   yesNoLabel,
 } from './labels';
+import { type LateReport, lateReportLine } from './late-report';
 import { planAgreementParts } from './plan-agreement-line';
 import type { SlackMessage } from './reporter-receipt';
 import { restrictedCard } from './restricted-card';
 import { retriageButtons } from './retriage-control';
 import { dueIn, md, mention, plain, slackDate, userText } from './text';
-
-const field = (label: string, value: string): MrkdwnElement => md(`*${label}*\n${value}`, 2000);
 
 function personalDataSummary(i: Incident): string {
   const answer = yesNoLabel(i.personalData);
@@ -75,8 +74,14 @@ export interface CardModel {
   /** What still blocks closure, for a resolved incident; null before then. */
   closureGaps: string[] | null;
   duplicateOf: string | null;
+  /** Who escalated last ('vigil' when it was automatic); null if never escalated. */
+  escalatedBy: string | null;
+  /** Who closed it (the CIO's approval, or the SIRO's dismissal at triage); null while open. */
+  closedBy: string | null;
   now: Date;
   orgTimeZone: string;
+  /** Reported later after discovery than LATE_REPORT_HOURS allows (seed 000 Rep.1 "immediately"). */
+  lateReport?: LateReport | null;
 }
 
 /** Importance when the card must shrink to fit Slack's limit: lower tiers give way first. */
@@ -88,68 +93,125 @@ const section = (text: string, tier?: number, floor?: number): CardPart => ({
   ...(floor === undefined ? {} : { floor }),
 });
 
-/** What needs someone now, first on the card: it is often read on a phone. */
-function warningParts(m: CardModel): CardPart[] {
+/** The deadline that comes first: an outside notification still owed, or the target resolution. */
+function nextDeadline(m: CardModel): string | null {
   const i = m.incident;
-  const lines: string[] = [];
-  if (i.customersOrStaffAffected === 'yes')
-    lines.push(
-      i.escalatedAt
-        ? `:rotating_light: Escalated to the SIRO and Managing Director ${slackDate(i.escalatedAt, m.orgTimeZone)}: customers or staff may be affected.`
-        : ':warning: Customers or staff may be affected: the SIRO and Managing Director must be told.',
-    );
-  else if (i.escalatedAt)
-    lines.push(
-      `:rotating_light: Escalated to the SIRO and Managing Director ${slackDate(i.escalatedAt, m.orgTimeZone)}.`,
-    );
+  const owed = m.notifications
+    .filter((n) => n.status === 'pending' && n.dueAt)
+    .map((n) => ({ what: NOTIFICATION_LABELS[n.kind].toLowerCase(), at: n.dueAt as Date }));
+  if (i.targetResolutionAt && workingToTarget(i)) owed.push({ what: 'resolution', at: i.targetResolutionAt });
+  const first = owed.sort((a, b) => a.at.getTime() - b.at.getTime())[0];
+  return first ? `next: ${first.what} ${dueIn(first.at, m.now)}` : null;
+}
+
+function escalationLine(m: CardModel): string | null {
+  const i = m.incident;
+  const affected = i.customersOrStaffAffected === 'yes';
+  if (!i.escalatedAt)
+    return affected && isOpen(i.status)
+      ? ':warning: Customers or staff may be affected: the SIRO and Managing Director must be told.'
+      : null;
+  const when = slackDate(i.escalatedAt, m.orgTimeZone);
+  if (m.escalatedBy === 'vigil')
+    return `:rotating_light: Escalated to the SIRO and Managing Director automatically ${when}${affected ? ': customers or staff may be affected' : ''}.`;
+  return `:rotating_light: Escalated to the SIRO and Managing Director ${when}${m.escalatedBy ? ` by ${mention(m.escalatedBy)}` : ''}.`;
+}
+
+/**
+ * The one status line (state · severity · IRM · next deadline), then only what needs someone
+ * now: read first on a phone, above the card's primary action.
+ */
+function statusPart(m: CardModel): CardPart {
+  const i = m.incident;
+  const severity = i.severity
+    ? `${SEVERITY_LABELS[i.severity]}${i.priority ? ` ${i.priority}` : ''}`
+    : i.suggestedSeverity
+      ? `severity not set (suggested ${SEVERITY_LABELS[i.suggestedSeverity]})`
+      : 'severity not set';
+  const facts = [
+    `*${STATUS_LABELS[i.status]}*`,
+    severity,
+    `IRM ${i.irmId ? mention(i.irmId) : 'not assigned'}`,
+    nextDeadline(m),
+  ].filter(Boolean);
+  const lines = [facts.join(' · ')];
+  const escalation = isOpen(i.status) ? escalationLine(m) : null;
+  if (escalation) lines.push(escalation);
+  if (m.lateReport) lines.push(lateReportLine(m.lateReport));
   if (i.targetResolutionAt && pastTarget(i, m.now))
     lines.push(
       `:alarm_clock: Past its target resolution time (${slackDate(i.targetResolutionAt, m.orgTimeZone)}).`,
     );
-  return lines.length > 0 ? [section(lines.join('\n'))] : [];
+  return {
+    block: { type: 'section', block_id: cardBlockId(i.id, i.version, 'status'), text: md(lines.join('\n')) },
+  };
 }
 
+/** Who, what and when, short: the facts a reader needs before the details. */
+function summaryPart(m: CardModel): CardPart {
+  const i = m.incident;
+  const lines = [
+    `${kindLabel(i.kind)} · ${categoryLabel(i.category)} · reported by ${mention(i.reporterId)}, ${userText(i.department, 200)}${i.hodId ? ` (head ${mention(i.hodId)})` : ' (no head configured)'}`,
+    `*Discovered* ${slackDate(i.discoveredAt, m.orgTimeZone)} · *occurred* ${i.occurredAt ? slackDate(i.occurredAt, m.orgTimeZone) : 'not known'}`,
+    `*Customers or staff affected:* ${yesNoLabel(i.customersOrStaffAffected)} · *Personal data:* ${personalDataSummary(i)}`,
+  ];
+  return section(lines.join('\n'));
+}
+
+/** "Notifications: 3 done · 1 not required": what is settled needs nobody, so it takes one line. */
+function settledNotifications(m: CardModel): string | null {
+  const done = m.notifications.filter((n) => n.status === 'done').length;
+  const notRequired = m.notifications.filter((n) => n.status === 'not_required').length;
+  const parts = [done > 0 ? `${done} done` : '', notRequired > 0 ? `${notRequired} not required` : ''].filter(
+    Boolean,
+  );
+  return parts.length > 0 ? `Notifications: ${parts.join(' · ')}` : null;
+}
+
+/** The outside notifications still owed, each with its deadline and control; the rest in one line. */
 function notificationParts(m: CardModel, view: CardView): CardPart[] {
   const { incident: i } = m;
-  const parts = m.notifications.map((n): CardPart => {
-    const label = NOTIFICATION_LABELS[n.kind];
-    let text: string;
-    if (n.status === 'pending') {
-      const late = n.dueAt && n.dueAt.getTime() <= m.now.getTime();
-      text = `${late ? ':rotating_light:' : ':hourglass_flowing_sand:'} *${label}:* to notify by ${n.dueAt ? `${slackDate(n.dueAt, m.orgTimeZone)} (${dueIn(n.dueAt, m.now)})` : 'no deadline'}`;
-    } else if (n.status === 'done') {
-      text = `:white_check_mark: *${label}:* notified${n.doneAt ? ` ${slackDate(n.doneAt, m.orgTimeZone)}` : ''} by ${n.doneBy ? mention(n.doneBy) : 'unknown'}${n.externalRef ? `, reference ${userText(n.externalRef, 200)}` : ''}`;
-    } else {
-      text = `:heavy_minus_sign: *${label}:* not required${n.reason ? `: ${userText(n.reason, 300)}` : ''}`;
-    }
-    return {
-      block: {
-        type: 'section',
-        block_id: cardBlockId(i.id, i.version, `n${n.id}`),
-        text: md(text),
-        ...(view === 'card' && n.status === 'pending' && isOpen(i.status)
-          ? {
-              accessory: {
-                type: 'button',
-                action_id: CARD_ACTIONS.recordNotification,
-                text: plain('Record', 75),
-                // Up to four "Record" buttons on one card: a screen reader says which is which.
-                accessibility_label: `Record the ${label.toLowerCase()} notification`.slice(0, 75),
-                value: String(n.id),
-              },
-            }
-          : {}),
-      },
-    };
-  });
-  return parts.length > 0 ? [...parts, { block: { type: 'divider' } }] : [];
+  const owed = m.notifications
+    .filter((n) => n.status === 'pending' || view === 'lookup')
+    .map((n): CardPart => {
+      const label = NOTIFICATION_LABELS[n.kind];
+      let text: string;
+      if (n.status === 'pending') {
+        const late = n.dueAt && n.dueAt.getTime() <= m.now.getTime();
+        text = `${late ? ':rotating_light:' : ':hourglass_flowing_sand:'} *${label}:* to notify by ${n.dueAt ? `${slackDate(n.dueAt, m.orgTimeZone)} (${dueIn(n.dueAt, m.now)})` : 'no deadline'}`;
+      } else if (n.status === 'done') {
+        text = `:white_check_mark: *${label}:* notified${n.doneAt ? ` ${slackDate(n.doneAt, m.orgTimeZone)}` : ''} by ${n.doneBy ? mention(n.doneBy) : 'unknown'}${n.externalRef ? `, reference ${userText(n.externalRef, 200)}` : ''}`;
+      } else {
+        text = `:heavy_minus_sign: *${label}:* not required${n.reason ? `: ${userText(n.reason, 300)}` : ''}`;
+      }
+      return {
+        block: {
+          type: 'section',
+          block_id: cardBlockId(i.id, i.version, `n${n.id}`),
+          text: md(text),
+          ...(view === 'card' && n.status === 'pending' && isOpen(i.status)
+            ? {
+                accessory: {
+                  type: 'button',
+                  action_id: CARD_ACTIONS.recordNotification,
+                  text: plain('Record', 75),
+                  // Up to four "Record" buttons on one card: a screen reader says which is which.
+                  accessibility_label: `Record the ${label.toLowerCase()} notification`.slice(0, 75),
+                  value: String(n.id),
+                },
+              }
+            : {}),
+        },
+      };
+    });
+  const settled = view === 'card' ? settledNotifications(m) : null;
+  return [...owed, ...(settled ? [{ block: { type: 'context', elements: [md(settled)] } } as CardPart] : [])];
 }
 
 function triageParts(m: CardModel): CardPart[] {
   const i = m.incident;
   if (!i.triageOutcome) return [];
   const lines = [`*Triage* by decision of the SIRO: ${triageOutcomeLabel(i.triageOutcome, m.duplicateOf)}`];
-  if (i.priority) lines.push(`*Priority:* ${i.priority}`);
   // The countdown runs while the work is under way; once resolved the target is only a fact.
   if (i.targetResolutionAt && isOpen(i.status))
     lines.push(
@@ -192,7 +254,9 @@ function followThroughParts(m: CardModel): CardPart[] {
         : `*Before closure:*\n• ${m.closureGaps.join('\n• ')}`,
     );
   if (i.status === 'in_review')
-    state.push(':mag: In review: peer review by someone other than the requester, then the CIO.');
+    state.push(
+      ':mag: Awaiting closure approval: peer review of closure by someone other than the requester, then the CIO.',
+    );
   if (i.status === 'closed' && i.closedAt)
     state.push(
       `:lock: Closed ${slackDate(i.closedAt, m.orgTimeZone)}${i.closureJustification ? ` with no action: ${userText(i.closureJustification, 300)}` : ''}`,
@@ -207,50 +271,51 @@ function followThroughParts(m: CardModel): CardPart[] {
   ];
 }
 
-const button = (action_id: string, label: string, primary = false) => ({
+const button = (action_id: string, label: string, primary = false): Button => ({
   type: 'button' as const,
   action_id,
   text: plain(label, 75),
   ...(primary ? { style: 'primary' as const } : {}),
 });
 
-/** The next step of the procedure for the incident's state, first on the card. */
-function phaseButtons(m: CardModel) {
+/** The one next step of the procedure for the incident's state (with its pair, for a decision). */
+function primaryButtons(m: CardModel): Button[] {
   const i = m.incident;
   switch (i.status) {
     case 'reported':
       return [button(CARD_ACTIONS.triage, 'Triage', true)];
     case 'triaged':
-      return [
-        button(CARD_ACTIONS.startResolution, 'Start resolution', true),
-        button(CARD_ACTIONS.resolve, 'Mark resolved'),
-      ];
+      return [button(CARD_ACTIONS.startResolution, 'Start resolution', true)];
     case 'resolving':
-      return [button(CARD_ACTIONS.resolve, 'Mark resolved', true)];
+      return [button(CARD_ACTIONS.resolve, 'Mark resolved…', true)];
     case 'resolved': {
-      const analysis = latestOf(m, 'causal_analysis');
-      return [
-        ...(analysis?.decision === 'pending'
-          ? [button(CARD_ACTIONS.analysisReview, 'Review analysis', true)]
-          : analysis?.decision !== 'approved'
-            ? [button(CARD_ACTIONS.analysis, 'Causal analysis', true)]
-            : []),
-        // A reopening sends the learning review back: it is offered again.
-        ...(latestOf(m, 'learning')?.decision === 'approved'
-          ? []
-          : [button(CARD_ACTIONS.learning, 'Review & learning')]),
-        button(CARD_ACTIONS.closure, 'Request closure', m.closureGaps?.length === 0),
-      ];
+      const analysis = latestOf(m, 'causal_analysis')?.decision;
+      if (analysis === 'pending')
+        return [button(CARD_ACTIONS.analysisReview, 'Review causal analysis', true)];
+      if (analysis !== 'approved') return [button(CARD_ACTIONS.analysis, 'Causal analysis…', true)];
+      if (latestOf(m, 'learning')?.decision !== 'approved')
+        return [button(CARD_ACTIONS.learning, 'Learning review…', true)];
+      return [button(CARD_ACTIONS.closure, 'Request closure…', true)];
     }
     case 'in_review':
       return latestOf(m, 'closure_approval')?.decision === 'pending'
         ? closureApprovalButtons(i.reference)
-        : [button(CARD_ACTIONS.peerReview, 'Peer review', true)];
+        : [button(CARD_ACTIONS.peerReview, 'Peer review of closure', true)];
     case 'closed':
-      return [button(CARD_ACTIONS.reopen, 'Reopen')];
+      return [button(CARD_ACTIONS.reopen, 'Reopen…')];
     default:
       return retriageButtons(i);
   }
+}
+
+/** The primary action, then the secondary ones in the "More…" menu (blocks/card-more.ts). */
+function controlsPart(m: CardModel): CardPart[] {
+  const i = m.incident;
+  const primary = primaryButtons(m);
+  const elements = [...primary, ...moreMenu(m, primary[0]?.action_id)];
+  return elements.length > 0
+    ? [{ block: { type: 'actions', block_id: cardBlockId(i.id, i.version, 'controls'), elements } }]
+    : [];
 }
 
 /** Who follows the incident; on the card, with the picker to reassign. */
@@ -273,120 +338,83 @@ function irmSection(m: CardModel, view: CardView): KnownBlock {
   };
 }
 
-function controls(m: CardModel): KnownBlock[] {
+const footer = (m: CardModel): CardPart => ({
+  block: {
+    type: 'context',
+    elements: [
+      md(
+        `${m.incident.reference} · reported ${slackDate(m.incident.reportedAt, m.orgTimeZone)} · every change is logged in this thread`,
+      ),
+    ],
+  },
+});
+
+/** What was done, in one section: how it was restored, the root cause, the actions, the notifications. */
+function doneSummary(m: CardModel): string {
   const i = m.incident;
-  const phase = phaseButtons(m);
-  if (!isOpen(i.status))
-    return phase.length > 0
-      ? [{ type: 'actions', block_id: cardBlockId(i.id, i.version, 'controls'), elements: phase }]
-      : [];
-  const severityOptions = SEVERITIES.map((s) => ({ text: plain(SEVERITY_LABELS[s], 75), value: s }));
-  const current = i.severity ? severityOptions.find((o) => o.value === i.severity) : undefined;
-  const severity =
-    i.status === 'reported'
-      ? []
-      : [
-          {
-            type: 'static_select' as const,
-            action_id: CARD_ACTIONS.severity,
-            placeholder: plain('Severity', 150),
-            options: severityOptions,
-            ...(current ? { initial_option: current } : {}),
-          },
-        ];
+  const lines: string[] = [];
+  if (i.closureJustification) lines.push(`*Closed with no action:* ${userText(i.closureJustification, 300)}`);
+  if (i.resolutionNote) lines.push(`*How operations were restored:* ${userText(i.resolutionNote, 600)}`);
+  const root = latestOf(m, 'causal_analysis')?.content.rootCause;
+  if (typeof root === 'string' && root) lines.push(`*Root cause:* ${userText(root, 600)}`);
+  if (m.actions.length > 0) {
+    const done = m.actions.filter((a) => a.status === 'done').length;
+    const notDoing = m.actions.filter((a) => a.status === 'not_doing').length;
+    lines.push(`*Actions:* ${done} done${notDoing > 0 ? ` · ${notDoing} won’t do` : ''}`);
+  }
+  if (i.triageRationale && !i.resolvedAt) lines.push(`*Reason:* ${userText(i.triageRationale, 600)}`);
+  const settled = settledNotifications(m);
+  if (settled) lines.push(settled);
+  return lines.join('\n') || 'Nothing further recorded.';
+}
+
+/** A closed card is a short summary: closed by whom and when, what was done, and Reopen. */
+function closedCard(m: CardModel): CardPart[] {
+  const i = m.incident;
+  const how =
+    i.status === 'closed' || !i.triageOutcome
+      ? STATUS_LABELS[i.status]
+      : `Closed: ${triageOutcomeLabel(i.triageOutcome, m.duplicateOf)}`;
+  const closed = `:lock: *${how}*${m.closedBy && m.closedBy !== 'vigil' ? ` by ${mention(m.closedBy)}` : ''}${i.closedAt ? ` ${slackDate(i.closedAt, m.orgTimeZone)}` : ''}${i.severity ? ` · ${SEVERITY_LABELS[i.severity]}` : ''}`;
   return [
-    irmSection(m, 'card'),
-    {
-      type: 'actions',
-      block_id: cardBlockId(i.id, i.version, 'controls'),
-      elements: [
-        ...phase,
-        ...severity,
-        {
-          type: 'button',
-          action_id: CARD_ACTIONS.escalate,
-          // Not `danger`: escalating destroys nothing (Slack keeps red for destructive steps).
-          text: plain(i.escalatedAt ? 'Escalate again' : 'Escalate', 75),
-          confirm: {
-            title: plain('Escalate?', 100),
-            text: plain(
-              'The SIRO and the Managing Director will get a direct message about this incident.',
-              300,
-            ),
-            confirm: plain('Escalate', 30),
-            deny: plain('Cancel', 30),
-          },
-        },
-        button(CARD_ACTIONS.postUpdate, 'Post update'),
-        button(CARD_ACTIONS.addAction, 'Add action'),
-      ],
-    },
+    { block: { type: 'header', text: plain(`${i.reference} · ${i.title}`, 150) } },
+    { block: { type: 'section', block_id: cardBlockId(i.id, i.version, 'status'), text: md(closed) } },
+    ...controlsPart(m),
+    section(doneSummary(m), TIER.narrative, 300),
+    footer(m),
   ];
 }
+
+/** The card in the security channel, or the same facts without controls for a look-up. */
+export type CardView = 'card' | 'lookup';
 
 /**
  * The incident's card in the security channel, edited in place as the incident moves; `lookup`
  * is the same record for `/incident REF`, without controls and with every action listed.
- * Most important facts first, since it is often read on a phone; it always fits Slack's limits,
- * the longest and least important text giving way first, visibly marked.
+ * Built for a phone: header, one status line, the one primary action, a short summary, then the
+ * details. It always fits Slack's limits, the longest and least important text giving way first.
  */
-/** The card in the security channel, or the same facts without controls for a look-up. */
-export type CardView = 'card' | 'lookup';
-
 export function triageCard(m: CardModel, view: CardView = 'card'): SlackMessage {
   const i = m.incident;
   // The channel sees a restricted record's reference, kind and status only; a look-up is for insiders.
   if (i.restricted && view === 'card') return restrictedCard(m);
-  const severity = i.severity
-    ? SEVERITY_LABELS[i.severity]
-    : i.suggestedSeverity
-      ? `Not set (suggested: ${SEVERITY_LABELS[i.suggestedSeverity]})`
-      : 'Not set';
+  const text = `${i.reference}: ${userText(i.title, 300)} (${STATUS_LABELS[i.status]})`;
+  if (view === 'card' && !isOpen(i.status)) return { text, blocks: fitToBudget(closedCard(m)) };
   const details = detailLines(i);
   const parts: CardPart[] = [
     { block: { type: 'header', text: plain(`${i.reference} · ${i.title}`, 150) } },
-    ...warningParts(m),
-    ...notificationParts(m, view),
-    {
-      block: {
-        type: 'section',
-        fields: [
-          field('Status', STATUS_LABELS[i.status]),
-          field('Severity', severity),
-          field('Kind', kindLabel(i.kind)),
-          field('Category', categoryLabel(i.category)),
-          field('Reporter', mention(i.reporterId)),
-          field(
-            'Department',
-            `${userText(i.department, 200)}${i.hodId ? `\nHead: ${mention(i.hodId)}` : '\nNo head configured'}`,
-          ),
-          field('Discovered', slackDate(i.discoveredAt, m.orgTimeZone)),
-          field('Occurred', i.occurredAt ? slackDate(i.occurredAt, m.orgTimeZone) : 'Not known'),
-          field('Customers or staff affected', yesNoLabel(i.customersOrStaffAffected)),
-          field('Personal data', personalDataSummary(i)),
-        ],
-      },
-    },
-    ...triageParts(m),
+    statusPart(m),
+    ...(view === 'card' ? controlsPart(m) : []),
+    summaryPart(m),
     section(`*What happened*\n${userText(i.description, 2900)}`, TIER.narrative, 300),
-    ...(details.length > 0 ? [section(details.join('\n'), TIER.details)] : []),
+    ...notificationParts(m, view),
+    ...triageParts(m),
     ...followThroughParts(m),
     ...planAgreementParts(m),
     ...(view === 'card' ? actionPlanParts(m) : actionPlanLookupParts(m)),
-    ...(view === 'card' ? controls(m) : [irmSection(m, 'lookup')]).map((block) => ({ block })),
-    {
-      block: {
-        type: 'context',
-        elements: [
-          md(
-            `${i.reference} · reported ${slackDate(i.reportedAt, m.orgTimeZone)} · every change is logged in this thread`,
-          ),
-        ],
-      },
-    },
+    ...(details.length > 0 ? [section(details.join('\n'), TIER.details)] : []),
+    { block: irmSection(m, view) },
+    footer(m),
   ];
-  return {
-    text: `${i.reference}: ${userText(i.title, 300)} (${STATUS_LABELS[i.status]})`,
-    blocks: fitToBudget(parts),
-  };
+  return { text, blocks: fitToBudget(parts) };
 }

@@ -10,6 +10,7 @@ import { backfillDuties } from './services/duty-backfill';
 import { OutboxWorker } from './services/outbox';
 import { Scheduler } from './services/scheduler';
 import { InFlight } from './slack/in-flight';
+import { leanHotCalls } from './slack/lean-client';
 import { registerListeners } from './slack/listeners';
 import { People } from './slack/people';
 import { guardRequests } from './slack/request-guard';
@@ -70,12 +71,20 @@ export function createVigil(deps: VigilDeps): Vigil {
     token: config.slack.botToken,
     botId: deps.botId,
     botUserId: deps.botUserId,
+    // Nothing reads Bolt's conversation store, and it builds an Error on every request.
+    convoStore: false,
     // The SDK logger ignores the level Bolt sets on it, so ours stays at LOG_LEVEL.
     logger: clientOptions.logger,
     clientOptions,
     ...(socketMode
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }
       : { receiver }),
+  });
+  leanHotCalls(app.client, {
+    token: config.slack.botToken,
+    apiUrl: config.slack.apiUrl,
+    timeoutMs: config.slack.timeoutMs,
+    logger: clientOptions.logger ?? logger,
   });
   const securityTeam = new SecurityTeam(app.client, deps.db, deps.clock, config.securityChannelId, logger);
   const outbox = OutboxWorker.fromConfig(config, {

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { type Incident, incidents } from '../../db/schema';
 import { appendEvent } from './audit';
-import { suggestedSeverityFor } from './categories';
 import type { DomainContext } from './context';
 import { enqueue, refreshHomes } from './deliveries';
 import { reconcileDuties } from './duty-messages';
@@ -9,8 +8,10 @@ import { escalateAutomatically } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
 import { ensureReportObligations, withObligations } from './obligations';
 import { isSlackUserId } from './people-ids';
+import { notSureAnswers } from './possible-breach';
 import type { ReportInput } from './report-input';
 import { routeReport } from './routes';
+import { suggestSeverity } from './severity-suggestion';
 import { writeTransaction } from './tx';
 
 export interface ReportMeta {
@@ -56,7 +57,13 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
         sourcePermalink: meta.sourcePermalink ?? null,
         kind: input.kind,
         category: input.category,
-        suggestedSeverity: suggestedSeverityFor(input.category),
+        suggestedSeverity: suggestSeverity({
+          category: input.category,
+          personalData: (input.personalData ?? 'unknown') as Incident['personalData'],
+          personalDataCount: input.personalDataCount,
+          customersOrStaffAffected: (input.customersOrStaffAffected ??
+            'unknown') as Incident['customersOrStaffAffected'],
+        }).severity,
         title: input.title,
         description: input.description,
         occurredAt: input.occurredAt,
@@ -73,6 +80,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
         customersOrStaffAffected: (input.customersOrStaffAffected ??
           'unknown') as Incident['customersOrStaffAffected'],
         personalData: (input.personalData ?? 'unknown') as Incident['personalData'],
+        reporterNotSure: notSureAnswers(input),
         personalDataCount: input.personalDataCount,
         personalDataKinds: input.personalDataKinds,
         sensitivity: input.sensitivity,

@@ -21,52 +21,81 @@ import type { Tx } from './tx';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Severity[];
 export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const isPriority = (p: string | null): p is Priority => PRIORITIES.some((x) => x === p);
+
+/** Seed 003 §5.5: incidents are prioritised according to their severity, unless the SIRO says otherwise. */
+export const PRIORITY_FOR: Record<Severity, Priority> = {
+  critical: 'P1',
+  high: 'P2',
+  medium: 'P3',
+  low: 'P4',
+};
+
+/** Each choice says what it means, in the option itself (a phone shows no hint beside a menu). */
+export const SEVERITY_OPTIONS: Record<Severity, string> = {
+  critical: 'Critical: serious harm now, to customers, many people or key systems',
+  high: 'High: real harm: personal data, customers or staff, a key system',
+  medium: 'Medium: limited harm, contained to one team or system',
+  low: 'Low: little or no harm; "no action" may be acceptable',
+};
+export const PRIORITY_OPTIONS: Record<Priority, string> = {
+  P1: 'P1: now, before any other work',
+  P2: 'P2: today',
+  P3: 'P3: this week',
+  P4: 'P4: as time allows',
+};
 export const TRIAGE_FACTS = ['personal_data', 'criminal', 'customers_affected'] as const;
 
 /** The SIRO's triage decision (seed 003 §4.3, §5.5), keyed like the triage form's blocks. */
 export function triageInputSchema(opts: { now: Date }) {
-  return z
-    .object({
-      outcome: z.enum(['incident', 'not_incident', 'duplicate'], { error: 'Please choose a decision.' }),
-      rationale: z
-        .string({ error: 'Please give the reason for the decision.' })
-        .trim()
-        .min(1, 'Please give the reason for the decision.')
-        .max(3000, 'Please keep this under 3000 characters.'),
-      duplicateOf: z
-        .string()
-        .trim()
-        .max(20, 'Please give just the reference, e.g. INC-2026-0007.')
-        .nullish()
-        .transform((v) => v || null),
-      severity: z
-        .enum(SEVERITIES)
-        .nullish()
-        .transform((v) => v ?? null),
-      priority: z
-        .enum(PRIORITIES)
-        .nullish()
-        .transform((v) => v ?? null),
-      awareAt: formDate(opts.now, 'Please say when the organisation became aware.'),
-      facts: z
-        .array(z.enum(TRIAGE_FACTS))
-        .nullish()
-        .transform((v) => v ?? []),
-    })
-    .superRefine((t, ctx) => {
-      if (t.outcome === 'incident' && !t.severity)
-        ctx.addIssue({ code: 'custom', path: ['severity'], message: 'Please set the severity.' });
-      if (t.outcome === 'incident' && !t.priority)
-        ctx.addIssue({ code: 'custom', path: ['priority'], message: 'Please set the priority.' });
-      if (t.outcome === 'duplicate' && !(t.duplicateOf && parseReference(t.duplicateOf)))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['duplicateOf'],
-          message: 'Please give the reference it duplicates, e.g. INC-2026-0007.',
-        });
-      if (t.awareAt.getTime() > opts.now.getTime() + 5 * 60_000)
-        ctx.addIssue({ code: 'custom', path: ['awareAt'], message: 'This time is in the future.' });
-    });
+  return (
+    z
+      .object({
+        outcome: z.enum(['incident', 'not_incident', 'duplicate'], { error: 'Please choose a decision.' }),
+        rationale: z
+          .string({ error: 'Please give the reason for the decision.' })
+          .trim()
+          .min(1, 'Please give the reason for the decision.')
+          .max(3000, 'Please keep this under 3000 characters.'),
+        duplicateOf: z
+          .string()
+          .trim()
+          .max(20, 'Please give just the reference, e.g. INC-2026-0007.')
+          .nullish()
+          .transform((v) => v || null),
+        severity: z
+          .enum(SEVERITIES)
+          .nullish()
+          .transform((v) => v ?? null),
+        priority: z
+          .enum(PRIORITIES)
+          .nullish()
+          .transform((v) => v ?? null),
+        awareAt: formDate(opts.now, 'Please say when the organisation became aware.'),
+        facts: z
+          .array(z.enum(TRIAGE_FACTS))
+          .nullish()
+          .transform((v) => v ?? []),
+      })
+      // An empty priority follows the severity: the form says so, and never demands it.
+      .transform((t) => ({
+        ...t,
+        priority: t.priority ?? (t.outcome === 'incident' && t.severity ? PRIORITY_FOR[t.severity] : null),
+      }))
+      .superRefine((t, ctx) => {
+        if (t.outcome === 'incident' && !t.severity)
+          ctx.addIssue({ code: 'custom', path: ['severity'], message: 'Please set the severity.' });
+        if (t.outcome === 'duplicate' && !(t.duplicateOf && parseReference(t.duplicateOf)))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['duplicateOf'],
+            message: 'Please give the reference it duplicates, e.g. INC-2026-0007.',
+          });
+        if (t.awareAt.getTime() > opts.now.getTime() + 5 * 60_000)
+          ctx.addIssue({ code: 'custom', path: ['awareAt'], message: 'This time is in the future.' });
+      })
+  );
 }
 
 export type TriageInput = z.output<ReturnType<typeof triageInputSchema>>;
@@ -128,7 +157,23 @@ export function triageIncident(
       criminal: input.facts.includes('criminal'),
       customersAffected,
     });
-    const obligations = ensureObligations(tx, decided, kinds, now, ctx.config.notifyHours);
+    const opened = ensureObligations(tx, decided, kinds, now, ctx.config.notifyHours);
+    // A possible breach (the reporter was not sure) that triage does not confirm owes the regulator nothing.
+    const unconfirmed =
+      decided.personalData === 'yes'
+        ? { before: {}, after: {} }
+        : releasePendingObligations(
+            tx,
+            incident.id,
+            actor.id,
+            now,
+            'Triage: no personal data involved',
+            'regulator',
+          );
+    const obligations = {
+      before: { ...opened.before, ...unconfirmed.before },
+      after: { ...opened.after, ...unconfirmed.after },
+    };
     return {
       actor,
       type: incident.status === 'reported' ? 'triaged' : 'retriaged',

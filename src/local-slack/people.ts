@@ -77,6 +77,25 @@ export function controlsOf(blocks: unknown[]): { block: Block; element: Element 
   );
 }
 
+/**
+ * The control `actionId` as a person finds it: a button or select with that action id, or else an
+ * option whose value is that action id in a menu (the card's "More…"), which is then what is picked.
+ */
+export function findShownControl(
+  blocks: unknown[],
+  actionId: string,
+  choice: Pick<Choice, 'block' | 'blockId'> = {},
+): { found?: { block: Block; element: Element }; inMenu?: string; option?: string } {
+  const inBlock = ({ block }: { block: Block }) =>
+    (choice.block === undefined || block.block_id?.endsWith(`:${choice.block}`)) &&
+    (choice.blockId === undefined || block.block_id === choice.blockId);
+  const controls = controlsOf(blocks).filter(inBlock);
+  const found = controls.find(({ element }) => element.action_id === actionId);
+  if (found) return { found };
+  const menu = controls.find(({ element }) => element.options?.some((o) => o.value === actionId));
+  return menu?.element.action_id ? { found: menu, inMenu: menu.element.action_id, option: actionId } : {};
+}
+
 export class SlackPeople {
   constructor(
     readonly slack: LocalSlack,
@@ -154,17 +173,16 @@ export class Person {
   /** Clicks (or picks in) a control, as Slack sends it: the message or view comes along. */
   click(
     surface: Surface,
-    actionId: string,
-    choice: Choice = {},
+    wanted: string,
+    asked: Choice = {},
     stateValues?: Record<string, Record<string, unknown>>,
   ): Promise<Delivered> {
-    const { blocks, message, view } = this.seen(surface, choice);
-    const found = controlsOf(blocks).find(
-      ({ block, element }) =>
-        element.action_id === actionId &&
-        (choice.block === undefined || block.block_id?.endsWith(`:${choice.block}`)) &&
-        (choice.blockId === undefined || block.block_id === choice.blockId),
-    );
+    const { blocks, message, view } = this.seen(surface, asked);
+    const shown = findShownControl(blocks, wanted, asked);
+    // A control offered as an option of a menu ("More…"): the person picks it there.
+    const actionId = shown.inMenu ?? wanted;
+    const choice = shown.inMenu ? { ...asked, option: shown.option } : asked;
+    const found = shown.found;
     if (!found?.block.block_id)
       throw new NotDelivered(
         `no ${actionId} control${choice.block ? ` in ${choice.block}` : ''} where ${this.userId} looks`,
@@ -305,14 +323,16 @@ export class Person {
             messageUser: message.user,
             responseUrl,
           }),
-          ...(message.thread_ts
+          // Slack sends the message as the person sees it: in its thread, with its files.
+          ...(message.thread_ts || message.files
             ? {
                 message: {
                   type: 'message',
                   user: message.user,
                   ts: on.ts,
-                  thread_ts: message.thread_ts,
+                  ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
                   text: message.text ?? '',
+                  ...(message.files ? { files: message.files } : {}),
                 },
               }
             : {}),

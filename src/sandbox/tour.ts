@@ -108,8 +108,9 @@ function script(now: Date): StepDef[] {
       title: 'Plan an action',
       as: 'siro',
       where: 'security',
-      instruction: 'Back on the card, Sarah clicks Add action: wipe the laptop remotely, owned by Priya.',
-      do: { kind: 'click', label: 'Add action' },
+      instruction:
+        'Back on the card, Sarah opens More… and picks Add action…: wipe the laptop remotely, owned by Priya.',
+      do: { kind: 'click', label: 'Add action…' },
     },
     {
       title: 'Who owns it, by when',

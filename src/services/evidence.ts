@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { actions, type Incident, incidentEvents, notifications, reviews } from '../../db/schema';
+import { evidenceOf } from '../domain/evidence';
 import { registerRow } from './export';
 import { type IncidentIntegrity, verifyIncidentTrail } from './verify-incident';
 
@@ -43,6 +44,7 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
     .where(eq(reviews.incidentId, incident.id))
     .orderBy(asc(reviews.id))
     .all();
+  const items = evidenceOf(db, incident.id);
   const row = registerRow(db, incident.id) ?? {};
   const integrity = verifyIncidentTrail(db, incident.id, incident.reference);
   const data = {
@@ -75,6 +77,22 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
     actions: acts,
     notifications: notes,
     reviews: revs,
+    evidence: items.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      source: e.source,
+      addedBy: e.addedBy,
+      addedAt: e.addedAt.toISOString(),
+      fileId: e.fileId,
+      name: e.name,
+      mimetype: e.mimetype,
+      size: e.size,
+      sha256: e.sha256,
+      permalink: e.permalink,
+      channelId: e.channelId,
+      messageTs: e.messageTs,
+      note: e.note,
+    })),
   };
   const md: string[] = [
     `# Evidence pack: ${incident.reference}`,
@@ -124,6 +142,22 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
           ...notes.map(
             (n) =>
               `| ${n.kind} | ${n.dueAt?.toISOString() ?? ''} | ${n.status} | ${n.doneBy ?? ''} | ${n.doneAt?.toISOString() ?? ''} | ${cell(n.externalRef)} | ${cell(n.reason)} |`,
+          ),
+        ]),
+    '',
+    '## Evidence',
+    '',
+    'Slack keeps each file; this register keeps who added it, when, from where, its size and its SHA-256 at',
+    'registration. Hash a copy downloaded from Slack and compare. Every export of this pack is in the audit trail.',
+    '',
+    ...(items.length === 0
+      ? ['None registered.']
+      : [
+          '| # | kind | name | size (bytes) | SHA-256 | source | added by | added at | note |',
+          '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+          ...items.map(
+            (e) =>
+              `| ${e.id} | ${e.kind} | ${cell(e.name)} | ${e.size ?? ''} | ${e.sha256 ?? ''} | ${e.source} | ${e.addedBy} | ${e.addedAt.toISOString()} | ${cell(e.note)} |`,
           ),
         ]),
     '',

@@ -347,7 +347,7 @@ export async function driveLifecycle(
   await form(PEOPLE.md, CARD_ACTIONS.peerReview, { decision: 'approved' });
   // The CIO decides from their DM: opened from "Send back…", they approve after all, with a comment.
   await form(PEOPLE.cio, CARD_ACTIONS.approval, { decision: 'approved', comment: t.approvalComment });
-  expect(JSON.stringify(card().blocks)).toContain(':lock: Closed');
+  expect(JSON.stringify(card().blocks)).toContain(':lock: *Closed* by');
   await form(PEOPLE.siro, CARD_ACTIONS.reopen, { reason: t.reopen });
 
   await command(PEOPLE.siro, REFERENCE);

@@ -15,6 +15,7 @@ import { blockAction, SlackSender, slashCommand, viewSubmission } from '../../sr
 import {
   controlsOf,
   type Delivered,
+  findShownControl,
   NotDelivered,
   SlackPeople,
   type Surface,
@@ -299,7 +300,8 @@ export async function createWorld(
       const has = (blocks: unknown[] | undefined, anywhere = false) =>
         controlsOf(blocks ?? []).some(
           ({ block, element }) =>
-            element.action_id === actionId &&
+            (element.action_id === actionId ||
+              (value === undefined && (element.options ?? []).some((o) => o.value === actionId))) &&
             (value === undefined || element.value === value) &&
             (anywhere || block.block_id?.startsWith(`duty:${id}:`) === true),
         );
@@ -349,16 +351,14 @@ export async function createWorld(
       await world.settled();
       return { status: res.status, body: res.text ? (res.json() as Record<string, unknown>) : null };
     },
-    async forgeClick(userId, card, actionId, choice = {}) {
-      const found = card.blocks
-        .flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map((e) => ({ b, e })))
-        .find(
-          ({ b, e }) =>
-            e.action_id === actionId &&
-            (choice.block === undefined || b.block_id?.endsWith(`:${choice.block}`)),
-        );
+    async forgeClick(userId, card, wanted, asked = {}) {
+      const shown = findShownControl(card.blocks, wanted, asked);
+      // A control offered in the card's "More…" menu is sent as that menu's pick.
+      const actionId = shown.inMenu ?? wanted;
+      const choice = shown.inMenu ? { ...asked, option: shown.option } : asked;
+      const found = shown.found && { b: shown.found.block, e: shown.found.element };
       if (!found?.b.block_id)
-        throw new Error(`the card has no ${actionId} control${choice.block ? ` in ${choice.block}` : ''}`);
+        throw new Error(`the card has no ${wanted} control${choice.block ? ` in ${choice.block}` : ''}`);
       const responseUrl = fake.responseUrl();
       const before = fake.responseUrlPosts.length;
       const res = await slack.interaction(

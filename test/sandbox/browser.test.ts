@@ -178,7 +178,11 @@ describe.skipIf(!CHROMIUM)('the sandbox page in Chromium', () => {
     await card().waitFor();
     expect(await card().textContent()).toContain('Reported, awaiting triage');
     // Mentions are names, and the reporter's typed text stays text.
-    expect(await card().locator('.mention').first().textContent()).toBe('@Sam Taylor');
+    expect(
+      await card()
+        .locator('.mention', { hasText: /^@Sam Taylor$/ })
+        .count(),
+    ).toBeGreaterThan(0);
     // (Slack itself would show *this* in bold: only `&`, `<` and `>` are escaped in mrkdwn.)
     expect(await card().textContent()).toContain('<img src=x onerror=alert(1)> this <!channel>');
     expect(
@@ -187,11 +191,10 @@ describe.skipIf(!CHROMIUM)('the sandbox page in Chromium', () => {
         .count(),
     ).toBe(1);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
-    // A control with a confirm object asks first, as Slack does.
-    await card().locator('button[data-label="Escalate"]').click();
-    expect(await page.locator('.dialog-root [role="alertdialog"]').textContent()).toContain('Escalate?');
-    await page.click('.dialog-root button.secondary');
-    await expect.poll(() => page.locator('.dialog-root [role="alertdialog"]').count()).toBe(0);
+    // One primary action; the rest wait in the card's "More…" menu.
+    expect(await card().locator('select[data-action="card_more"] option').allTextContents()).toContain(
+      'Escalate to the SIRO and MD',
+    );
     await timed(
       'Triage → the form',
       () => card().locator('button[data-label="Triage"]').click(),
@@ -212,7 +215,7 @@ describe.skipIf(!CHROMIUM)('the sandbox page in Chromium', () => {
   it('acts on a DM as the head of department, who cannot see the card', async () => {
     await timed(
       'Add action → the form',
-      () => card().locator('button[data-label="Add action"]').click(),
+      () => card().locator('select[data-action="card_more"]').selectOption('card_add_action'),
       shows('.modal'),
     );
     await page.fill('textarea[name="description:value"]', 'Wipe the laptop remotely.');

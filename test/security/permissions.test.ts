@@ -87,6 +87,11 @@ const EXPECTED: Record<Capability, Who[]> = {
   // Seed 003 §4.3: the SIRO agrees the resolution action plan.
   agree_action_plan: ['siro'],
   manage_access: ['siro'],
+  // Seed 003 §3.6: the security team (its members, the SIRO, the IRM) corrects the facts.
+  correct_facts: ['security', 'siro', 'irm'],
+  // Seed 003 §4.1, 000 Rep.2: whoever works the incident asks the reporter and registers evidence.
+  ask_reporter: TEAM,
+  add_evidence: TEAM,
 };
 
 const actor = (who: Who) => actorFor(world.config, WHO[who], SECURITY_MEMBERS.has(WHO[who]));
@@ -285,24 +290,43 @@ async function interact(
  * Clicks a control on the card as it is now: the one in the block showing `label`, or, for
  * `menu`, picks that operation in the menu beside the fixture's action.
  */
+/** A control in the card's "More…" menu: a refused pick has the card drawn again, like any select. */
+const inMore = (f: Fixture, actionId: string) =>
+  world
+    .card(f.reference)
+    .blocks.some((b) =>
+      (b.elements ?? []).some(
+        (e) => e.action_id === CARD_ACTIONS.more && JSON.stringify(e).includes(`"value":"${actionId}"`),
+      ),
+    );
+
 function clickCard(
   who: Who,
   f: Fixture,
-  actionId: string,
+  wanted: string,
   opts: { label?: string; option?: string; user?: string; menu?: ActionMenuOp } = {},
 ): Promise<Outcome> {
   const card = world.card(f.reference);
-  const found = card.blocks
-    .flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map((e) => ({ b, e })))
-    .find(
-      ({ b, e }) =>
-        e.action_id === actionId &&
-        (!opts.label || JSON.stringify(b).includes(`*${opts.label}:*`)) &&
-        (!opts.menu || Boolean(b.block_id?.endsWith(`:a${f.actionId}`))),
-    );
+  const controls = card.blocks.flatMap((b) =>
+    [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])].map((e) => ({ b, e })),
+  );
+  const direct = controls.find(
+    ({ b, e }) =>
+      e.action_id === wanted &&
+      (!opts.label || JSON.stringify(b).includes(`*${opts.label}:*`)) &&
+      (!opts.menu || Boolean(b.block_id?.endsWith(`:a${f.actionId}`))),
+  );
+  // A secondary control is an option of the card's "More…" menu: picked there.
+  const inMore = direct
+    ? undefined
+    : controls.find(
+        ({ e }) => e.action_id === CARD_ACTIONS.more && JSON.stringify(e).includes(`"${wanted}"`),
+      );
+  const found = direct ?? inMore;
+  const actionId = inMore ? CARD_ACTIONS.more : wanted;
   const blockId = found?.b.block_id;
   if (!found || !blockId) throw new Error(`${f.reference}'s card has no ${actionId} ${opts.label ?? ''}`);
-  const option = opts.menu ? `${opts.menu}:${f.actionId}` : opts.option;
+  const option = opts.menu ? `${opts.menu}:${f.actionId}` : inMore ? wanted : opts.option;
   if (opts.menu && !JSON.stringify(found.e).includes(`"${option}"`))
     throw new Error(`${f.reference}'s action menu does not offer ${option}`);
   return interact(who, f, (triggerId, responseUrl) =>
@@ -520,10 +544,9 @@ describe('the permissions matrix', () => {
     {
       name: 'severity',
       actionId: CARD_ACTIONS.severity,
-      select: 'critical',
       stage: 'triaged',
       click: EXPECTED.triage,
-      answers: { reason: 'Customer data found' },
+      answers: { severity: 'critical', reason: 'Customer data found' },
       check: (who, f) =>
         expect(world.db.select().from(incidents).where(eq(incidents.id, f.id)).get()?.severity, who).toBe(
           'critical',
@@ -744,7 +767,11 @@ describe('the permissions matrix', () => {
     // Every control on the card, and every choice in an action's menu, is in one of the two
     // tables, so a new one cannot be left out.
     expect(new Set([...FORMS, ...CHANGES].map((op) => op.actionId))).toEqual(
-      new Set([...Object.values(CARD_ACTIONS), DUTY_ACTIONS.approveClosure]),
+      // The "More…" menu only hands a pick to one of these (test/slack/card-layout.test.ts).
+      new Set([
+        ...Object.values(CARD_ACTIONS).filter((a) => a !== CARD_ACTIONS.more),
+        DUTY_ACTIONS.approveClosure,
+      ]),
     );
     expect(
       new Set([...FORMS.map((op) => op.menu), ...CHANGES.map((op) => op.choice?.menu)].filter(Boolean)),
@@ -760,7 +787,13 @@ describe('the permissions matrix', () => {
           ...(op.select ? { option: op.select } : {}),
         });
       for (const who of except(EVERYONE, ...op.click))
-        await expectRefused(who, op.name, () => click(who), ONLY, op.menu || op.select ? f : undefined);
+        await expectRefused(
+          who,
+          op.name,
+          () => click(who),
+          ONLY,
+          op.menu || op.select || inMore(f, op.actionId) ? f : undefined,
+        );
       // A form as the first allowed person got it, submitted by each who may not (a forged submission).
       const shown = await click(op.click[0] as Who);
       if (!shown.opened) throw new Error(`${op.name} did not open for ${op.click[0]}: ${shown.reply?.text}`);
@@ -800,7 +833,7 @@ describe('the permissions matrix', () => {
           op.name,
           () => clickCard(who, f, op.actionId, op.choice),
           ONLY,
-          op.redraws ? f : undefined,
+          op.redraws || inMore(f, op.actionId) ? f : undefined,
         );
       for (const who of op.allowed) {
         const own = op.repeatable || who === op.allowed[0] ? f : await make();
@@ -976,7 +1009,7 @@ describe('the permissions matrix', () => {
       if (who === 'siro') {
         expect(outcome.reply?.text).toMatch(
           new RegExp(
-            `^:hourglass_flowing_sand: \\*${waiting.reference} \\(Hacking, intrusion or falsification\\)\\* still shows this as owed: waiting for triage for ${world.config.reminders.untriagedHours + 1} hours\\. .*I will remind you again tomorrow\\.$`,
+            `^:hourglass_flowing_sand: \\*${waiting.reference} \\(Hacking, intrusion or falsification\\)\\* still shows this as owed: waiting for triage for ${world.config.reminders.untriagedHours + 1} hours[^.]*\\. .*I will remind you again tomorrow\\.$`,
           ),
         );
         expect(state()).toEqual({ ...before, snoozes: before.snoozes + 1 });
@@ -987,7 +1020,13 @@ describe('the permissions matrix', () => {
         expect(state(), `done ${who}`).toEqual(before);
       }
     }
-    expect(snoozesOf(triage).map((s) => [s.userId, s.until])).toEqual([
+    // A possible breach is chased in rounds (seed 003 §5.7): the round the SIRO was reminded of is snoozed.
+    const triageSnoozes = world.db
+      .select()
+      .from(snoozes)
+      .all()
+      .filter((s) => s.itemKey === triage || s.itemKey.startsWith(`${triage}:`));
+    expect(triageSnoozes.map((s) => [s.userId, s.until])).toEqual([
       [WHO.siro, addDays(world.clock.now(), 1)],
     ]);
     expect(world.db.select().from(incidents).where(eq(incidents.id, waiting.id)).get()?.status).toBe(

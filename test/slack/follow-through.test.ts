@@ -184,7 +184,7 @@ describe('from restored to closed', () => {
       'closed',
     ]);
     const card = JSON.stringify(world.card(REF).blocks);
-    expect(card).toContain(':lock: Closed');
+    expect(card).toContain(':lock: *Closed* by');
     expect(card).toContain('card_reopen');
   });
 
@@ -290,8 +290,9 @@ describe('from restored to closed', () => {
     await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.closure);
     const form = world.lastModal(PEOPLE.siro);
     expect(JSON.stringify(form.view.blocks)).toContain('noAction');
-    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.severity, { option: 'high' });
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.severity);
     await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {
+      severity: 'high',
       reason: 'Customer data found on it',
     });
     expect(incident().severity).toBe('high');

@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_TEXT_BUDGET, textLength } from '../../blocks/card-budget';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
+import { RECORD_ACTIONS } from '../../blocks/record-controls';
 import { TRUNCATION_MARK } from '../../blocks/text';
 import { actions, incidentEvents, incidents, notifications, reviews } from '../../db/schema';
 import { addAction } from '../../src/domain/add-action';
@@ -73,7 +74,7 @@ describe('triage by the SIRO', () => {
     expect(result.body).toBeNull(); // the form closes
     // The category's tier (information leakage: Medium) was preselected in the form.
     expect(JSON.stringify(result.modal?.view.blocks)).toContain(
-      '"initial_option":{"text":{"type":"plain_text","text":"Medium"',
+      '"initial_option":{"text":{"type":"plain_text","text":"Medium: limited harm',
     );
 
     const row = incident(world);
@@ -140,9 +141,11 @@ describe('triage by the SIRO', () => {
     });
     const card = JSON.stringify(world.card(REF).blocks);
     expect(card).toContain('Closed: not a security incident');
-    // Nothing more to do on it, unless new facts bring it back for triage (seed 003 §5.3).
+    // Nothing more to do on it, unless new facts bring it back for triage (seed 003 §5.3); its
+    // facts and evidence can still be completed (seed 003 §3.6).
     expect(controlsOf(world.card(REF).blocks).map((c) => c.element.action_id)).toEqual([
       DUTY_ACTIONS.retriage,
+      ...Object.values(RECORD_ACTIONS),
     ]);
   });
 
@@ -560,7 +563,8 @@ describe('external notifications', () => {
       `<@${PEOPLE.cio}> recorded the national cert as notified (reference NCSC-77).`,
     );
     const card = JSON.stringify(world.card(REF).blocks);
-    expect(card).toContain(':white_check_mark: *National CERT:* notified');
+    // A finished notification needs nobody: it takes one line (who and the reference are in the thread).
+    expect(card).toContain('Notifications: 1 done');
     expect(card).not.toContain('card_record_notification');
   });
 
@@ -607,9 +611,7 @@ describe('external notifications', () => {
       ['customers', 'done', PEOPLE.hodFinance, 'Letter 2026-03-10', null],
       ['customers', 'not_required', PEOPLE.hodFinance, null, 'The list was encrypted'],
     ]);
-    expect(JSON.stringify(world.card('INC-2026-0002').blocks)).toContain(
-      ':heavy_minus_sign: *Affected customers:* not required: The list was encrypted',
-    );
+    expect(JSON.stringify(world.card('INC-2026-0002').blocks)).toContain('Notifications: 1 not required');
   });
 
   it('explains an already recorded notification in plain words, not a raw mention', async () => {
@@ -651,13 +653,16 @@ describe('escalation messages', () => {
 });
 
 describe('a card that reads well on a phone and stays current', () => {
-  it('puts warnings and notification deadlines above what happened', async () => {
+  it('leads with one status line and the primary action, what needs someone now above what happened', async () => {
     const card = await reported({ customersOrStaffAffected: 'yes', personalData: 'yes' });
     const at = (text: string) => card.blocks.findIndex((b) => JSON.stringify(b).includes(text));
-    expect(at('Escalated to the SIRO and Managing Director')).toBe(1); // right below the header
-    expect(at('*Data-protection regulator:* to notify by')).toBeGreaterThan(1);
-    expect(at('*Data-protection regulator:* to notify by')).toBeLessThan(at('*What happened*'));
-    expect(at('*Status*')).toBeLessThan(at('*What happened*'));
+    // Right below the header: state · severity · IRM · next deadline, then the escalation.
+    expect(at('*Reported, awaiting triage* · severity not set')).toBe(1);
+    expect(at(`IRM <@${PEOPLE.hodFinance}> · next: data-protection regulator`)).toBe(1);
+    expect(at('Escalated to the SIRO and Managing Director automatically')).toBe(1);
+    expect(at('"Triage"')).toBe(2);
+    expect(at('*Data-protection regulator:* to notify by')).toBeLessThan(at('*Incident Response Manager:*'));
+    expect(at('*What happened*')).toBeGreaterThan(at('"Triage"'));
   });
 
   it('redraws the card once when its target and a deadline pass, so "overdue" shows on time', async () => {
@@ -698,20 +703,18 @@ describe('a card that reads well on a phone and stays current', () => {
 });
 
 describe('refusals, retries and stale forms', () => {
-  it('refuses a severity change by anyone but the SIRO and redraws the select they changed', async () => {
+  it('refuses a severity change by anyone but the SIRO and redraws the menu they picked it in', async () => {
     await reported();
     await triage(PEOPLE.siro, { severity: 'medium', priority: 'P3', rationale: 'Laptop' });
     const updates = world.fake.callsTo('chat.update', { ok: true }).length;
-    const res = await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.severity, {
-      option: 'critical',
-    });
+    const opened = world.fake.callsTo('views.open', { ok: true }).length;
+    const res = await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.severity);
     expect(res).toEqual({ status: 200, replies: [`Only the SIRO may do that on ${REF}.`] });
     expect(incident(world).severity).toBe('medium');
-    // The clicker's select showed "Critical": the card is drawn again with the real severity.
+    expect(world.fake.callsTo('views.open', { ok: true }).length).toBe(opened);
+    // The clicker's "More…" showed "Change severity…": the card is drawn again, the menu empty.
     expect(world.fake.callsTo('chat.update', { ok: true }).length).toBe(updates + 1);
-    expect(JSON.stringify(world.card(REF).blocks)).toContain(
-      '"initial_option":{"text":{"type":"plain_text","text":"Medium","emoji":true},"value":"medium"}',
-    );
+    expect(JSON.stringify(world.card(REF).blocks)).not.toContain('initial_option');
   });
 
   it('redraws the IRM select after a refused reassignment', async () => {
@@ -725,10 +728,13 @@ describe('refusals, retries and stale forms', () => {
 
   it('applies a control that Slack sends twice with the same action_ts once', async () => {
     const card = await reported();
-    const control = card.blocks.find((b) => b.elements?.some((e) => e.action_id === CARD_ACTIONS.escalate));
+    // Escalate is in the card's "More…" menu: the pick is what Slack sends twice.
+    const control = card.blocks.find((b) => b.elements?.some((e) => e.action_id === CARD_ACTIONS.more));
     const payload = blockAction({
       userId: PEOPLE.responder,
-      actionId: CARD_ACTIONS.escalate,
+      actionId: CARD_ACTIONS.more,
+      actionType: 'static_select',
+      selectedOption: { value: CARD_ACTIONS.escalate },
       blockId: String(control?.block_id),
       container: { type: 'message', channelId: SECURITY_CHANNEL, messageTs: card.ts },
       triggerId: world.fake.issueTrigger(PEOPLE.responder),
@@ -792,7 +798,7 @@ describe('refusals, retries and stale forms', () => {
     expect(drawn).toContain(`Latest change: :speech_balloon: <@${PEOPLE.responder}>: Police called`);
     expect(drawn).toContain('"initial_value":"Payroll & HR data"');
     expect(drawn).toContain(
-      '"initial_option":{"text":{"type":"plain_text","text":"High","emoji":true},"value":"high"}',
+      '"initial_option":{"text":{"type":"plain_text","text":"High: real harm: personal data, customers or staff, a key system","emoji":true},"value":"high"}',
     );
     expect(drawn).toContain(
       '"initial_options":[{"text":{"type":"plain_text","text":"It is criminal (police)"',
@@ -918,13 +924,13 @@ describe('updates, actions and consistency', () => {
     await triage(PEOPLE.siro, { severity: 'medium', priority: 'P3', rationale: 'Laptop' });
     const card = world.card(REF);
     // Two severity forms opened from the same card, saved at once with different answers.
-    await world.click(PEOPLE.siro, card, CARD_ACTIONS.severity, { option: 'critical' });
+    await world.click(PEOPLE.siro, card, CARD_ACTIONS.severity);
     const toCritical = world.lastModal(PEOPLE.siro);
-    await world.click(PEOPLE.siro, card, CARD_ACTIONS.severity, { option: 'low' });
+    await world.click(PEOPLE.siro, card, CARD_ACTIONS.severity);
     const toLow = world.lastModal(PEOPLE.siro);
     const results = await Promise.all([
-      world.submitForm(PEOPLE.siro, toCritical, { reason: 'Customer data after all' }),
-      world.submitForm(PEOPLE.siro, toLow, { reason: 'Encrypted after all' }),
+      world.submitForm(PEOPLE.siro, toCritical, { severity: 'critical', reason: 'Customer data after all' }),
+      world.submitForm(PEOPLE.siro, toLow, { severity: 'low', reason: 'Encrypted after all' }),
     ]);
     // One is saved; the other comes back with its answers kept, to check against what changed.
     expect(results.map((r) => r.body?.response_action ?? 'saved').sort()).toEqual(['saved', 'update']);
@@ -932,7 +938,7 @@ describe('updates, actions and consistency', () => {
     const severity = incident(world).severity;
     expect(['critical', 'low']).toContain(severity);
     const shown = JSON.stringify(world.card(REF).blocks);
-    expect(shown).toContain(`"text":"*Severity*\\n${severity === 'low' ? 'Low' : 'Critical'}"`);
+    expect(shown).toContain(`*Triaged* · ${severity === 'low' ? 'Low' : 'Critical'} P3`);
   });
 
   it('tells the same story in the thread as in the audit trail', async () => {
@@ -1046,7 +1052,7 @@ describe('updates, actions and consistency', () => {
     for (const fact of [
       'Escalated to the SIRO and Managing Director',
       ':hourglass_flowing_sand: *National CERT:* to notify by',
-      '*Data-protection regulator:* not required',
+      'Notifications: 2 done · 1 not required',
       '*Target resolution:*',
       '*Causal analysis:* round 1, sent back for revision',
       '*Before closure:*',

@@ -1,6 +1,5 @@
 import type {
   AllMiddlewareArgs,
-  App,
   BlockAction,
   ButtonAction,
   RespondFn,
@@ -24,6 +23,7 @@ import {
   runCardChange,
 } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -44,7 +44,7 @@ interface ActionClick {
  * reminder, App Home. The button names the action (a hint): it must belong to the incident of the
  * message it was clicked on, and the domain checks who and whether again.
  */
-export function registerActionDmButtons(app: App, deps: ListenerDeps): void {
+export function registerActionDmButtons(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
 
   const on = (actionId: string, what: string, take: (click: ActionClick) => Promise<void>) =>

@@ -1,4 +1,4 @@
-import type { App, BlockAction, OverflowAction } from '@slack/bolt';
+import type { BlockAction, OverflowAction } from '@slack/bolt';
 import { and, eq } from 'drizzle-orm';
 import { ACTION_MENU, CARD_ACTIONS, parseActionMenuValue } from '../../../../blocks/card-ids';
 import {
@@ -26,13 +26,14 @@ import {
   runCardChange,
 } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 /**
  * The menu beside each action on the card: edit, done, won't do, and the IRM's or SIRO's answer
  * to an owner's "won't do". The option names the action (a hint): it is re-read, must belong to
  * the card's incident, and every rule is checked again by the domain.
  */
-export function registerActionMenu(app: App, deps: ListenerDeps): void {
+export function registerActionMenu(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
 
   /** The action, if this person may change it now; otherwise the reason they may not. */

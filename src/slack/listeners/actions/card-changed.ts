@@ -1,4 +1,4 @@
-import type { App, BlockAction, BlockElementAction } from '@slack/bolt';
+import type { BlockAction, BlockElementAction } from '@slack/bolt';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../../../blocks/card-ids';
 import { assignIrm } from '../../../domain/assign-irm';
 import type { RecordResult, Target } from '../../../domain/change';
@@ -9,6 +9,7 @@ import type { Actor } from '../../../domain/roles';
 import { ackOnce, clickedIncident, refreshCard, refuse, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { NOT_A_PERSON } from '../../people';
+import type { Listeners } from '../router';
 
 type Change = (actor: Actor, target: Target, action: BlockElementAction) => RecordResult | null;
 
@@ -17,7 +18,7 @@ type Change = (actor: Actor, target: Target, action: BlockElementAction) => Reco
  * the CIO's confirmed approval of closure. On the card they carry the version it showed; asked for
  * elsewhere, the step's own state is the guard.
  */
-export function registerCardChanges(app: App, deps: ListenerDeps): void {
+export function registerCardChanges(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   const on = (actionId: string, what: string, change: Change) =>
     app.action<BlockAction>(actionId, async (slackArgs) => {

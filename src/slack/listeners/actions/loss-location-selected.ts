@@ -1,10 +1,11 @@
-import type { App, BlockAction } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import { LOSS_LOCATION_ACTION, reportModal } from '../../../../blocks/report-modal';
 import type { ListenerDeps } from '../../deps';
 import { draftFromState } from '../../report-form';
+import type { Listeners } from '../router';
 
 /** Redraws the form with the seed's follow-up questions for the chosen location, keeping all answers. */
-export function registerLossLocationSelected(app: App, deps: ListenerDeps): void {
+export function registerLossLocationSelected(app: Listeners, deps: ListenerDeps): void {
   app.action<BlockAction>(LOSS_LOCATION_ACTION, async ({ ack, body, client }) => {
     await ack();
     const view = body.view;

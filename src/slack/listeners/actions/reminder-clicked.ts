@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { addDays } from 'date-fns';
 import { eq } from 'drizzle-orm';
 import { REMINDER_ACTIONS } from '../../../../blocks/reminder-digest';
@@ -9,13 +9,14 @@ import { DomainError } from '../../../domain/errors';
 import { checkDone, snooze } from '../../../domain/reminders';
 import { refusalFor, refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 /**
  * Done and Snooze on a reminder. The button's item key is a hint: snoozing only ever quiets the
  * clicker's own reminders, completing an action goes through the action's own permission check,
  * and any other Done is checked against the register (still owed: asked again tomorrow).
  */
-export function registerReminderButtons(app: App, deps: ListenerDeps): void {
+export function registerReminderButtons(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   const reply = (text: string) => ({ response_type: 'ephemeral' as const, replace_original: false, text });
 

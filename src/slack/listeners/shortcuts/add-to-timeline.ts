@@ -1,4 +1,4 @@
-import type { App, MessageShortcut } from '@slack/bolt';
+import type { MessageShortcut } from '@slack/bolt';
 import { and, eq } from 'drizzle-orm';
 import { incidents } from '../../../../db/schema';
 import { DomainError } from '../../../domain/errors';
@@ -7,6 +7,7 @@ import { addTimelineNote } from '../../../domain/timeline-note';
 import { refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { unescapeSlackText } from '../../view-state';
+import type { Listeners } from '../router';
 import { SHORTCUTS } from './report-shortcuts';
 
 /**
@@ -14,7 +15,7 @@ import { SHORTCUTS } from './report-shortcuts';
  * (audited, in the evidence pack and the export). Slack offers the shortcut only on messages the
  * person can see; the thread must be an incident card's, and the person one who may work on it.
  */
-export function registerAddToTimeline(app: App, deps: ListenerDeps): void {
+export function registerAddToTimeline(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   app.shortcut<MessageShortcut>(
     { type: 'message_action', callback_id: SHORTCUTS.addToTimeline },

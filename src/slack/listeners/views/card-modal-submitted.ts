@@ -1,4 +1,4 @@
-import type { App, SlackViewMiddlewareArgs, ViewOutput, ViewResponseAction } from '@slack/bolt';
+import type { SlackViewMiddlewareArgs, ViewOutput, ViewResponseAction } from '@slack/bolt';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { CARD_MODALS, confirmDismissalModal, noticeModal } from '../../../../blocks/card-modals';
@@ -33,6 +33,8 @@ import { findIncident, refreshCard, refusalFor, resolveActor } from '../../card-
 import type { ListenerDeps } from '../../deps';
 import { formAgain } from '../../stale-form';
 import { type FormResult, parseForm, readViewState } from '../../view-state';
+import type { Listeners } from '../router';
+import { registerFactsForms } from './facts-forms';
 import { registerProcedureForms } from './procedure-forms';
 
 const metadataSchema = z.object({
@@ -48,7 +50,7 @@ type Args = SlackViewMiddlewareArgs;
  * Forms opened from a card. The metadata names the incident and the version the person saw (hints,
  * re-read by the domain); the view id makes a double submission apply once.
  */
-export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void {
+export function registerCardModalSubmissions(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
 
   /**
@@ -425,6 +427,7 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     readTeam(deps),
   );
   registerProcedureForms(handle, deps);
+  registerFactsForms(handle, deps);
 }
 
 function safeJson(text: string): unknown {

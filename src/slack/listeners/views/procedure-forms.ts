@@ -1,4 +1,4 @@
-import type { App, ViewOutput, ViewResponseAction } from '@slack/bolt';
+import type { ViewOutput, ViewResponseAction } from '@slack/bolt';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { PROCEDURE_MODALS } from '../../../../blocks/procedure-modals';
@@ -15,6 +15,7 @@ import type { Actor } from '../../../domain/roles';
 import { resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { type FormResult, parseForm, readViewState } from '../../view-state';
+import type { Listeners } from '../router';
 
 /** What a form opened about one incident carries back (see card-modal-submitted.ts). */
 interface FormMeta {
@@ -70,7 +71,7 @@ export function registerProcedureForms(handle: CardFormHandler, deps: ListenerDe
 }
 
 /** Designating the IRM from App Home: the incident is named by its reference. */
-export function registerDesignateFromHome(app: App, deps: ListenerDeps): void {
+export function registerDesignateFromHome(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   const schema = irmSchema.extend({
     reference: z

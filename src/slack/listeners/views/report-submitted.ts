@@ -1,11 +1,11 @@
-import type { App } from '@slack/bolt';
 import { reportConfirmation } from '../../../../blocks/report-confirmation';
 import { REPORT_MODAL_CALLBACK } from '../../../../blocks/report-modal';
 import { submitReport } from '../../../domain/submit-report';
 import type { ListenerDeps } from '../../deps';
 import { parseReportForm, parseReportMetadata } from '../../report-form';
+import type { Listeners } from '../router';
 
-export function registerReportSubmitted(app: App, deps: ListenerDeps): void {
+export function registerReportSubmitted(app: Listeners, deps: ListenerDeps): void {
   const { db, clock, config, outbox, logger } = deps;
   app.view(REPORT_MODAL_CALLBACK, async ({ ack, body, view }) => {
     const parsed = parseReportForm(view.state.values, {

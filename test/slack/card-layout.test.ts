@@ -1,0 +1,114 @@
+import type { KnownBlock } from '@slack/types';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ABOVE_PRIMARY, abovePrimary } from '../../blocks/card-budget';
+import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { driveLifecycle, type LifecycleTexts, REFERENCE } from '../helpers/lifecycle';
+import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
+
+let world: World;
+afterEach(async () => {
+  await world?.stop();
+});
+
+const PLAIN_TEXTS: LifecycleTexts = {
+  report: {},
+  postHowSent: 'Royal Mail',
+  postSentFrom: 'Head office',
+  rationale: 'Real',
+  regulatorRef: 'ICO-1',
+  crimeNumber: 'CR-1',
+  certRef: 'CERT-1',
+  customersReason: 'None affected',
+  update: 'Contained',
+  action: 'Encrypt the laptops',
+  actionEdit: 'Encrypt every laptop',
+  notDoing: 'Out of budget',
+  resolution: 'Restored from backup',
+  analysis: {
+    rootCause: 'No encryption',
+    contributingFactors: 'Busy',
+    technicalMeasures: 'BitLocker',
+    administrativeMeasures: 'Checklist',
+    costAndResources: 'Two days',
+  },
+  analysisComment: 'Add the cost',
+  learning: { reasoning: 'x', vulnerabilities: 'y', riskRegisterRef: 'RR-1', noChangeReason: 'z' },
+  closure: 'Ready',
+  peerComment: 'Add the police report',
+  approvalComment: 'Good',
+  reopen: 'It turned up again',
+  planNote: 'Agreed',
+};
+
+/** Every version of every card Vigil drew in the security channel, in order. */
+function cardsDrawn(w: World): KnownBlock[][] {
+  return w.fake
+    .callsTo('chat.update', { ok: true })
+    .concat(w.fake.callsTo('chat.postMessage', { ok: true }))
+    .filter((c) => c.args.channel === SECURITY_CHANNEL && !c.args.thread_ts)
+    .map((c) => (c.args.blocks ?? []) as KnownBlock[])
+    .filter((b) => b[0]?.type === 'header');
+}
+
+/** The state a card shows: the first bold words of its status line. */
+const stateOf = (blocks: KnownBlock[]) => {
+  const status = blocks[1];
+  return status?.type === 'section' ? (/\*([^*]+)\*/.exec(status.text?.text ?? '')?.[1] ?? '') : '';
+};
+
+describe('the card on a phone: the next step first', () => {
+  // Measured: 2 blocks in every state; 153 (closed) to 450 characters (being resolved, escalated).
+  it('keeps the primary action within the budget above it, in every state the lifecycle draws', async () => {
+    world = await createWorld();
+    await driveLifecycle(world, PLAIN_TEXTS);
+    // And a report closed at triage, which offers "Triage again…".
+    await world.report(PEOPLE.staff2);
+    await world.vigil.outbox.drain();
+    await world.click(PEOPLE.siro, world.card('INC-2026-0002'), CARD_ACTIONS.triage);
+    const dismissal = await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {
+      outcome: 'not_incident',
+      rationale: 'A test message',
+    });
+    if (dismissal.body?.response_action === 'push')
+      await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {});
+    await world.vigil.outbox.drain();
+
+    const worst = new Map<string, { blocks: number; characters: number }>();
+    for (const blocks of cardsDrawn(world)) {
+      const above = abovePrimary(blocks);
+      const state = stateOf(blocks);
+      expect(above, `a card "${state}" with no action`).not.toBeNull();
+      if (!above) continue;
+      const seen = worst.get(state);
+      worst.set(state, {
+        blocks: Math.max(seen?.blocks ?? 0, above.blocks),
+        characters: Math.max(seen?.characters ?? 0, above.characters),
+      });
+    }
+    // Each state's worst card, as measured (blocks and characters above its primary action).
+    for (const [state, above] of worst) {
+      expect(above.blocks, state).toBeLessThanOrEqual(ABOVE_PRIMARY.blocks);
+      expect(above.characters, state).toBeLessThanOrEqual(ABOVE_PRIMARY.characters);
+    }
+    expect([...worst.keys()].sort()).toEqual(
+      expect.arrayContaining(['Closed', 'Closed: not a security incident', 'Triaged']),
+    );
+  }, 60_000);
+
+  it('offers one primary button; escalating is neither red nor "again" when Vigil escalated on its own', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff, { customersOrStaffAffected: 'yes' });
+    await world.vigil.outbox.drain();
+    const card = JSON.stringify(world.card(REFERENCE).blocks);
+    expect(card.match(/"style":"primary"/g)).toHaveLength(1);
+    expect(card).not.toContain('"style":"danger"');
+    expect(card).toContain('Escalated to the SIRO and Managing Director automatically');
+    expect(card).not.toContain('Escalate again');
+    expect(card).toContain('"text":"Escalate to the SIRO and MD"');
+    // By hand, the next one is "again".
+    await world.click(PEOPLE.responder, world.card(REFERENCE), CARD_ACTIONS.escalate);
+    const after = JSON.stringify(world.card(REFERENCE).blocks);
+    expect(after).toContain('"text":"Escalate again"');
+    expect(after).toContain(`by <@${PEOPLE.responder}>`);
+  });
+});

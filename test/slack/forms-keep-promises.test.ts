@@ -1,0 +1,89 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { incidents } from '../../db/schema';
+import { createWorld, PEOPLE, type World } from '../helpers/world';
+
+let world: World;
+afterEach(async () => {
+  await world?.stop();
+});
+
+const REF = 'INC-2026-0001';
+const incident = () => {
+  const row = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
+  if (!row) throw new Error('no incident');
+  return row;
+};
+const blocksOf = (user: string) => JSON.stringify(world.lastModal(user).view.blocks);
+
+describe('forms keep their promises (issue 13 item 2)', () => {
+  it('suggests a severity from what the report says, and says why', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff, {
+      personalData: 'yes',
+      personalDataCount: 212,
+      customersOrStaffAffected: 'yes',
+    });
+    await world.vigil.outbox.drain();
+    // A lost device is Medium by its category; personal data of 212 people makes it High.
+    expect(incident().suggestedSeverity).toBe('high');
+    expect(JSON.stringify(world.card(REF).blocks)).toContain('severity not set (suggested High)');
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.triage);
+    const form = blocksOf(PEOPLE.siro);
+    expect(form).toContain('Suggested High: personal data of about 212 people');
+    expect(form).toContain('"initial_option":{"text":{"type":"plain_text","text":"High: real harm');
+  });
+
+  it('keeps the category’s tier when the report says nothing more', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.triage);
+    expect(incident().suggestedSeverity).toBe('medium');
+    expect(blocksOf(PEOPLE.siro)).toContain('Suggested Medium for its category');
+  });
+
+  it('never demands the priority it marks optional: left empty, it follows the severity', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.triage);
+    const form = blocksOf(PEOPLE.siro);
+    // Each choice says what it means.
+    expect(form).toContain('P1: now, before any other work');
+    expect(form).toContain('Low: little or no harm');
+    const res = await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), {
+      severity: 'high',
+      rationale: 'Customer list on it',
+    });
+    expect(res.body).toBeNull();
+    expect(incident()).toMatchObject({ status: 'triaged', severity: 'high', priority: 'P2' });
+  });
+
+  it('shows the GDPR Art. 33(5) hint on the regulator’s form only', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff, {
+      personalData: 'yes',
+      category: 'intrusion',
+      customersOrStaffAffected: 'yes',
+    });
+    await world.vigil.outbox.drain();
+    const forms: Record<string, string> = {};
+    const card = world.card(REF);
+    for (const b of card.blocks) {
+      const button = b.accessory;
+      if (button?.action_id !== CARD_ACTIONS.recordNotification) continue;
+      const opened = world.fake.callsTo('views.open', { ok: true }).length;
+      await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.recordNotification, {
+        block: String(b.block_id).split(':').at(-1),
+      });
+      if (world.fake.callsTo('views.open', { ok: true }).length > opened)
+        forms[String(b.block_id)] = blocksOf(PEOPLE.siro);
+    }
+    const withHint = Object.values(forms).filter((f) => f.includes('Art. 33(5)'));
+    expect(Object.keys(forms).length).toBeGreaterThan(1);
+    expect(withHint).toHaveLength(1);
+    expect(withHint[0]).toContain('regulator');
+  });
+});
