@@ -145,8 +145,10 @@ describe('triage by the SIRO', () => {
     // facts and evidence can still be completed (seed 003 §3.6).
     expect(controlsOf(world.card(REF).blocks).map((c) => c.element.action_id)).toEqual([
       DUTY_ACTIONS.retriage,
-      ...Object.values(RECORD_ACTIONS),
+      CARD_ACTIONS.more,
     ]);
+    const menu = controlsOf(world.card(REF).blocks).find((c) => c.element.action_id === CARD_ACTIONS.more);
+    expect((menu?.element.options ?? []).map((o) => o.value)).toEqual(Object.values(RECORD_ACTIONS));
   });
 
   it('records a duplicate of another reference, and refuses one that does not exist', async () => {
