@@ -88,14 +88,21 @@ function cards(slack: LocalSlack): Map<string, { ts: string; blocks: string }> {
   return out;
 }
 
-/** A click on the card's Escalate button, as Slack would send it. */
+/** Escalate picked from the card's More… menu, as Slack would send it. */
 function escalateClick(slack: LocalSlack, card: { ts: string; blocks: string }, userId: string) {
-  const blocks = JSON.parse(card.blocks) as { block_id?: string; elements?: { action_id?: string }[] }[];
-  const block = blocks.find((b) => b.elements?.some((e) => e.action_id === CARD_ACTIONS.escalate));
+  const blocks = JSON.parse(card.blocks) as {
+    block_id?: string;
+    elements?: { action_id?: string; options?: { value?: string; text?: { text?: string } }[] }[];
+  }[];
+  const menu = blocks
+    .flatMap((b) => (b.elements ?? []).map((e) => ({ block: b, e })))
+    .find(({ e }) => e.action_id === CARD_ACTIONS.more);
+  const option = menu?.e.options?.find((o) => o.value === CARD_ACTIONS.escalate);
   return blockAction({
     userId,
-    actionId: CARD_ACTIONS.escalate,
-    blockId: String(block?.block_id),
+    actionId: CARD_ACTIONS.more,
+    blockId: String(menu?.block.block_id),
+    selectedOption: { value: String(option?.value), text: String(option?.text?.text) },
     container: { type: 'message', channelId: SECURITY_CHANNEL, messageTs: card.ts },
     triggerId: slack.issueTrigger(userId),
     responseUrl: slack.responseUrl(),
