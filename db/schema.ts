@@ -528,6 +528,21 @@ export const seenRequests = sqliteTable(
   (t) => [index('seen_requests_expiry').on(t.expiresAt)],
 );
 
+/**
+ * Who is in the security channel (the security team), as Vigil last learnt it: refreshed from
+ * Slack at start and kept up to date by member_joined_channel / member_left_channel events, so a
+ * click's permission is decided from here, never from a Slack call on the click's path.
+ */
+export const channelMembers = sqliteTable(
+  'channel_members',
+  {
+    channelId: text('channel_id').notNull(),
+    userId: text('user_id').notNull(),
+    since: time('since').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.userId] })],
+);
+
 /** Whom a report may be about, so that it goes past the people it concerns (seed 000 Rep.1). */
 export type Concern = 'own_head' | 'security_team';
 

@@ -4,6 +4,7 @@ import type { Logger, WebClientOptions } from '@slack/web-api';
 import type { Db } from '../db/client';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import { isRoleHolder } from './domain/roles';
 import { sdkLogger } from './logger';
 import { backfillDuties } from './services/duty-backfill';
 import { OutboxWorker } from './services/outbox';
@@ -85,7 +86,7 @@ export function createVigil(deps: VigilDeps): Vigil {
     timeoutMs: config.slack.timeoutMs,
     logger: clientOptions.logger ?? logger,
   });
-  const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
+  const securityTeam = new SecurityTeam(app.client, deps.db, deps.clock, config.securityChannelId, logger);
   const outbox = OutboxWorker.fromConfig(config, {
     db: deps.db,
     clock: deps.clock,
@@ -100,7 +101,12 @@ export function createVigil(deps: VigilDeps): Vigil {
     outbox,
     securityTeam,
     userGroups: new UserGroups(app.client, logger),
-    people: new People(app.client, deps.botUserId, logger),
+    people: new People(
+      app.client,
+      deps.botUserId,
+      logger,
+      (userId) => securityTeam.isMember(userId) || isRoleHolder(config, userId),
+    ),
   });
   const scheduler = new Scheduler({ ...deps, client: app.client, outbox });
 
@@ -112,6 +118,8 @@ export function createVigil(deps: VigilDeps): Vigil {
       // A register kept before steps were asked for by message: record what is owed (quietly).
       const caughtUp = backfillDuties(deps.db, config);
       if (caughtUp > 0) logger.info(`recorded what is owed on ${caughtUp} open incidents kept from before`);
+      // Who is in the security team, before the first click is decided from it (security-team.ts).
+      await securityTeam.refresh();
       const started = (socketMode ? await app.start() : await app.start(port)) as Server | undefined;
       outbox.start();
       scheduler.start();

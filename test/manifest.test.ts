@@ -73,6 +73,9 @@ describe('manifest.yml', () => {
         'users:read',
         // Seed 003 §5.5: an action allocated to a team (a user group) is asked of its members.
         'usergroups:read',
+        // A post whose answer was lost is looked for before it is posted again (post-once.ts).
+        'groups:history',
+        'im:history',
       ].sort(),
     );
   });

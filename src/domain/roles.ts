@@ -22,6 +22,10 @@ export function actorFor(config: Config, userId: string, inSecurityChannel: bool
   return { id: userId, roles };
 }
 
+/** Whether the configuration names this person for a role (SIRO, CIO, MD, IAO, a head of department). */
+export const isRoleHolder = (config: Config, userId: string): boolean =>
+  actorFor(config, userId, false).roles.size > 0;
+
 /** Relations a person has to one incident, which widen what they may do with it. */
 export function relationsTo(actor: Actor, incident: Incident) {
   return {

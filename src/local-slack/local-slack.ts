@@ -111,6 +111,8 @@ export interface FakeMessage {
   text?: string;
   blocks?: unknown[];
   user: string;
+  /** Message metadata as posted (event_type, event_payload); history returns it with include_all_metadata. */
+  metadata?: Record<string, unknown>;
   /** Files a person shared with the message (Slack's `files`, as id and name). */
   files?: { id: string; name: string }[];
 }
@@ -197,6 +199,9 @@ const VIEW_STACK_LIMIT = 3;
 const TS_BASE_SECONDS = 1760000000;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Message metadata as Slack takes it: an event type, and a payload object. */
+const isMetadata = (v: unknown): v is Json =>
+  isObject(v) && typeof v.event_type === 'string' && v.event_type !== '' && isObject(v.event_payload);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 function fail(error: string, extra: Json = {}): Json {
@@ -966,9 +971,10 @@ export class LocalSlack {
   }
 
   private nextTs(): string {
-    this.tsSeq += 100;
-    const seconds = TS_BASE_SECONDS + Math.floor(this.tsSeq / 1000000);
-    return `${seconds}.${String(this.tsSeq % 1000000).padStart(6, '0')}`;
+    // As Slack's: the wall time of the post in microseconds, each later than the one before (so
+    // conversations.history's `oldest` means what it means at Slack).
+    this.tsSeq = Math.max(Math.floor(this.now()) * 1000, this.tsSeq + 100);
+    return `${Math.floor(this.tsSeq / 1000000)}.${String(this.tsSeq % 1000000).padStart(6, '0')}`;
   }
 
   private newHash(): string {
@@ -1059,7 +1065,7 @@ export class LocalSlack {
     return invalid(code, problems);
   }
 
-  private messageJson(m: StoredMessage): Json {
+  private messageJson(m: StoredMessage, withMetadata = false): Json {
     const out: Json = {
       user: m.user,
       type: 'message',
@@ -1071,7 +1077,57 @@ export class LocalSlack {
     };
     if (m.blocks !== undefined) out.blocks = m.blocks;
     if (m.thread_ts !== undefined) out.thread_ts = m.thread_ts;
+    if (withMetadata && m.metadata !== undefined) out.metadata = m.metadata;
     return out;
+  }
+
+  /**
+   * conversations.history and conversations.replies as Slack answers them: history is the
+   * conversation's top-level messages newest first, replies a thread's parent then its replies
+   * oldest first; `oldest`/`latest` bound the ts (exclusive unless `inclusive`), `limit` and
+   * `cursor` page, and metadata comes back only with `include_all_metadata`.
+   */
+  private conversationsRead(args: Json, thread: boolean): Json {
+    const where = this.resolve(args.channel, 'read');
+    if (!where.ok) return fail(where.error);
+    const all = this.store.get(where.key) ?? [];
+    let list: StoredMessage[];
+    if (thread) {
+      const parent = this.findMessage(where.key, args.ts);
+      if (parent === undefined) return fail('thread_not_found');
+      const root = parent.thread_ts ?? parent.ts;
+      list = all.filter((m) => m.ts === root || m.thread_ts === root);
+    } else list = all.filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts).reverse();
+    const inclusive = args.inclusive === true || args.inclusive === 'true' || args.inclusive === '1';
+    const oldest = Number(str(args.oldest) ?? 0);
+    const latest = str(args.latest) === undefined ? Number.POSITIVE_INFINITY : Number(args.latest);
+    list = list.filter((m) => {
+      const ts = Number(m.ts);
+      return (inclusive ? ts >= oldest : ts > oldest) && (inclusive ? ts <= latest : ts < latest);
+    });
+    const limitRaw = Number(args.limit ?? (thread ? 1000 : 100));
+    const limit = Number.isFinite(limitRaw) && limitRaw > 0 ? Math.min(Math.floor(limitRaw), 1000) : 100;
+    let offset = 0;
+    const cursor = str(args.cursor);
+    if (cursor !== undefined) {
+      const m = /^messages:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+      if (m === null) return fail('invalid_cursor');
+      offset = Number(m[1]);
+    }
+    const withMetadata =
+      args.include_all_metadata === true ||
+      args.include_all_metadata === 'true' ||
+      args.include_all_metadata === '1';
+    const page = list.slice(offset, offset + limit).map((m) => this.messageJson(m, withMetadata));
+    const more = offset + limit < list.length;
+    return {
+      ok: true,
+      messages: page,
+      has_more: more,
+      response_metadata: {
+        next_cursor: more ? Buffer.from(`messages:${offset + limit}`).toString('base64') : '',
+      },
+    };
   }
 
   private userJson(id: string): Json {
@@ -1146,6 +1202,10 @@ export class LocalSlack {
         return this.conversationsInfo(args);
       case 'conversations.members':
         return this.conversationsMembers(args);
+      case 'conversations.history':
+        return this.conversationsRead(args, false);
+      case 'conversations.replies':
+        return this.conversationsRead(args, true);
       case 'users.info': {
         const user = str(args.user);
         if (user === undefined || !this.userExists(user)) return fail('user_not_found');
@@ -1186,6 +1246,7 @@ export class LocalSlack {
       ...(typeof args.text === 'string' ? { text: args.text } : {}),
       ...(blocks !== undefined ? { blocks } : {}),
       ...(threadTs !== undefined ? { thread_ts: threadTs } : {}),
+      ...(isMetadata(args.metadata) ? { metadata: args.metadata } : {}),
     };
     const list = this.store.get(where.key) ?? [];
     list.push(m);
@@ -1211,6 +1272,7 @@ export class LocalSlack {
       if (args.blocks === undefined) m.blocks = undefined;
     }
     if (blocks !== undefined) m.blocks = blocks.length === 0 ? undefined : blocks;
+    if (isMetadata(args.metadata)) m.metadata = args.metadata;
     return { ok: true, channel: where.id, ts: m.ts, text: m.text ?? '', message: this.messageJson(m) };
   }
 

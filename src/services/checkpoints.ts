@@ -12,6 +12,7 @@ import {
   checkpointLine,
   checkpointMacText,
 } from './checkpoint-file';
+import type { PostArgs } from './post-once';
 
 export interface CheckpointDeps {
   db: Db;
@@ -67,8 +68,13 @@ export function takeCheckpoint(
  * row, so a retry after a Slack failure posts the same one) and posts it in the security channel's
  * checkpoint thread, starting the thread with the first one.
  */
-export async function deliverCheckpoint(deps: CheckpointDeps, row: OutboxRow): Promise<void> {
-  const { db, client, securityChannelId } = deps;
+export async function deliverCheckpoint(
+  deps: CheckpointDeps,
+  row: OutboxRow,
+  // The outbox's post, effectively once (post-once.ts).
+  post: (args: PostArgs) => Promise<{ ts?: string }> = (args) => deps.client.chat.postMessage(args),
+): Promise<void> {
+  const { db, securityChannelId } = deps;
   let id = typeof row.payload.checkpointId === 'number' ? row.payload.checkpointId : null;
   if (id === null) {
     const taken = takeCheckpoint(deps, String(row.payload.reason ?? 'daily'));
@@ -95,17 +101,10 @@ export async function deliverCheckpoint(deps: CheckpointDeps, row: OutboxRow): P
     .where(eq(auditCheckpointThread.channelId, securityChannelId))
     .get();
   if (thread) {
-    await client.chat.postMessage({
-      channel: securityChannelId,
-      thread_ts: thread.ts,
-      ...checkpointMessage(view),
-    });
+    await post({ channel: securityChannelId, thread_ts: thread.ts, ...checkpointMessage(view) });
     return;
   }
-  const parent = await client.chat.postMessage({
-    channel: securityChannelId,
-    ...checkpointThreadParent(view),
-  });
+  const parent = await post({ channel: securityChannelId, ...checkpointThreadParent(view) });
   if (!parent.ts) throw new Error('chat.postMessage returned no ts');
   db.insert(auditCheckpointThread)
     .values({ channelId: securityChannelId, ts: parent.ts })

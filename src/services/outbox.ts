@@ -29,6 +29,7 @@ import { eventById, loadDutyMessage } from './duty-model';
 import { publishHome } from './home';
 import { monthlyReportMessage, monthlyTrendChart } from './monthly-report';
 import { countOutbox } from './outbox-status';
+import { type PostArgs, postOnce } from './post-once';
 
 export interface OutboxDeps {
   db: Db;
@@ -74,7 +75,7 @@ const UNFINISHED = 'attempt_unfinished';
  * Whether Slack may have done what a failed attempt asked: it got no answer (a timeout, a reset,
  * a crash), as opposed to an answer saying no or a connection Slack never accepted.
  */
-function outcomeUnknown(lastError: string | null): boolean {
+export function outcomeUnknown(lastError: string | null): boolean {
   if (lastError === UNFINISHED) return true;
   return lastError?.startsWith('request_failed:') === true && lastError !== 'request_failed:ECONNREFUSED';
 }
@@ -370,13 +371,13 @@ export class OutboxWorker {
       return;
     }
     if (row.kind === 'checkpoint') {
-      await deliverCheckpoint(this.deps, row);
+      await deliverCheckpoint(this.deps, row, (args) => this.post(row, args));
       return;
     }
     if (row.kind === 'digest') {
       const items = row.payload.items as ReminderItem[];
       const more = typeof row.payload.more === 'number' ? row.payload.more : 0;
-      await client.chat.postMessage({ channel: String(row.payload.userId), ...reminderDigest(items, more) });
+      await this.post(row, { channel: String(row.payload.userId), ...reminderDigest(items, more) });
       return;
     }
     const incident = row.incidentId === null ? undefined : this.incident(row.incidentId);
@@ -384,14 +385,9 @@ export class OutboxWorker {
     switch (row.kind) {
       case 'post_card': {
         if (incident.cardTs) return; // posted before a crash could mark the row sent
-        // Slack has no idempotency key for messages and the app may not read the channel's history,
-        // so a card whose answer was lost cannot be looked for: it is posted again, and said so.
-        if (outcomeUnknown(row.lastError))
-          this.deps.logger.warn(
-            `${incident.reference}: no answer to the last attempt to post its card (${row.lastError}); if Slack took it, the channel shows the card twice and the newer one is kept up to date`,
-          );
+        // A card whose answer was lost is looked for before it is posted again (post-once.ts).
         const res = await this.sendCard(incident, (card) =>
-          client.chat.postMessage({
+          this.post(row, {
             channel: securityChannelId,
             ...card,
             unfurl_links: false,
@@ -427,12 +423,12 @@ export class OutboxWorker {
         if (!raw) throw new Error(`event ${eventId} not found`);
         // Events that keep only facts are put in words here; older kinds carry their line.
         const text = recordEventLine(eventFacts(raw), this.deps.orgTimeZone) ?? raw.summary;
-        await client.chat.postMessage({ channel, thread_ts: ts, text, unfurl_links: false });
+        await this.post(row, { channel, thread_ts: ts, text, unfurl_links: false });
         return;
       }
       case 'dm': {
         const userId = String(row.payload.userId);
-        await client.chat.postMessage({
+        await this.post(row, {
           channel: userId,
           ...(await this.directMessage(incident, row.payload, userId)),
         });
@@ -504,7 +500,7 @@ export class OutboxWorker {
     const userId = String(row.payload.userId);
     const period = String(row.payload.period);
     if (row.kind === 'monthly_report') {
-      await client.chat.postMessage({
+      await this.post(row, {
         channel: userId,
         ...monthlyReportMessage(db, home.config, period, clock.now()),
       });
@@ -589,7 +585,7 @@ export class OutboxWorker {
                 return { channel: card.channel, thread_ts: card.ts };
               })()
             : { channel: String(message.userId) };
-        const res = await client.chat.postMessage({ ...where, ...rendered, unfurl_links: false });
+        const res = await this.post(row, { ...where, ...rendered, unfurl_links: false });
         if (!res.ts || !res.channel) throw new Error('chat.postMessage returned no ts');
         db.update(dutyMessages)
           .set({ channelId: res.channel, ts: res.ts })
@@ -612,6 +608,11 @@ export class OutboxWorker {
     this.whenSent(row, () =>
       this.statements.answered.run(this.deps.clock.now().getTime(), row.lane, kind, Math.max(newest, row.id)),
     );
+  }
+
+  /** One post of this delivery, effectively once: see post-once.ts. */
+  private post(row: OutboxRow, args: PostArgs) {
+    return postOnce(this.deps, row, args, outcomeUnknown(row.lastError));
   }
 
   private incident(id: number): Incident | undefined {

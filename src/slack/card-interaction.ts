@@ -43,6 +43,34 @@ export function refusalFor(deps: ListenerDeps, actor: Actor, incidentId: number,
   return incident && knowsOf(deps.db, deps.config, actor, incident) ? message : NOT_YOURS;
 }
 
+/**
+ * A click acknowledged only once what it changes is stored (a process killed just after the
+ * acknowledgement loses nothing), or before the first answer to it, whichever comes first.
+ */
+export function ackOnce<A extends { ack: () => Promise<void>; respond?: RespondFn }>(
+  args: A,
+): A & { acked: () => Promise<void> } {
+  let done: Promise<void> | undefined;
+  const ack = () => {
+    done ??= args.ack();
+    return done;
+  };
+  const respond = args.respond;
+  return {
+    ...args,
+    ack,
+    acked: ack,
+    ...(respond
+      ? {
+          respond: (async (message: Parameters<RespondFn>[0]) => {
+            await ack();
+            return respond(message);
+          }) as RespondFn,
+        }
+      : {}),
+  };
+}
+
 /** A refusal goes only to the person who tried (PRODUCT.md Privacy), and is logged without details. */
 export async function refuse(
   deps: ListenerDeps,

@@ -24,11 +24,23 @@ export class People {
     private readonly client: WebClient,
     private readonly botUserId: string,
     private readonly logger: Logger,
+    /** People Vigil already holds as people (the security team, the role holders): no Slack call. */
+    private readonly knownHere: (userId: string) => boolean = () => false,
   ) {}
+
+  /** Whether asking about `userId` needs no Slack call: a click can then be stored before it is acknowledged. */
+  answersAtOnce(userId: string): boolean {
+    return (
+      !isSlackUserId(userId) ||
+      userId === this.botUserId ||
+      this.knownHere(userId) ||
+      (this.known.get(userId) ?? 0) > Date.now()
+    );
+  }
 
   async resolvable(userId: string): Promise<boolean> {
     if (!isSlackUserId(userId) || userId === this.botUserId) return false;
-    if ((this.known.get(userId) ?? 0) > Date.now()) return true;
+    if (this.knownHere(userId) || (this.known.get(userId) ?? 0) > Date.now()) return true;
     try {
       const { user } = await this.client.users.info({ user: userId });
       if (!user || user.deleted || user.is_bot || user.is_app_user) return false;

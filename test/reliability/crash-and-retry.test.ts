@@ -217,10 +217,11 @@ describe('crashes', () => {
     await expect.poll(() => cards(slack).size, { timeout: 10_000 }).toBe(1);
     const [[reference, card]] = [...cards(slack)] as [[string, { ts: string; blocks: string }]];
 
-    // Slack is slow to say who is in the security team: the click is acknowledged, then waits.
-    slack.fail('conversations.members', { kind: 'delay', ms: 1500 }, 1);
+    // Slack is slow to take the card's edit: the click is stored, its delivery under way.
+    slack.fail('chat.update', { kind: 'delay', ms: 1500 }, 1);
+    const edits = slack.callsTo('chat.update').length;
     expect((await sender.interaction(escalateClick(slack, card, PEOPLE.responder))).status).toBe(200);
-    await expect.poll(() => slack.callsTo('conversations.members').length).toBe(1);
+    await expect.poll(() => slack.callsTo('chat.update').length).toBeGreaterThan(edits);
     app.proc.kill('SIGTERM');
     expect(await app.exited).toBe(0);
 
@@ -327,6 +328,40 @@ describe('crashes', () => {
     expect((db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n).toBe(1);
     db.close();
   }, 20_000);
+
+  it('killed between posting a card and recording it: the restarted app finds the card Slack took, and posts no second one', async () => {
+    fake = await securityTeam();
+    const slack = fake;
+    const databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-kill-post-')), 'vigil.db');
+    const env = { ...TEST_ENV, SLACK_API_URL: slack.url, DATABASE_PATH: databasePath, PORT: '0' };
+    const first = startApp(env);
+    const sender = new SlackSender(`http://127.0.0.1:${await first.port}/slack/events`, SIGNING_SECRET);
+    // Slack takes the card a second after it is asked; the process dies before that answer.
+    slack.fail('chat.postMessage', { kind: 'delay', ms: 1000 }, 1);
+    expect((await sender.interaction(submission(1))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    first.proc.kill('SIGKILL');
+    await first.exited;
+    await expect.poll(() => cards(slack).size, { timeout: 5000 }).toBe(1);
+    const [posted] = slack.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts);
+
+    // The restarted app retries once the dead process's lease runs out, and finds the card.
+    const second = startApp(env);
+    await second.port;
+    const recorded = () => {
+      const db = new Database(databasePath, { readonly: true });
+      try {
+        return (db.prepare('SELECT card_ts AS ts FROM incidents').get() as { ts: string | null }).ts;
+      } finally {
+        db.close();
+      }
+    };
+    await expect.poll(recorded, { timeout: 40_000, interval: 500 }).toBe(posted?.ts);
+    expect(slack.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(1);
+    expect(slack.callsTo('conversations.history').length).toBeGreaterThan(0);
+    second.proc.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 70_000);
 });
 
 describe('duplicates and Slack failures', () => {

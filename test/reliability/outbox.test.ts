@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { closeDatabase, openDatabase } from '../../db/client';
-import { homeViews, incidents, outbox } from '../../db/schema';
+import { channelMembers, homeViews, incidents, outbox } from '../../db/schema';
 import { eventCallback } from '../../src/local-slack/payloads';
 import { prepareStatements } from '../../src/services/outbox';
 import { type CardCopy, createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
@@ -68,6 +68,11 @@ describe('the outbox', () => {
     world.db
       .insert(homeViews)
       .values(viewers.map((userId) => ({ userId, team: true, openedAt: world.clock.now() })))
+      .run();
+    // As Vigil learnt it from their member_joined_channel events (test/slack/security-team-membership.test.ts).
+    world.db
+      .insert(channelMembers)
+      .values(viewers.map((userId) => ({ channelId: SECURITY_CHANNEL, userId, since: world.clock.now() })))
       .run();
     world.fake.fail('views.publish', { kind: 'http', status: 500 });
     await world.report(PEOPLE.staff);
@@ -210,8 +215,10 @@ describe('the outbox', () => {
     expect(JSON.stringify(world.card('INC-2026-0002').blocks)).toContain('Escalated to the SIRO');
   });
 
-  it('posts a card again when Slack took it but the answer was lost, and keeps the newer copy current', async () => {
+  it('posts a card again when Slack took it, the answer was lost and the channel cannot be read, and keeps the newer copy current', async () => {
     world = await createWorld();
+    // Without the history scope the card Slack took cannot be looked for (test/reliability/exactly-once.test.ts).
+    world.fake.fail('conversations.history', { kind: 'error', error: 'missing_scope' });
     world.fake.fail('chat.postMessage', { kind: 'lost_reply' }, 1);
     await world.report(PEOPLE.staff);
     await world.vigil.outbox.drain();
@@ -226,7 +233,7 @@ describe('the outbox', () => {
       world.logs.some(
         (l) =>
           l.level === 'warn' &&
-          /^INC-2026-0001: no answer to the last attempt to post its card \(request_failed:/.test(l.message),
+          /post_card: cannot look for a message Slack may already have \(missing_scope/.test(l.message),
       ),
     ).toBe(true);
     // The first copy's buttons still act on the incident; the newer copy shows the change.

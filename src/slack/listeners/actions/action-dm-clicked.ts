@@ -1,4 +1,10 @@
-import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  ButtonAction,
+  RespondFn,
+  SlackActionMiddlewareArgs,
+} from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { and, eq } from 'drizzle-orm';
 import { DUTY_ACTIONS } from '../../../../blocks/card-ids';
@@ -8,9 +14,18 @@ import { type ActionTarget, decideNotDoing, setActionStatus } from '../../../dom
 import type { RecordResult } from '../../../domain/change';
 import { mayUpdateAction, updateActionRefusal } from '../../../domain/permissions';
 import type { Actor } from '../../../domain/roles';
-import { clickedIncident, refusalFor, refuse, resolveActor, runCardChange } from '../../card-interaction';
+import {
+  ackOnce,
+  clickedIncident,
+  refusalFor,
+  refuse,
+  resolveActor,
+  runCardChange,
+} from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import type { Listeners } from '../router';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
 interface ActionClick {
   userId: string;
@@ -20,6 +35,8 @@ interface ActionClick {
   respond: RespondFn;
   client: WebClient;
   triggerId: string;
+  /** Acknowledges the click now (before a Slack call that does not store anything). */
+  acked: () => Promise<void>;
 }
 
 /**
@@ -31,42 +48,48 @@ export function registerActionDmButtons(app: Listeners, deps: ListenerDeps): voi
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
 
   const on = (actionId: string, what: string, take: (click: ActionClick) => Promise<void>) =>
-    app.action<BlockAction<ButtonAction>>(
-      actionId,
-      async ({ ack, body, action, respond, client, ...rest }) => {
-        await ack();
-        const clicked = await clickedIncident(deps, { ack, body, action, respond, ...rest });
-        if (!clicked) return;
-        const row = deps.db
-          .select()
-          .from(actions)
-          .where(and(eq(actions.id, Number(action.value)), eq(actions.incidentId, clicked.incident.id)))
-          .get();
-        if (!row) {
-          await refuse(
-            deps,
-            respond,
-            body.user.id,
-            'That action does not exist.',
-            `unknown action (${what})`,
-          );
-          return;
-        }
-        await take({
-          userId: body.user.id,
-          incident: clicked.incident,
-          action: row,
-          target: {
-            actionId: row.id,
-            incidentId: clicked.incident.id,
-            requestKey: `action:${action.action_ts}`,
-          },
-          respond,
-          client,
-          triggerId: body.trigger_id,
-        });
+    app.action<BlockAction<ButtonAction>>(actionId, async (slackArgs) => {
+      // Acknowledged once the change is stored (or refused), not before: see ackOnce.
+      const args = ackOnce(slackArgs);
+      try {
+        await clickedAction(args, what, take);
+      } finally {
+        await args.acked();
+      }
+    });
+
+  const clickedAction = async (
+    args: ReturnType<typeof ackOnce<ButtonArgs>>,
+    what: string,
+    take: (click: ActionClick) => Promise<void>,
+  ) => {
+    const { body, action, respond, client } = args;
+    const clicked = await clickedIncident(deps, args);
+    if (!clicked) return;
+    const row = deps.db
+      .select()
+      .from(actions)
+      .where(and(eq(actions.id, Number(action.value)), eq(actions.incidentId, clicked.incident.id)))
+      .get();
+    if (!row) {
+      await refuse(deps, respond, body.user.id, 'That action does not exist.', `unknown action (${what})`);
+      return;
+    }
+    await take({
+      userId: body.user.id,
+      incident: clicked.incident,
+      action: row,
+      target: {
+        actionId: row.id,
+        incidentId: clicked.incident.id,
+        requestKey: `action:${action.action_ts}`,
       },
-    );
+      respond: respond as RespondFn,
+      client,
+      triggerId: body.trigger_id,
+      acked: args.acked,
+    });
+  };
 
   const change = (
     actionId: string,
@@ -114,6 +137,7 @@ export function registerActionDmButtons(app: Listeners, deps: ListenerDeps): voi
       );
       return;
     }
+    await c.acked();
     await c.client.views.open({
       trigger_id: c.triggerId,
       view: reasonModal(

@@ -6,7 +6,7 @@ import { approveClosure } from '../../../domain/closure';
 import { escalateIncident } from '../../../domain/escalate';
 import { startResolution } from '../../../domain/follow-through';
 import type { Actor } from '../../../domain/roles';
-import { clickedIncident, refreshCard, refuse, runCardChange } from '../../card-interaction';
+import { ackOnce, clickedIncident, refreshCard, refuse, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { NOT_A_PERSON } from '../../people';
 import type { Listeners } from '../router';
@@ -21,32 +21,39 @@ type Change = (actor: Actor, target: Target, action: BlockElementAction) => Reco
 export function registerCardChanges(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   const on = (actionId: string, what: string, change: Change) =>
-    app.action<BlockAction>(actionId, async (args) => {
-      await args.ack();
-      const clicked = await clickedIncident(deps, args);
-      if (!clicked) return;
-      const picked = args.action.type === 'users_select' ? args.action.selected_user : null;
-      if (picked && !(await deps.people.resolvable(picked))) {
-        refreshCard(deps, clicked.incident.id);
-        await refuse(deps, args.respond, args.body.user.id, NOT_A_PERSON, `${what}: not a person`);
-        return;
+    app.action<BlockAction>(actionId, async (slackArgs) => {
+      // Acknowledged once the change is stored (or refused), not before: see ackOnce.
+      const args = ackOnce(slackArgs);
+      try {
+        const clicked = await clickedIncident(deps, args);
+        if (!clicked) return;
+        const picked = args.action.type === 'users_select' ? args.action.selected_user : null;
+        // Someone Vigil does not hold yet is looked up in Slack: acknowledged first (Slack's 3 s).
+        if (picked && !deps.people.answersAtOnce(picked)) await args.acked();
+        if (picked && !(await deps.people.resolvable(picked))) {
+          refreshCard(deps, clicked.incident.id);
+          await refuse(deps, args.respond, args.body.user.id, NOT_A_PERSON, `${what}: not a person`);
+          return;
+        }
+        const target = {
+          incidentId: clicked.incident.id,
+          version: clicked.version,
+          requestKey: `action:${args.action.action_ts}`,
+        };
+        // A select keeps showing what was picked until the card is drawn again.
+        const select = args.action.type === 'static_select' || args.action.type === 'users_select';
+        await runCardChange(
+          deps,
+          args.respond,
+          args.body.user.id,
+          target,
+          what,
+          (actor) => change(actor, target, args.action) ?? { applied: false },
+          { redrawOnRefusal: select },
+        );
+      } finally {
+        await args.acked();
       }
-      const target = {
-        incidentId: clicked.incident.id,
-        version: clicked.version,
-        requestKey: `action:${args.action.action_ts}`,
-      };
-      // A select keeps showing what was picked until the card is drawn again.
-      const select = args.action.type === 'static_select' || args.action.type === 'users_select';
-      await runCardChange(
-        deps,
-        args.respond,
-        args.body.user.id,
-        target,
-        what,
-        (actor) => change(actor, target, args.action) ?? { applied: false },
-        { redrawOnRefusal: select },
-      );
     });
 
   on(CARD_ACTIONS.assignIrm, 'assign IRM', (actor, target, action) =>
