@@ -1,4 +1,4 @@
-import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Action, Incident, Notification, Review, Severity } from '../db/schema';
 import { dueDay } from '../src/dates';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
@@ -380,6 +380,18 @@ export function causalAnalysisModal(i: Incident, previous?: Review): ModalView {
   ]);
 }
 
+/** The decision's radio buttons dispatch at once, so the comment is asked for only when it is needed. */
+export const DECISION_CHOICE_ACTION = 'decision_choice';
+
+/** The comment: demanded (so not marked optional) only once "Send back" is the choice. */
+function decisionComment(picked: 'approved' | 'returned' | undefined): KnownBlock {
+  return textInput('comment', picked === 'returned' ? 'What needs to change?' : 'Comment for the record', {
+    optional: picked !== 'returned',
+    multiline: true,
+    max: 2000,
+  });
+}
+
 export function decisionModal(
   callbackId: (typeof CARD_MODALS)['analysisReview' | 'peerReview' | 'approval'],
   i: Incident,
@@ -388,8 +400,8 @@ export function decisionModal(
   initial?: 'returned',
 ): ModalView {
   const titles = {
-    [CARD_MODALS.analysisReview]: ['Review analysis', 'Approve the analysis and plan'],
-    [CARD_MODALS.peerReview]: ['Peer review', 'Ready to close'],
+    [CARD_MODALS.analysisReview]: ['Review causal analysis', 'Approve the analysis and plan'],
+    [CARD_MODALS.peerReview]: ['Peer review of closure', 'Ready to close'],
     [CARD_MODALS.approval]: ['Approve closure', 'Close the incident'],
   } as const;
   const [title, approve] = titles[callbackId];
@@ -400,20 +412,33 @@ export function decisionModal(
     {
       type: 'input',
       block_id: 'decision',
+      dispatch_action: true,
       label: plain('Your decision', 2000),
       element: {
         type: 'radio_buttons',
-        action_id: FIELD_ACTION,
+        action_id: DECISION_CHOICE_ACTION,
         options: choices,
         ...(initial ? { initial_option: choices[1] } : {}),
       },
     },
-    textInput('comment', initial ? 'What needs to change?' : 'Comment (needed to send back)', {
-      optional: true,
-      multiline: true,
-      max: 2000,
-    }),
+    decisionComment(initial),
   ]);
+}
+
+/** The same decision form, redrawn for the choice just picked (answers are kept by Slack). */
+export function withDecision(view: ModalView, picked: 'approved' | 'returned'): ModalView {
+  return {
+    ...view,
+    blocks: view.blocks.map((b): KnownBlock => {
+      if (b.block_id === 'comment') return decisionComment(picked);
+      const input = b as InputBlock;
+      if (input.type === 'input' && input.block_id === 'decision' && input.element.type === 'radio_buttons') {
+        const chosen = input.element.options.find((o) => o.value === picked);
+        return { ...input, element: { ...input.element, ...(chosen ? { initial_option: chosen } : {}) } };
+      }
+      return b as KnownBlock;
+    }),
+  };
 }
 
 /** Seed 003 §5.10: recurrence risk, vulnerabilities, risk register. */

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { DECISION_CHOICE_ACTION } from '../../blocks/card-modals';
 import { incidents } from '../../db/schema';
 import { createWorld, PEOPLE, type World } from '../helpers/world';
 
@@ -85,5 +86,48 @@ describe('forms keep their promises (issue 13 item 2)', () => {
     expect(Object.keys(forms).length).toBeGreaterThan(1);
     expect(withHint).toHaveLength(1);
     expect(withHint[0]).toContain('regulator');
+  });
+
+  it('asks for a comment only once "Send back" is chosen, and then does not mark it optional', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    await world.act(PEOPLE.siro, REF, CARD_ACTIONS.triage, { severity: 'medium', rationale: 'Laptop' });
+    await world.act(PEOPLE.hodFinance, REF, CARD_ACTIONS.startResolution);
+    await world.act(PEOPLE.hodFinance, REF, CARD_ACTIONS.resolve, { how: 'Wiped' });
+    await world.act(PEOPLE.hodFinance, REF, CARD_ACTIONS.analysis, {
+      rootCause: 'No encryption',
+      technicalMeasures: 'BitLocker',
+      costAndResources: 'Two days',
+    });
+    await world.click(PEOPLE.siro, world.card(REF), CARD_ACTIONS.analysisReview);
+    const form = world.lastModal(PEOPLE.siro);
+    const comment = (blocks: unknown) =>
+      (blocks as { block_id?: string; optional?: boolean; label?: { text: string } }[]).find(
+        (b) => b.block_id === 'comment',
+      );
+    expect(form.view.title).toMatchObject({ text: 'Review causal analysis' });
+    expect(comment(form.view.blocks)).toMatchObject({
+      optional: true,
+      label: { text: 'Comment for the record' },
+    });
+    await world.people
+      .as(PEOPLE.siro)
+      .click({ viewId: form.id }, DECISION_CHOICE_ACTION, { option: 'returned' });
+    await world.settled();
+    const redrawn = world.lastModal(PEOPLE.siro);
+    expect(redrawn.id).toBe(form.id);
+    expect(comment(redrawn.view.blocks)).toMatchObject({
+      optional: false,
+      label: { text: 'What needs to change?' },
+    });
+    // Approving again makes it optional again: nothing marked optional is ever demanded.
+    await world.people
+      .as(PEOPLE.siro)
+      .click({ viewId: form.id }, DECISION_CHOICE_ACTION, { option: 'approved' });
+    await world.settled();
+    expect(comment(world.lastModal(PEOPLE.siro).view.blocks)).toMatchObject({ optional: true });
+    const res = await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), { decision: 'approved' });
+    expect(res.body).toBeNull();
   });
 });

@@ -6,6 +6,7 @@ import { registerActionMenu } from './actions/action-menu-selected';
 import { registerCardChanges } from './actions/card-changed';
 import { registerCardModalOpeners } from './actions/card-modal-opened';
 import { registerCardMoreMenu } from './actions/card-more-picked';
+import { registerDecisionPicked } from './actions/decision-picked';
 import { registerHomeReportButton } from './actions/home-report-clicked';
 import { registerLossLocationSelected } from './actions/loss-location-selected';
 import { registerProcedureSteps } from './actions/procedure-steps';
@@ -34,6 +35,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerCardMoreMenu(app, deps);
   registerActionMenu(app, deps);
   registerCardModalSubmissions(app, deps);
+  registerDecisionPicked(app, deps);
   registerActionDmButtons(app, deps);
   registerReminderButtons(app, deps);
   registerAppHomeOpened(app, deps);
