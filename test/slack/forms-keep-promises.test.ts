@@ -2,7 +2,9 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { DECISION_CHOICE_ACTION } from '../../blocks/card-modals';
+import { REPORT_KIND_ACTION } from '../../blocks/report-modal';
 import { incidents } from '../../db/schema';
+import { stateFromView } from '../../src/local-slack/fill-view';
 import { createWorld, PEOPLE, type World } from '../helpers/world';
 
 let world: World;
@@ -129,5 +131,28 @@ describe('forms keep their promises (issue 13 item 2)', () => {
     expect(comment(world.lastModal(PEOPLE.siro).view.blocks)).toMatchObject({ optional: true });
     const res = await world.submitForm(PEOPLE.siro, world.lastModal(PEOPLE.siro), { decision: 'approved' });
     expect(res.body).toBeNull();
+  });
+
+  it('asks what fits the kind chosen: a weakness has no time it occurred, a near miss is not "an incident"', async () => {
+    world = await createWorld();
+    const form = await world.openReportForm(PEOPLE.staff);
+    const shown = () => JSON.stringify(world.fake.views.get(form.id)?.view);
+    expect(shown()).toContain('What kind of incident is it?');
+    expect(shown()).toContain('When did it occur?');
+    for (const [kind, words, occurred] of [
+      ['near_miss', 'What kind of near miss is it?', 'When did it nearly happen?'],
+      ['weakness', 'What kind of weakness is it?', null],
+    ] as const) {
+      const now = world.fake.views.get(form.id)?.view ?? form.view;
+      await world.people
+        .as(PEOPLE.staff)
+        .click({ viewId: form.id }, REPORT_KIND_ACTION, { option: kind }, stateFromView(now, { kind }));
+      await world.settled();
+      expect(shown()).toContain(words);
+      expect(shown()).not.toContain('What kind of incident');
+      if (occurred) expect(shown()).toContain(occurred);
+      else expect(shown()).not.toContain('occurredAt');
+    }
+    expect(shown()).toContain('Report a weakness');
   });
 });
