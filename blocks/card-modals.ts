@@ -444,7 +444,7 @@ export function withDecision(view: ModalView, picked: 'approved' | 'returned'): 
 /** Seed 003 §5.10: recurrence risk, vulnerabilities, risk register. */
 export function learningReviewModal(i: Incident): ModalView {
   const yesNo = [opt('yes', 'Yes'), opt('no', 'No')];
-  return modal(CARD_MODALS.learning, 'Review and learning', 'Save review', { i: i.id, v: i.version }, [
+  return modal(CARD_MODALS.learning, 'Learning review', 'Save review', { i: i.id, v: i.version }, [
     heading(i),
     {
       type: 'input',

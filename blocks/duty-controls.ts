@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Action, Incident, Notification } from '../db/schema';
 import type { DutyKind } from '../src/domain/duties';
-import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { NOTIFICATION_NOUNS } from '../src/domain/obligations';
 import { CARD_ACTIONS, DUTY_ACTIONS, dutyBlockId } from './card-ids';
 import { plain } from './text';
 
@@ -84,13 +84,13 @@ export function dutyButtons(d: DutyTarget, audience: Audience): Button[] {
     case 'analysis':
       return [button(CARD_ACTIONS.analysis, 'Write causal analysis', { primary: true })];
     case 'analysis_review':
-      return [button(CARD_ACTIONS.analysisReview, 'Approve or send back', { primary: true })];
+      return [button(CARD_ACTIONS.analysisReview, 'Review causal analysis', { primary: true })];
     case 'learning':
       return [button(CARD_ACTIONS.learning, 'Record review & learning', { primary: true })];
     case 'closure_request':
       return [button(CARD_ACTIONS.closure, 'Request closure', { primary: true })];
     case 'peer_review':
-      return [button(CARD_ACTIONS.peerReview, 'Peer review', { primary: true })];
+      return [button(CARD_ACTIONS.peerReview, 'Peer review of closure', { primary: true })];
     case 'closure_approval':
       // The only CIO did the peer review: they cannot approve, but can send it back (never a dead end).
       return d.state === 'send_back_only'
@@ -98,12 +98,11 @@ export function dutyButtons(d: DutyTarget, audience: Audience): Button[] {
         : closureApprovalButtons(ref);
     case 'notify': {
       if (!d.notification) return [];
-      const label = NOTIFICATION_LABELS[d.notification.kind];
       return [
         button(CARD_ACTIONS.recordNotification, 'Record', {
           primary: true,
           value: String(d.notification.id),
-          label: `Record the ${label.toLowerCase()} notification`,
+          label: `Record the ${NOTIFICATION_NOUNS[d.notification.kind]} notification`,
         }),
       ];
     }

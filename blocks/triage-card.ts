@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Action, Incident, Notification, Review } from '../db/schema';
 import { isOpen } from '../src/domain/lifecycle';
-import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { NOTIFICATION_LABELS, NOTIFICATION_NOUNS } from '../src/domain/obligations';
 import { pastTarget, workingToTarget } from '../src/domain/reminders';
 import { followUpsFor, labelOf } from '../src/domain/report-options';
 import { actionPlanLookupParts, actionPlanParts } from './card-actions';
@@ -95,7 +95,7 @@ function nextDeadline(m: CardModel): string | null {
   const i = m.incident;
   const owed = m.notifications
     .filter((n) => n.status === 'pending' && n.dueAt)
-    .map((n) => ({ what: NOTIFICATION_LABELS[n.kind].toLowerCase(), at: n.dueAt as Date }));
+    .map((n) => ({ what: NOTIFICATION_NOUNS[n.kind], at: n.dueAt as Date }));
   if (i.targetResolutionAt && workingToTarget(i)) owed.push({ what: 'resolution', at: i.targetResolutionAt });
   const first = owed.sort((a, b) => a.at.getTime() - b.at.getTime())[0];
   return first ? `next: ${first.what} ${dueIn(first.at, m.now)}` : null;
@@ -192,7 +192,7 @@ function notificationParts(m: CardModel, view: CardView): CardPart[] {
                   action_id: CARD_ACTIONS.recordNotification,
                   text: plain('Record', 75),
                   // Up to four "Record" buttons on one card: a screen reader says which is which.
-                  accessibility_label: `Record the ${label.toLowerCase()} notification`.slice(0, 75),
+                  accessibility_label: `Record the ${NOTIFICATION_NOUNS[n.kind]} notification`.slice(0, 75),
                   value: String(n.id),
                 },
               }

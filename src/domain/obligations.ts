@@ -13,6 +13,14 @@ export const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
   customers: 'Affected customers',
 };
 
+/** The same names inside a sentence: common nouns in lower case, a proper name ("National CERT") kept. */
+export const NOTIFICATION_NOUNS: Record<NotificationKind, string> = {
+  regulator: 'data-protection regulator',
+  police: 'police',
+  cert: 'National CERT',
+  customers: 'affected customers',
+};
+
 export interface ObligationFacts {
   personalData: boolean;
   criminal: boolean;

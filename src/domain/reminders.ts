@@ -89,6 +89,12 @@ function hoursBetween(a: Date, b: Date): number {
   return Math.round(Math.abs(a.getTime() - b.getTime()) / 3_600_000);
 }
 
+/** "5 hours", "1 hour"; over two days in days ("22 days", never "527 hours"). */
+export function hoursInWords(hours: number): string {
+  if (hours > 48) return `${Math.round(hours / 24)} days`;
+  return `${hours} hour${hours === 1 ? '' : 's'}`;
+}
+
 /**
  * Everything owed at `now`, by rule (ISSUE 4 / seeds): the SIRO for untriaged reports; the IRM
  * for the target resolution time approaching and passed and for analyses awaiting approval; the
@@ -136,7 +142,7 @@ export function findDueReminders(
     drafts.push({
       key: `triage:${i.id}`,
       incidentId: i.id,
-      text: `waiting for triage for ${hoursBetween(now, i.reportedAt)} hours`,
+      text: `waiting for triage for ${hoursInWords(hoursBetween(now, i.reportedAt))}`,
       urgent: false,
       step: { duty: `triage:${i.id}`, kind: 'triage', state: 'reported', mine: true },
       repeat: 'day',
@@ -169,8 +175,8 @@ export function findDueReminders(
         key: `target:${i.id}:${passed ? 'passed' : 'soon'}`,
         incidentId: i.id,
         text: passed
-          ? `target resolution time passed ${hoursBetween(now, due)} hours ago: resolve it or agree a new severity`
-          : `target resolution time in ${hoursBetween(now, due)} hours`,
+          ? `target resolution time passed ${hoursInWords(hoursBetween(now, due))} ago: resolve it or agree a new severity`
+          : `target resolution time in ${hoursInWords(hoursBetween(now, due))}`,
         urgent: false,
         step: { duty: `resolve:${i.id}`, kind: 'resolve', state: 'resolving', mine: true },
         repeat: 'day',
@@ -414,8 +420,8 @@ export function findDueReminders(
       key: `notify:${n.n.id}:${stage}`,
       incidentId: n.n.incidentId,
       text: overdue
-        ? `${NOTIFICATION_LABELS[n.n.kind]} notification deadline passed ${hoursBetween(now, due)} hours ago: notify now or record why not`
-        : `${NOTIFICATION_LABELS[n.n.kind]} must be notified within ${hoursLeft} hours`,
+        ? `${NOTIFICATION_LABELS[n.n.kind]} notification deadline passed ${hoursInWords(hoursBetween(now, due))} ago: notify now or record why not`
+        : `${NOTIFICATION_LABELS[n.n.kind]} must be notified within ${hoursInWords(hoursLeft)}`,
       urgent: true,
       step: {
         duty: `notify:${n.n.id}`,
