@@ -505,10 +505,10 @@ export class OutboxWorker {
     if (template === 'receipt') return reporterReceipt(incident);
     // The status the change announced, not the one at delivery: a close then a reopen sends both.
     if (template === 'status')
-      return statusMessage({
-        ...incident,
-        status: (payload.status as Incident['status']) ?? incident.status,
-      });
+      return statusMessage(
+        { ...incident, status: (payload.status as Incident['status']) ?? incident.status },
+        payload.from as Incident['status'] | undefined,
+      );
     const event = eventById(this.deps.db, Number(payload.eventId));
     if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
     return noteMessage(template, incident, event, userId, this.deps.orgTimeZone);
