@@ -1,12 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { STATUS_LABELS } from '../../blocks/labels';
 import { hoursInWords } from '../../src/domain/reminders';
+import { defang, readableMessage } from '../../src/slack/readable-message';
 import { incidentCommand } from '../helpers/incident-command';
 import { createWorld, PEOPLE, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
   await world?.stop();
+  // The next test may not start one: never stop the same world twice.
+  world = undefined as unknown as World;
 });
 
 describe('one word, one meaning (issue 13 item 4)', () => {
@@ -41,5 +44,18 @@ describe('one word, one meaning (issue 13 item 4)', () => {
     const card = world.card('INC-2026-0001');
     expect(JSON.stringify(card.blocks)).toContain('next: National CERT');
     expect(JSON.stringify(card.blocks)).not.toMatch(/national cert/);
+  });
+});
+
+describe('a reported message, readable and safe (issue 13 item 5)', () => {
+  it('turns Slack markup into names and defanged URLs', () => {
+    const names = new Map([['UPHISHER', 'Bank Support']]);
+    expect(
+      readableMessage(
+        'Hi <@UPHISHER>, see <https://example.com/login|example.com/login> or <http://a.b.c/x?y=1> in <#C1|general> <!here>',
+        names,
+      ),
+    ).toBe('Hi @Bank Support, see hxxps://example[.]com/login or hxxp://a[.]b[.]c/x?y=1 in #general @here');
+    expect(defang('https://example.com/login')).toBe('hxxps://example[.]com/login');
   });
 });
