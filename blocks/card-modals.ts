@@ -301,6 +301,8 @@ export function notificationModal(i: Incident, n: Notification, now: Date): Moda
       textInput('externalRef', n.kind === 'police' ? 'Crime number' : 'Their reference, if any', {
         optional: true,
         max: 200,
+        // Said before it is asked for: recording the police as told needs the number they gave.
+        ...(n.kind === 'police' ? { hint: 'Needed if the police were told: the crime number they gave.' } : {}),
       }),
       textInput('reason', 'If not required: why not?', {
         optional: true,

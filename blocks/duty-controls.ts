@@ -39,7 +39,11 @@ const confirm = (title: string, text: string, yes: string): Button['confirm'] =>
   deny: plain('Cancel', 30),
 });
 
-const short = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
+/** Short, and plain: a button's label and a dialog's text are plain text, where a mention shows raw. */
+const short = (text: string) => {
+  const plainText = text.replace(/<@[UW][A-Z0-9]+>/g, 'its owner');
+  return plainText.length > 40 ? `${plainText.slice(0, 39)}…` : plainText;
+};
 
 /**
  * The buttons that take a step, the same wherever the step is asked for (a DM, the card's thread,
