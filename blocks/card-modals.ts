@@ -2,6 +2,7 @@ import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/
 import type { Action, Incident, Notification, Review, Severity } from '../db/schema';
 import { dueDay } from '../src/dates';
 import { NOTIFICATION_LABELS } from '../src/domain/obligations';
+import { possiblePersonalData } from '../src/domain/possible-breach';
 import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { suggestionWords, suggestSeverity } from '../src/domain/severity-suggestion';
 import { isPriority, PRIORITIES, PRIORITY_OPTIONS, SEVERITIES, SEVERITY_OPTIONS } from '../src/domain/triage';
@@ -90,7 +91,7 @@ export function triageModal(i: Incident): ModalView {
   ];
   const initialFacts = factOptions.filter(
     (o) =>
-      (o.value === 'personal_data' && i.personalData === 'yes') ||
+      (o.value === 'personal_data' && possiblePersonalData(i)) ||
       (o.value === 'criminal' && i.crimeNumber) ||
       (o.value === 'customers_affected' && i.customersOrStaffAffected === 'yes'),
   );
@@ -302,7 +303,9 @@ export function notificationModal(i: Incident, n: Notification, now: Date): Moda
         optional: true,
         max: 200,
         // Said before it is asked for: recording the police as told needs the number they gave.
-        ...(n.kind === 'police' ? { hint: 'Needed if the police were told: the crime number they gave.' } : {}),
+        ...(n.kind === 'police'
+          ? { hint: 'Needed if the police were told: the crime number they gave.' }
+          : {}),
       }),
       textInput('reason', 'If not required: why not?', {
         optional: true,

@@ -3,6 +3,7 @@ import type { IncidentStatus, Review } from '../db/schema';
 import { isOpen } from '../src/domain/lifecycle';
 import type { Capability } from '../src/domain/permissions';
 import { CARD_ACTIONS } from './card-ids';
+import { RECORD_ACTIONS } from './record-controls';
 import { plain } from './text';
 import type { CardModel } from './triage-card';
 
@@ -26,6 +27,7 @@ const inState =
   (m: CardModel) =>
     states.includes(m.incident.status);
 const open = (m: CardModel) => isOpen(m.incident.status);
+const always = () => true;
 
 /** Escalated by a person (not by Vigil on its own): only then is another one "again". */
 const escalatedByHand = (m: CardModel) => m.incident.escalatedAt !== null && m.escalatedBy !== 'vigil';
@@ -76,6 +78,20 @@ export const MORE_CONTROLS: MoreControl[] = [
   },
   { actionId: CARD_ACTIONS.postUpdate, label: 'Post update…', capability: 'post_update', when: open },
   { actionId: CARD_ACTIONS.addAction, label: 'Add action…', capability: 'add_action', when: open },
+  // Facts and evidence can come late, a record closed at triage included (seed 003 §3.6, §4.1).
+  {
+    actionId: RECORD_ACTIONS.correctFacts,
+    label: 'Correct facts…',
+    capability: 'correct_facts',
+    when: always,
+  },
+  {
+    actionId: RECORD_ACTIONS.askReporter,
+    label: 'Ask the reporter…',
+    capability: 'ask_reporter',
+    when: always,
+  },
+  { actionId: RECORD_ACTIONS.addEvidence, label: 'Add evidence…', capability: 'add_evidence', when: always },
 ];
 
 const labelOf = (c: MoreControl, m: CardModel) => (typeof c.label === 'string' ? c.label : c.label(m));

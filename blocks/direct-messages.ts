@@ -3,15 +3,19 @@ import type { DirectMessage } from '../src/domain/deliveries';
 import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { type EventFacts, eventClause } from './event-words';
 import { categoryLabel } from './labels';
+import type { ReporterDialogueTemplate } from './reporter-dialogue';
 import type { SlackMessage } from './reporter-receipt';
 import { md, mention, slackDate, userText } from './text';
+
+/** The reporter's questions and answers are drawn in reporter-dialogue.ts. */
+type NoteTemplate = Exclude<DirectMessage, 'receipt' | 'status' | ReporterDialogueTemplate>;
 
 /**
  * News that needs no step now (steps are asked for by duty messages): drawn from the event that
  * caused it, for the person it is about. Reference and title, never the report's description.
  */
 export function noteMessage(
-  template: Exclude<DirectMessage, 'receipt' | 'status'>,
+  template: NoteTemplate,
   i: Incident,
   e: EventFacts,
   reader: string,
@@ -57,7 +61,7 @@ export function noteMessage(
 }
 
 /** The notification line (lock screen): plain words, no markup. */
-const NOTE_HEADLINES: Record<Exclude<DirectMessage, 'receipt' | 'status'>, string> = {
+const NOTE_HEADLINES: Record<NoteTemplate, string> = {
   irm_replaced: 'you are no longer its Incident Response Manager',
   analysis_approved: 'your causal analysis was approved',
   severity_changed: 'its severity changed',

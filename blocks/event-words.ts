@@ -94,6 +94,18 @@ export function eventClause(e: EventFacts, reader: string | null): string {
       return `brought back for a new triage decision by ${by}`;
     case 'access_changed':
       return `who may see it changed by ${by}`;
+    case 'facts_corrected':
+      return `facts corrected by ${by}`;
+    case 'reporter_asked':
+      return `question sent to the reporter by ${by}`;
+    case 'reporter_answered':
+      return `answered by ${by}`;
+    case 'reporter_added_information':
+      return `information added by ${by}`;
+    case 'evidence_registered':
+      return `evidence registered by ${by}`;
+    case 'evidence_exported':
+      return `evidence pack exported by ${by}`;
     default:
       return `moved on (${e.type.replace(/_/g, ' ')}) by ${by}`;
   }

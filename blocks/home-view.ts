@@ -6,6 +6,7 @@ import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { dutyActionsBlock } from './duty-controls';
 import type { DutyView } from './duty-message';
 import { SEVERITY_LABELS, STATUS_LABELS } from './labels';
+import { REPORTER_ACTIONS } from './record-controls';
 import { dueIn, fitList, md, mention, plain, userText } from './text';
 
 /** What a person's Home shows; built by services/home.ts from the register. */
@@ -234,8 +235,20 @@ export function homeView(m: HomeModel): HomeView {
     if (waiting.length > 0) blocks.push({ type: 'context', elements: [md(waiting.join('\n'))] });
     blocks.push({ type: 'divider' });
   }
-  blocks.push(
-    list('Your reports', m.myReports.map(line), m.myReportCount, 'You have not reported anything yet.'),
-  );
+  blocks.push({
+    ...list('Your reports', m.myReports.map(line), m.myReportCount, 'You have not reported anything yet.'),
+    // Seed 003 §4.1: the reporter adds information or evidence to their own report at any time.
+    ...(m.myReportCount > 0
+      ? {
+          block_id: 'home_my_reports',
+          accessory: {
+            type: 'button' as const,
+            action_id: REPORTER_ACTIONS.addInformation,
+            value: 'home',
+            text: plain('Add information…', 75),
+          },
+        }
+      : {}),
+  });
   return { type: 'home', blocks };
 }

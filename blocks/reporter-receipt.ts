@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Incident } from '../db/schema';
+import { addInformationButton } from './record-controls';
 import { md, userText } from './text';
 
 export interface SlackMessage {
@@ -9,7 +10,7 @@ export interface SlackMessage {
 
 /** The reporter's DM. PRODUCT.md Privacy: the reference and what happens next, no report details. */
 export function reporterReceipt(
-  incident: Pick<Incident, 'reference'> & Partial<Pick<Incident, 'restricted' | 'title'>>,
+  incident: Pick<Incident, 'reference'> & Partial<Pick<Incident, 'restricted' | 'id' | 'title'>>,
 ): SlackMessage {
   const title = incident.title && !incident.restricted ? ` (“${userText(incident.title, 150)}”)` : '';
   return {
@@ -35,8 +36,14 @@ export function reporterReceipt(
         : []),
       {
         type: 'context',
-        elements: [md('I will tell you here when it is being handled, and when it is closed.')],
+        elements: [
+          md(
+            'I will tell you here when it is being handled, and when it is closed. Remembered something, or have a screenshot or the email? *Add information* at any time.',
+          ),
+        ],
       },
+      // Seed 003 §4.1: the reporter adds information or evidence to their own report, from here.
+      ...(incident.id !== undefined ? [addInformationButton(incident.id)] : []),
     ],
   };
 }

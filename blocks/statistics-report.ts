@@ -140,6 +140,7 @@ export function statisticsMessage(s: Statistics): SlackMessage {
       text: md(
         [
           `*Follow-through*\nOverdue actions: ${s.overdueActions.count} (${s.overdueActions.fromPeriod} from this period's reports)`,
+          `Late reports (more than ${formatHours(s.lateReports.limitHours)} after discovery): ${s.lateReports.count}`,
           `Repeat causes: ${fitList(
             s.repeatCauses.immediateCauses.map((x) => `${name(x.label)} ${x.count}`),
             REPEATS_MAX,

@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import type { MrkdwnElement, PlainTextElement } from '@slack/types';
 import { format } from 'date-fns';
+import { isSlackUserId } from '../src/domain/people-ids';
 
 /**
  * Slack reads `&`, `<` and `>` as control characters in mrkdwn; escaping exactly these three
@@ -74,7 +75,8 @@ export function slackDate(d: Date, timeZone = 'UTC', pattern = '{date_short_pret
   return `<!date^${Math.floor(d.getTime() / 1000)}^${pattern}|${orgDate(d, timeZone)}>`;
 }
 
-export const mention = (userId: string) => `<@${userId}>`;
+/** A mention, built only from a well-formed member id: anything else is named as nobody in particular. */
+export const mention = (userId: string) => (isSlackUserId(userId) ? `<@${userId}>` : 'someone');
 
 /**
  * Who owns an action, for mrkdwn: the person, or the team it was given to by its handle (plain

@@ -21,6 +21,7 @@ import {
   triageOutcomeLabel,
   yesNoLabel,
 } from './labels';
+import { type LateReport, lateReportLine } from './late-report';
 import { planAgreementParts } from './plan-agreement-line';
 import type { SlackMessage } from './reporter-receipt';
 import { restrictedCard } from './restricted-card';
@@ -79,6 +80,8 @@ export interface CardModel {
   closedBy: string | null;
   now: Date;
   orgTimeZone: string;
+  /** Reported later after discovery than LATE_REPORT_HOURS allows (seed 000 Rep.1 "immediately"). */
+  lateReport?: LateReport | null;
 }
 
 /** Importance when the card must shrink to fit Slack's limit: lower tiers give way first. */
@@ -134,6 +137,7 @@ function statusPart(m: CardModel): CardPart {
   const lines = [facts.join(' · ')];
   const escalation = isOpen(i.status) ? escalationLine(m) : null;
   if (escalation) lines.push(escalation);
+  if (m.lateReport) lines.push(lateReportLine(m.lateReport));
   if (i.targetResolutionAt && pastTarget(i, m.now))
     lines.push(
       `:alarm_clock: Past its target resolution time (${slackDate(i.targetResolutionAt, m.orgTimeZone)}).`,

@@ -65,6 +65,11 @@ export const incidents = sqliteTable(
     personalData: text('personal_data', { enum: ['yes', 'no', 'unknown'] })
       .notNull()
       .default('unknown'),
+    /**
+     * The questions the reporter answered "Not sure" (stored as `unknown`, like an unanswered one):
+     * seed 003 §5.7 treats a possible breach like an actual one.
+     */
+    reporterNotSure: text('reporter_not_sure', { mode: 'json' }).$type<NotSureFact[]>(),
     personalDataCount: integer('personal_data_count'),
     personalDataKinds: text('personal_data_kinds'),
     sensitivity: text('sensitivity'),
@@ -282,11 +287,78 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     createdAt: time('created_at').notNull(),
     sentAt: time('sent_at'),
+    /**
+     * The process holding a claimed delivery (`app@host:pid`, `cli@host:pid`), so a restarted app
+     * takes back at once what its dead predecessor held instead of waiting out the lease.
+     */
+    leasedBy: text('leased_by'),
+    /**
+     * The order a delivery keeps: an incident's card, thread (its posts asking for steps too) and
+     * edits in one lane; a person's Home in another; the monthly report's message and chart in a
+     * third; a duty DM's post and its later edits in one; each other DM on its own. Deliveries of
+     * different lanes go out side by side; within a lane, one at a time in id order.
+     */
+    lane: text('lane')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`CASE
+  WHEN kind = 'home' THEN 'home:' || json_extract(payload, '$.userId')
+  WHEN kind IN ('monthly_report', 'monthly_chart')
+    THEN 'report:' || json_extract(payload, '$.userId') || ':' || json_extract(payload, '$.period')
+  WHEN kind IN ('dm', 'digest') THEN 'dm:' || id
+  WHEN kind = 'duty_message' AND json_extract(payload, '$.thread') IS NULL
+    THEN 'msg:' || json_extract(payload, '$.messageId')
+  WHEN kind = 'checkpoint' THEN 'checkpoint'
+  ELSE 'card:' || coalesce(incident_id, '-')
+END`,
+        { mode: 'virtual' },
+      ),
   },
   (t) => [
     index('outbox_pending').on(t.status, t.nextAttemptAt).where(sql`status = 'pending'`),
+    // A lane's head, and the deliveries an edit answers, are found by seeking this (EXPLAIN-checked
+    // in test/reliability/outbox.test.ts): never a scan of the pending rows.
+    index('outbox_pending_lane').on(t.lane, t.id).where(sql`status = 'pending'`),
     // Parked deliveries are counted on every App Home render: without it, a scan of all sent rows.
     index('outbox_dead').on(t.status, t.kind).where(sql`status = 'dead'`),
+  ],
+);
+
+/**
+ * The evidence register (seed 000 Rep.2, ISO 27001 A.5.28): files and notes attached to an
+ * incident, each with who added it, when, from where, and for a file its size and SHA-256 taken
+ * when it was registered. Slack keeps the file; Vigil keeps the record. Every later access or
+ * export is an audit event (the chain of custody).
+ */
+export const evidence = sqliteTable(
+  'evidence',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    kind: text('kind', { enum: ['file', 'note'] }).notNull(),
+    /** Where it came from: the card's thread (a message shortcut), the reporter, or the team's form. */
+    source: text('source', { enum: ['thread', 'reporter', 'form', 'message'] }).notNull(),
+    /** Slack's file id (F…), for a file. */
+    fileId: text('file_id'),
+    name: text('name'),
+    mimetype: text('mimetype'),
+    size: integer('size'),
+    sha256: text('sha256'),
+    permalink: text('permalink'),
+    /** The message it was shared with, when it came from one. */
+    channelId: text('channel_id'),
+    messageTs: text('message_ts'),
+    /** A note, or what was said about the file. */
+    note: text('note'),
+    addedBy: text('added_by').notNull(),
+    addedAt: time('added_at').notNull(),
+  },
+  (t) => [
+    index('evidence_incident').on(t.incidentId, t.id),
+    // A file is registered once per incident, however often it is offered.
+    uniqueIndex('evidence_incident_file').on(t.incidentId, t.fileId),
   ],
 );
 
@@ -452,6 +524,8 @@ export type NewIncident = typeof incidents.$inferInsert;
 export type IncidentEvent = typeof incidentEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+/** Report questions whose "Not sure" counts as a possibility (seed 003 §5.7). */
+export type NotSureFact = 'personalData' | 'customersOrStaffAffected';
 export type Action = typeof actions.$inferSelect;
 
 /**
@@ -466,6 +540,7 @@ export const UNSETTLED_ACTION_STATUSES = [
 export const isUnsettled = (a: Pick<Action, 'status'>): boolean =>
   (UNSETTLED_ACTION_STATUSES as readonly string[]).includes(a.status);
 export type Review = typeof reviews.$inferSelect;
+export type Evidence = typeof evidence.$inferSelect;
 export type DutyMessage = typeof dutyMessages.$inferSelect;
 export type MessageDuty = typeof messageDuties.$inferSelect;
 export type Severity = NonNullable<Incident['severity']>;

@@ -9,7 +9,9 @@ import { backfillDuties } from './services/duty-backfill';
 import { OutboxWorker } from './services/outbox';
 import { Scheduler } from './services/scheduler';
 import { InFlight } from './slack/in-flight';
+import { leanHotCalls } from './slack/lean-client';
 import { registerListeners } from './slack/listeners';
+import { People } from './slack/people';
 import { guardRequests } from './slack/request-guard';
 import { SecurityTeam } from './slack/security-team';
 import { SeenRequests } from './slack/seen-requests';
@@ -68,12 +70,20 @@ export function createVigil(deps: VigilDeps): Vigil {
     token: config.slack.botToken,
     botId: deps.botId,
     botUserId: deps.botUserId,
+    // Nothing reads Bolt's conversation store, and it builds an Error on every request.
+    convoStore: false,
     // The SDK logger ignores the level Bolt sets on it, so ours stays at LOG_LEVEL.
     logger: clientOptions.logger,
     clientOptions,
     ...(socketMode
       ? { socketMode: true, appToken: config.slack.appToken, installerOptions: { clientOptions } }
       : { receiver }),
+  });
+  leanHotCalls(app.client, {
+    token: config.slack.botToken,
+    apiUrl: config.slack.apiUrl,
+    timeoutMs: config.slack.timeoutMs,
+    logger: clientOptions.logger ?? logger,
   });
   const securityTeam = new SecurityTeam(app.client, config.securityChannelId, logger);
   const outbox = OutboxWorker.fromConfig(config, {
@@ -85,7 +95,13 @@ export function createVigil(deps: VigilDeps): Vigil {
   });
   const inFlight = new InFlight();
   app.use(inFlight.middleware);
-  registerListeners(app, { ...deps, outbox, securityTeam, userGroups: new UserGroups(app.client, logger) });
+  registerListeners(app, {
+    ...deps,
+    outbox,
+    securityTeam,
+    userGroups: new UserGroups(app.client, logger),
+    people: new People(app.client, deps.botUserId, logger),
+  });
   const scheduler = new Scheduler({ ...deps, client: app.client, outbox });
 
   return {

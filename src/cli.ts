@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { closeDatabase, openDatabase } from '../db/client';
 import { run as runBackup } from './cli/backup';
+import { run as runEvidence } from './cli/evidence';
 import { run as runOutbox } from './cli/outbox';
 import { withOutput } from './cli/output';
 import { run as runReminders } from './cli/reminders';
@@ -30,6 +31,9 @@ Commands:
   verify [--checkpoints FILE]...
       Checks the audit trail (keyed hash chain, ids, triggers, reference counters) against the
       checkpoints beside the database and in each FILE; one line per problem, exit code 1.
+  evidence <REF> [--format markdown|json] [--output FILE]
+      One incident's evidence pack: register entry, audit trail, evidence items with their SHA-256.
+      The export is logged in the incident's audit trail (chain of custody).
   outbox [--requeue-dead]
       Slack deliveries waiting to be sent and those Slack refused for good, by kind, with why;
       --requeue-dead puts the refused ones back in the queue once the cause is fixed.
@@ -75,6 +79,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   backup: runBackup,
   verify: runVerify,
   outbox: runOutbox,
+  evidence: runEvidence,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -32,7 +32,11 @@ const WHERE: Record<string, string> = {
   NOTIFY_POLICE_HOURS: 'hours from awareness to report a crime to the police, default 24',
   NOTIFY_CERT_HOURS: 'hours from awareness to report a network incident to the national CERT, default 24',
   NOTIFY_CUSTOMERS_HOURS: 'hours from awareness to tell affected customers, default 72',
+  LATE_REPORT_HOURS:
+    'hours from discovery to report after which a report counts as late (seed 000 Rep.1 "immediately"), default 24',
   REMIND_UNTRIAGED_HOURS: 'hours a report may wait for triage before the SIRO is reminded, default 4',
+  REMIND_UNTRIAGED_URGENT_HOURS:
+    'hours a possible personal-data breach, or a report that customers or staff may be affected, may wait for triage before the SIRO is chased at any hour, default 1',
   REMIND_BEFORE_TARGET_HOURS: 'hours before the target resolution time to remind the IRM, default 24',
   REMIND_ANALYSIS_DAYS: 'days after resolution before the causal analysis is chased, default 3',
   REMIND_ACTION_DAYS: 'days before an action is due to remind its owner, default 2',
@@ -40,6 +44,8 @@ const WHERE: Record<string, string> = {
   ESCALATE_OVERDUE_DAYS: 'days overdue before the SIRO is told, default 2',
   REMIND_PLAN_DAYS:
     'days the SIRO may leave an action plan (Medium and above) unagreed before a reminder, default 2',
+  REMIND_CLOSURE_DAYS:
+    'days a closure step (recurrence review, request for closure, peer review, CIO approval) may wait before it is chased, default 3',
   WORKDAY_HOURS: 'working hours in the recipient’s own zone for non-urgent reminders, default 09-17',
   REMINDER_SWEEP_MINUTES: 'minutes between reminder sweeps in the running app, default 5',
   LOG_LEVEL: 'debug, info, warn or error; default info',
@@ -208,13 +214,16 @@ const envSchema = z.object({
   NOTIFY_POLICE_HOURS: hours(24),
   NOTIFY_CERT_HOURS: hours(24),
   NOTIFY_CUSTOMERS_HOURS: hours(72),
+  LATE_REPORT_HOURS: hours(24),
   REMIND_UNTRIAGED_HOURS: hours(4),
+  REMIND_UNTRIAGED_URGENT_HOURS: hours(1),
   REMIND_BEFORE_TARGET_HOURS: hours(24),
   REMIND_ANALYSIS_DAYS: hours(3),
   REMIND_ACTION_DAYS: hours(2),
   REMIND_NOTIFY_HOURS: hours(24),
   ESCALATE_OVERDUE_DAYS: hours(2),
   REMIND_PLAN_DAYS: hours(2),
+  REMIND_CLOSURE_DAYS: hours(3),
   WORKDAY_HOURS: z.preprocess(
     emptyAsUndefined,
     z
@@ -248,8 +257,12 @@ export interface Config {
   outboxMaxBackoffMs: number;
   triageRoles: ('siro' | 'cio' | 'security')[];
   notifyHours: Record<'regulator' | 'police' | 'cert' | 'customers', number>;
+  /** Seed 000 Rep.1: hours from discovery to report after which a report is late. */
+  lateReportHours: number;
   reminders: {
     untriagedHours: number;
+    /** Seed 003 §5.7: a possible breach is chased sooner, and at any hour. */
+    untriagedUrgentHours: number;
     beforeTargetHours: number;
     analysisDays: number;
     actionDays: number;
@@ -257,6 +270,8 @@ export interface Config {
     escalateOverdueDays: number;
     /** Days an unagreed action plan waits before the SIRO is reminded (seed 003 §4.3). */
     planDays: number;
+    /** Days a step between restoration and closure waits before it is chased (seed 003 §5.10–5.11). */
+    closureDays: number;
     workday: [number, number];
     sweepMinutes: number;
   };
@@ -325,14 +340,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       cert: e.NOTIFY_CERT_HOURS,
       customers: e.NOTIFY_CUSTOMERS_HOURS,
     },
+    lateReportHours: e.LATE_REPORT_HOURS,
     reminders: {
       untriagedHours: e.REMIND_UNTRIAGED_HOURS,
+      untriagedUrgentHours: e.REMIND_UNTRIAGED_URGENT_HOURS,
       beforeTargetHours: e.REMIND_BEFORE_TARGET_HOURS,
       analysisDays: e.REMIND_ANALYSIS_DAYS,
       actionDays: e.REMIND_ACTION_DAYS,
       notifyHours: e.REMIND_NOTIFY_HOURS,
       escalateOverdueDays: e.ESCALATE_OVERDUE_DAYS,
       planDays: e.REMIND_PLAN_DAYS,
+      closureDays: e.REMIND_CLOSURE_DAYS,
       workday: e.WORKDAY_HOURS,
       sweepMinutes: e.REMINDER_SWEEP_MINUTES,
     },
@@ -343,18 +361,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 /** What the operator commands need: the database (and its audit key) and the organisation's calendar, nothing of Slack. */
 export function loadStorageConfig(
   env: Record<string, string | undefined>,
-): Pick<Config, 'databasePath' | 'orgTimeZone' | 'auditKey'> {
+): Pick<Config, 'databasePath' | 'orgTimeZone' | 'auditKey' | 'lateReportHours'> {
   const parsed = envSchema.shape.DATABASE_PATH.safeParse(env.DATABASE_PATH);
+  const late = envSchema.shape.LATE_REPORT_HOURS.safeParse(env.LATE_REPORT_HOURS);
   const tz = timeZone.safeParse(env.ORG_TIME_ZONE);
   const key = auditKey.safeParse(env.AUDIT_KEY);
   const problems = [
     ...(parsed.success ? [] : [`DATABASE_PATH ${parsed.error.issues[0]?.message}`]),
     ...(tz.success ? [] : [`ORG_TIME_ZONE ${tz.error.issues[0]?.message} (${WHERE.ORG_TIME_ZONE})`]),
     ...(key.success ? [] : [describe('AUDIT_KEY', key.error.issues[0]?.message ?? 'is malformed')]),
+    ...(late.success ? [] : [describe('LATE_REPORT_HOURS', late.error.issues[0]?.message ?? 'is malformed')]),
   ];
-  if (!parsed.success || !tz.success || !key.success) throw new ConfigError(problems);
+  if (!parsed.success || !tz.success || !key.success || !late.success) throw new ConfigError(problems);
   return {
     databasePath: parsed.data,
+    lateReportHours: late.data,
     orgTimeZone: tz.data,
     ...(key.data ? { auditKey: key.data } : {}),
   };

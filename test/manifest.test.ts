@@ -66,6 +66,8 @@ describe('manifest.yml', () => {
         'chat:write',
         'commands',
         'files:write',
+        // ISO 27001 A.5.28: evidence files are read (files.info, the download) to hash them.
+        'files:read',
         'groups:read',
         'im:write',
         'users:read',

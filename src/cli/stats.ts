@@ -47,7 +47,13 @@ export async function run(args: string[]): Promise<void> {
   const db = openDatabase(storage.databasePath, { auditKey: storage.auditKey });
   try {
     const started = performance.now();
-    const stats = computeStatistics(db, { from, to, now, orgTimeZone: timeZone });
+    const stats = computeStatistics(db, {
+      from,
+      to,
+      now,
+      orgTimeZone: timeZone,
+      lateReportHours: storage.lateReportHours,
+    });
     const text = values.format === 'json' ? `${JSON.stringify(stats, null, 2)}\n` : formatStatistics(stats);
     // A text report is for reading in the terminal; JSON is data, which npm's banners would spoil.
     if (values.format === 'text' && !values.output) process.stdout.write(text);
@@ -172,6 +178,7 @@ export function formatStatistics(s: Statistics): string {
     ),
     '',
     `Overdue actions now: ${s.overdueActions.count} (${s.overdueActions.fromPeriod} on this period's reports)`,
+    `Late reports (more than ${formatHours(s.lateReports.limitHours)} after discovery): ${s.lateReports.count}`,
     `Repeat immediate causes: ${list(s.repeatCauses.immediateCauses)}`,
     `Repeat categories: ${list(s.repeatCauses.categories)}`,
   ];

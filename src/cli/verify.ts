@@ -40,7 +40,12 @@ export function describeReport(report: AuditReport): string[] {
   const against = last
     ? `checked against ${plural(report.checkpointsChecked, 'checkpoint')}, the newest of ${last.checkpoint.at.toISOString()}: ${plural(last.checkpoint.events, 'event')} through event ${last.checkpoint.lastId} (${last.sources.join(', ')})`
     : 'no checkpoint to check against yet';
-  if (report.ok) return [`audit trail intact: ${events}${legacy}; ${against}`];
+  const unrecorded =
+    report.stateUnrecorded > 0
+      ? `, ${report.stateUnrecorded} more last changed before events recorded their state (existence only)`
+      : '';
+  const register = `the register matches it (${plural(report.stateChecked, 'incident')}${unrecorded})`;
+  if (report.ok) return [`audit trail intact: ${events}${legacy}; ${register}; ${against}`];
   const lines = report.problems.slice(0, MAX_LINES).map((p) => `  ${p.where}: ${p.what}`);
   const more = report.problems.length - lines.length;
   return [

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { applyChange, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
+import { SLACK_USER_ID } from './people-ids';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
 
 export const accessSchema = z.object({
   accessIds: z
-    .array(z.string().regex(/^[UW][A-Z0-9]+$/, 'Please choose people.'))
+    .array(z.string().regex(SLACK_USER_ID, 'Please choose people.'))
     .max(50, 'Please choose at most 50 people.')
     .nullish()
     .transform((v) => v ?? []),

@@ -7,6 +7,7 @@ import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
 import { optionalFormDay } from './form-dates';
 import { assertOpen } from './lifecycle';
+import { SLACK_USER_ID } from './people-ids';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
 
@@ -22,7 +23,7 @@ export const actionInputSchema = (opts: { now: Date; timeZone: string }) =>
         .max(1000, 'Please keep this under 1000 characters.'),
       ownerId: z
         .string()
-        .regex(/^[UW][A-Z0-9]+$/, 'Please choose who owns it.')
+        .regex(SLACK_USER_ID, 'Please choose who owns it.')
         .nullish()
         .transform((v) => v ?? null),
       ownerGroupId: z

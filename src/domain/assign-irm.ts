@@ -2,6 +2,7 @@ import { applyChange, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
 import { assertOpen } from './lifecycle';
+import { isSlackUserId } from './people-ids';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
 
@@ -13,7 +14,7 @@ export function assignIrm(ctx: DomainContext, actor: Actor, target: Target, irmI
   return applyChange(ctx, target, (_tx, incident) => {
     assertCan(ctx.config, actor, 'assign_irm', incident, 'assign the Incident Response Manager');
     assertOpen(incident, 'reassign it');
-    if (!/^[UW][A-Z0-9]+$/.test(irmId)) throw new InvalidTransition('Please choose a person.');
+    if (!isSlackUserId(irmId)) throw new InvalidTransition('Please choose a person.');
     if (incident.irmId === irmId) return null;
     // A restricted record's IRM must see it: choosing them is adding them (only insiders may choose).
     const access = incident.accessIds ?? [];

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { desc, sql } from 'drizzle-orm';
 import { AUDIT_MAC_FUNCTION } from '../../db/audit-key';
 import { type IncidentEvent, incidentEvents } from '../../db/schema';
+import { incidentState } from './audit-state';
 import { queueCheckpointAfter } from './checkpoint-due';
 import type { Tx } from './tx';
 
@@ -57,7 +58,8 @@ export function publicEventHash(prevHash: string, e: EventContent): string {
 
 /**
  * Appends one audit event, chained to the latest one and keyed. The only writer of the trail: call
- * inside the change's transaction.
+ * inside the change's transaction, after the change's rows are written: the event records the
+ * incident's state as they leave it (`after.state`, audit-state.ts), which `verify` replays.
  */
 export function appendEvent(tx: Tx, event: NewEvent): IncidentEvent {
   const last = tx
@@ -73,7 +75,7 @@ export function appendEvent(tx: Tx, event: NewEvent): IncidentEvent {
     actorId: event.actorId,
     type: event.type,
     before: event.before ?? null,
-    after: event.after ?? null,
+    after: { ...event.after, state: incidentState(tx, event.incidentId) },
     summary: event.summary,
   };
   const appended = tx

@@ -6,7 +6,7 @@ import { appendEvent } from './audit';
 import type { DomainContext } from './context';
 import { type Delivery, enqueue, refreshHomes } from './deliveries';
 import { reconcileDuties } from './duty-messages';
-import { NotFound, Stale } from './errors';
+import { DomainError, Forbidden, NotFound, Stale } from './errors';
 import { reporterHears } from './reporter-news';
 import type { Actor } from './roles';
 import { type Tx, writeTransaction } from './tx';
@@ -161,9 +161,11 @@ export type ChangeBuilder = (
  */
 export function applyChange(ctx: DomainContext, target: Target, build: ChangeBuilder): RecordResult {
   return writeTransaction(ctx.db, (tx) => {
-    const loaded = loadForChange(ctx.db, tx, target);
+    const loaded = loadForChange(ctx.db, tx, { ...target, version: undefined });
     if (loaded.duplicate) return { incident: loaded.incident, applied: false };
     const now = ctx.clock.now();
+    if (target.version !== undefined && loaded.incident.version !== target.version)
+      throw staleOnlyIfPermitted(() => build(tx, loaded.incident, now), loaded.incident);
     const spec = build(tx, loaded.incident, now);
     if (!spec) return { incident: loaded.incident, applied: false };
     const { incident } = recordChange(ctx, tx, loaded.incident, {
@@ -173,4 +175,20 @@ export function applyChange(ctx: DomainContext, target: Target, build: ChangeBui
     });
     return { incident, applied: true };
   });
+}
+
+/**
+ * Permission before version: whoever may not take this step on the incident as it is now is
+ * refused as such, and is never told that it changed, nor how (a replaced IRM's old form, a forged
+ * one). `build` is run only for its checks: what it wrote goes with the transaction the refusal
+ * aborts. Any other refusal of the step as it stands now is the person's stale view: Stale.
+ */
+function staleOnlyIfPermitted(build: () => unknown, incident: Incident): DomainError {
+  try {
+    build();
+  } catch (err) {
+    if (err instanceof Forbidden || err instanceof NotFound) return err;
+    if (!(err instanceof DomainError)) throw err;
+  }
+  return staleFor(incident);
 }

@@ -21,7 +21,13 @@ export type DirectMessage =
   /** To someone the SIRO let see a restricted record. */
   | 'access_granted'
   /** To the Information Asset Owner a report names (seed 003 §3.7): reference and category only. */
-  | 'asset_owner';
+  | 'asset_owner'
+  /** Seed 003 §4.1: to the reporter, the team's question, with the button to answer it. */
+  | 'reporter_question'
+  /** To whoever asked: the reporter's answer. */
+  | 'reporter_answered'
+  /** To the IRM: the reporter added information or evidence. */
+  | 'reporter_added';
 
 /**
  * What Slack must be told, decided by the domain and rendered from the database at delivery time,

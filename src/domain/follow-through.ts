@@ -6,6 +6,7 @@ import type { DomainContext } from './context';
 import { InvalidTransition } from './errors';
 import { formDate } from './form-dates';
 import { applyTransition } from './lifecycle';
+import { SLACK_USER_ID } from './people-ids';
 import { decideReview, latestReview, pendingReview } from './reviews';
 import type { Actor } from './roles';
 
@@ -74,7 +75,7 @@ export const closureRequestSchema = z.object({
   /** Who the requester asks for the peer review; none: the security team, in the card's thread. */
   reviewerId: z
     .string()
-    .regex(/^[UW][A-Z0-9]+$/)
+    .regex(SLACK_USER_ID)
     .nullish()
     .transform((v) => v ?? null),
 });

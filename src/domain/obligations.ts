@@ -4,6 +4,7 @@ import { type Incident, notifications } from '../../db/schema';
 import type { Config } from '../config';
 import { isNetworkCategory } from './categories';
 import type { NotificationKind } from './permissions';
+import { possiblePersonalData } from './possible-breach';
 import type { Tx } from './tx';
 
 export const NOTIFICATION_LABELS: Record<NotificationKind, string> = {
@@ -123,18 +124,18 @@ export function releasePendingObligations(
   by: string,
   at: Date,
   reason: string,
+  /** Only this body's obligation (a possibility triage did not confirm); all when absent. */
+  kind?: NotificationKind,
 ): ObligationTrace {
-  const pending = tx
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.incidentId, incidentId), eq(notifications.status, 'pending')))
-    .all();
+  const which = and(
+    eq(notifications.incidentId, incidentId),
+    eq(notifications.status, 'pending'),
+    kind ? eq(notifications.kind, kind) : undefined,
+  );
+  const pending = tx.select().from(notifications).where(which).all();
   const trace: ObligationTrace = { before: {}, after: {} };
   if (pending.length === 0) return trace;
-  tx.update(notifications)
-    .set({ status: 'not_required', reason, doneBy: by, doneAt: at })
-    .where(and(eq(notifications.incidentId, incidentId), eq(notifications.status, 'pending')))
-    .run();
+  tx.update(notifications).set({ status: 'not_required', reason, doneBy: by, doneAt: at }).where(which).run();
   for (const n of pending) {
     trace.before[n.kind] = { status: 'pending', dueAt: iso(n.dueAt) };
     trace.after[n.kind] = { status: 'not_required', reason };
@@ -153,7 +154,8 @@ export function ensureReportObligations(
     tx,
     incident,
     requiredNotifications(incident, {
-      personalData: incident.personalData === 'yes',
+      // Seed 003 §5.7 "actual or possible": the 72-hour clock runs from awareness either way.
+      personalData: possiblePersonalData(incident),
       criminal: false,
       customersAffected: incident.customersOrStaffAffected === 'yes',
     }),

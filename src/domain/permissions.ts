@@ -25,7 +25,13 @@ export type Capability =
   /** Seed 003 §4.3: the SIRO agrees the resolution action plan. */
   | 'agree_action_plan'
   /** Who sees and works a restricted record besides the SIROs. */
-  | 'manage_access';
+  | 'manage_access'
+  /** Seed 003 §3.6: correct the report's facts, with a reason. */
+  | 'correct_facts'
+  /** Seed 003 §4.1: ask the reporter for more information. */
+  | 'ask_reporter'
+  /** Seed 000 Rep.2, ISO 27001 A.5.28: register evidence (the reporter adds to their own report apart). */
+  | 'add_evidence';
 
 const ROLE_NAMES: Record<Role, string> = {
   siro: 'the SIRO',
@@ -75,6 +81,10 @@ export function rules(config: Pick<Config, 'triageRoles'>): Record<Capability, R
     update_action: { roles: ['siro'], irm: true },
     agree_action_plan: { roles: ['siro'] },
     manage_access: { roles: ['siro'] },
+    // The security team establishes the facts (seed 003 §3.6): its members, the SIRO, the IRM.
+    correct_facts: { roles: ['siro', 'security'], irm: true },
+    ask_reporter: { roles: TEAM, irm: true, hod: true },
+    add_evidence: { roles: TEAM, irm: true, hod: true },
   };
 }
 

@@ -17,14 +17,16 @@ import {
 import type { Config } from '../config';
 import { dueDay } from '../dates';
 import { findCategory } from './categories';
+import { CLOSURE_STEP_WORDS, closureWaits } from './closure-waits';
 import { enqueue } from './deliveries';
 import type { DutyKind } from './duties';
 import { notDoingDeciders } from './duties';
 import { recordDigest } from './duty-messages';
 import { FINAL_STATES } from './lifecycle';
-import { NOTIFICATION_LABELS } from './obligations';
+import { dueAt, NOTIFICATION_LABELS } from './obligations';
 import { rules } from './permissions';
 import { planAgreementDue } from './plan-agreement';
+import { possiblePersonalData, urgentTriage } from './possible-breach';
 import { insidersOf, RESTRICTED_TITLE } from './restricted';
 import { type Tx, writeTransaction } from './tx';
 
@@ -63,6 +65,9 @@ export interface ReminderItem {
 function subjectOf(key: string): string {
   return key.split(':').slice(0, 2).join(':');
 }
+
+/** An urgent untriaged report is chased again after this many hours, day or night. */
+const URGENT_TRIAGE_REPEAT_HOURS = 4;
 
 /** At most this many items in one digest (Block Kit allows 50 blocks); the rest come next sweep. */
 const DIGEST_LIMIT = 20;
@@ -130,19 +135,49 @@ export function findDueReminders(
   const only = <T>(condition: T): T | undefined => (narrow ? condition : undefined);
   const person = onlyFor ?? '';
 
+  const soonest = Math.min(r.untriagedHours, r.untriagedUrgentHours);
   for (const i of narrow
     ? []
     : db
-        .select({ id: incidents.id, reportedAt: incidents.reportedAt })
+        .select({
+          id: incidents.id,
+          reportedAt: incidents.reportedAt,
+          awareAt: incidents.awareAt,
+          personalData: incidents.personalData,
+          customersOrStaffAffected: incidents.customersOrStaffAffected,
+          reporterNotSure: incidents.reporterNotSure,
+        })
         .from(incidents)
-        .where(
-          and(eq(incidents.status, 'reported'), lte(incidents.reportedAt, subHours(now, r.untriagedHours))),
-        )
+        .where(and(eq(incidents.status, 'reported'), lte(incidents.reportedAt, subHours(now, soonest))))
         .all()) {
+    const hours = hoursBetween(now, i.reportedAt);
+    const waited = hoursInWords(hours);
+    // Seed 003 §5.7 "actual or possible": the regulator's 72 hours run from awareness, nights and
+    // weekends included, so such a report is chased at any hour, every URGENT_TRIAGE_REPEAT_HOURS.
+    if (urgentTriage(i)) {
+      if (i.reportedAt.getTime() > subHours(now, r.untriagedUrgentHours).getTime()) continue;
+      const regulatorBy = dueAt('regulator', i.awareAt, config.notifyHours);
+      const round = Math.floor(
+        (now.getTime() - i.reportedAt.getTime()) / (URGENT_TRIAGE_REPEAT_HOURS * 3_600_000),
+      );
+      drafts.push({
+        key: `triage:${i.id}:urgent:${round}`,
+        incidentId: i.id,
+        text: possiblePersonalData(i)
+          ? `waiting for triage for ${waited}; possible personal-data breach: the regulator must be told by ${dueDay(regulatorBy, config.orgTimeZone, 'EEE d MMM HH:mm')} (${config.notifyHours.regulator} hours from awareness)`
+          : `waiting for triage for ${waited}; customers or staff may be affected`,
+        urgent: true,
+        step: { duty: `triage:${i.id}`, kind: 'triage', state: 'reported', mine: true },
+        repeat: 'stage',
+        recipients: sirOs,
+      });
+      continue;
+    }
+    if (i.reportedAt.getTime() > subHours(now, r.untriagedHours).getTime()) continue;
     drafts.push({
       key: `triage:${i.id}`,
       incidentId: i.id,
-      text: `waiting for triage for ${hoursInWords(hoursBetween(now, i.reportedAt))}`,
+      text: `waiting for triage for ${waited}`,
       urgent: false,
       step: { duty: `triage:${i.id}`, kind: 'triage', state: 'reported', mine: true },
       repeat: 'day',
@@ -375,6 +410,33 @@ export function findDueReminders(
       repeat: 'day',
       recipients: sirOs,
     });
+
+  // Seed 003 §5.10–5.11: the steps after restoration are chased like every other, and the SIRO
+  // hears of any left waiting ESCALATE_OVERDUE_DAYS longer.
+  const escalateClosure = subDays(now, r.closureDays + r.escalateOverdueDays);
+  for (const w of closureWaits(db, config, subDays(now, r.closureDays))) {
+    if (narrow && !w.owners.includes(person)) continue;
+    const days = Math.floor((now.getTime() - w.since.getTime()) / 86_400_000);
+    drafts.push({
+      key: `${w.step}:${w.incidentId}`,
+      incidentId: w.incidentId,
+      text: `${CLOSURE_STEP_WORDS[w.step]} has waited for you ${days} days`,
+      urgent: false,
+      step: { duty: `${w.step}:${w.incidentId}`, kind: w.step, state: w.state, mine: true },
+      repeat: 'day',
+      recipients: w.owners,
+    });
+    if (!narrow && w.since.getTime() <= escalateClosure.getTime())
+      drafts.push({
+        key: `closure-overdue:${w.incidentId}`,
+        incidentId: w.incidentId,
+        text: `${CLOSURE_STEP_WORDS[w.step]} has waited ${days} days (owed by ${w.owners.map((o) => `<@${o}>`).join(', ')})`,
+        urgent: false,
+        step: { duty: `${w.step}:${w.incidentId}`, kind: w.step, state: w.state, mine: false },
+        repeat: 'day',
+        recipients: sirOs.filter((id) => !w.owners.includes(id)),
+      });
+  }
 
   // Seed 000 Rep.2: the head of department keeps the Director informed; their updates reach the
   // Managing Director once each, in the digest.

@@ -7,6 +7,8 @@ import { reconcileDuties } from './duty-messages';
 import { escalateAutomatically } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
 import { ensureReportObligations, withObligations } from './obligations';
+import { isSlackUserId } from './people-ids';
+import { notSureAnswers } from './possible-breach';
 import type { ReportInput } from './report-input';
 import { routeReport } from './routes';
 import { suggestSeverity } from './severity-suggestion';
@@ -78,6 +80,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
         customersOrStaffAffected: (input.customersOrStaffAffected ??
           'unknown') as Incident['customersOrStaffAffected'],
         personalData: (input.personalData ?? 'unknown') as Incident['personalData'],
+        reporterNotSure: notSureAnswers(input),
         personalDataCount: input.personalDataCount,
         personalDataKinds: input.personalDataKinds,
         sensitivity: input.sensitivity,
@@ -141,7 +144,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
     if (
       incident.assetOwnerId &&
       incident.assetOwnerId !== meta.reporterId &&
-      /^[UW][A-Z0-9]+$/.test(incident.assetOwnerId)
+      isSlackUserId(incident.assetOwnerId)
     )
       enqueue(
         tx,

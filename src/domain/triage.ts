@@ -157,7 +157,23 @@ export function triageIncident(
       criminal: input.facts.includes('criminal'),
       customersAffected,
     });
-    const obligations = ensureObligations(tx, decided, kinds, now, ctx.config.notifyHours);
+    const opened = ensureObligations(tx, decided, kinds, now, ctx.config.notifyHours);
+    // A possible breach (the reporter was not sure) that triage does not confirm owes the regulator nothing.
+    const unconfirmed =
+      decided.personalData === 'yes'
+        ? { before: {}, after: {} }
+        : releasePendingObligations(
+            tx,
+            incident.id,
+            actor.id,
+            now,
+            'Triage: no personal data involved',
+            'regulator',
+          );
+    const obligations = {
+      before: { ...opened.before, ...unconfirmed.before },
+      after: { ...opened.after, ...unconfirmed.after },
+    };
     return {
       actor,
       type: incident.status === 'reported' ? 'triaged' : 'retriaged',

@@ -92,6 +92,17 @@ function stateValue(e: Element, answer: Answer | undefined): Record<string, unkn
       });
       return { type: e.type, selected_options: selected };
     }
+    case 'file_input':
+      // Answer with comma-separated file ids, uploaded first (LocalSlack.uploadFromForm).
+      return {
+        type: e.type,
+        files:
+          answer === undefined || answer === null || answer === ''
+            ? []
+            : String(answer)
+                .split(',')
+                .map((id) => ({ id })),
+      };
     default:
       throw new Error(`the test client cannot fill a ${e.type}`);
   }

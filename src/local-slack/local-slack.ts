@@ -111,6 +111,8 @@ export interface FakeMessage {
   text?: string;
   blocks?: unknown[];
   user: string;
+  /** Files a person shared with the message (Slack's `files`, as id and name). */
+  files?: { id: string; name: string }[];
 }
 
 export interface FakeEphemeral {
@@ -142,6 +144,9 @@ export interface FakeUpload {
   altText?: string;
   /** The file's place in its conversation, as a message's ts (set when it is shared). */
   ts?: string;
+  /** Who uploaded it: a person (a file shared in a message or a form), or the bot. */
+  user?: string;
+  mimetype?: string;
 }
 
 /** What a restarted LocalSlack needs to show the same conversations and Homes (the sandbox keeps it). */
@@ -418,6 +423,7 @@ export class LocalSlack {
   /**
    * The next `times` calls to `method` ('*' = any Web API method; 'response_url' = posts to response URLs) fail.
    * Several fail() calls for the same method queue up in order; a method-specific failure wins over '*'.
+   * `method@channel` (e.g. 'chat.postMessage@U123') fails only calls to that conversation, and wins over both.
    */
   fail(method: string, failure: Failure, times = Number.POSITIVE_INFINITY): void {
     const list = this.failures.get(method) ?? [];
@@ -537,6 +543,34 @@ export class LocalSlack {
     return this.message(channel, m.ts);
   }
 
+  /**
+   * A person uploads a file into a conversation (a message carrying it, in a thread if `threadTs`);
+   * undefined where they cannot post. Slack keeps the bytes; files.info and the download serve them.
+   */
+  shareFile(
+    userId: string,
+    channel: string,
+    file: { filename: string; bytes: Buffer; mimetype?: string; text?: string },
+    threadTs?: string,
+  ): (FakeMessage & { fileId: string }) | undefined {
+    const posted = this.postAs(userId, channel, file.text ?? '', threadTs);
+    if (posted === undefined) return undefined;
+    const fileId = this.personUpload(userId, file);
+    const upload = this.uploads.find((u) => u.fileId === fileId);
+    if (upload) {
+      upload.channel = this.dmOrChannelId(channel);
+      upload.ts = posted.ts;
+    }
+    const stored = this.findMessage(this.storeKey(channel), posted.ts);
+    if (stored) stored.files = [{ id: fileId, name: file.filename }];
+    return { ...posted, files: [{ id: fileId, name: file.filename }], fileId };
+  }
+
+  /** A file a person uploads in a form's file input: Slack holds it, shared nowhere yet. */
+  uploadFromForm(userId: string, file: { filename: string; bytes: Buffer; mimetype?: string }): string {
+    return this.personUpload(userId, file);
+  }
+
   /** Calls `listener` after every Web API call, response_url post and person's message; returns unsubscribe. */
   onChange(listener: () => void): () => void {
     const names = ['call', 'response_url', 'change'] as const;
@@ -635,6 +669,10 @@ export class LocalSlack {
     }
     if (url.pathname.startsWith('/response/') && req.method === 'POST') {
       this.responseUrlPost(req, url.pathname, body, res);
+      return;
+    }
+    if (url.pathname.startsWith('/files-pri/') && req.method === 'GET') {
+      this.fileDownload(url.pathname.slice('/files-pri/'.length).split('/')[0] ?? '', req, res);
       return;
     }
     if (url.pathname.startsWith('/upload/') && req.method === 'POST') {
@@ -767,7 +805,7 @@ export class LocalSlack {
       call.response = body;
       return body;
     };
-    const failure = this.takeFailure([method, '*']);
+    const failure = this.takeFailure([`${method}@${String(args.channel ?? '')}`, method, '*']);
     if (failure?.kind === 'delay') {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
@@ -844,6 +882,78 @@ export class LocalSlack {
     pending.upload = upload;
     this.uploads.push(upload);
     this.send(res, 200, `OK - ${bytes.length}`);
+  }
+
+  private personUpload(userId: string, file: { filename: string; bytes: Buffer; mimetype?: string }): string {
+    const fileId = `F${String(this.nextId()).padStart(10, '0')}`;
+    this.uploads.push({
+      fileId,
+      filename: file.filename,
+      bytes: file.bytes,
+      completed: true,
+      user: userId,
+      ...(file.mimetype !== undefined ? { mimetype: file.mimetype } : {}),
+    });
+    return fileId;
+  }
+
+  private fileJson(u: FakeUpload): Json {
+    const path = `${u.fileId}/${encodeURIComponent(u.filename)}`;
+    return {
+      id: u.fileId,
+      created: Math.floor(this.now() / 1000),
+      name: u.filename,
+      title: u.title ?? u.filename,
+      mimetype: u.mimetype ?? 'application/octet-stream',
+      size: u.bytes.length,
+      user: u.user ?? this.botUserId,
+      url_private: `${this.origin}/files-pri/${path}`,
+      url_private_download: `${this.origin}/files-pri/${path}?download=1`,
+      permalink: `https://${this.teamDomain}.slack.com/files/${u.user ?? this.botUserId}/${path}`,
+      ...(u.channel !== undefined ? { channels: [u.channel] } : {}),
+    };
+  }
+
+  /** files.info (`files:read`): a file the bot can see, shared where it is, or given to it in a form. */
+  private filesInfo(args: Json): Json {
+    const id = str(args.file);
+    const u = id === undefined ? undefined : this.uploads.find((x) => x.fileId === id && x.completed);
+    if (u === undefined) return fail('file_not_found');
+    if (u.channel !== undefined && !this.canSee(this.botUserId, u.channel) && u.user !== undefined)
+      return fail('file_not_found');
+    return { ok: true, file: this.fileJson(u) };
+  }
+
+  /** url_private: the file's bytes, only with the bot token in an Authorization header (as Slack). */
+  private fileDownload(fileId: string, req: IncomingMessage, res: ServerResponse): void {
+    const u = this.uploads.find((x) => x.fileId === fileId && x.completed);
+    const auth = req.headers.authorization;
+    const allowed = u !== undefined && auth === `Bearer ${this.token}`;
+    this.callSeq += 1;
+    this.calls.push({
+      id: this.callSeq,
+      method: 'files.download',
+      args: { file: fileId },
+      token: auth?.replace(/^Bearer /, ''),
+      ok: allowed,
+      ...(allowed ? {} : { error: 'not_authed' }),
+      response: null,
+      at: this.now(),
+    });
+    this.events.emit('call');
+    if (!allowed) {
+      // Slack answers a download without the token with its sign-in page, not the file.
+      this.send(res, u === undefined ? 404 : 302, 'Sign in to Slack', {
+        location: 'https://slack.com/signin',
+      });
+      return;
+    }
+    if (res.destroyed || res.headersSent) return;
+    res.writeHead(200, {
+      'content-type': u.mimetype ?? 'application/octet-stream',
+      'content-length': String(u.bytes.length),
+    });
+    res.end(u.bytes);
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -1048,6 +1158,8 @@ export class LocalSlack {
         return this.filesGetUploadUrl(args);
       case 'files.completeUploadExternal':
         return this.filesComplete(args);
+      case 'files.info':
+        return this.filesInfo(args);
       default:
         return fail('unknown_method');
     }

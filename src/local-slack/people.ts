@@ -323,14 +323,16 @@ export class Person {
             messageUser: message.user,
             responseUrl,
           }),
-          ...(message.thread_ts
+          // Slack sends the message as the person sees it: in its thread, with its files.
+          ...(message.thread_ts || message.files
             ? {
                 message: {
                   type: 'message',
                   user: message.user,
                   ts: on.ts,
-                  thread_ts: message.thread_ts,
+                  ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}),
                   text: message.text ?? '',
+                  ...(message.files ? { files: message.files } : {}),
                 },
               }
             : {}),

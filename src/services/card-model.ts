@@ -3,6 +3,7 @@ import type { CardModel } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
 import { actions, type Incident, incidentEvents, incidents, notifications, reviews } from '../../db/schema';
 import { closureGaps } from '../domain/closure-gaps';
+import { lateReport } from '../domain/late-report';
 
 /** Who took the latest step of one of these kinds ('vigil' when Vigil did it on its own). */
 function lastActor(db: Db, incidentId: number, types: string[]): string | null {
@@ -18,7 +19,13 @@ function lastActor(db: Db, incidentId: number, types: string[]): string | null {
 }
 
 /** Everything the incident's card shows, read from the register at the time of drawing. */
-export function loadCardModel(db: Db, incident: Incident, now: Date, orgTimeZone: string): CardModel {
+export function loadCardModel(
+  db: Db,
+  incident: Incident,
+  now: Date,
+  orgTimeZone: string,
+  lateReportHours?: number,
+): CardModel {
   const byIncident = <T extends typeof notifications | typeof actions | typeof reviews>(table: T) =>
     db.select().from(table).where(eq(table.incidentId, incident.id)).orderBy(asc(table.id)).all();
   return {
@@ -43,5 +50,6 @@ export function loadCardModel(db: Db, incident: Incident, now: Date, orgTimeZone
           : null,
     now,
     orgTimeZone,
+    ...(lateReportHours === undefined ? {} : { lateReport: lateReport(incident, lateReportHours) }),
   };
 }

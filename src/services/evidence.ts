@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { actions, type Incident, incidentEvents, notifications, reviews } from '../../db/schema';
+import { evidenceOf } from '../domain/evidence';
 import { registerRow } from './export';
 import { type IncidentIntegrity, verifyIncidentTrail } from './verify-incident';
 
@@ -43,6 +44,7 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
     .where(eq(reviews.incidentId, incident.id))
     .orderBy(asc(reviews.id))
     .all();
+  const items = evidenceOf(db, incident.id);
   const row = registerRow(db, incident.id) ?? {};
   const integrity = verifyIncidentTrail(db, incident.id, incident.reference);
   const data = {
@@ -50,7 +52,7 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
     integrity: {
       ok: integrity.ok,
       checked:
-        "this incident's audit events, the append-only triggers, and the trail against the newest checkpoint",
+        "this incident's audit events, the append-only triggers, the trail against the newest checkpoint, and its register rows against the state its trail records",
       problems: integrity.problems,
       lastCheckpoint: integrity.lastCheckpoint && {
         ...integrity.lastCheckpoint.checkpoint,
@@ -58,6 +60,7 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
         sources: integrity.lastCheckpoint.sources,
       },
       eventsAfterLastCheckpoint: integrity.unanchored,
+      register: integrity.register,
     },
     incident: row,
     auditTrail: events.map((e) => ({
@@ -74,6 +77,22 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
     actions: acts,
     notifications: notes,
     reviews: revs,
+    evidence: items.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      source: e.source,
+      addedBy: e.addedBy,
+      addedAt: e.addedAt.toISOString(),
+      fileId: e.fileId,
+      name: e.name,
+      mimetype: e.mimetype,
+      size: e.size,
+      sha256: e.sha256,
+      permalink: e.permalink,
+      channelId: e.channelId,
+      messageTs: e.messageTs,
+      note: e.note,
+    })),
   };
   const md: string[] = [
     `# Evidence pack: ${incident.reference}`,
@@ -126,6 +145,22 @@ export function evidencePack(db: Db, incident: Incident, generatedAt: Date): Evi
           ),
         ]),
     '',
+    '## Evidence',
+    '',
+    'Slack keeps each file; this register keeps who added it, when, from where, its size and its SHA-256 at',
+    'registration. Hash a copy downloaded from Slack and compare. Every export of this pack is in the audit trail.',
+    '',
+    ...(items.length === 0
+      ? ['None registered.']
+      : [
+          '| # | kind | name | size (bytes) | SHA-256 | source | added by | added at | note |',
+          '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+          ...items.map(
+            (e) =>
+              `| ${e.id} | ${e.kind} | ${cell(e.name)} | ${e.size ?? ''} | ${e.sha256 ?? ''} | ${e.source} | ${e.addedBy} | ${e.addedAt.toISOString()} | ${cell(e.note)} |`,
+          ),
+        ]),
+    '',
     '## Reviews',
     '',
     ...(revs.length === 0
@@ -148,12 +183,18 @@ function integrityLines(i: IncidentIntegrity): string[] {
   const checkpoint = last
     ? `the newest checkpoint published outside the database: ${last.checkpoint.at.toISOString()}, ${last.checkpoint.events} events through event ${last.checkpoint.lastId}, head \`${last.checkpoint.head}\` (${last.sources.join(', ')}); ${i.unanchored} of this incident's events came after it`
     : 'no checkpoint has been published yet, so the end of the trail is not anchored outside the database';
+  const register =
+    i.register === 'not recorded'
+      ? ' Its register rows could not be compared with the trail: it was last changed before events recorded its state.'
+      : i.register === 'matches'
+        ? ' Its status, severity, IRM, notifications, actions and reviews in the register are as its trail left them.'
+        : '';
   return [
     i.ok
-      ? `Checked when this pack was generated: each of its ${i.events} audit events matches its hash under the audit key and links to the event before it, the append-only triggers are in place, and the trail matches ${checkpoint}.`
+      ? `Checked when this pack was generated: each of its ${i.events} audit events matches its hash under the audit key and links to the event before it, the append-only triggers are in place, and the trail matches ${checkpoint}.${register}`
       : `**Checked when this pack was generated: ${i.problems.length} problem${i.problems.length === 1 ? '' : 's'} found.** Compared with ${checkpoint}.`,
     ...i.problems.map((p) => `- ${p.where}: ${p.what}`),
     '',
-    "This checks this incident's events, the triggers and the newest checkpoint; `npm run vigil -- verify` checks the whole trail.",
+    "This checks this incident's events and register rows, the triggers and the newest checkpoint; `npm run vigil -- verify` checks the whole trail and register.",
   ];
 }

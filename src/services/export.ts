@@ -47,6 +47,8 @@ const COLUMNS = [
   ['discovered_at', 'i.discovered_at', 'time'],
   ['aware_at', 'i.aware_at', 'time'],
   ['reported_at', 'i.reported_at', 'time'],
+  // Seed 000 Rep.1 "immediately": how long after discovery it was reported.
+  ['report_delay_hours', 'round((i.reported_at - i.discovered_at) / 3600000.0, 1)', 'number'],
   ['triaged_at', 'i.triaged_at', 'time'],
   ['target_resolution_at', 'i.target_resolution_at', 'time'],
   ['escalated_at', 'i.escalated_at', 'time'],

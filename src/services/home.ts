@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { subDays } from 'date-fns';
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { DutyView } from '../../blocks/duty-message';
 import { type HomeIncident, type HomeModel, type HomeOverdue, homeView } from '../../blocks/home-view';
@@ -14,6 +15,8 @@ import {
   UNSETTLED_ACTION_STATUSES,
 } from '../../db/schema';
 import type { Config } from '../config';
+import { dueDay } from '../dates';
+import { CLOSURE_STEP_WORDS, closureWaits } from '../domain/closure-waits';
 import { FINAL_STATES } from '../domain/lifecycle';
 import { messageUrl } from '../domain/links';
 import { NOTIFICATION_LABELS } from '../domain/obligations';
@@ -185,7 +188,7 @@ function buildHomeModel(
     .all()
     .map(toItem);
 
-  const overdue = overdueWork(db, now);
+  const overdue = overdueWork(db, config, now);
   model.overdue = overdue.items.slice(0, LIST).map(({ card, ...o }) => ({ ...o, url: urlOf(card) }));
   model.overdueCount = overdue.count;
   const deliveries = countOutbox(db);
@@ -233,6 +236,7 @@ function owedBy(
  */
 function overdueWork(
   db: Db,
+  config: Config,
   now: Date,
 ): { items: (Omit<HomeOverdue, 'url'> & { card: CardRef })[]; count: number } {
   const card = { cardChannelId: incidents.cardChannelId, cardTs: incidents.cardTs };
@@ -282,6 +286,24 @@ function overdueWork(
     .all();
   const noticeCount = db.select({ n: count() }).from(notifications).where(lateNotice).get()?.n ?? 0;
 
+  // Seed 003 §5.10–5.11: a closure step left waiting past REMIND_CLOSURE_DAYS is late too.
+  const waits = closureWaits(db, config, subDays(now, config.reminders.closureDays)).sort(
+    (a, b) => a.since.getTime() - b.since.getTime(),
+  );
+  const waitCards = new Map(
+    db
+      .select({ id: incidents.id, ...card })
+      .from(incidents)
+      .where(
+        inArray(
+          incidents.id,
+          waits.slice(0, LIST).map((w) => w.incidentId),
+        ),
+      )
+      .all()
+      .map((r) => [r.id, r]),
+  );
+
   const item = (r: CardRef & { reference: string }, text: string) => ({
     reference: r.reference,
     text,
@@ -293,8 +315,16 @@ function overdueWork(
       ...notices.map((r) => item(r, `${NOTIFICATION_LABELS[r.kind]} notification deadline passed`)),
       ...targets.map((r) => item(r, 'past its target resolution time')),
       ...late.map((r) => item(r, `${r.n} overdue action${r.n === 1 ? '' : 's'}`)),
+      ...waits
+        .slice(0, LIST)
+        .map((w) =>
+          item(
+            { reference: w.reference, cardChannelId: null, cardTs: null, ...waitCards.get(w.incidentId) },
+            `${CLOSURE_STEP_WORDS[w.step]} waiting since ${dueDay(w.since, config.orgTimeZone, 'd MMM')}`,
+          ),
+        ),
     ],
-    count: noticeCount + targetCount + actionCount,
+    count: noticeCount + targetCount + actionCount + waits.length,
   };
 }
 

@@ -52,6 +52,7 @@ export function monthlyReportMessage(db: Db, config: Config, period: string, now
     ...monthOf(period, config.orgTimeZone),
     now,
     orgTimeZone: config.orgTimeZone,
+    lateReportHours: config.lateReportHours,
   });
   const message = statisticsMessage(stats);
   return { ...message, text: `Monthly incident report, ${periodLabel(stats)}: ${message.text}` };

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import {
   type Logger,
   WebAPIPlatformError,
@@ -5,22 +6,18 @@ import {
   WebAPIRequestError,
   type WebClient,
 } from '@slack/web-api';
-import { and, asc, eq, inArray, lte, max, ne, sql } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { noteMessage, statusMessage } from '../../blocks/direct-messages';
+import type { EventFacts } from '../../blocks/event-words';
 import { fallbackCard } from '../../blocks/fallback-card';
+import { recordEventLine } from '../../blocks/record-event-lines';
 import { reminderDigest } from '../../blocks/reminder-digest';
+import { isReporterDialogue, reporterDialogueMessage } from '../../blocks/reporter-dialogue';
 import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receipt';
 import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
 import { findIncidentById } from '../../db/find-incident';
-import {
-  dutyMessages,
-  type Incident,
-  incidentEvents,
-  incidents,
-  type OutboxRow,
-  outbox,
-} from '../../db/schema';
+import { dutyMessages, type Incident, incidents, type OutboxRow, outbox } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { type DirectMessage, homeKey } from '../domain/deliveries';
@@ -40,9 +37,13 @@ export interface OutboxDeps {
   logger: Logger;
   securityChannelId: string;
   orgTimeZone: string;
+  /** LATE_REPORT_HOURS, for the card's flag on a late report (absent: no flag). */
+  lateReportHours?: number;
   maxBackoffMs: number;
   /** The Slack client's timeout: a claimed delivery is given longer than that before another takes it. */
   callTimeoutMs?: number;
+  /** Who holds this worker's leases (leaseOwner()); by default the app's or the command line's. */
+  owner?: string;
   /** For refreshing App Home; absent in the command line, which leaves Home to the app. */
   home?: { config: Config; workspaceUrl: string; isSecurityTeam: (userId: string) => Promise<boolean> };
 }
@@ -81,35 +82,56 @@ function outcomeUnknown(lastError: string | null): boolean {
 const TICK_MS = 5000;
 // Longer than a Slack call may take, short enough to resume soon after a crash.
 const MIN_LEASE_MS = 15_000;
-const BATCH = 200;
-
 /**
- * The order a delivery keeps: an incident's card, thread (its posts asking for steps too) and edits
- * in one lane; a person's Home in another; the monthly report's message and chart in a third; a
- * duty DM's post and its later edits in one; each other DM on its own.
+ * Deliveries under way at once, each in a lane of its own: enough that one hung call (up to the
+ * Slack timeout) leaves the others moving, few enough to stay inside Slack's per-method limits.
  */
-const LANE = sql<string>`CASE
-  WHEN kind = 'home' THEN 'home:' || json_extract(payload, '$.userId')
-  WHEN kind IN ('monthly_report', 'monthly_chart')
-    THEN 'report:' || json_extract(payload, '$.userId') || ':' || json_extract(payload, '$.period')
-  WHEN kind IN ('dm', 'digest') THEN 'dm:' || id
-  WHEN kind = 'duty_message' AND json_extract(payload, '$.thread') IS NULL
-    THEN 'msg:' || json_extract(payload, '$.messageId')
-  WHEN kind = 'checkpoint' THEN 'checkpoint'
-  ELSE 'card:' || incident_id
-END`;
+export const OUTBOX_CONCURRENCY = 8;
+
+/** Who holds a lease: the role and host name this instance, and the process id this process. */
+export function leaseOwner(role: 'app' | 'cli'): string {
+  return `${role}@${hostname()}:${process.pid}`;
+}
+
+/** Whether a process of this machine is still running (signal 0 checks without signalling). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** What an attempt came to, written with others that finished in the same turn, in one commit. */
+type Outcome = { row: OutboxRow; ok: true } | { row: OutboxRow; ok: false; err: unknown };
 
 /**
- * Delivers queued Slack messages in order per incident, retrying with capped back-off so that
- * after an outage everything pending goes out within seconds of Slack answering again.
+ * Delivers queued Slack messages in order within a lane (an incident's card and thread, one DM,
+ * one person's Home), several lanes at once, retrying with capped back-off so that after an outage
+ * everything pending goes out within seconds of Slack answering again.
+ *
+ * Commits: the deliveries started together are claimed in one statement, and the outcomes that
+ * arrive in one turn of the event loop are written in one transaction, so a delivery costs at most
+ * one commit (under load, a fraction of one).
  */
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
-  private again = false;
   private stopped = true;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private outcomes: Outcome[] = [];
+  /** Writes a delivery makes once Slack has answered, committed with its outcome. */
+  private readonly onSent = new Map<number, (() => void)[]>();
+  private flushing: NodeJS.Immediate | undefined;
+  private readonly flushed = new Set<() => void>();
+  private delivered = 0;
+  private readonly owner: string;
+  private readonly statements: ReturnType<typeof prepareStatements>;
 
-  constructor(private readonly deps: OutboxDeps) {}
+  constructor(private readonly deps: OutboxDeps) {
+    this.owner = deps.owner ?? leaseOwner(deps.home ? 'app' : 'cli');
+    this.statements = prepareStatements(deps.db);
+  }
 
   /** The worker as the configuration sets it up: the app's, and the command line's (without Home). */
   static fromConfig(
@@ -120,6 +142,7 @@ export class OutboxWorker {
       ...deps,
       securityChannelId: config.securityChannelId,
       orgTimeZone: config.orgTimeZone,
+      lateReportHours: config.lateReportHours,
       maxBackoffMs: config.outboxMaxBackoffMs,
       callTimeoutMs: config.slack.timeoutMs,
     });
@@ -127,33 +150,36 @@ export class OutboxWorker {
 
   start(): void {
     this.stopped = false;
+    const taken = this.reclaimLeases();
+    if (taken > 0)
+      this.deps.logger.info(`took back ${taken} deliveries an earlier process of this app had under way`);
     this.kick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    await Promise.allSettled([...this.inFlight.values()]);
+    this.flush();
   }
 
   /** Something was queued: deliver now rather than at the next tick. */
   kick(): void {
     if (this.stopped) return;
-    void this.run().catch((err) => this.deps.logger.error('outbox run failed', err));
+    try {
+      this.pump();
+    } catch (err) {
+      this.deps.logger.error('outbox run failed', err);
+    }
   }
 
-  /** Delivers everything that is due, repeating while a round made progress. Used by tests and the CLI. */
+  /** Delivers everything that is due, until nothing is due or under way. Used by tests and the CLI. */
   async drain(): Promise<number> {
-    let total = 0;
+    const before = this.delivered;
     for (;;) {
-      // A round already under way may have started before the caller's change: wait, then look again.
-      if (this.running) {
-        await this.running.catch(() => 0);
-        continue;
-      }
-      const sent = await this.run();
-      total += sent;
-      if (sent === 0) return total;
+      this.pump();
+      if (this.inFlight.size === 0 && this.outcomes.length === 0) return this.delivered - before;
+      await new Promise<void>((resolve) => this.flushed.add(resolve));
     }
   }
 
@@ -161,107 +187,117 @@ export class OutboxWorker {
     return countOutbox(this.deps.db).pending;
   }
 
-  private run(): Promise<number> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
+  /**
+   * On start: deliveries an earlier process of this app (same host, its process gone, or this
+   * very pid after a container restart) had claimed are due again now, not when their lease runs
+   * out. Their mark says Slack may have them already, so each is handled as an unknown outcome.
+   */
+  private reclaimLeases(): number {
+    const { db, clock } = this.deps;
+    const [prefix] = this.owner.split(':');
+    const holders = this.statements.holders
+      .all()
+      .map((r) => r.leased_by)
+      .filter((owner) => {
+        const [who, pid] = owner.split(':');
+        if (who !== prefix) return false;
+        return Number(pid) === process.pid || !alive(Number(pid));
+      });
+    if (holders.length === 0) return 0;
+    return db.$client
+      .prepare(
+        `UPDATE outbox SET next_attempt_at = ?, leased_by = NULL
+         WHERE status = 'pending' AND leased_by IN (SELECT value FROM json_each(?))`,
+      )
+      .run(clock.now().getTime(), JSON.stringify(holders)).changes;
+  }
+
+  /**
+   * Starts the due deliveries that fit: the oldest lane heads (a lane's first pending row, due),
+   * claimed together in one statement. A lane whose head is under way or waiting to be retried
+   * has no head that is due, so its later rows wait behind it.
+   */
+  private pump(): void {
+    if (this.flushing) return; // outcomes not yet written still hold their lanes
+    const free = OUTBOX_CONCURRENCY - this.inFlight.size;
+    if (free <= 0) return;
+    const now = this.deps.clock.now().getTime();
+    const heads = this.statements.due.all({ now, limit: free }).map(outboxRow);
+    if (heads.length === 0) {
+      if (this.inFlight.size === 0) this.schedule();
+      return;
     }
-    this.running = this.round().finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      } else {
-        this.schedule();
-      }
+    const claimed = new Set(
+      this.statements.claim
+        .all(now + this.leaseMs(), UNFINISHED, this.owner, JSON.stringify(heads.map((h) => h.id)), now)
+        .map((r) => r.id),
+    );
+    for (const row of heads) {
+      if (!claimed.has(row.id)) continue;
+      const attempt = this.attempt(row).finally(() => this.inFlight.delete(row.id));
+      this.inFlight.set(row.id, attempt);
+    }
+  }
+
+  private async attempt(row: OutboxRow): Promise<void> {
+    try {
+      await this.deliver(row);
+      this.outcomes.push({ row, ok: true });
+    } catch (err) {
+      this.outcomes.push({ row, ok: false, err });
+    }
+    this.flushing ??= setImmediate(() => {
+      this.flushing = undefined;
+      this.flush();
+      for (const resolve of this.flushed) resolve();
+      this.flushed.clear();
+      this.kick();
     });
-    return this.running;
+  }
+
+  /** Writes every outcome that arrived since the last flush, in one transaction. */
+  private flush(): void {
+    const outcomes = this.outcomes;
+    if (outcomes.length === 0) return;
+    this.outcomes = [];
+    const { db, clock } = this.deps;
+    const now = clock.now();
+    const failures: { row: OutboxRow; err: unknown }[] = [];
+    try {
+      db.transaction(() => {
+        for (const outcome of outcomes) {
+          if (outcome.ok) {
+            for (const write of this.onSent.get(outcome.row.id) ?? []) write();
+            this.statements.sent.run(now.getTime(), outcome.row.id);
+            this.delivered++;
+          } else failures.push(outcome);
+        }
+        for (const { row, err } of failures) this.failed(row, err);
+      });
+    } catch (err) {
+      // Left claimed: retried when the lease runs out, as after a crash.
+      this.deps.logger.error('outbox could not record what Slack answered', err);
+    } finally {
+      for (const { row } of outcomes) this.onSent.delete(row.id);
+    }
+  }
+
+  /** Registers a write to commit with this delivery's success (the card's ts, the edits it answers). */
+  private whenSent(row: OutboxRow, write: () => void): void {
+    const writes = this.onSent.get(row.id) ?? [];
+    writes.push(write);
+    this.onSent.set(row.id, writes);
   }
 
   private schedule(): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
     // A row waiting behind an earlier one of its lane is not due before that one is.
-    const next = this.deps.db.get<{ at: number | null }>(sql`
-      SELECT min(next_attempt_at) AS at FROM outbox
-      WHERE id IN (SELECT min(id) FROM outbox WHERE status = 'pending' GROUP BY ${LANE})`);
+    const next = this.statements.nextHead.get();
     const wait =
       next?.at != null ? Math.min(Math.max(next.at - this.deps.clock.now().getTime(), 50), TICK_MS) : TICK_MS;
     this.timer = setTimeout(() => this.kick(), wait);
     this.timer.unref();
-  }
-
-  /**
-   * The oldest deliveries that are due and not waiting behind an earlier one of their lane, so
-   * however many wait to be retried later, a new report's card goes out now.
-   */
-  private dueRows(): { row: OutboxRow; lane: string }[] {
-    const { db, clock } = this.deps;
-    const now = clock.now().getTime();
-    const due = db.all<{ id: number; lane: string }>(sql`
-      SELECT id, lane FROM (
-        SELECT id, next_attempt_at, lane,
-          min(CASE WHEN next_attempt_at > ${now} THEN id END) OVER (PARTITION BY lane) AS held_from
-        FROM (SELECT id, next_attempt_at, ${LANE} AS lane FROM outbox WHERE status = 'pending')
-      )
-      WHERE next_attempt_at <= ${now} AND (held_from IS NULL OR id < held_from)
-      ORDER BY id
-      LIMIT ${BATCH}`);
-    if (due.length === 0) return [];
-    const lanes = new Map(due.map((d) => [d.id, d.lane]));
-    return db
-      .select()
-      .from(outbox)
-      .where(
-        inArray(
-          outbox.id,
-          due.map((d) => d.id),
-        ),
-      )
-      .orderBy(asc(outbox.id))
-      .all()
-      .map((row) => ({ row, lane: lanes.get(row.id) ?? `row:${row.id}` }));
-  }
-
-  private async round(): Promise<number> {
-    const { db, clock } = this.deps;
-    const blocked = new Set<string>();
-    let sent = 0;
-    for (const { row, lane } of this.dueRows()) {
-      if (blocked.has(lane)) continue;
-      if (row.nextAttemptAt.getTime() > clock.now().getTime() || !this.claim(row)) {
-        blocked.add(lane);
-        continue;
-      }
-      try {
-        await this.deliver(row);
-        db.update(outbox)
-          .set({ status: 'sent', sentAt: clock.now(), attempts: row.attempts + 1, lastError: null })
-          .where(eq(outbox.id, row.id))
-          .run();
-        sent++;
-      } catch (err) {
-        blocked.add(lane);
-        this.failed(row, err);
-      }
-    }
-    return sent;
-  }
-
-  /**
-   * Takes a delivery for this process with a lease, so the CLI and the app (or two instances)
-   * never send the same message; if this process dies mid-send, the lease runs out and it is retried.
-   */
-  private claim(row: OutboxRow): boolean {
-    const now = this.deps.clock.now();
-    return (
-      this.deps.db
-        .update(outbox)
-        // Marked so that, if this process dies mid-send, the retry knows Slack may have it already.
-        .set({ nextAttemptAt: new Date(now.getTime() + this.leaseMs()), lastError: UNFINISHED })
-        .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
-        .run().changes > 0
-    );
   }
 
   private leaseMs(): number {
@@ -269,22 +305,20 @@ export class OutboxWorker {
   }
 
   private failed(row: OutboxRow, err: unknown): void {
-    const { db, clock, logger, maxBackoffMs } = this.deps;
+    const { clock, logger, maxBackoffMs } = this.deps;
     const attempts = row.attempts + 1;
     const code = errorCode(err);
     const permanent = isPermanent(row.kind, code);
     let delay = Math.min(1000 * 2 ** Math.min(attempts - 1, 16), maxBackoffMs);
     if (err instanceof WebAPIRateLimitedError) delay = Math.max(err.retryAfter * 1000, 1000);
     if (err instanceof NotYet) delay = 1000;
-    db.update(outbox)
-      .set({
-        status: permanent ? 'dead' : 'pending',
-        attempts,
-        lastError: code,
-        nextAttemptAt: new Date(clock.now().getTime() + delay),
-      })
-      .where(eq(outbox.id, row.id))
-      .run();
+    this.statements.failed.run(
+      permanent ? 'dead' : 'pending',
+      attempts,
+      code,
+      clock.now().getTime() + delay,
+      row.id,
+    );
     if (row.kind === 'home' && !permanent) this.keepOneHomeRefresh(row);
     const what = `outbox #${row.id} ${row.kind} for incident ${row.incidentId ?? '-'}`;
     if (permanent)
@@ -348,28 +382,14 @@ export class OutboxWorker {
       }
       case 'update_card': {
         const { channel, ts } = cardOf(incident);
-        const queued = and(
-          eq(outbox.status, 'pending'),
-          eq(outbox.kind, 'update_card'),
-          eq(outbox.incidentId, incident.id),
-        );
         // Every refresh already queued is answered by this one: the card is drawn from the
         // database after this point, so it shows whatever change queued them (a burst of
         // changes, or a deadline passing with others, is one edit, not many).
-        const newest =
-          this.deps.db
-            .select({ id: max(outbox.id) })
-            .from(outbox)
-            .where(queued)
-            .get()?.id ?? row.id;
+        const newest = this.statements.newest.get(row.lane, 'update_card')?.id ?? row.id;
         await this.sendCard(this.incident(incident.id) ?? incident, (card) =>
           client.chat.update({ channel, ts, ...card }),
         );
-        this.deps.db
-          .update(outbox)
-          .set({ status: 'sent', sentAt: this.deps.clock.now() })
-          .where(and(queued, lte(outbox.id, Math.max(newest, row.id))))
-          .run();
+        this.answered(row, 'update_card', newest);
         return;
       }
       case 'thread_line': {
@@ -377,13 +397,11 @@ export class OutboxWorker {
         if (incident.restricted) return;
         const { channel, ts } = cardOf(incident);
         const eventId = Number(row.payload.eventId);
-        const event = this.deps.db
-          .select({ summary: incidentEvents.summary })
-          .from(incidentEvents)
-          .where(eq(incidentEvents.id, eventId))
-          .get();
-        if (!event) throw new Error(`event ${eventId} not found`);
-        await client.chat.postMessage({ channel, thread_ts: ts, text: event.summary, unfurl_links: false });
+        const raw = this.statements.threadEvent.get(eventId);
+        if (!raw) throw new Error(`event ${eventId} not found`);
+        // Events that keep only facts are put in words here; older kinds carry their line.
+        const text = recordEventLine(eventFacts(raw), this.deps.orgTimeZone) ?? raw.summary;
+        await client.chat.postMessage({ channel, thread_ts: ts, text, unfurl_links: false });
         return;
       }
       case 'dm': {
@@ -404,25 +422,12 @@ export class OutboxWorker {
     const { db, clock, client, home } = this.deps;
     if (!home) throw new NotYet('App Home is refreshed by the app');
     const userId = String(row.payload.userId);
-    const forUser = and(
-      eq(outbox.status, 'pending'),
-      eq(outbox.kind, 'home'),
-      sql`json_extract(${outbox.payload}, '$.userId') = ${userId}`,
-    );
-    const newest =
-      db
-        .select({ id: max(outbox.id) })
-        .from(outbox)
-        .where(forUser)
-        .get()?.id ?? row.id;
+    const newest = this.statements.newest.get(row.lane, 'home')?.id ?? row.id;
     // From here on a change is either in the model below or queues a refresh of its own.
-    db.update(outbox).set({ dedupeKey: null }).where(forUser).run();
+    this.statements.forgetHomeKey.run(row.lane);
     // Who sees what is decided again now, not taken from when they opened Home.
     await publishHome({ db, client, ...home }, userId, clock.now());
-    db.update(outbox)
-      .set({ status: 'sent', sentAt: clock.now() })
-      .where(and(forUser, lte(outbox.id, newest)))
-      .run();
+    this.answered(row, 'home', newest);
   }
 
   /**
@@ -492,7 +497,13 @@ export class OutboxWorker {
   }
 
   private cardModel(incident: Incident): CardModel {
-    return loadCardModel(this.deps.db, incident, this.deps.clock.now(), this.deps.orgTimeZone);
+    return loadCardModel(
+      this.deps.db,
+      incident,
+      this.deps.clock.now(),
+      this.deps.orgTimeZone,
+      this.deps.lateReportHours,
+    );
   }
 
   private async directMessage(
@@ -511,6 +522,8 @@ export class OutboxWorker {
       );
     const event = eventById(this.deps.db, Number(payload.eventId));
     if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
+    if (isReporterDialogue(template))
+      return reporterDialogueMessage(template, incident, { ...event, id: Number(payload.eventId) });
     return noteMessage(template, incident, event, userId, this.deps.orgTimeZone);
   }
 
@@ -525,17 +538,7 @@ export class OutboxWorker {
     const loaded = loadDutyMessage(db, messageId);
     if (!loaded) throw new Error(`duty message ${messageId} not found`);
     const { message } = loaded;
-    const queued = and(
-      eq(outbox.status, 'pending'),
-      eq(outbox.kind, 'duty_message'),
-      sql`json_extract(${outbox.payload}, '$.messageId') = ${messageId}`,
-    );
-    const newest =
-      db
-        .select({ id: max(outbox.id) })
-        .from(outbox)
-        .where(queued)
-        .get()?.id ?? row.id;
+    const newest = this.statements.newestMessage.get(row.lane, messageId)?.id ?? row.id;
     const rendered = await renderDutyMessage(
       {
         db,
@@ -568,10 +571,21 @@ export class OutboxWorker {
           .run();
       }
     }
-    db.update(outbox)
-      .set({ status: 'sent', sentAt: clock.now() })
-      .where(and(queued, lte(outbox.id, Math.max(newest, row.id))))
-      .run();
+    this.whenSent(row, () =>
+      this.statements.answeredMessage.run(
+        clock.now().getTime(),
+        row.lane,
+        messageId,
+        Math.max(newest, row.id),
+      ),
+    );
+  }
+
+  /** The later deliveries of this kind in the lane that this one answered are done with it. */
+  private answered(row: OutboxRow, kind: string, newest: number): void {
+    this.whenSent(row, () =>
+      this.statements.answered.run(this.deps.clock.now().getTime(), row.lane, kind, Math.max(newest, row.id)),
+    );
   }
 
   private incident(id: number): Incident | undefined {
@@ -595,4 +609,132 @@ function errorCode(err: unknown): string {
   if (err instanceof NotYet) return 'waiting_for_card';
   if (err && typeof err === 'object' && 'code' in err) return String((err as { code: unknown }).code);
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * A row that may go now: the first pending row of its lane; and a DM asking for a step (which
+ * links to the card) not before its incident's card, queued before it, is posted.
+ */
+const LANE_HEAD = `NOT EXISTS (SELECT 1 FROM outbox AS earlier
+    WHERE earlier.status = 'pending' AND earlier.lane = o.lane AND earlier.id < o.id)
+  AND NOT (o.kind = 'duty_message' AND o.lane LIKE 'msg:%' AND EXISTS (SELECT 1 FROM outbox AS card
+    WHERE card.status = 'pending' AND card.lane = 'card:' || o.incident_id AND card.id < o.id
+      AND card.kind = 'post_card'))`;
+
+/**
+ * The statements the outbox runs on every delivery, prepared once: each seeks an index of the
+ * pending rows (outbox_pending by due time, outbox_pending_lane by lane), checked by
+ * EXPLAIN QUERY PLAN in test/reliability/outbox.test.ts.
+ */
+export function prepareStatements(db: Db) {
+  const raw = db.$client;
+  return {
+    /**
+     * The lane heads that are due, longest due first: pending, due, and no earlier pending row in
+     * their lane. Rows under way are leased into the future, so they and their lanes drop out.
+     */
+    due: raw.prepare<{ now: number; limit: number }, RawOutboxRow>(
+      `SELECT * FROM outbox AS o INDEXED BY outbox_pending
+       WHERE status = 'pending' AND next_attempt_at <= @now AND ${LANE_HEAD}
+       ORDER BY next_attempt_at, id LIMIT @limit`,
+    ),
+    claim: raw.prepare<[number, string, string, string, number], { id: number }>(
+      `UPDATE outbox SET next_attempt_at = ?, last_error = ?, leased_by = ?
+       WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending' AND next_attempt_at <= ?
+       RETURNING id`,
+    ),
+    sent: raw.prepare<[number, number]>(
+      `UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL,
+       leased_by = NULL WHERE id = ?`,
+    ),
+    failed: raw.prepare<[string, number, string, number, number]>(
+      `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, leased_by = NULL
+       WHERE id = ?`,
+    ),
+    /** When the next lane head falls due (the earliest due time among heads). */
+    nextHead: raw.prepare<[], { at: number }>(
+      `SELECT next_attempt_at AS at FROM outbox AS o INDEXED BY outbox_pending
+       WHERE status = 'pending' AND ${LANE_HEAD}
+       ORDER BY next_attempt_at LIMIT 1`,
+    ),
+    holders: raw.prepare<[], { leased_by: string }>(
+      `SELECT DISTINCT leased_by FROM outbox INDEXED BY outbox_pending
+       WHERE status = 'pending' AND leased_by IS NOT NULL`,
+    ),
+    newest: raw.prepare<[string, string], { id: number | null }>(
+      `SELECT max(id) AS id FROM outbox WHERE status = 'pending' AND lane = ? AND kind = ?`,
+    ),
+    answered: raw.prepare<[number, string, string, number]>(
+      `UPDATE outbox SET status = 'sent', sent_at = ?, leased_by = NULL
+       WHERE status = 'pending' AND lane = ? AND kind = ? AND id <= ?`,
+    ),
+    newestMessage: raw.prepare<[string, number], { id: number | null }>(
+      `SELECT max(id) AS id FROM outbox WHERE status = 'pending' AND lane = ? AND kind = 'duty_message'
+       AND json_extract(payload, '$.messageId') = ?`,
+    ),
+    answeredMessage: raw.prepare<[number, string, number, number]>(
+      `UPDATE outbox SET status = 'sent', sent_at = ?, leased_by = NULL
+       WHERE status = 'pending' AND lane = ? AND kind = 'duty_message'
+       AND json_extract(payload, '$.messageId') = ? AND id <= ?`,
+    ),
+    forgetHomeKey: raw.prepare<[string]>(
+      `UPDATE outbox SET dedupe_key = NULL WHERE status = 'pending' AND lane = ? AND kind = 'home'`,
+    ),
+    threadEvent: raw.prepare<[number], RawEvent>(
+      'SELECT type, actor_id, at, before, after, summary FROM incident_events WHERE id = ?',
+    ),
+  };
+}
+
+/** An audit event as SQLite returns it, for its line in the card's thread. */
+interface RawEvent {
+  type: string;
+  actor_id: string;
+  at: number;
+  before: string | null;
+  after: string | null;
+  summary: string;
+}
+
+const eventFacts = (e: RawEvent): EventFacts => ({
+  type: e.type,
+  actorId: e.actor_id,
+  at: new Date(e.at),
+  before: e.before === null ? null : (JSON.parse(e.before) as Record<string, unknown>),
+  after: e.after === null ? null : (JSON.parse(e.after) as Record<string, unknown>),
+});
+
+/** An outbox row as SQLite returns it. */
+interface RawOutboxRow {
+  id: number;
+  incident_id: number | null;
+  kind: string;
+  payload: string;
+  dedupe_key: string | null;
+  status: OutboxRow['status'];
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+  leased_by: string | null;
+  lane: string;
+}
+
+function outboxRow(r: RawOutboxRow): OutboxRow {
+  return {
+    id: r.id,
+    incidentId: r.incident_id,
+    kind: r.kind,
+    payload: JSON.parse(r.payload) as Record<string, unknown>,
+    dedupeKey: r.dedupe_key,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: new Date(r.next_attempt_at),
+    lastError: r.last_error,
+    createdAt: new Date(r.created_at),
+    sentAt: r.sent_at === null ? null : new Date(r.sent_at),
+    leasedBy: r.leased_by,
+    lane: r.lane,
+  };
 }

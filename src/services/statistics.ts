@@ -41,6 +41,8 @@ export interface StatisticsOptions {
   now: Date;
   /** IANA zone whose calendar months the counts by month follow. */
   orgTimeZone: string;
+  /** LATE_REPORT_HOURS: a report made later than this after discovery is late (default 24). */
+  lateReportHours?: number;
 }
 
 export interface Period {
@@ -159,6 +161,8 @@ export interface Statistics extends PeriodCounts {
     fromPeriod: number;
   };
   notificationDeadlines: Record<NotificationKind, DeadlineOutcome>;
+  /** Seed 000 Rep.1 "immediately": the period's reports made more than `limitHours` after discovery. */
+  lateReports: { count: number; limitHours: number };
   /**
    * Immediate causes and categories reported twice or more in the period. A report triaged as a
    * duplicate is the same event again, so it is left out here: it would fake a repeat.
@@ -174,6 +178,7 @@ const SEVERITY_KEYS: readonly SeverityKey[] = ['critical', 'high', 'medium', 'lo
 const GROUP_KEYS = Object.keys(CATEGORY_GROUPS) as CategoryGroup[];
 const NOTIFICATION_KEYS: readonly NotificationKind[] = notifications.kind.enumValues;
 const HOUR_MS = 3_600_000;
+const DEFAULT_LATE_REPORT_HOURS = 24;
 
 const ms = (d: Date) => d.getTime();
 const zeros = <K extends string>(keys: readonly K[]) =>
@@ -465,6 +470,13 @@ function notificationDeadlines(db: Tx, period: Period, now: Date): Record<Notifi
   return out;
 }
 
+function lateReports(db: Tx, period: Period, limitHours: number): Statistics['lateReports'] {
+  const row = db.get<{ n: number } | undefined>(sql`
+    select count(*) as n from incidents
+    where ${inPeriod(period)} and reported_at - discovered_at > ${limitHours * HOUR_MS}`);
+  return { count: row?.n ?? 0, limitHours };
+}
+
 function repeatCauses(db: Tx, period: Period, cells: Cell[]): Statistics['repeatCauses'] {
   const causeLabel = (v: string) => IMMEDIATE_CAUSES.find((c) => c.value === v)?.label ?? v;
   // incidents_causes is in cause order, so the causes are counted as read, like periodCells.
@@ -559,6 +571,7 @@ export function computeStatistics(db: Db, opts: StatisticsOptions): Statistics {
         durations: durations(tx, period, months.measured),
         overdueActions: overdueActions(tx, period, now),
         notificationDeadlines: notificationDeadlines(tx, period, now),
+        lateReports: lateReports(tx, period, opts.lateReportHours ?? DEFAULT_LATE_REPORT_HOURS),
         repeatCauses: repeatCauses(tx, period, cells.current),
         previous: { period: before, ...previous },
         change: changes(current, previous),

@@ -4,6 +4,7 @@ import { checkpointFileOf } from './checkpoint-file';
 import { type ChainWalk, walkChain } from './verify-chain';
 import { collectCheckpoints, compareCheckpoints, readCheckpointFiles } from './verify-checkpoints';
 import { checkIdSequence, checkReferenceCounters, checkTriggers, legacyBoundary } from './verify-schema';
+import { checkStateAgainstTrail } from './verify-state';
 
 /** One finding: where (an event and its incident's reference, a trigger, a counter, a checkpoint) and what. */
 export interface AuditProblem {
@@ -22,6 +23,10 @@ export interface AuditReport {
   checkpointsChecked: number;
   /** The newest of them, and where it was read. */
   lastCheckpoint: { checkpoint: Checkpoint; sources: string[] } | null;
+  /** Incidents whose register rows were compared with the state the trail records (verify-state.ts). */
+  stateChecked: number;
+  /** Incidents last changed before events recorded the state: checked for existence only. */
+  stateUnrecorded: number;
 }
 
 export interface VerifyOptions {
@@ -33,7 +38,8 @@ export interface VerifyOptions {
  * Checks everything the register's integrity rests on, and reports every finding rather than the
  * first: each event's id, link and keyed hash (verify-chain.ts); the append-only triggers, the
  * keyed chain's start, the highest id SQLite gave out and the reference counters
- * (verify-schema.ts); and the checkpoints published outside the database (verify-checkpoints.ts).
+ * (verify-schema.ts); the checkpoints published outside the database (verify-checkpoints.ts); and
+ * the register's incidents, notifications, actions and reviews against the trail (verify-state.ts).
  * Findings name event ids, references and files, never content, which can hold personal data.
  *
  * What it cannot show: a trail rewritten by someone who holds the audit key as well as the
@@ -53,6 +59,7 @@ export function verifyAuditTrail(db: Db, opts: VerifyOptions = {}): AuditReport 
         sources.valid.map((v) => BigInt(v.checkpoint.lastId)),
       );
       const checkpoints = compareCheckpoints(sources, walk.heads, walk);
+      const state = checkStateAgainstTrail(db);
       const problems = [
         ...triggers,
         ...boundary.problems,
@@ -60,6 +67,7 @@ export function verifyAuditTrail(db: Db, opts: VerifyOptions = {}): AuditReport 
         ...checkIdSequence(db, walk.lastId),
         ...checkReferenceCounters(db, walk.reportedSeq),
         ...checkpoints.problems,
+        ...state.problems,
       ];
       return {
         ok: problems.length === 0,
@@ -68,6 +76,8 @@ export function verifyAuditTrail(db: Db, opts: VerifyOptions = {}): AuditReport 
         problems,
         checkpointsChecked: checkpoints.checked,
         lastCheckpoint: checkpoints.latest,
+        stateChecked: state.checked,
+        stateUnrecorded: state.unrecorded,
       };
     },
     { behavior: 'deferred' },

@@ -5,6 +5,7 @@ import type { AuditProblem } from './verify-audit';
 import { checkOwnEvent, EVENT_COLUMNS, type EventRow, keyedHasher, NOT_POSITIVE } from './verify-chain';
 import { collectCheckpoints, compareCheckpoints, readCheckpointFiles } from './verify-checkpoints';
 import { checkTriggers, legacyBoundary } from './verify-schema';
+import { stateChecker } from './verify-state';
 
 export interface IncidentIntegrity {
   ok: boolean;
@@ -15,12 +16,18 @@ export interface IncidentIntegrity {
   lastCheckpoint: { checkpoint: Checkpoint; sources: string[] } | null;
   /** This incident's events after that checkpoint: not yet anchored outside the database. */
   unanchored: number;
+  /**
+   * Its register rows against the state its newest event records (verify-state.ts): 'matches', or
+   * 'not recorded' when it was last changed before events carried the state.
+   */
+  register: 'matches' | 'differs' | 'not recorded';
 }
 
 /**
  * The evidence pack's check, quick enough to run while the app serves (the whole trail can take
  * seconds; `vigil verify` does that): each of one incident's events on its own and against the
- * event before it, the append-only triggers, and the trail against the newest checkpoint.
+ * event before it, the append-only triggers, the trail against the newest checkpoint, and the
+ * incident's register rows against the state its trail records.
  */
 export function verifyIncidentTrail(db: Db, incidentId: number, reference: string): IncidentIntegrity {
   const files = readCheckpointFiles(checkpointFileOf(db), []);
@@ -48,12 +55,16 @@ export function verifyIncidentTrail(db: Db, incidentId: number, reference: strin
       }
       const { latest, problems: checkpointProblems } = compareLatestCheckpoint(db, files);
       problems.push(...checkpointProblems);
+      const state = stateChecker(db)(incidentId);
+      if (state !== 'unrecorded')
+        for (const what of state.problems) problems.push({ where: reference, what });
       return {
         ok: problems.length === 0,
         events: rows.length,
         problems,
         lastCheckpoint: latest,
         unanchored: latest ? rows.filter((r) => r.id > BigInt(latest.checkpoint.lastId)).length : rows.length,
+        register: state === 'unrecorded' ? 'not recorded' : state.problems.length > 0 ? 'differs' : 'matches',
       };
     },
     { behavior: 'deferred' },

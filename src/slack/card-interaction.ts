@@ -15,6 +15,7 @@ import {
 import type { Target } from '../domain/change';
 import { enqueue } from '../domain/deliveries';
 import { DomainError, Stale } from '../domain/errors';
+import { knowsOf, NOT_YOURS } from '../domain/knows-of';
 import { type Capability, can, whoMayOn } from '../domain/permissions';
 import { type Actor, actorFor } from '../domain/roles';
 import type { ListenerDeps } from './deps';
@@ -31,6 +32,15 @@ export function findIncident(deps: ListenerDeps, incidentId: number): Incident |
 export function refreshCard(deps: ListenerDeps, incidentId: number): void {
   enqueue(deps.db, { kind: 'update_card', incidentId }, deps.clock.now());
   deps.outbox.kick();
+}
+
+/**
+ * A refusal's words for this person: NOT_YOURS, saying nothing of the incident, when they may not
+ * know it exists (a forged form or click); the domain's own words otherwise.
+ */
+export function refusalFor(deps: ListenerDeps, actor: Actor, incidentId: number, message: string): string {
+  const incident = findIncident(deps, incidentId);
+  return incident && knowsOf(deps.db, deps.config, actor, incident) ? message : NOT_YOURS;
 }
 
 /** A refusal goes only to the person who tried (PRODUCT.md Privacy), and is logged without details. */
@@ -89,7 +99,13 @@ export async function runCardChange(
   } catch (err) {
     if (!(err instanceof DomainError)) throw err;
     if (err instanceof Stale || opts.redrawOnRefusal) refreshCard(deps, target.incidentId);
-    await refuse(deps, respond, userId, err.message, `${what} on incident ${target.incidentId}`);
+    await refuse(
+      deps,
+      respond,
+      userId,
+      refusalFor(deps, actor, target.incidentId, err.message),
+      `${what} on incident ${target.incidentId}`,
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { OutboxWorker } from '../services/outbox';
+import type { People } from './people';
 import type { SecurityTeam } from './security-team';
 import type { UserGroups } from './user-groups';
 
@@ -14,6 +15,8 @@ export interface ListenerDeps {
   outbox: OutboxWorker;
   logger: Logger;
   securityTeam: SecurityTeam;
+  /** Who a chosen member id is: a person Vigil can resolve, or not (people.ts). */
+  people: People;
   /** The workspace's user groups, for work given to a team. */
   userGroups: UserGroups;
   workspaceUrl: string;

@@ -1,4 +1,5 @@
 import type { Logger, WebClient } from '@slack/web-api';
+import { isSlackUserId } from '../domain/people-ids';
 
 export interface Team {
   id: string;
@@ -50,7 +51,7 @@ export class UserGroups {
       const team = {
         id,
         handle: groups.find((g) => g.id === id)?.handle ?? id,
-        members: [...new Set((members.users ?? []).filter((u) => /^[UW][A-Z0-9]+$/.test(u)))],
+        members: [...new Set((members.users ?? []).filter(isSlackUserId))],
       };
       this.resolved.set(id, team);
       return team;

@@ -24,6 +24,11 @@ function answerOf(v: ViewStateValue): Answer {
       return v.selected_user ?? null;
     case 'multi_users_select':
       return v.selected_users ?? [];
+    case 'file_input':
+      // Slack's File objects: their ids, which the app hands back to Slack (files.info) to read.
+      return ((v as { files?: { id?: unknown }[] }).files ?? []).flatMap((f) =>
+        typeof f.id === 'string' ? [f.id] : [],
+      );
     case 'checkboxes':
     case 'multi_static_select':
       return (v.selected_options ?? []).map((o) => o.value);

@@ -200,7 +200,9 @@ describe('npm run vigil -- verify', () => {
     const db = openDb(databasePath);
     for (let n = 1; n <= 3; n++) fileReport(db, n);
     await verify([]);
-    expect(stdout).toEqual(['audit trail intact: 3 events; no checkpoint to check against yet\n']);
+    expect(stdout).toEqual([
+      'audit trail intact: 3 events; the register matches it (3 incidents); no checkpoint to check against yet\n',
+    ]);
     expect(process.exitCode ?? 0).toBe(0);
   });
 

@@ -4,6 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { closeDatabase, type Db, openDatabase } from '../../db/client';
 import { run as verify } from '../../src/cli/verify';
+import { loadConfig } from '../../src/config';
+import { addAction } from '../../src/domain/add-action';
+import { markResolved, submitCausalAnalysis } from '../../src/domain/follow-through';
+import { actorFor } from '../../src/domain/roles';
+import { triageIncident } from '../../src/domain/triage';
 import { takeCheckpoint } from '../../src/services/checkpoints';
 import { seedReport } from '../helpers/seed';
 import {
@@ -14,7 +19,7 @@ import {
   storedEvents,
   tamper,
 } from '../helpers/tamper';
-import { testClock } from '../helpers/world';
+import { PEOPLE, TEST_ENV, testClock } from '../helpers/world';
 
 /**
  * Each tampering the hostile test did to the database, run through `npm run vigil -- verify` as an
@@ -68,7 +73,7 @@ describe('npm run vigil -- verify finds', () => {
     const { exitCode, lines } = await verdict();
     expect(exitCode).toBe(0);
     expect(lines).toEqual([
-      `audit trail intact: 4 events; checked against 1 checkpoint, the newest of 2026-03-10T09:04:00.000Z: 4 events through event 4 (${databasePath}.checkpoints line 1, database checkpoint 1)`,
+      `audit trail intact: 4 events; the register matches it (4 incidents); checked against 1 checkpoint, the newest of 2026-03-10T09:04:00.000Z: 4 events through event 4 (${databasePath}.checkpoints line 1, database checkpoint 1)`,
     ]);
   });
 
@@ -113,8 +118,10 @@ describe('npm run vigil -- verify finds', () => {
     expect(await verdict()).toEqual({
       exitCode: 1,
       lines: [
-        'audit trail NOT intact: 1 problem in 2 events; no checkpoint to check against yet',
+        'audit trail NOT intact: 3 problems in 2 events; no checkpoint to check against yet',
         '  after event 2: event ids up to 4 were given out, but the trail ends at event 2: events at its end were deleted',
+        '  INC-2026-0003: in the register but not in the audit trail: no event records it (added behind Vigil’s back)',
+        '  INC-2026-0004: in the register but not in the audit trail: no event records it (added behind Vigil’s back)',
       ],
     });
   });
@@ -127,8 +134,10 @@ describe('npm run vigil -- verify finds', () => {
     expect(await verdict()).toEqual({
       exitCode: 1,
       lines: [
-        `audit trail NOT intact: 1 problem in 2 events; checked against 1 checkpoint, the newest of 2026-03-10T09:04:00.000Z: 4 events through event 4 (${databasePath}.checkpoints line 1)`,
+        `audit trail NOT intact: 3 problems in 2 events; checked against 1 checkpoint, the newest of 2026-03-10T09:04:00.000Z: 4 events through event 4 (${databasePath}.checkpoints line 1)`,
         `  checkpoint of 2026-03-10T09:04:00.000Z (${databasePath}.checkpoints line 1): it counted 4 events up to event 4, but the trail ends at event 2 with 2: events at its end were deleted (truncated)`,
+        '  INC-2026-0003: in the register but not in the audit trail: no event records it (added behind Vigil’s back)',
+        '  INC-2026-0004: in the register but not in the audit trail: no event records it (added behind Vigil’s back)',
       ],
     });
   });
@@ -141,8 +150,15 @@ describe('npm run vigil -- verify finds', () => {
     seedReport(db, clock, { title: 'Report 5' });
     checkpoint();
     appendFileSync(copy, readFileSync(`${databasePath}.checkpoints`, 'utf8').split('\n')[1] ?? '');
-    // The attacker deletes the last report's event, the newest checkpoint line and every trace.
+    // The attacker deletes the last report with its event, the newest checkpoint line and every trace.
     tamper(db, 'DELETE FROM incident_events WHERE id = 5');
+    db.$client.pragma('foreign_keys = OFF');
+    for (const table of ['notifications', 'outbox', 'incidents'])
+      db.$client
+        .prepare(`DELETE FROM ${table} WHERE ${table === 'incidents' ? 'id' : 'incident_id'} = 5`)
+        .run();
+    db.$client.prepare('UPDATE reference_counters SET last_seq = 4').run();
+    db.$client.pragma('foreign_keys = ON');
     db.$client.prepare("UPDATE sqlite_sequence SET seq = 4 WHERE name = 'incident_events'").run();
     db.$client.prepare('DELETE FROM audit_checkpoints').run();
     writeFileSync(`${databasePath}.checkpoints`, `${readFileSync(copy, 'utf8').split('\n')[0]}\n`);
@@ -229,5 +245,150 @@ describe('npm run vigil -- verify finds', () => {
     await expect(verify([])).rejects.toThrow(/written with an audit key, but there is none/);
     db = openDatabase(':memory:');
     expect(storedEvents(db)).toEqual([]);
+  });
+});
+
+describe('npm run vigil -- verify replays the trail against the register, and finds', () => {
+  const config = loadConfig(TEST_ENV);
+  const ctx = () => ({ db, clock, config });
+  const as = (id: string, security = false) => actorFor(config, id, security);
+  const ref = 'INC-2026-0005';
+  let id: number;
+
+  /** A fifth report worked through triage, an action, resolution and a causal analysis. */
+  beforeEach(() => {
+    clock.advance(60_000);
+    id = seedReport(db, clock, { title: 'Payroll file emailed out', personalData: 'yes' }).id;
+    clock.advance(60_000);
+    triageIncident(
+      ctx(),
+      as(PEOPLE.siro, true),
+      { incidentId: id },
+      {
+        outcome: 'incident',
+        rationale: 'Payroll data left the organisation',
+        duplicateOf: null,
+        severity: 'high',
+        priority: 'P2',
+        awareAt: clock.now(),
+        facts: [],
+      },
+    );
+    addAction(
+      ctx(),
+      as(PEOPLE.siro, true),
+      { incidentId: id },
+      { kind: 'corrective', description: 'Recall the email', ownerId: PEOPLE.staff2, dueAt: null },
+    );
+    markResolved(
+      ctx(),
+      as(PEOPLE.hodFinance),
+      { incidentId: id },
+      { restoredAt: clock.now(), how: 'Recalled' },
+    );
+    submitCausalAnalysis(
+      ctx(),
+      as(PEOPLE.hodFinance),
+      { incidentId: id },
+      {
+        rootCause: 'Autocomplete',
+        contributingFactors: null,
+        technicalMeasures: 'Turn it off',
+        administrativeMeasures: null,
+        costAndResources: 'None',
+      },
+    );
+  });
+
+  const problems = async () => {
+    const { exitCode, lines } = await verdict();
+    expect(exitCode).toBe(1);
+    return lines.slice(1);
+  };
+  const lastEventOf = (incidentId: number) =>
+    Number(
+      db.$client
+        .prepare('SELECT max(id) FROM incident_events WHERE incident_id = ?')
+        .pluck(true)
+        .get(incidentId),
+    );
+  const edited = (field: string, is: string, was: string) =>
+    `  ${ref}: ${field} is "${is}" in the register, but "${was}" in the trail (event ${lastEventOf(id)}): changed without an audit event`;
+
+  it('nothing when every row is as the trail left it', async () => {
+    expect(await verdict()).toEqual({
+      exitCode: 0,
+      lines: [
+        'audit trail intact: 9 events; the register matches it (5 incidents); no checkpoint to check against yet',
+      ],
+    });
+  });
+
+  it('an incident’s status, severity and IRM edited in the register', async () => {
+    db.$client
+      .prepare("UPDATE incidents SET status = 'closed', severity = 'low', irm_id = 'UFORGER' WHERE id = ?")
+      .run(id);
+    expect(await problems()).toEqual([
+      edited('status', 'closed', 'resolved'),
+      edited('severity', 'low', 'high'),
+      `  ${ref}: IRM is "UFORGER" in the register, but "${PEOPLE.hodFinance}" in the trail (event ${lastEventOf(id)}): changed without an audit event`,
+    ]);
+  });
+
+  it('a regulator notification marked done without an event', async () => {
+    db.$client
+      .prepare(
+        "UPDATE notifications SET status = 'done', done_by = 'USIRO', done_at = 0 WHERE incident_id = ? AND kind = 'regulator'",
+      )
+      .run(id);
+    expect(await problems()).toEqual([edited('notification to the regulator', 'done', 'pending')]);
+  });
+
+  it('an action’s state edited, and an action added behind Vigil’s back', async () => {
+    db.$client.prepare("UPDATE actions SET status = 'done' WHERE incident_id = ?").run(id);
+    const action = Number(
+      db.$client.prepare('SELECT id FROM actions WHERE incident_id = ?').pluck(true).get(id),
+    );
+    db.$client
+      .prepare(
+        "INSERT INTO actions (incident_id, kind, description, owner_id, status, created_by, created_at) VALUES (?, 'corrective', 'Made up', 'USTAFF2', 'done', 'USIRO', 0)",
+      )
+      .run(id);
+    expect(await problems()).toEqual([
+      edited(`action ${action}`, 'done', 'open'),
+      `  ${ref}: action ${action + 1} is in the register but not in the trail: added without an audit event`,
+    ]);
+  });
+
+  it('a review’s decision edited, and a review deleted', async () => {
+    const review = Number(
+      db.$client.prepare('SELECT id FROM reviews WHERE incident_id = ?').pluck(true).get(id),
+    );
+    db.$client
+      .prepare("UPDATE reviews SET decision = 'approved', decided_by = 'USIRO' WHERE id = ?")
+      .run(review);
+    expect(await problems()).toEqual([edited(`review ${review}`, 'approved', 'pending')]);
+    db.$client.prepare('DELETE FROM reviews WHERE id = ?').run(review);
+    expect(await problems()).toEqual([
+      `  ${ref}: review ${review} is in the trail (event ${lastEventOf(id)}) but not in the register: deleted`,
+    ]);
+  });
+
+  it('a whole incident deleted from the register, and one that has no events', async () => {
+    db.$client.pragma('foreign_keys = OFF');
+    for (const table of ['notifications', 'actions', 'reviews', 'outbox', 'message_duties', 'duty_messages'])
+      db.$client.prepare(`DELETE FROM ${table} WHERE incident_id = ?`).run(id);
+    db.$client.prepare('DELETE FROM incidents WHERE id = ?').run(id);
+    db.$client
+      .prepare(
+        "INSERT INTO incidents (reference, year, seq, source, kind, category, title, description, discovered_at, aware_at, reported_at, department, reporter_id, status, created_at, updated_at) VALUES ('INC-2026-0006', 2026, 6, 'command', 'incident', 'device_loss', 'Made up', 'Made up', 0, 0, 0, 'Finance', 'USTAFF1', 'closed', 0, 0)",
+      )
+      .run();
+    db.$client.prepare('UPDATE reference_counters SET last_seq = 6').run();
+    db.$client.pragma('foreign_keys = ON');
+    expect(await problems()).toEqual([
+      '  INC-2026-0006: in the register but not in the audit trail: no event records it (added behind Vigil’s back)',
+      `  ${ref}: in the audit trail (5 events) but not in the register: deleted behind Vigil’s back`,
+    ]);
   });
 });

@@ -1,13 +1,22 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
+import { closeDatabase, openDatabase } from '../../db/client';
 import { homeViews, incidents, outbox } from '../../db/schema';
 import { eventCallback } from '../../src/local-slack/payloads';
+import { prepareStatements } from '../../src/services/outbox';
 import { type CardCopy, createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
   await world?.stop();
+  // A test without a world of its own must not stop the last one again.
+  world = undefined as unknown as World;
 });
 
 const homeRows = (status: 'pending' | 'sent' | 'dead') =>
@@ -125,7 +134,8 @@ describe('the outbox', () => {
         .from(outbox)
         .where(and(eq(outbox.kind, 'update_card'), eq(outbox.status, 'pending')))
         .all(),
-    ).toHaveLength(3);
+      // One per change, and one per "Post update…" picked from the menu (to redraw the menu).
+    ).toHaveLength(5);
 
     world.fake.recover();
     world.clock.advance(60_000);
@@ -225,5 +235,107 @@ describe('the outbox', () => {
     expect(world.db.select().from(incidents).get()?.escalatedAt).not.toBeNull();
     const newer = world.fake.messages(SECURITY_CHANNEL).find((m) => m.ts === copies[1]?.ts);
     expect(JSON.stringify(newer?.blocks)).toContain('Escalated to the SIRO');
+  });
+
+  it('sends other conversations’ messages while a call to one conversation hangs', async () => {
+    world = await createWorld({ env: { SLACK_API_TIMEOUT_SECONDS: '5' } });
+    // Slack takes the first reporter's receipt and does not answer for 4 s.
+    world.fake.fail(`chat.postMessage@${PEOPLE.staff}`, { kind: 'timeout', ms: 4000 }, 1);
+    const started = Date.now();
+    await world.report(PEOPLE.staff);
+    await world.fake.waitFor('chat.postMessage', 1, { where: (c) => c.args.channel === PEOPLE.staff });
+    await world.report(PEOPLE.staff2, { title: 'Phishing mail opened' });
+    // The second report's card and receipt go out meanwhile, not after the hung call gives up.
+    await world.fake.waitFor('chat.postMessage', 1, {
+      ok: true,
+      where: (c) =>
+        c.args.channel === SECURITY_CHANNEL && JSON.stringify(c.args.blocks).includes('INC-2026-0002'),
+    });
+    await world.fake.waitFor('chat.postMessage', 1, {
+      ok: true,
+      where: (c) => c.args.channel === PEOPLE.staff2,
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(world.dmsTo(PEOPLE.staff)).toHaveLength(0);
+    // The hung receipt is retried once Slack answers (504), and arrives once.
+    await world.vigil.outbox.drain();
+    world.clock.advance(2000);
+    await world.vigil.outbox.drain();
+    expect(world.dmsTo(PEOPLE.staff)).toHaveLength(1);
+  });
+
+  it('keeps an incident’s messages in order while its other messages go out beside them', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    const since = world.fake.calls.length;
+    // The thread line (in the security channel) takes 800 ms; the DMs of the same change do not.
+    world.fake.fail(`chat.postMessage@${SECURITY_CHANNEL}`, { kind: 'delay', ms: 800 }, 1);
+    await world.click(PEOPLE.responder, world.card('INC-2026-0001'), CARD_ACTIONS.escalate);
+    expect(channelSequence(since)).toEqual(['thread', 'edit']);
+    const calls = world.fake.calls.slice(since).filter((c) => c.ok);
+    const line = calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === SECURITY_CHANNEL);
+    const edit = calls.find((c) => c.method === 'chat.update');
+    const dms = calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel !== SECURITY_CHANNEL);
+    // The edit was asked for only after the slow thread line was answered…
+    expect((edit?.at ?? 0) - (line?.at ?? 0)).toBeGreaterThanOrEqual(800);
+    // …while the DMs did not wait for it.
+    expect(dms.length).toBeGreaterThan(0);
+    for (const dm of dms) expect(dm.at - (line?.at ?? 0)).toBeLessThan(800);
+  });
+
+  it('takes back at start what its dead previous process had under way, and leaves a live one’s alone', async () => {
+    const databasePath = join(mkdtempSync(join(tmpdir(), 'vigil-lease-')), 'vigil.db');
+    world = await createWorld({ databasePath });
+    const clock = world.clock;
+    // Both cards fail to post; the process then "dies" holding the first and another live process
+    // holds the second, each leased for the next 15 s.
+    world.fake.fail(`chat.postMessage@${SECURITY_CHANNEL}`, { kind: 'reset' });
+    await world.report(PEOPLE.staff);
+    await world.report(PEOPLE.staff2, { title: 'Phishing mail opened' });
+    await world.vigil.outbox.drain();
+    await world.stop();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const sqlite = new Database(databasePath);
+    const lease = sqlite.prepare(
+      `UPDATE outbox SET leased_by = ?, last_error = 'attempt_unfinished', next_attempt_at = ?
+       WHERE kind = 'post_card' AND incident_id = ?`,
+    );
+    const until = clock.now().getTime() + 15_000;
+    lease.run(`app@${hostname()}:${dead}`, until, 1);
+    lease.run(`app@${hostname()}:${process.ppid}`, until, 2);
+    sqlite.close();
+
+    world = await createWorld({ databasePath, clock });
+    await world.vigil.outbox.drain();
+    const cards = world.fake.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts);
+    expect(cards.map((m) => JSON.stringify(m.blocks).match(/INC-2026-000\d/)?.[0])).toEqual([
+      'INC-2026-0001',
+    ]);
+    expect(
+      world.logs.some((l) =>
+        /took back 1 deliveries an earlier process of this app had under way/.test(l.message),
+      ),
+    ).toBe(true);
+    // The live process's lease runs out as before; then its card goes out too.
+    clock.advance(16_000);
+    await world.vigil.outbox.drain();
+    expect(world.fake.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts)).toHaveLength(2);
+  });
+
+  it('finds due deliveries, lane heads and the edits one answers through indexes, never a scan', () => {
+    const db = openDatabase(':memory:');
+    for (const [name, statement] of Object.entries(prepareStatements(db))) {
+      const { source } = statement;
+      const named = Object.fromEntries([...source.matchAll(/@(\w+)/g)].map((m) => [m[1], null]));
+      const positional = Array.from({ length: (source.match(/\?/g) ?? []).length }, () => null);
+      const explain = db.$client.prepare(`EXPLAIN QUERY PLAN ${source}`);
+      const plan = (Object.keys(named).length > 0 ? explain.all(named) : explain.all(...positional)) as {
+        detail: string;
+      }[];
+      const scans = plan.map((p) => p.detail).filter((d) => /^SCAN (outbox|o|earlier)\b(?!.*USING)/.test(d));
+      expect(scans, `${name}: ${plan.map((p) => p.detail).join('; ')}`).toEqual([]);
+    }
+    closeDatabase(db);
   });
 });

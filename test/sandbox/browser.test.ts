@@ -178,7 +178,11 @@ describe.skipIf(!CHROMIUM)('the sandbox page in Chromium', () => {
     await card().waitFor();
     expect(await card().textContent()).toContain('Reported, awaiting triage');
     // Mentions are names, and the reporter's typed text stays text.
-    expect(await card().locator('.mention', { hasText: /^@Sam Taylor$/ }).count()).toBeGreaterThan(0);
+    expect(
+      await card()
+        .locator('.mention', { hasText: /^@Sam Taylor$/ })
+        .count(),
+    ).toBeGreaterThan(0);
     // (Slack itself would show *this* in bold: only `&`, `<` and `>` are escaped in mrkdwn.)
     expect(await card().textContent()).toContain('<img src=x onerror=alert(1)> this <!channel>');
     expect(

@@ -177,7 +177,7 @@ describe('hostile text', () => {
     ]);
     expect(rounds.find((r) => r.type === 'closure_approval')?.comment).toBe(texts.approvalComment);
     const events = world.db.select().from(incidentEvents).all();
-    expect(events.find((e) => e.type === 'update')?.after).toEqual({ text: texts.update });
+    expect(events.find((e) => e.type === 'update')?.after).toMatchObject({ text: texts.update });
     expect(events.find((e) => e.type === 'action_edited')).toMatchObject({
       before: { description: texts.action },
       after: { description: texts.actionEdit },

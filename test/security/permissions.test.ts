@@ -87,6 +87,11 @@ const EXPECTED: Record<Capability, Who[]> = {
   // Seed 003 §4.3: the SIRO agrees the resolution action plan.
   agree_action_plan: ['siro'],
   manage_access: ['siro'],
+  // Seed 003 §3.6: the security team (its members, the SIRO, the IRM) corrects the facts.
+  correct_facts: ['security', 'siro', 'irm'],
+  // Seed 003 §4.1, 000 Rep.2: whoever works the incident asks the reporter and registers evidence.
+  ask_reporter: TEAM,
+  add_evidence: TEAM,
 };
 
 const actor = (who: Who) => actorFor(world.config, WHO[who], SECURITY_MEMBERS.has(WHO[who]));
@@ -469,7 +474,7 @@ async function expectSubmitRefused(who: Who, what: string, form: FakeView, answe
   expect(
     Object.values((res.body?.errors ?? {}) as Record<string, string>).join(' '),
     `${what} ${who}`,
-  ).toMatch(/^(Only |You put this forward|You are the only CIO)/);
+  ).toMatch(new RegExp(`^(Only |You put this forward|You are the only CIO|${NOT_YOURS})`));
   expect(state(), `${what} ${who}`).toEqual(before);
   expect(refusalLines(who) - lines, `${what} ${who}: one log line`).toBe(1);
 }
@@ -488,7 +493,9 @@ async function expectSubmitApplied(
   await world.vigil.outbox.drain();
 }
 
-const ONLY = /^Only .+ may .+ on INC-2026-\d{4}\.$/;
+/** Someone not told of the incident is not told its reference either (test/security/permission-before-version.test.ts). */
+const NOT_YOURS = 'You cannot act on that incident, or it does not exist\\.';
+const ONLY = new RegExp(`^(Only .+ may .+ on INC-2026-\\d{4}\\.|${NOT_YOURS})$`);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -881,7 +888,9 @@ describe('the permissions matrix', () => {
   it('lets only the action’s owner, the IRM and the SIRO close an action where it is asked for', async () => {
     const status = (f: Fixture) =>
       world.db.select().from(actions).where(eq(actions.id, f.actionId)).get()?.status;
-    const refusal = /^Only the action's owner, the IRM or the SIRO may update actions on INC-2026-\d{4}\.$/;
+    const refusal = new RegExp(
+      `^(Only the action's owner, the IRM or the SIRO may update actions on INC-2026-\\d{4}\\.|${NOT_YOURS})$`,
+    );
     const elsewhere =
       /^That control does not belong to the message it was clicked on; nothing was changed\.$/;
     // Slack shows the owner's DM to the owner alone: anyone else's click on it is forged, and is
@@ -1000,7 +1009,7 @@ describe('the permissions matrix', () => {
       if (who === 'siro') {
         expect(outcome.reply?.text).toMatch(
           new RegExp(
-            `^:hourglass_flowing_sand: \\*${waiting.reference} \\(Hacking, intrusion or falsification\\)\\* still shows this as owed: waiting for triage for ${world.config.reminders.untriagedHours + 1} hours\\. .*I will remind you again tomorrow\\.$`,
+            `^:hourglass_flowing_sand: \\*${waiting.reference} \\(Hacking, intrusion or falsification\\)\\* still shows this as owed: waiting for triage for ${world.config.reminders.untriagedHours + 1} hours[^.]*\\. .*I will remind you again tomorrow\\.$`,
           ),
         );
         expect(state()).toEqual({ ...before, snoozes: before.snoozes + 1 });
@@ -1011,7 +1020,13 @@ describe('the permissions matrix', () => {
         expect(state(), `done ${who}`).toEqual(before);
       }
     }
-    expect(snoozesOf(triage).map((s) => [s.userId, s.until])).toEqual([
+    // A possible breach is chased in rounds (seed 003 §5.7): the round the SIRO was reminded of is snoozed.
+    const triageSnoozes = world.db
+      .select()
+      .from(snoozes)
+      .all()
+      .filter((s) => s.itemKey === triage || s.itemKey.startsWith(`${triage}:`));
+    expect(triageSnoozes.map((s) => [s.userId, s.until])).toEqual([
       [WHO.siro, addDays(world.clock.now(), 1)],
     ]);
     expect(world.db.select().from(incidents).where(eq(incidents.id, waiting.id)).get()?.status).toBe(

@@ -45,7 +45,7 @@ describe('tampered values from Slack', () => {
     const unknown = await submit(JSON.stringify({ i: 999, v: 1 }));
     expect(unknown.json()).toEqual({
       response_action: 'errors',
-      errors: { rationale: 'That incident does not exist.' },
+      errors: { rationale: 'You cannot act on that incident, or it does not exist.' },
     });
     const oldVersion = await submit(JSON.stringify({ i: 2, v: 7 }));
     expect(JSON.stringify(oldVersion.json())).toContain('INC-2026-0002 changed while this form was open');

@@ -40,7 +40,7 @@ describe('the evidence pack', () => {
     expect(json.integrity).toEqual({
       ok: true,
       checked:
-        "this incident's audit events, the append-only triggers, and the trail against the newest checkpoint",
+        "this incident's audit events, the append-only triggers, the trail against the newest checkpoint, and its register rows against the state its trail records",
       problems: [],
       lastCheckpoint: {
         at: '2026-03-10T09:00:00.000Z',
@@ -52,7 +52,11 @@ describe('the evidence pack', () => {
         sources: [`${databasePath}.checkpoints line 1`, 'database checkpoint 1'],
       },
       eventsAfterLastCheckpoint: 0,
+      register: 'matches',
     });
+    expect(pack.markdown).toContain(
+      'Its status, severity, IRM, notifications, actions and reviews in the register are as its trail left them.',
+    );
     expect(pack.markdown).toContain(
       '## Integrity\n\nChecked when this pack was generated: each of its 1 audit events matches its hash under the audit key and links to the event before it, the append-only triggers are in place, and the trail matches the newest checkpoint published outside the database: 2026-03-10T09:00:00.000Z, 2 events through event 2',
     );
@@ -88,5 +92,21 @@ describe('the evidence pack', () => {
     ]);
     expect(pack.markdown).toContain('**Checked when this pack was generated: 2 problems found.**');
     expect(pack.markdown).toContain('no checkpoint has been published yet');
+  });
+
+  it('says when the register no longer says what the trail does (a status edited behind Vigil’s back)', () => {
+    const first = seedReport(db, clock);
+    db.$client.prepare("UPDATE incidents SET status = 'closed' WHERE id = ?").run(first.id);
+    const pack = evidencePack(db, first, clock.now());
+    const json = JSON.parse(pack.json) as Pack & { integrity: { register: string } };
+    expect(json.integrity.ok).toBe(false);
+    expect(json.integrity.register).toBe('differs');
+    expect(json.integrity.problems).toEqual([
+      {
+        where: 'INC-2026-0001',
+        what: 'status is "closed" in the register, but "reported" in the trail (event 1): changed without an audit event',
+      },
+    ]);
+    expect(pack.markdown).toContain('**Checked when this pack was generated: 1 problem found.**');
   });
 });

@@ -10,7 +10,13 @@ import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { actions, dutyMessages, incidents, outbox, remindersSent } from '../../db/schema';
 import { setActionStatus } from '../../src/domain/action-status';
 import { addAction } from '../../src/domain/add-action';
-import { decideCausalAnalysis, markResolved, submitCausalAnalysis } from '../../src/domain/follow-through';
+import { peerReview, requestClosure } from '../../src/domain/closure';
+import {
+  decideCausalAnalysis,
+  markResolved,
+  recordLearningReview,
+  submitCausalAnalysis,
+} from '../../src/domain/follow-through';
 import { actorFor } from '../../src/domain/roles';
 import { triageIncident } from '../../src/domain/triage';
 import type { Answer } from '../../src/local-slack/fill-view';
@@ -210,7 +216,7 @@ describe('reminders', () => {
       expect(digest?.text).toContain(':rotating_light:');
       expect(digest?.text).toContain('Data-protection regulator must be notified within 23 hours');
       // The step itself is a click away: recording the notification.
-      expect(digest?.steps).toEqual([CARD_ACTIONS.recordNotification]);
+      expect(digest?.steps).toContain(CARD_ACTIONS.recordNotification);
     }
     expect(digests(PEOPLE.responder)).toHaveLength(0);
     await sweepAt('2026-03-29T19:00:00Z');
@@ -241,17 +247,19 @@ describe('reminders', () => {
         personalData: 'yes',
         discoveredAt: new Date('2026-03-07T08:00:00Z'), // the regulator deadline is in 24 hours
       });
+    // Triaged already, so only their deadlines are urgent (an untriaged breach is urgent too).
+    world.db.update(incidents).set({ status: 'triaged' }).where(eq(incidents.personalData, 'yes')).run();
     await sweepAt('2026-03-09T13:05:00Z');
     const [first] = digests(PEOPLE.siro);
     expect(first?.keys).toHaveLength(20);
     expect(first?.keys.every((k) => k.startsWith('notify:'))).toBe(true);
-    expect(first?.text).toContain('44 incident items need your attention');
-    expect(first?.text).toContain('…and 24 more: App Home lists everything waiting on you.');
-    // The 23 daily triage reminders count as today's (they come again tomorrow); the urgent one
+    expect(first?.text).toContain('23 incident items need your attention');
+    expect(first?.text).toContain('…and 3 more: App Home lists everything waiting on you.');
+    // The 2 daily triage reminders count as today's (they come again tomorrow); the urgent one
     // that did not fit is not recorded, so it is not lost.
     expect(
       world.db.select().from(remindersSent).where(eq(remindersSent.userId, PEOPLE.siro)).all(),
-    ).toHaveLength(43);
+    ).toHaveLength(22);
     await sweepAt('2026-03-09T13:10:00Z');
     const second = digests(PEOPLE.siro)[1];
     expect(second?.keys).toHaveLength(1);
@@ -263,7 +271,7 @@ describe('reminders', () => {
     await sweepAt('2026-03-10T13:05:00Z');
     expect(digests(PEOPLE.siro)).toHaveLength(3);
     expect(digests(PEOPLE.siro)[2]?.keys[0]).toMatch(/^notify:\d+:overdue:1$/);
-    expect(digests(PEOPLE.siro)[2]?.text).toContain('…and 24 more');
+    expect(digests(PEOPLE.siro)[2]?.text).toContain('…and 3 more');
   });
 
   it('chases a proposed "won\'t do" from whoever decides it: the IRM, or the SIRO for the IRM\'s own', async () => {
@@ -446,8 +454,9 @@ describe('reminders', () => {
     );
     // The HOD is also the IRM, and may not approve their own analysis: the SIRO is asked.
     await sweepAt('2026-03-12T10:05:00Z');
-    expect(keysOf(PEOPLE.siro)).toEqual([`analysis-review:${id}:1`]);
-    expect(digests(PEOPLE.siro)[0]?.text).toContain('causal analysis waiting for your approval');
+    // The recurrence review has waited since the restoration too (REMIND_CLOSURE_DAYS).
+    expect(keysOf(PEOPLE.siro)).toEqual([`learning:${id}`, `analysis-review:${id}:1`]);
+    expect(digests(PEOPLE.siro)[1]?.text).toContain('causal analysis waiting for your approval');
     expect(digests(PEOPLE.hodFinance)).toHaveLength(1);
 
     world.clock.set('2026-03-12T11:00:00Z');
@@ -529,12 +538,12 @@ describe('reminders', () => {
         if (c.ok && isDigest(c.args.text))
           when.set(String(c.args.channel), [...(when.get(String(c.args.channel)) ?? []), at.slice(5, 16)]);
     }
-    // SIRO: untriaged Monday and Tuesday; the regulator ahead, in its last hours (at 04:00),
+    // SIRO: untriaged, a possible breach, so urgent from an hour on and every four hours, day and
+    // night (seed 003 §5.7), until triage on Tuesday; the regulator ahead, in its last hours (at 04:00),
     // when passed and a day later; the overdue action and target escalated; the action plan to
     // agree (seed 003 §4.3) daily from two days after its first action; the analysis to approve.
     expect(keysOf(PEOPLE.siro)).toEqual([
-      'triage:1',
-      'triage:1',
+      ...[0, 1, 2, 3, 4, 5, 6].map((round) => `triage:1:urgent:${round}`),
       'notify:1:soon',
       'notify:1:final',
       'notify:1:overdue:1,action-overdue:1',
@@ -543,7 +552,12 @@ describe('reminders', () => {
       'analysis-review:1:1',
     ]);
     expect(when.get(PEOPLE.siro)).toEqual([
+      '03-09T10:00',
       '03-09T13:00',
+      '03-09T17:00',
+      '03-09T21:00',
+      '03-10T01:00',
+      '03-10T05:00',
       '03-10T09:00',
       '03-11T09:00',
       '03-12T04:00',
@@ -585,6 +599,82 @@ describe('reminders', () => {
     ]);
     for (const person of [PEOPLE.cio, PEOPLE.iao, PEOPLE.responder, PEOPLE.staff])
       expect(keysOf(person)).toEqual([]);
+  }, 60_000);
+
+  it('chases every step to closure (seed 003 §5.10–5.11): review, request, peer review, CIO approval', async () => {
+    const id = await start();
+    const decide = { incidentId: id };
+    triageIncident(ctxOf(world), actor(PEOPLE.siro, true), decide, {
+      outcome: 'incident',
+      rationale: 'Lost laptop',
+      duplicateOf: null,
+      severity: 'low',
+      priority: 'P4',
+      awareAt: world.clock.now(),
+      facts: [],
+    });
+    markResolved(ctxOf(world), actor(PEOPLE.hodFinance), decide, {
+      restoredAt: world.clock.now(),
+      how: 'Laptop wiped',
+    });
+    submitCausalAnalysis(ctxOf(world), actor(PEOPLE.hodFinance), decide, {
+      rootCause: 'No encryption',
+      contributingFactors: null,
+      technicalMeasures: 'BitLocker',
+      administrativeMeasures: null,
+      costAndResources: 'A day',
+    });
+    decideCausalAnalysis(ctxOf(world), actor(PEOPLE.siro, true), decide, {
+      decision: 'approved',
+      comment: null,
+    });
+    const stepKeys = (user: string) => keysOf(user).flatMap((k) => k.split(','));
+
+    // 60 days pass with nobody doing the learning review: the SIRO is chased, with its button.
+    await sweepAt('2026-05-08T09:05:00Z');
+    expect(stepKeys(PEOPLE.siro)).toContain(`learning:${id}`);
+    const learning = digests(PEOPLE.siro).at(-1);
+    expect(learning?.text).toContain('the recurrence and risk-register review has waited for you 60 days');
+    expect(learning?.steps).toContain(CARD_ACTIONS.learning);
+
+    world.clock.set('2026-05-08T10:00:00Z');
+    recordLearningReview(ctxOf(world), actor(PEOPLE.siro, true), decide, {
+      recurrenceRisk: 'no',
+      reasoning: 'One-off',
+      vulnerabilities: 'None found',
+      riskRegisterRef: 'RR-1',
+      noChangeReason: null,
+    });
+    // 60 more days without a request for closure: the IRM (here the head of department).
+    await sweepAt('2026-07-07T09:05:00Z');
+    expect(stepKeys(PEOPLE.hodFinance)).toContain(`closure_request:${id}`);
+    expect(digests(PEOPLE.hodFinance).at(-1)?.steps).toContain(CARD_ACTIONS.closure);
+    // Waiting past REMIND_CLOSURE_DAYS + ESCALATE_OVERDUE_DAYS: the SIRO hears of it too.
+    expect(stepKeys(PEOPLE.siro)).toContain(`closure-overdue:${id}`);
+
+    world.clock.set('2026-07-07T10:00:00Z');
+    requestClosure(ctxOf(world), actor(PEOPLE.hodFinance), decide, {
+      noAction: false,
+      justification: null,
+      reviewerId: PEOPLE.responder,
+    });
+    await sweepAt('2026-09-07T09:05:00Z');
+    expect(stepKeys(PEOPLE.responder)).toContain(`peer_review:${id}`);
+    expect(digests(PEOPLE.responder).at(-1)?.steps).toContain(CARD_ACTIONS.peerReview);
+
+    world.clock.set('2026-09-07T10:00:00Z');
+    peerReview(ctxOf(world), actor(PEOPLE.responder, true), decide, { decision: 'approved', comment: null });
+    await sweepAt('2026-11-06T10:05:00Z');
+    expect(stepKeys(PEOPLE.cio)).toContain(`closure_approval:${id}`);
+    const approval = digests(PEOPLE.cio).at(-1);
+    expect(approval?.text).toContain('the CIO’s approval of the closure has waited for you 60 days');
+
+    // The CIO approves from the reminder itself; the item is settled and nothing more is chased.
+    await press(PEOPLE.cio, approval, DUTY_ACTIONS.approveClosure);
+    expect(world.db.select().from(incidents).get()?.status).toBe('closed');
+    const before = digests(PEOPLE.cio).length;
+    await sweepAt('2026-11-09T09:05:00Z');
+    expect(digests(PEOPLE.cio)).toHaveLength(before);
   }, 60_000);
 });
 

@@ -65,17 +65,27 @@ describe('verifyAuditTrail', () => {
       'a JSON field',
       `UPDATE incident_events SET after = json_set(after, '$.department', 'HR') WHERE id = 3`,
       3,
+      [],
     ],
-    ['the time', 'UPDATE incident_events SET at = at + 1 WHERE id = 1', 1],
-    ['the actor', `UPDATE incident_events SET actor_id = 'USOMEONE' WHERE id = 2`, 2],
-    ['the incident it belongs to', 'UPDATE incident_events SET incident_id = 1 WHERE id = 2', 2],
-  ])('names an edit to %s', (_, sql, eventId) => {
+    ['the time', 'UPDATE incident_events SET at = at + 1 WHERE id = 1', 1, []],
+    ['the actor', `UPDATE incident_events SET actor_id = 'USOMEONE' WHERE id = 2`, 2, []],
+    // INC-2026-0002 is then left with no event of its own.
+    [
+      'the incident it belongs to',
+      'UPDATE incident_events SET incident_id = 1 WHERE id = 2',
+      2,
+      [
+        'INC-2026-0002: in the register but not in the audit trail: no event records it (added behind Vigil’s back)',
+      ],
+    ],
+  ])('names an edit to %s', (_, sql, eventId, more) => {
     seedThree();
     tamper(db, sql);
     expect(problems()).toEqual([
       expect.stringMatching(
         new RegExp(`^event ${eventId} \\(INC-2026-000\\d\\): ${EDITED.replace(/[()]/g, '\\$&')}$`),
       ),
+      ...more,
     ]);
   });
 
@@ -163,6 +173,7 @@ describe('verifyAuditTrail', () => {
     expect(problems()).toEqual([
       'event 3 (INC-2026-0003): event 2 before it is missing (deleted?)',
       'event 3 (INC-2026-0003): it does not chain onto event 1 before it (an event deleted, inserted or rewritten)',
+      'INC-2026-0002: in the register but not in the audit trail: no event records it (added behind Vigil’s back)',
     ]);
   });
 
@@ -172,6 +183,7 @@ describe('verifyAuditTrail', () => {
     expect(problems()).toEqual([
       'event 2 (INC-2026-0002): event 1 before it is missing (deleted?)',
       'event 2 (INC-2026-0002): it does not chain onto the start of the trail (an event deleted, inserted or rewritten)',
+      'INC-2026-0001: in the register but not in the audit trail: no event records it (added behind Vigil’s back)',
     ]);
   });
 
@@ -180,6 +192,8 @@ describe('verifyAuditTrail', () => {
     tamper(db, 'DELETE FROM incident_events WHERE id >= 2');
     expect(problems()).toEqual([
       'after event 1: event ids up to 3 were given out, but the trail ends at event 1: events at its end were deleted',
+      'INC-2026-0002: in the register but not in the audit trail: no event records it (added behind Vigil’s back)',
+      'INC-2026-0003: in the register but not in the audit trail: no event records it (added behind Vigil’s back)',
     ]);
   });
 
@@ -210,10 +224,12 @@ describe('verifyAuditTrail', () => {
     // The trail still names INC-2026-0003.
     expect(problems()).toEqual([
       'reference counter 2026: at 2, but INC-2026-0003 exists: the next report would reuse a reference (rewound?)',
+      'INC-2026-0003: in the audit trail (1 event) but not in the register: deleted behind Vigil’s back',
     ]);
     db.$client.prepare('DELETE FROM reference_counters').run();
     expect(problems()).toEqual([
       'reference counter 2026: missing, but INC-2026-0003 exists: the next report would reuse a reference (rewound?)',
+      'INC-2026-0003: in the audit trail (1 event) but not in the register: deleted behind Vigil’s back',
     ]);
   });
 

@@ -12,7 +12,7 @@ afterEach(async () => {
   await world?.stop();
 });
 
-export const PLAIN_TEXTS: LifecycleTexts = {
+const PLAIN_TEXTS: LifecycleTexts = {
   report: {},
   postHowSent: 'Royal Mail',
   postSentFrom: 'Head office',

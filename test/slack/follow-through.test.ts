@@ -157,7 +157,9 @@ describe('from restored to closed', () => {
     expect(incident().closedAt).not.toBeNull();
 
     const closedDm = dmsTo(PEOPLE.staff).at(-1);
-    expect(JSON.stringify(closedDm?.args)).toContain(`Your report *${REF}* (“Laptop left on a train”) is closed`);
+    expect(JSON.stringify(closedDm?.args)).toContain(
+      `Your report *${REF}* (“Laptop left on a train”) is closed`,
+    );
     expect(JSON.stringify(closedDm?.args)).toContain('Thank you for reporting it');
     // Three things only: received, being handled, closed (issue 13 item 5), never going backwards.
     expect(dmsTo(PEOPLE.staff).map((c) => String(c.args.text))).toEqual([
@@ -258,7 +260,9 @@ describe('from restored to closed', () => {
     );
     await act(PEOPLE.siro, CARD_ACTIONS.reopen, { reason: 'The laptop turned up at a pawn shop' });
     expect(incident()).toMatchObject({ status: 'resolving', closedAt: null });
-    expect(JSON.stringify(dmsTo(PEOPLE.staff).at(-1)?.args)).toContain('has been reopened and is being handled again');
+    expect(JSON.stringify(dmsTo(PEOPLE.staff).at(-1)?.args)).toContain(
+      'has been reopened and is being handled again',
+    );
     expect(
       world.fake
         .messages(SECURITY_CHANNEL)

@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_TEXT_BUDGET, textLength } from '../../blocks/card-budget';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
+import { RECORD_ACTIONS } from '../../blocks/record-controls';
 import { TRUNCATION_MARK } from '../../blocks/text';
 import { actions, incidentEvents, incidents, notifications, reviews } from '../../db/schema';
 import { addAction } from '../../src/domain/add-action';
@@ -140,10 +141,11 @@ describe('triage by the SIRO', () => {
     });
     const card = JSON.stringify(world.card(REF).blocks);
     expect(card).toContain('Closed: not a security incident');
-    // Nothing more to do on it, unless new facts bring it back for triage (seed 003 §5.3).
-    expect(controlsOf(world.card(REF).blocks).map((c) => c.element.action_id)).toEqual([
-      DUTY_ACTIONS.retriage,
-    ]);
+    // Nothing more to do on it, unless new facts bring it back for triage (seed 003 §5.3); its
+    // facts and evidence can still be completed (seed 003 §3.6).
+    const controls = controlsOf(world.card(REF).blocks);
+    expect(controls.map((c) => c.element.action_id)).toEqual([DUTY_ACTIONS.retriage, CARD_ACTIONS.more]);
+    expect(controls[1]?.element.options?.map((o) => o.value)).toEqual(Object.values(RECORD_ACTIONS));
   });
 
   it('records a duplicate of another reference, and refuses one that does not exist', async () => {
@@ -250,7 +252,8 @@ describe('assignment and escalation', () => {
   it('refuses reassignment by someone outside the team', async () => {
     const card = await reported();
     const res = await world.forgeClick(PEOPLE.staff2, card, CARD_ACTIONS.assignIrm, { user: PEOPLE.staff2 });
-    expect(res.replies[0]).toContain('may assign the Incident Response Manager');
+    // Someone not told of the incident is not told its reference either.
+    expect(res.replies[0]).toBe('You cannot act on that incident, or it does not exist.');
     expect(incident(world).irmId).toBe(PEOPLE.hodFinance);
   });
 
@@ -316,7 +319,7 @@ describe('assignment and escalation', () => {
       ['triaged', PEOPLE.siro],
       ['escalated', 'vigil'],
     ]);
-    expect(events[2]?.after).toEqual({ escalatedAt: '2026-03-10T09:00:00.000Z', automatic: true });
+    expect(events[2]?.after).toMatchObject({ escalatedAt: '2026-03-10T09:00:00.000Z', automatic: true });
     expect(threadLines(world).at(-1)).toBe(
       'Escalated automatically to the SIRO and the Managing Director: triage found that customers or staff are affected.',
     );
@@ -717,7 +720,7 @@ describe('refusals, retries and stale forms', () => {
     const card = await reported();
     const updates = world.fake.callsTo('chat.update', { ok: true }).length;
     const res = await world.forgeClick(PEOPLE.staff2, card, CARD_ACTIONS.assignIrm, { user: PEOPLE.staff2 });
-    expect(res.replies[0]).toMatch(/^Only .* may assign the Incident Response Manager/);
+    expect(res.replies[0]).toBe('You cannot act on that incident, or it does not exist.');
     expect(world.fake.callsTo('chat.update', { ok: true }).length).toBe(updates + 1);
     expect(JSON.stringify(world.card(REF).blocks)).toContain(`"initial_user":"${PEOPLE.hodFinance}"`);
   });

@@ -10,20 +10,27 @@ import { registerDecisionPicked } from './actions/decision-picked';
 import { registerHomeReportButton } from './actions/home-report-clicked';
 import { registerLossLocationSelected } from './actions/loss-location-selected';
 import { registerProcedureSteps } from './actions/procedure-steps';
+import { registerRecordControls } from './actions/record-controls-clicked';
 import { registerReminderButtons } from './actions/reminder-clicked';
+import { registerReporterControls } from './actions/reporter-controls';
 import { registerIncidentCommand } from './commands/incident';
 import { registerReportIncidentCommand } from './commands/report-incident';
 import { registerAppHomeOpened } from './events/app-home-opened';
 import { registerSecurityChannelMembership } from './events/security-channel-membership';
+import { routeByTable } from './router';
+import { registerAddAsEvidence } from './shortcuts/add-as-evidence';
 import { registerAddToTimeline } from './shortcuts/add-to-timeline';
 import { registerReportShortcuts } from './shortcuts/report-shortcuts';
 import { registerCardModalSubmissions } from './views/card-modal-submitted';
+import { registerEvidenceForm } from './views/evidence-form';
 import { registerDesignateFromHome } from './views/procedure-forms';
 import { registerReportSubmitted } from './views/report-submitted';
+import { registerReporterForms } from './views/reporter-forms';
 
 /** Every Slack entry point of the app; manifest.yml must match this list (test/manifest.test.ts). */
-export function registerListeners(app: App, deps: ListenerDeps): void {
-  app.use(dedupeEvents(deps));
+export function registerListeners(bolt: App, deps: ListenerDeps): void {
+  bolt.use(dedupeEvents(deps));
+  const app = routeByTable(bolt, bolt.client);
   registerReportIncidentCommand(app, deps);
   registerReportShortcuts(app, deps);
   registerAddToTimeline(app, deps);
@@ -43,4 +50,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerHomeReportButton(app, deps);
   registerProcedureSteps(app, deps);
   registerDesignateFromHome(app, deps);
+  registerRecordControls(app, deps);
+  registerEvidenceForm(app, deps);
+  registerAddAsEvidence(app, deps);
+  registerReporterControls(app, deps);
+  registerReporterForms(app, deps);
 }

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { and, eq } from 'drizzle-orm';
 import { DUTY_ACTIONS } from '../../../../blocks/card-ids';
@@ -8,8 +8,9 @@ import { type ActionTarget, decideNotDoing, setActionStatus } from '../../../dom
 import type { RecordResult } from '../../../domain/change';
 import { mayUpdateAction, updateActionRefusal } from '../../../domain/permissions';
 import type { Actor } from '../../../domain/roles';
-import { clickedIncident, refuse, resolveActor, runCardChange } from '../../card-interaction';
+import { clickedIncident, refusalFor, refuse, resolveActor, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 interface ActionClick {
   userId: string;
@@ -26,7 +27,7 @@ interface ActionClick {
  * reminder, App Home. The button names the action (a hint): it must belong to the incident of the
  * message it was clicked on, and the domain checks who and whether again.
  */
-export function registerActionDmButtons(app: App, deps: ListenerDeps): void {
+export function registerActionDmButtons(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
 
   const on = (actionId: string, what: string, take: (click: ActionClick) => Promise<void>) =>
@@ -96,7 +97,7 @@ export function registerActionDmButtons(app: App, deps: ListenerDeps): void {
         deps,
         c.respond,
         c.userId,
-        updateActionRefusal(c.incident),
+        refusalFor(deps, actor, c.incident.id, updateActionRefusal(c.incident)),
         `action not doing on ${c.incident.reference}`,
       );
       return;

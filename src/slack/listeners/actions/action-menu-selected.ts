@@ -1,4 +1,4 @@
-import type { App, BlockAction, OverflowAction } from '@slack/bolt';
+import type { BlockAction, OverflowAction } from '@slack/bolt';
 import { and, eq } from 'drizzle-orm';
 import { ACTION_MENU, CARD_ACTIONS, parseActionMenuValue } from '../../../../blocks/card-ids';
 import {
@@ -17,15 +17,23 @@ import {
   ownsAction,
   updateActionRefusal,
 } from '../../../domain/permissions';
-import { clickedIncident, refreshCard, refuse, resolveActor, runCardChange } from '../../card-interaction';
+import {
+  clickedIncident,
+  refreshCard,
+  refusalFor,
+  refuse,
+  resolveActor,
+  runCardChange,
+} from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 /**
  * The menu beside each action on the card: edit, done, won't do, and the IRM's or SIRO's answer
  * to an owner's "won't do". The option names the action (a hint): it is re-read, must belong to
  * the card's incident, and every rule is checked again by the domain.
  */
-export function registerActionMenu(app: App, deps: ListenerDeps): void {
+export function registerActionMenu(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
 
   /** The action, if this person may change it now; otherwise the reason they may not. */
@@ -58,7 +66,14 @@ export function registerActionMenu(app: App, deps: ListenerDeps): void {
     const refused = async (text: string) => {
       // The menu may offer what no longer applies: the redraw shows the action as it is now.
       refreshCard(deps, incident.id);
-      await refuse(deps, args.respond, userId, text, `action menu on ${incident.reference}`);
+      const actor = await resolveActor(deps, userId);
+      await refuse(
+        deps,
+        args.respond,
+        userId,
+        refusalFor(deps, actor, incident.id, text),
+        `action menu on ${incident.reference}`,
+      );
     };
     if (!choice) {
       await refused('That choice is not on offer any more.');

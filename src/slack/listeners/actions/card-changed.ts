@@ -1,4 +1,4 @@
-import type { App, BlockAction, BlockElementAction } from '@slack/bolt';
+import type { BlockAction, BlockElementAction } from '@slack/bolt';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../../../blocks/card-ids';
 import { assignIrm } from '../../../domain/assign-irm';
 import type { RecordResult, Target } from '../../../domain/change';
@@ -6,8 +6,10 @@ import { approveClosure } from '../../../domain/closure';
 import { escalateIncident } from '../../../domain/escalate';
 import { startResolution } from '../../../domain/follow-through';
 import type { Actor } from '../../../domain/roles';
-import { clickedIncident, runCardChange } from '../../card-interaction';
+import { clickedIncident, refreshCard, refuse, runCardChange } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import { NOT_A_PERSON } from '../../people';
+import type { Listeners } from '../router';
 
 type Change = (actor: Actor, target: Target, action: BlockElementAction) => RecordResult | null;
 
@@ -16,13 +18,19 @@ type Change = (actor: Actor, target: Target, action: BlockElementAction) => Reco
  * the CIO's confirmed approval of closure. On the card they carry the version it showed; asked for
  * elsewhere, the step's own state is the guard.
  */
-export function registerCardChanges(app: App, deps: ListenerDeps): void {
+export function registerCardChanges(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   const on = (actionId: string, what: string, change: Change) =>
     app.action<BlockAction>(actionId, async (args) => {
       await args.ack();
       const clicked = await clickedIncident(deps, args);
       if (!clicked) return;
+      const picked = args.action.type === 'users_select' ? args.action.selected_user : null;
+      if (picked && !(await deps.people.resolvable(picked))) {
+        refreshCard(deps, clicked.incident.id);
+        await refuse(deps, args.respond, args.body.user.id, NOT_A_PERSON, `${what}: not a person`);
+        return;
+      }
       const target = {
         incidentId: clicked.incident.id,
         version: clicked.version,

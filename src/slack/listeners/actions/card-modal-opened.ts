@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { and, eq } from 'drizzle-orm';
 import { CARD_ACTIONS } from '../../../../blocks/card-ids';
@@ -24,13 +24,14 @@ import { latestReview, pendingReview } from '../../../domain/reviews';
 import { SEVERITIES, targetResolution } from '../../../domain/triage';
 import { clickedIncident, mayOpen, refuse } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 /**
  * The buttons that open a form, on the card and wherever a step is asked for (a DM, the card's
  * thread, a reminder, App Home). Permission is checked before the form opens; the domain checks
  * again on submit. A form shows what its step needs, for people who have no card beside them.
  */
-export function registerCardModalOpeners(app: App, deps: ListenerDeps): void {
+export function registerCardModalOpeners(app: Listeners, deps: ListenerDeps): void {
   const now = () => deps.clock.now();
   const line = (c: Record<string, unknown>, label: string, key: string) =>
     typeof c[key] === 'string' && c[key] ? `*${label}:* ${userText(String(c[key]), 600)}` : '';

@@ -1,7 +1,8 @@
-import type { App, BlockAction, RadioButtonsAction } from '@slack/bolt';
+import type { BlockAction, RadioButtonsAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { CARD_MODALS, DECISION_CHOICE_ACTION, withDecision } from '../../../../blocks/card-modals';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 const DECISION_FORMS: string[] = [CARD_MODALS.analysisReview, CARD_MODALS.peerReview, CARD_MODALS.approval];
 
@@ -9,7 +10,7 @@ const DECISION_FORMS: string[] = [CARD_MODALS.analysisReview, CARD_MODALS.peerRe
  * A review's decision picked in its form: the form is drawn again so that the comment is asked
  * for (required) when sending back, and offered (optional) when approving. Nothing is saved here.
  */
-export function registerDecisionPicked(app: App, deps: ListenerDeps): void {
+export function registerDecisionPicked(app: Listeners, deps: ListenerDeps): void {
   app.action<BlockAction<RadioButtonsAction>>(
     DECISION_CHOICE_ACTION,
     async ({ ack, body, action, client }) => {

@@ -1,16 +1,16 @@
-import type { App, BlockAction } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import { LOSS_LOCATION_ACTION, REPORT_KIND_ACTION, reportModal } from '../../../../blocks/report-modal';
 import type { ListenerDeps } from '../../deps';
 import { draftFromState } from '../../report-form';
+import type { Listeners } from '../router';
 
 /**
  * Redraws the form with the seed's follow-up questions for the chosen location, or with the
  * questions that fit the kind chosen, keeping all answers.
  */
-export function registerLossLocationSelected(app: App, deps: ListenerDeps): void {
-  app.action<BlockAction>(
-    new RegExp(`^(${LOSS_LOCATION_ACTION}|${REPORT_KIND_ACTION})$`),
-    async ({ ack, body, client }) => {
+export function registerLossLocationSelected(app: Listeners, deps: ListenerDeps): void {
+  for (const actionId of [LOSS_LOCATION_ACTION, REPORT_KIND_ACTION])
+    app.action<BlockAction>(actionId, async ({ ack, body, client }) => {
       await ack();
       const view = body.view;
       if (!view) return;
@@ -28,6 +28,5 @@ export function registerLossLocationSelected(app: App, deps: ListenerDeps): void
         // hash_conflict means a newer redraw already happened: nothing is lost.
         deps.logger.warn('report form could not be redrawn', err);
       }
-    },
-  );
+    });
 }

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { asc, eq } from 'drizzle-orm';
 import { DUTY_ACTIONS } from '../../../../blocks/card-ids';
@@ -15,13 +15,14 @@ import { type Transition, type TransitionInputs, transitionRefusal } from '../..
 import { type Capability, rules } from '../../../domain/permissions';
 import { clickedIncident, mayOpen, refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 /**
  * The buttons of the steps asked where people are told (a DM, the card's thread, App Home, and a
  * few plain buttons on the card): each checks who may before its form opens, and whether the step
  * can be taken now, so nobody fills a form only to be refused; the domain checks again on submit.
  */
-export function registerProcedureSteps(app: App, deps: ListenerDeps): void {
+export function registerProcedureSteps(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   const step = <T extends Transition>(
     actionId: string,

@@ -1,19 +1,22 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { addDays } from 'date-fns';
+import { eq } from 'drizzle-orm';
 import { REMINDER_ACTIONS } from '../../../../blocks/reminder-digest';
 import { slackDate } from '../../../../blocks/text';
+import { actions } from '../../../../db/schema';
 import { setActionStatus } from '../../../domain/action-status';
 import { DomainError } from '../../../domain/errors';
 import { checkDone, snooze } from '../../../domain/reminders';
-import { refuse, resolveActor } from '../../card-interaction';
+import { refusalFor, refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
+import type { Listeners } from '../router';
 
 /**
  * Done and Snooze on a reminder. The button's item key is a hint: snoozing only ever quiets the
  * clicker's own reminders, completing an action goes through the action's own permission check,
  * and any other Done is checked against the register (still owed: asked again tomorrow).
  */
-export function registerReminderButtons(app: App, deps: ListenerDeps): void {
+export function registerReminderButtons(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   const reply = (text: string) => ({ response_type: 'ephemeral' as const, replace_original: false, text });
 
@@ -46,7 +49,14 @@ export function registerReminderButtons(app: App, deps: ListenerDeps): void {
         deps.outbox.kick();
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        await refuse(deps, respond, body.user.id, err.message, 'reminder done');
+        // The key is the client's word: an action of another's incident is not named to them.
+        const of = deps.db
+          .select({ incidentId: actions.incidentId })
+          .from(actions)
+          .where(eq(actions.id, Number(actionMatch[1])))
+          .get();
+        const text = of ? refusalFor(deps, actor, of.incidentId, err.message) : err.message;
+        await refuse(deps, respond, body.user.id, text, 'reminder done');
         return;
       }
       await respond(reply(':white_check_mark: Action marked done. Thank you.'));

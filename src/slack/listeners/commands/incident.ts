@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { App, RespondFn } from '@slack/bolt';
+import type { RespondFn } from '@slack/bolt';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import { INCIDENT_HELP, incidentDetails, incidentStatus } from '../../../../blocks/incident-lookup';
@@ -10,6 +10,7 @@ import { statisticsMessage } from '../../../../blocks/statistics-report';
 import { userText } from '../../../../blocks/text';
 import { incidents } from '../../../../db/schema';
 import { type Period, parsePeriod } from '../../../dates';
+import { logEvidenceAccess } from '../../../domain/evidence';
 import { messageUrl } from '../../../domain/links';
 import { nearestReference, parseReference } from '../../../domain/numbering';
 import { seesDetails } from '../../../domain/restricted';
@@ -22,6 +23,7 @@ import { refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { uploadFilesToDm, withTempDir } from '../../upload-files';
 import { unescapeSlackText } from '../../view-state';
+import type { Listeners } from '../router';
 
 export const INCIDENT_COMMAND = '/incident';
 
@@ -51,7 +53,7 @@ function failure(verb: string, err: unknown): string {
 }
 
 export function registerIncidentCommand(
-  app: App,
+  app: Listeners,
   deps: ListenerDeps,
   extra: Record<string, Subcommand> = {},
 ): void {
@@ -81,7 +83,7 @@ export function registerIncidentCommand(
       const full = works;
       const message = full
         ? incidentDetails(
-            loadCardModel(deps.db, incident, now, deps.config.orgTimeZone),
+            loadCardModel(deps.db, incident, now, deps.config.orgTimeZone, deps.config.lateReportHours),
             incident.cardChannelId && incident.cardTs
               ? messageUrl(deps.workspaceUrl, incident.cardChannelId, incident.cardTs)
               : null,
@@ -158,7 +160,12 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       });
       return;
     }
-    const stats = computeStatistics(deps.db, { ...period, now, orgTimeZone: deps.config.orgTimeZone });
+    const stats = computeStatistics(deps.db, {
+      ...period,
+      now,
+      orgTimeZone: deps.config.orgTimeZone,
+      lateReportHours: deps.config.lateReportHours,
+    });
     await respond({ response_type: 'ephemeral', ...statisticsMessage(stats) });
   },
 
@@ -207,6 +214,9 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
       );
       return;
     }
+    // Chain of custody (ISO 27001 A.5.28): the export is logged before the pack is drawn, so it lists itself.
+    logEvidenceAccess(deps, userId, incident, '/incident evidence');
+    deps.outbox.kick();
     const pack = evidencePack(deps.db, incident, deps.clock.now());
     await withTempDir(async (dir) => {
       const md = { name: `${incident.reference}-evidence.md`, path: join(dir, 'evidence.md') };

@@ -1,11 +1,13 @@
-import type { App, MessageShortcut } from '@slack/bolt';
+import type { MessageShortcut } from '@slack/bolt';
 import { and, eq } from 'drizzle-orm';
 import { incidents } from '../../../../db/schema';
 import { DomainError } from '../../../domain/errors';
+import { isSlackUserId } from '../../../domain/people-ids';
 import { addTimelineNote } from '../../../domain/timeline-note';
 import { refuse, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { unescapeSlackText } from '../../view-state';
+import type { Listeners } from '../router';
 import { SHORTCUTS } from './report-shortcuts';
 
 /**
@@ -13,7 +15,7 @@ import { SHORTCUTS } from './report-shortcuts';
  * (audited, in the evidence pack and the export). Slack offers the shortcut only on messages the
  * person can see; the thread must be an incident card's, and the person one who may work on it.
  */
-export function registerAddToTimeline(app: App, deps: ListenerDeps): void {
+export function registerAddToTimeline(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   app.shortcut<MessageShortcut>(
     { type: 'message_action', callback_id: SHORTCUTS.addToTimeline },
@@ -48,7 +50,7 @@ export function registerAddToTimeline(app: App, deps: ListenerDeps): void {
           { incidentId: incident.id, requestKey: `timeline:${shortcut.channel.id}:${ts}` },
           {
             messageTs: ts,
-            authorId: typeof author === 'string' && /^[UW][A-Z0-9]+$/.test(author) ? author : null,
+            authorId: isSlackUserId(author) ? author : null,
             text: unescapeSlackText(shortcut.message?.text ?? ''),
           },
         );

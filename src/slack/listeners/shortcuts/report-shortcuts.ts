@@ -1,4 +1,4 @@
-import type { App, MessageShortcut } from '@slack/bolt';
+import type { MessageShortcut } from '@slack/bolt';
 import { processedRequests } from '../../../../db/schema';
 import { messageUrl } from '../../../domain/links';
 import { TEXT_MAX } from '../../../domain/report-input';
@@ -6,6 +6,7 @@ import type { ListenerDeps } from '../../deps';
 import { openReportModal } from '../../open-report-modal';
 import { displayNames, mentionedIds, readableMessage } from '../../readable-message';
 import { unescapeSlackText } from '../../view-state';
+import type { Listeners } from '../router';
 
 export const SHORTCUTS = {
   report: 'report_incident_shortcut',
@@ -51,7 +52,7 @@ function firstTime(deps: ListenerDeps, triggerId: string): boolean {
   return fresh;
 }
 
-export function registerReportShortcuts(app: App, deps: ListenerDeps): void {
+export function registerReportShortcuts(app: Listeners, deps: ListenerDeps): void {
   app.shortcut({ type: 'shortcut', callback_id: SHORTCUTS.report }, async ({ ack, shortcut, client }) => {
     await ack();
     if (!firstTime(deps, shortcut.trigger_id)) return;

@@ -1,4 +1,4 @@
-import type { App, SlackViewMiddlewareArgs, ViewOutput, ViewResponseAction } from '@slack/bolt';
+import type { SlackViewMiddlewareArgs, ViewOutput, ViewResponseAction } from '@slack/bolt';
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { CARD_MODALS, confirmDismissalModal, noticeModal } from '../../../../blocks/card-modals';
@@ -21,6 +21,7 @@ import {
   resolutionInputSchema,
   submitCausalAnalysis,
 } from '../../../domain/follow-through';
+import { knowsOf, NOT_YOURS } from '../../../domain/knows-of';
 import { soleCioRefusal, transitionRefusal } from '../../../domain/lifecycle';
 import { can } from '../../../domain/permissions';
 import { postUpdate } from '../../../domain/post-update';
@@ -28,10 +29,12 @@ import { notificationInputSchema, recordNotification } from '../../../domain/rec
 import type { Actor } from '../../../domain/roles';
 import { setSeverity, severityChangeSchema, triageIncident, triageInputSchema } from '../../../domain/triage';
 import { actionInput, readTeam } from '../../action-team';
-import { findIncident, refreshCard, resolveActor } from '../../card-interaction';
+import { findIncident, refreshCard, refusalFor, resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { formAgain } from '../../stale-form';
 import { type FormResult, parseForm, readViewState } from '../../view-state';
+import type { Listeners } from '../router';
+import { registerFactsForms } from './facts-forms';
 import { registerProcedureForms } from './procedure-forms';
 
 const metadataSchema = z.object({
@@ -47,7 +50,7 @@ type Args = SlackViewMiddlewareArgs;
  * Forms opened from a card. The metadata names the incident and the version the person saw (hints,
  * re-read by the domain); the view id makes a double submission apply once.
  */
-export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void {
+export function registerCardModalSubmissions(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
 
   /**
@@ -94,10 +97,25 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
         });
         return;
       }
+      // Permission before anything about the incident: a form about one this person has not been
+      // told of (forged, walking incident ids) is refused in the same words as for none at all.
+      const actor = await resolveActor(deps, body.user.id);
+      const incident = findIncident(deps, meta.data.i);
+      if (!incident || !knowsOf(deps.db, deps.config, actor, incident)) {
+        deps.logger.info(`refused ${callbackId} for ${body.user.id}: incident ${meta.data.i} not theirs`);
+        await ack({ response_action: 'errors', errors: { [errorBlock]: NOT_YOURS } });
+        return;
+      }
       const answers = readViewState(view.state.values);
       const parsed = parse(answers, meta.data);
       if (!parsed.ok) {
         await ack({ response_action: 'errors', errors: parsed.errors });
+        return;
+      }
+      // A person picker's choice is someone Vigil can resolve before it is stored or mentioned.
+      const notPeople = await deps.people.pickerErrors(view.state.values);
+      if (notPeople) {
+        await ack({ response_action: 'errors', errors: notPeople });
         return;
       }
       const answer = await before?.({ value: parsed.value, view, meta: meta.data, userId: body.user.id });
@@ -105,7 +123,6 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
         await ack(answer);
         return;
       }
-      const actor = await resolveActor(deps, body.user.id);
       const target: Target = { incidentId: meta.data.i, version: meta.data.v, requestKey: `view:${view.id}` };
       try {
         apply(actor, target, parsed.value, meta.data);
@@ -215,12 +232,16 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
       incidentId: meta.data.i,
       requestKey: `view:${view.id}`,
     };
+    const actor = await resolveActor(deps, body.user.id);
     try {
-      setActionStatus(ctx, await resolveActor(deps, body.user.id), target, 'done', null);
+      setActionStatus(ctx, actor, target, 'done', null);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       refreshCard(deps, meta.data.i);
-      await ack({ response_action: 'update', view: noticeModal('Nothing was changed', err.message) });
+      await ack({
+        response_action: 'update',
+        view: noticeModal('Nothing was changed', refusalFor(deps, actor, meta.data.i, err.message)),
+      });
       return;
     }
     await ack();
@@ -406,6 +427,7 @@ export function registerCardModalSubmissions(app: App, deps: ListenerDeps): void
     readTeam(deps),
   );
   registerProcedureForms(handle, deps);
+  registerFactsForms(handle, deps);
 }
 
 function safeJson(text: string): unknown {

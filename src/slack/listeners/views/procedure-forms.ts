@@ -1,4 +1,4 @@
-import type { App, ViewOutput, ViewResponseAction } from '@slack/bolt';
+import type { ViewOutput, ViewResponseAction } from '@slack/bolt';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { PROCEDURE_MODALS } from '../../../../blocks/procedure-modals';
@@ -9,11 +9,13 @@ import { assignIrm } from '../../../domain/assign-irm';
 import type { RecordResult, Target } from '../../../domain/change';
 import { DomainError, Forbidden } from '../../../domain/errors';
 import { parseReference } from '../../../domain/numbering';
+import { SLACK_USER_ID } from '../../../domain/people-ids';
 import { retriageIncident, retriageSchema } from '../../../domain/retriage';
 import type { Actor } from '../../../domain/roles';
 import { resolveActor } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import { type FormResult, parseForm, readViewState } from '../../view-state';
+import type { Listeners } from '../router';
 
 /** What a form opened about one incident carries back (see card-modal-submitted.ts). */
 interface FormMeta {
@@ -43,7 +45,7 @@ const form =
     parseForm(schema, Object.fromEntries(answers), new Set(answers.keys()), errorBlock);
 
 const irmSchema = z.object({
-  irmId: z.string({ error: 'Please choose a person.' }).regex(/^[UW][A-Z0-9]+$/, 'Please choose a person.'),
+  irmId: z.string({ error: 'Please choose a person.' }).regex(SLACK_USER_ID, 'Please choose a person.'),
 });
 
 /**
@@ -69,7 +71,7 @@ export function registerProcedureForms(handle: CardFormHandler, deps: ListenerDe
 }
 
 /** Designating the IRM from App Home: the incident is named by its reference. */
-export function registerDesignateFromHome(app: App, deps: ListenerDeps): void {
+export function registerDesignateFromHome(app: Listeners, deps: ListenerDeps): void {
   const ctx = { db: deps.db, clock: deps.clock, config: deps.config };
   const schema = irmSchema.extend({
     reference: z
@@ -82,6 +84,12 @@ export function registerDesignateFromHome(app: App, deps: ListenerDeps): void {
     const parsed = form(schema, 'reference')(answers);
     if (!parsed.ok) {
       await ack({ response_action: 'errors', errors: parsed.errors });
+      return;
+    }
+    // A person picker's choice is someone Vigil can resolve before it is stored or mentioned.
+    const notPeople = await deps.people.pickerErrors(view.state.values);
+    if (notPeople) {
+      await ack({ response_action: 'errors', errors: notPeople });
       return;
     }
     const reference = parseReference(parsed.value.reference) ?? '';

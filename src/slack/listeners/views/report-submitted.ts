@@ -1,11 +1,11 @@
-import type { App } from '@slack/bolt';
 import { reportConfirmation } from '../../../../blocks/report-confirmation';
 import { REPORT_MODAL_CALLBACK } from '../../../../blocks/report-modal';
 import { submitReport } from '../../../domain/submit-report';
 import type { ListenerDeps } from '../../deps';
 import { parseReportForm, parseReportMetadata } from '../../report-form';
+import type { Listeners } from '../router';
 
-export function registerReportSubmitted(app: App, deps: ListenerDeps): void {
+export function registerReportSubmitted(app: Listeners, deps: ListenerDeps): void {
   const { db, clock, config, outbox, logger } = deps;
   app.view(REPORT_MODAL_CALLBACK, async ({ ack, body, view }) => {
     const parsed = parseReportForm(view.state.values, {
@@ -14,6 +14,12 @@ export function registerReportSubmitted(app: App, deps: ListenerDeps): void {
     });
     if (!parsed.ok) {
       await ack({ response_action: 'errors', errors: parsed.errors });
+      return;
+    }
+    // A person picker's choice is someone Vigil can resolve before it is stored or mentioned.
+    const notPeople = await deps.people.pickerErrors(view.state.values);
+    if (notPeople) {
+      await ack({ response_action: 'errors', errors: notPeople });
       return;
     }
     const meta = parseReportMetadata(view.private_metadata, deps.workspaceUrl);

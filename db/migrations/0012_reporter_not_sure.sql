@@ -1,0 +1,1 @@
+ALTER TABLE `incidents` ADD `reporter_not_sure` text;

@@ -1,0 +1,73 @@
+import { and, inArray, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { type Incident, incidents, reviews } from '../../db/schema';
+import type { Config } from '../config';
+import { dutiesOf } from './duties';
+import { pendingReview } from './reviews';
+import type { Tx } from './tx';
+
+/** The steps between restoration and closure (seed 003 §5.10–5.11) that can be left waiting. */
+export const CLOSURE_STEPS = ['learning', 'closure_request', 'peer_review', 'closure_approval'] as const;
+export type ClosureStep = (typeof CLOSURE_STEPS)[number];
+
+export const CLOSURE_STEP_WORDS: Record<ClosureStep, string> = {
+  learning: 'the recurrence and risk-register review',
+  closure_request: 'the request for closure',
+  peer_review: 'the peer review of the closure',
+  closure_approval: 'the CIO’s approval of the closure',
+};
+
+/** One closure step owed on an incident, and since when it has waited. */
+export interface ClosureWait {
+  incidentId: number;
+  reference: string;
+  step: ClosureStep;
+  /** The duty's state, so a reminder carries the same button as the step's DM. */
+  state: string;
+  owners: string[];
+  since: Date;
+}
+
+/** When the step started to wait: the request for the reviews, else the last decision after restoration. */
+function waitingSince(tx: Tx, incident: Incident, step: ClosureStep): Date {
+  const restored = incident.resolvedAt as Date;
+  if (step === 'peer_review' || step === 'closure_approval')
+    return pendingReview(tx, incident.id, step)?.submittedAt ?? restored;
+  if (step === 'learning') return restored;
+  // The request is due once the last thing before it is settled (or a closure is sent back).
+  const last = tx.get<{ at: number | null }>(
+    sql`select max(coalesce(decided_at, submitted_at)) as at from ${reviews}
+      where incident_id = ${incident.id} and type <> 'action_plan'`,
+  );
+  return last?.at && last.at > restored.getTime() ? new Date(last.at) : restored;
+}
+
+/**
+ * Closure steps that have waited since before `olderThan`, with who owes them (the duties' own
+ * owners, so a reminder goes to whoever the step's DM went to). Every such step starts after
+ * restoration, so only records restored before `olderThan` are read.
+ */
+export function closureWaits(db: Db, config: Config, olderThan: Date): ClosureWait[] {
+  const out: ClosureWait[] = [];
+  for (const incident of db
+    .select()
+    .from(incidents)
+    .where(and(inArray(incidents.status, ['resolved', 'in_review']), lte(incidents.resolvedAt, olderThan)))
+    .all()) {
+    for (const duty of dutiesOf(db, config, incident)) {
+      const step = CLOSURE_STEPS.find((s) => s === duty.kind);
+      if (!step || duty.owners.length === 0) continue;
+      const since = waitingSince(db, incident, step);
+      if (since.getTime() > olderThan.getTime()) continue;
+      out.push({
+        incidentId: incident.id,
+        reference: incident.reference,
+        step,
+        state: duty.state,
+        owners: duty.owners,
+        since,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,160 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import { userText } from '../../blocks/text';
+import { type Incident, notifications } from '../../db/schema';
+import { isNetworkCategory, suggestedSeverityFor } from './categories';
+import { applyChange, diff, type RecordResult, type Target } from './change';
+import type { DomainContext } from './context';
+import { InvalidTransition } from './errors';
+import { ensureReportObligations, type ObligationTrace, withObligations } from './obligations';
+import type { NotificationKind } from './permissions';
+import { assertCan } from './permissions';
+import type { ReportInput } from './report-input';
+import type { Actor } from './roles';
+import { routeReport } from './routes';
+import type { Tx } from './tx';
+
+/**
+ * The report's facts the security team may correct (seed 003 §3.6: establish the facts, then
+ * complete them). The loss location and its follow-ups, and whom the report concerns, stay as
+ * the reporter gave them: the first drives a form of its own, the second the report's route.
+ */
+export const CORRECTABLE_FACTS = [
+  'kind',
+  'category',
+  'title',
+  'description',
+  'discoveredAt',
+  'occurredAt',
+  'department',
+  'location',
+  'dataInvolved',
+  'peopleInvolved',
+  'peopleAware',
+  'customersOrStaffAffected',
+  'personalData',
+  'personalDataCount',
+  'personalDataKinds',
+  'sensitivity',
+  'protectiveMarking',
+  'encrypted',
+  'thirdPartyUse',
+  'assetOwnerId',
+  'immediateCause',
+  'crimeNumber',
+] as const satisfies readonly (keyof ReportInput & keyof Incident)[];
+
+export type CorrectableFact = (typeof CORRECTABLE_FACTS)[number];
+export type FactCorrections = Pick<ReportInput, CorrectableFact>;
+
+export const correctionReasonSchema = z.object({
+  reason: z
+    .string({ error: 'Please say why the facts are corrected (what you learnt, and from whom).' })
+    .trim()
+    .min(1, 'Please say why the facts are corrected (what you learnt, and from whom).')
+    .max(2000, 'Please keep this under 2000 characters.'),
+});
+
+const DISMISSED: Incident['status'][] = ['not_incident', 'duplicate'];
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/**
+ * The outside bodies a corrected fact no longer calls for: an obligation nobody has acted on yet is
+ * withdrawn as not required, with the correction's reason (GDPR Art. 33(5) keeps the reasoning).
+ * Only a fact that became "no" withdraws: "not sure" is still a possible breach (seed 003 §5.7).
+ */
+function withdrawObligations(
+  tx: Tx,
+  incident: Incident,
+  corrected: Incident,
+  by: string,
+  at: Date,
+  reason: string,
+): ObligationTrace {
+  const kinds: NotificationKind[] = [];
+  if (incident.personalData !== 'no' && corrected.personalData === 'no') kinds.push('regulator');
+  if (incident.customersOrStaffAffected !== 'no' && corrected.customersOrStaffAffected === 'no')
+    kinds.push('customers');
+  if (isNetworkCategory(incident.category) && !isNetworkCategory(corrected.category)) kinds.push('cert');
+  const trace: ObligationTrace = { before: {}, after: {} };
+  if (kinds.length === 0) return trace;
+  const pending = and(
+    eq(notifications.incidentId, incident.id),
+    eq(notifications.status, 'pending'),
+    inArray(notifications.kind, kinds),
+  );
+  const rows = tx.select().from(notifications).where(pending).all();
+  const why = `Facts corrected: ${reason}`;
+  tx.update(notifications)
+    .set({ status: 'not_required', reason: why, doneBy: by, doneAt: at })
+    .where(pending)
+    .run();
+  for (const n of rows) {
+    trace.before[n.kind] = { status: 'pending', dueAt: iso(n.dueAt) };
+    trace.after[n.kind] = { status: 'not_required', reason: why };
+  }
+  return trace;
+}
+
+/**
+ * Seed 003 §3.6: the security team corrects the report's facts as they are established, with the
+ * reason. The event keeps each field before and after; what follows from the facts follows them:
+ * the suggested severity, the head of department, the awareness clock when it ran from the
+ * discovery, the outside bodies owed (opened with their deadlines, or withdrawn) and so the
+ * statistics, which read the record.
+ */
+export function correctFacts(
+  ctx: DomainContext,
+  actor: Actor,
+  target: Target,
+  corrections: FactCorrections,
+  reasonText: string,
+): RecordResult {
+  return applyChange(ctx, target, (tx, incident, now) => {
+    assertCan(ctx.config, actor, 'correct_facts', incident, "correct the report's facts");
+    const reason = reasonText.trim();
+    if (!reason) throw new InvalidTransition('Please say why the facts are corrected.');
+    const facts: Partial<Incident> = {};
+    for (const k of CORRECTABLE_FACTS) (facts as Record<string, unknown>)[k] = corrections[k] ?? null;
+    facts.customersOrStaffAffected = (corrections.customersOrStaffAffected ??
+      'unknown') as Incident['customersOrStaffAffected'];
+    facts.personalData = (corrections.personalData ?? 'unknown') as Incident['personalData'];
+    const changed = diff(incident, facts);
+    if (Object.keys(changed.after).length === 0)
+      throw new InvalidTransition('Nothing was changed: correct at least one fact, or cancel.');
+    const patch = Object.fromEntries(
+      Object.keys(changed.after).map((k) => [k, facts[k as keyof Incident]]),
+    ) as Partial<Incident>;
+    if (patch.category !== undefined) patch.suggestedSeverity = suggestedSeverityFor(patch.category);
+    if (patch.department !== undefined)
+      patch.hodId = routeReport(ctx.config, {
+        department: patch.department,
+        reporterId: incident.reporterId,
+        concerns: incident.concerns ?? [],
+      }).hodId;
+    // Awareness ran from the discovery the reporter gave: a corrected discovery moves it (and the clocks).
+    if (patch.discoveredAt && incident.awareAt.getTime() === incident.discoveredAt.getTime())
+      patch.awareAt = patch.discoveredAt;
+    const corrected: Incident = { ...incident, ...patch };
+    const withdrawn = withdrawObligations(tx, incident, corrected, actor.id, now, reason);
+    // A record closed at triage owes nobody anything until it is triaged again (retriage.ts).
+    const opened = DISMISSED.includes(incident.status)
+      ? { before: {}, after: {} }
+      : ensureReportObligations(tx, corrected, now, ctx.config.notifyHours);
+    const derived = diff(incident, patch);
+    const trace = withObligations(
+      { before: derived.before, after: { ...derived.after, reason } },
+      {
+        before: { ...withdrawn.before, ...opened.before },
+        after: { ...withdrawn.after, ...opened.after },
+      },
+    );
+    return {
+      actor,
+      type: 'facts_corrected',
+      patch,
+      ...trace,
+      summary: `Facts corrected (${Object.keys(changed.after).join(', ')}): ${userText(reason, 500)}`,
+    };
+  });
+}

@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import type { Incident } from '../../db/schema';
+import type { Config } from '../config';
+import { can } from './permissions';
+import type { Actor } from './roles';
+import type { Tx } from './tx';
+
+/**
+ * What a refusal says to someone who may not know the incident exists: the same words as for one
+ * that does not, so a forged form or click walking incident ids learns nothing, not even which
+ * references there are.
+ */
+export const NOT_YOURS = 'You cannot act on that incident, or it does not exist.';
+
+/**
+ * Whether `actor` has been told of this incident: they work it (the card's people, a restricted
+ * record's insiders), reported it, are its IRM, head of department or named asset owner, own one of
+ * its actions, or were asked for one of its steps. Everyone else may not see its reference.
+ */
+export function knowsOf(
+  tx: Tx,
+  config: Pick<Config, 'triageRoles'>,
+  actor: Actor,
+  incident: Incident,
+): boolean {
+  if (can(config, actor, 'use_card', incident)) return true;
+  const named = [incident.reporterId, incident.irmId, incident.hodId, incident.assetOwnerId];
+  if (named.includes(actor.id) || (incident.accessIds ?? []).includes(actor.id)) return true;
+  const told = tx.get<{ told: number }>(sql`SELECT EXISTS (
+      SELECT 1 FROM actions a WHERE a.incident_id = ${incident.id}
+        AND (a.owner_id = ${actor.id} OR EXISTS (SELECT 1 FROM json_each(coalesce(a.owner_members, '[]')) m WHERE m.value = ${actor.id}))
+      UNION ALL
+      SELECT 1 FROM message_duties d WHERE d.incident_id = ${incident.id} AND d.owner_id = ${actor.id}
+    ) AS told`);
+  return told.told === 1;
+}
