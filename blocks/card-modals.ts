@@ -518,6 +518,15 @@ export function closureModal(i: Incident): ModalView {
         max: 2000,
       }),
     );
+  // Issue 13 item 5: the reporter is thanked at closure and, where the team chooses, told what was done.
+  blocks.push(
+    textInput('reporterNote', 'What should the reporter be told was done?', {
+      optional: true,
+      multiline: true,
+      max: 600,
+      hint: 'Sent to the reporter with their thanks when it closes. Left empty, they are only thanked.',
+    }),
+  );
   return modal(CARD_MODALS.closure, 'Request closure', 'Request', { i: i.id, v: i.version }, blocks);
 }
 

@@ -79,11 +79,17 @@ export function reportName(i: Pick<Incident, 'reference' | 'title' | 'restricted
  * The reporter hears three things: received (reporterReceipt), being handled, closed; and, after a
  * closure, that it is handled again. Plain words, no team jargon; no details of the report.
  */
-export function statusMessage(i: Incident, from?: Incident['status']): SlackMessage {
+export function statusMessage(
+  i: Incident,
+  from?: Incident['status'],
+  /** At closure, what the team chose to tell the reporter was done. */
+  whatWasDone?: string | null,
+): SlackMessage {
   const name = reportName(i);
+  const done = whatWasDone ? `\n*What was done:* ${userText(whatWasDone, 600)}` : '';
   const text =
     i.status === 'closed'
-      ? `:white_check_mark: Your report ${name} is closed: the team has dealt with it. Thank you for reporting it: reports like yours are how we keep information safe.`
+      ? `:white_check_mark: Your report ${name} is closed: the team has dealt with it. Thank you for reporting it: reports like yours are how we keep information safe.${done}`
       : i.status === 'not_incident'
         ? `:white_check_mark: Your report ${name} has been looked at and closed: it was not a security incident. Thank you for reporting it.`
         : i.status === 'duplicate'

@@ -155,4 +155,32 @@ describe('forms keep their promises (issue 13 item 2)', () => {
     }
     expect(shown()).toContain('Report a weakness');
   });
+
+  it('thanks the reporter at closure and tells them what was done, when the team chose to', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    await world.act(PEOPLE.siro, REF, CARD_ACTIONS.triage, { severity: 'low', rationale: 'Laptop' });
+    await world.act(PEOPLE.hodFinance, REF, CARD_ACTIONS.startResolution);
+    await world.act(PEOPLE.hodFinance, REF, CARD_ACTIONS.resolve, { how: 'Wiped' });
+    await world.act(PEOPLE.siro, REF, CARD_ACTIONS.learning, {
+      recurrenceRisk: 'no',
+      reasoning: 'x',
+      vulnerabilities: 'y',
+      noChangeReason: 'z',
+    });
+    const asked = await world.act(PEOPLE.siro, REF, CARD_ACTIONS.closure, {
+      noAction: 'yes',
+      justification: 'Minor',
+      reporterNote: 'The laptop was wiped remotely and replaced.',
+    });
+    expect(asked.errors).toBeNull();
+    await world.act(PEOPLE.responder, REF, CARD_ACTIONS.peerReview, { decision: 'approved' });
+    await world.act(PEOPLE.cio, REF, 'duty_approve_closure');
+    expect(incident().status).toBe('closed');
+    const last = JSON.stringify(world.dmsTo(PEOPLE.staff).at(-1)?.args);
+    expect(last).toContain('is closed');
+    expect(last).toContain('Thank you for reporting it');
+    expect(last).toContain('*What was done:* The laptop was wiped remotely and replaced.');
+  });
 });
