@@ -10,6 +10,8 @@ import { SECURITY_CHANNEL_SETUP } from './config';
 export type FakeRequest =
   | { id: number; type: 'triggers'; userId: string; count: number }
   | { id: number; type: 'harvest' }
+  /** Every `everyMs`, the next chat.postMessage hangs `hangMs` and then fails (504); 0 stops it. */
+  | { id: number; type: 'faults'; everyMs: number; hangMs: number }
   | { id: number; type: 'stop' };
 
 export interface Harvest {
@@ -20,12 +22,15 @@ export interface Harvest {
   /** Failed calls by error name. */
   errors: Record<string, number>;
   responseUrlPosts: number;
+  /** Card edits (chat.update, done) since the last harvest: the message's ts and when the fake got it. */
+  cardEdits: { ts: string; at: number }[];
 }
 
 export type FakeReply =
   | { type: 'ready'; url: string }
   | { id: number; type: 'triggers'; ids: string[] }
   | { id: number; type: 'harvest'; harvest: Harvest }
+  | { id: number; type: 'faults' }
   | { id: number; type: 'stopped' };
 
 const send = (reply: FakeReply) => process.send?.(reply);
@@ -41,12 +46,14 @@ function harvest(): Harvest {
     calls: {},
     errors: {},
     responseUrlPosts: fake.responseUrlPosts.length,
+    cardEdits: [],
   };
   for (const c of fake.calls) {
     const tally = out.calls[c.method] ?? [0, 0];
     tally[c.ok ? 0 : 1]++;
     out.calls[c.method] = tally;
     if (!c.ok) out.errors[c.error ?? 'unknown'] = (out.errors[c.error ?? 'unknown'] ?? 0) + 1;
+    if (c.method === 'chat.update' && c.ok) out.cardEdits.push({ ts: String(c.args.ts), at: c.at });
     if (c.method === 'views.open')
       out.viewsOpen.push({
         trigger: String(c.args.trigger_id),
@@ -63,10 +70,19 @@ function harvest(): Harvest {
   return out;
 }
 
+let faults: NodeJS.Timeout | undefined;
+function setFaults(everyMs: number, hangMs: number): void {
+  clearInterval(faults);
+  fake.recover('chat.postMessage');
+  if (everyMs > 0)
+    faults = setInterval(() => fake.fail('chat.postMessage', { kind: 'timeout', ms: hangMs }, 1), everyMs);
+}
+
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
+  clearInterval(faults);
   await fake.stop();
 }
 
@@ -82,6 +98,10 @@ process.on('message', (raw: unknown) => {
       return;
     case 'harvest':
       send({ id: msg.id, type: 'harvest', harvest: harvest() });
+      return;
+    case 'faults':
+      setFaults(msg.everyMs, msg.hangMs);
+      send({ id: msg.id, type: 'faults' });
       return;
     case 'stop':
       void stop().then(() => {

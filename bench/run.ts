@@ -4,6 +4,7 @@
  * the same results as JSON lines. Not part of `npm test`. Progress goes to stderr.
  *
  *   npm run bench -- [--incidents 100000] [--requests 3000] [--warmup 300] [--connections 50] [--keep]
+ *                    [--only ack,export,statistics,reminder,start-up] (a quicker subset while iterating)
  *
  * Jobs: bench/seed.ts (in this process), bench/ack-latency.ts, bench/export.ts (CSV, JSON),
  * bench/register-statistics.ts, bench/reminder-sweep.ts, bench/startup.ts.
@@ -23,14 +24,18 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '300' },
     connections: { type: 'string', default: '50' },
     keep: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 
 const results: Result[] = [];
 let failedJobs = 0;
 
+const only = values.only ? new Set(values.only.split(',')) : null;
+
 /** Runs one job in its own process and collects the results it prints. */
 async function job(name: string, file: string, args: string[], nodeArgs: string[] = []): Promise<void> {
+  if (only && !only.has(name.split(' ')[0] ?? name)) return;
   progress(`${name}…`);
   const started = performance.now();
   const child = spawnTs(join(ROOT, file), args, { nodeArgs });

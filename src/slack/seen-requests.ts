@@ -1,6 +1,4 @@
-import { lt } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { seenRequests } from '../../db/schema';
 
 /** How often expired signatures are swept out; between sweeps they are only dead rows. */
 const SWEEP_EVERY_MS = 60_000;
@@ -16,25 +14,35 @@ const SWEEP_EVERY_MS = 60_000;
  */
 export class SeenRequests {
   private lastSweep = 0;
+  // Prepared once: this runs on every request, and drizzle would build each query anew.
+  private readonly statements;
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    const sqlite = db.$client;
+    this.statements = {
+      relaxed: sqlite.prepare('PRAGMA synchronous = NORMAL'),
+      full: sqlite.prepare('PRAGMA synchronous = FULL'),
+      sweep: sqlite.prepare<[number]>('DELETE FROM seen_requests WHERE expires_at < ?'),
+      insert: sqlite.prepare<[string, number]>(
+        'INSERT INTO seen_requests (signature, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      ),
+    };
+  }
 
   /** Records `signature` until `expiresAt`; false if it was already recorded (a replay). */
   remember(signature: string, expiresAt: Date, now: Date): boolean {
-    const sqlite = this.db.$client;
+    const { relaxed, full, sweep, insert } = this.statements;
     // better-sqlite3 is synchronous: nothing else runs on this connection between these statements,
     // so only this one insert commits without FULL's sync (WAL keeps it consistent either way).
-    sqlite.pragma('synchronous = NORMAL');
+    relaxed.run();
     try {
       if (now.getTime() - this.lastSweep > SWEEP_EVERY_MS) {
-        this.db.delete(seenRequests).where(lt(seenRequests.expiresAt, now)).run();
+        sweep.run(now.getTime());
         this.lastSweep = now.getTime();
       }
-      return (
-        this.db.insert(seenRequests).values({ signature, expiresAt }).onConflictDoNothing().run().changes > 0
-      );
+      return insert.run(signature, expiresAt.getTime()).changes > 0;
     } finally {
-      sqlite.pragma('synchronous = FULL');
+      full.run();
     }
   }
 }

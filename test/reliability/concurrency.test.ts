@@ -113,8 +113,11 @@ describe('conflicting clicks', () => {
       refusals.push(...replies.map((p) => String(p.body.text)));
       await w.vigil.outbox.drain();
     }
+    // A second escalation is answered with what happened (the state), before any version talk.
     for (const text of refusals)
-      expect(text).toMatch(/^INC-2026-0001 changed (while you were looking at it|at the same moment)\./);
+      expect(text).toMatch(
+        /^INC-2026-0001 (changed (while you were looking at it|at the same moment)|was already escalated just now by <@U[A-Z0-9]+>)/,
+      );
 
     // The card shows what the register holds: its version, severity and IRM.
     const stored = row();
@@ -127,7 +130,9 @@ describe('conflicting clicks', () => {
     expect(versions.length).toBeGreaterThan(0);
     expect(new Set(versions)).toEqual(new Set([stored.version]));
     const text = JSON.stringify(card.blocks);
-    expect(text).toContain(`*Severity*\\n${SEVERITY_LABELS[stored.severity ?? 'medium']}`);
+    expect(text).toContain(
+      `· ${SEVERITY_LABELS[stored.severity ?? 'medium']} ${stored.priority} · IRM <@${stored.irmId}>`,
+    );
     expect(text).toContain(`*Incident Response Manager:* <@${stored.irmId}>`);
     expect(Boolean(stored.escalatedAt)).toBe(text.includes('Escalate again'));
     // One audit event per applied change, in the order of the versions.

@@ -88,14 +88,21 @@ function cards(slack: LocalSlack): Map<string, { ts: string; blocks: string }> {
   return out;
 }
 
-/** A click on the card's Escalate button, as Slack would send it. */
+/** Escalate picked from the card's More… menu, as Slack would send it. */
 function escalateClick(slack: LocalSlack, card: { ts: string; blocks: string }, userId: string) {
-  const blocks = JSON.parse(card.blocks) as { block_id?: string; elements?: { action_id?: string }[] }[];
-  const block = blocks.find((b) => b.elements?.some((e) => e.action_id === CARD_ACTIONS.escalate));
+  const blocks = JSON.parse(card.blocks) as {
+    block_id?: string;
+    elements?: { action_id?: string; options?: { value?: string; text?: { text?: string } }[] }[];
+  }[];
+  const menu = blocks
+    .flatMap((b) => (b.elements ?? []).map((e) => ({ block: b, e })))
+    .find(({ e }) => e.action_id === CARD_ACTIONS.more);
+  const option = menu?.e.options?.find((o) => o.value === CARD_ACTIONS.escalate);
   return blockAction({
     userId,
-    actionId: CARD_ACTIONS.escalate,
-    blockId: String(block?.block_id),
+    actionId: CARD_ACTIONS.more,
+    blockId: String(menu?.block.block_id),
+    selectedOption: { value: String(option?.value), text: String(option?.text?.text) },
     container: { type: 'message', channelId: SECURITY_CHANNEL, messageTs: card.ts },
     triggerId: slack.issueTrigger(userId),
     responseUrl: slack.responseUrl(),
@@ -170,8 +177,8 @@ describe('crashes', () => {
     expect(counter.last_seq).toBe(refs.length);
     db.close();
 
-    // The restarted app delivers whatever was pending (a send cut off by the kill waits out its
-    // 15-second lease); each card goes out once.
+    // The restarted app delivers whatever was pending, taking back at once the sends the killed
+    // process had under way (issue 12 item 11) rather than waiting out their 15-second lease.
     await expect
       .poll(
         () =>
@@ -186,8 +193,17 @@ describe('crashes', () => {
         },
       )
       .toBe(refs.length);
-    const cards = fake.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts).length;
-    expect(cards).toBe(refs.length);
+    // Slack may have taken a send the kill cut off: until a post of unknown outcome is looked for
+    // before it is retried (issue 12 item 9), that one card shows twice; none more.
+    const copies = new Map<string, number>();
+    for (const m of fake.messages(SECURITY_CHANNEL).filter((m) => !m.thread_ts)) {
+      const reference = JSON.stringify(m.blocks).match(/INC-\d{4}-\d{4}/)?.[0] ?? '';
+      copies.set(reference, (copies.get(reference) ?? 0) + 1);
+    }
+    expect(
+      [...copies.values()].every((n) => n === 1 || n === 2),
+      JSON.stringify([...copies]),
+    ).toBe(true);
   }, 60_000);
 
   it('on SIGTERM, stores a click still being handled, delivers its card edit and closes the database cleanly', async () => {

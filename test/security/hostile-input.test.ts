@@ -227,9 +227,7 @@ describe('hostile text', () => {
       'postHowSent',
       'postSentFrom',
       'rationale',
-      'regulatorRef',
-      'certRef',
-      'customersReason',
+      // Finished notifications fold to one line on the card; their references are in the thread.
       'action',
       'actionEdit',
       'notDoing',

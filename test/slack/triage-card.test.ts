@@ -143,9 +143,12 @@ describe('triage by the SIRO', () => {
     expect(card).toContain('Closed: not a security incident');
     // Nothing more to do on it, unless new facts bring it back for triage (seed 003 §5.3); its
     // facts and evidence can still be completed (seed 003 §3.6).
-    const controls = controlsOf(world.card(REF).blocks);
-    expect(controls.map((c) => c.element.action_id)).toEqual([DUTY_ACTIONS.retriage, CARD_ACTIONS.more]);
-    expect(controls[1]?.element.options?.map((o) => o.value)).toEqual(Object.values(RECORD_ACTIONS));
+    expect(controlsOf(world.card(REF).blocks).map((c) => c.element.action_id)).toEqual([
+      DUTY_ACTIONS.retriage,
+      CARD_ACTIONS.more,
+    ]);
+    const menu = controlsOf(world.card(REF).blocks).find((c) => c.element.action_id === CARD_ACTIONS.more);
+    expect((menu?.element.options ?? []).map((o) => o.value)).toEqual(Object.values(RECORD_ACTIONS));
   });
 
   it('records a duplicate of another reference, and refuses one that does not exist', async () => {
