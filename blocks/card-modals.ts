@@ -1,4 +1,4 @@
-import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { Action, Incident, Notification, Review, Severity } from '../db/schema';
 import { dueDay } from '../src/dates';
 import { notificationLabel } from '../src/domain/outside-bodies';
@@ -304,6 +304,10 @@ export function notificationModal(i: Incident, n: Notification, now: Date): Moda
       textInput('externalRef', n.kind === 'police' ? 'Crime number' : 'Their reference, if any', {
         optional: true,
         max: 200,
+        // Said before it is asked for: recording the police as told needs the number they gave.
+        ...(n.kind === 'police'
+          ? { hint: 'Needed if the police were told: the crime number they gave.' }
+          : {}),
       }),
       textInput('reason', 'If not required: why not?', {
         optional: true,
@@ -384,6 +388,18 @@ export function causalAnalysisModal(i: Incident, previous?: Review): ModalView {
   ]);
 }
 
+/** The decision's radio buttons dispatch at once, so the comment is asked for only when it is needed. */
+export const DECISION_CHOICE_ACTION = 'decision_choice';
+
+/** The comment: demanded (so not marked optional) only once "Send back" is the choice. */
+function decisionComment(picked: 'approved' | 'returned' | undefined): KnownBlock {
+  return textInput('comment', picked === 'returned' ? 'What needs to change?' : 'Comment for the record', {
+    optional: picked !== 'returned',
+    multiline: true,
+    max: 2000,
+  });
+}
+
 export function decisionModal(
   callbackId: (typeof CARD_MODALS)['analysisReview' | 'peerReview' | 'approval'],
   i: Incident,
@@ -392,8 +408,8 @@ export function decisionModal(
   initial?: 'returned',
 ): ModalView {
   const titles = {
-    [CARD_MODALS.analysisReview]: ['Review analysis', 'Approve the analysis and plan'],
-    [CARD_MODALS.peerReview]: ['Peer review', 'Ready to close'],
+    [CARD_MODALS.analysisReview]: ['Review causal analysis', 'Approve the analysis and plan'],
+    [CARD_MODALS.peerReview]: ['Peer review of closure', 'Ready to close'],
     [CARD_MODALS.approval]: ['Approve closure', 'Close the incident'],
   } as const;
   const [title, approve] = titles[callbackId];
@@ -404,26 +420,39 @@ export function decisionModal(
     {
       type: 'input',
       block_id: 'decision',
+      dispatch_action: true,
       label: plain('Your decision', 2000),
       element: {
         type: 'radio_buttons',
-        action_id: FIELD_ACTION,
+        action_id: DECISION_CHOICE_ACTION,
         options: choices,
         ...(initial ? { initial_option: choices[1] } : {}),
       },
     },
-    textInput('comment', initial ? 'What needs to change?' : 'Comment (needed to send back)', {
-      optional: true,
-      multiline: true,
-      max: 2000,
-    }),
+    decisionComment(initial),
   ]);
+}
+
+/** The same decision form, redrawn for the choice just picked (answers are kept by Slack). */
+export function withDecision(view: ModalView, picked: 'approved' | 'returned'): ModalView {
+  return {
+    ...view,
+    blocks: view.blocks.map((b): KnownBlock => {
+      if (b.block_id === 'comment') return decisionComment(picked);
+      const input = b as InputBlock;
+      if (input.type === 'input' && input.block_id === 'decision' && input.element.type === 'radio_buttons') {
+        const chosen = input.element.options.find((o) => o.value === picked);
+        return { ...input, element: { ...input.element, ...(chosen ? { initial_option: chosen } : {}) } };
+      }
+      return b as KnownBlock;
+    }),
+  };
 }
 
 /** Seed 003 §5.10: recurrence risk, vulnerabilities, risk register. */
 export function learningReviewModal(i: Incident): ModalView {
   const yesNo = [opt('yes', 'Yes'), opt('no', 'No')];
-  return modal(CARD_MODALS.learning, 'Review and learning', 'Save review', { i: i.id, v: i.version }, [
+  return modal(CARD_MODALS.learning, 'Learning review', 'Save review', { i: i.id, v: i.version }, [
     heading(i),
     {
       type: 'input',
@@ -492,6 +521,15 @@ export function closureModal(i: Incident): ModalView {
         max: 2000,
       }),
     );
+  // Issue 13 item 5: the reporter is thanked at closure and, where the team chooses, told what was done.
+  blocks.push(
+    textInput('reporterNote', 'What should the reporter be told was done?', {
+      optional: true,
+      multiline: true,
+      max: 600,
+      hint: 'Sent to the reporter with their thanks when it closes. Left empty, they are only thanked.',
+    }),
+  );
   return modal(CARD_MODALS.closure, 'Request closure', 'Request', { i: i.id, v: i.version }, blocks);
 }
 

@@ -2,7 +2,7 @@ import type { Incident } from '../db/schema';
 import type { DirectMessage } from '../src/domain/deliveries';
 import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { type EventFacts, eventClause } from './event-words';
-import { categoryLabel, STATUS_LABELS } from './labels';
+import { categoryLabel } from './labels';
 import type { ReporterDialogueTemplate } from './reporter-dialogue';
 import type { SlackMessage } from './reporter-receipt';
 import { md, mention, slackDate, userText } from './text';
@@ -70,13 +70,37 @@ const NOTE_HEADLINES: Record<NoteTemplate, string> = {
   asset_owner: 'a report names you as the Information Asset Owner',
 };
 
-/** The reporter hears of each change of status, and is thanked at closure; no other details. */
-export function statusMessage(i: Incident): SlackMessage {
+/** The report as its reporter knows it: reference and title (a restricted one by reference alone). */
+export function reportName(i: Pick<Incident, 'reference' | 'title' | 'restricted'>): string {
+  return i.restricted ? `*${i.reference}*` : `*${i.reference}* (“${userText(i.title, 150)}”)`;
+}
+
+/**
+ * The reporter hears three things: received (reporterReceipt), being handled, closed; and, after a
+ * closure, that it is handled again. Plain words, no team jargon; no details of the report.
+ */
+export function statusMessage(
+  i: Incident,
+  from?: Incident['status'],
+  /** At closure, what the team chose to tell the reporter was done. */
+  whatWasDone?: string | null,
+): SlackMessage {
+  const name = reportName(i);
+  const done = whatWasDone ? `\n*What was done:* ${userText(whatWasDone, 600)}` : '';
   const text =
     i.status === 'closed'
-      ? `Your report *${i.reference}* is now closed. Thank you for reporting it: reports like yours are how we keep information safe.`
-      : i.status === 'not_incident' || i.status === 'duplicate'
-        ? `Your report *${i.reference}* has been looked at and closed (${STATUS_LABELS[i.status].replace('Closed: ', '')}). Thank you for reporting it.`
-        : `Your report *${i.reference}* is now: ${STATUS_LABELS[i.status].toLowerCase()}.`;
-  return { text: text.replace(/\*/g, ''), blocks: [{ type: 'section', text: md(text) }] };
+      ? `:white_check_mark: Your report ${name} is closed: the team has dealt with it. Thank you for reporting it: reports like yours are how we keep information safe.${done}`
+      : i.status === 'not_incident'
+        ? `:white_check_mark: Your report ${name} has been looked at and closed: it was not a security incident. Thank you for reporting it.`
+        : i.status === 'duplicate'
+          ? `:white_check_mark: Your report ${name} has been looked at and closed: it was already reported, and is handled there. Thank you for reporting it.`
+          : i.status === 'reported'
+            ? `:arrows_counterclockwise: Your report ${name} is being looked at again. I will tell you here when it is closed.`
+            : from && ['closed', 'not_incident', 'duplicate'].includes(from)
+              ? `:arrows_counterclockwise: Your report ${name} has been reopened and is being handled again. I will tell you here when it is closed.`
+              : `:hammer_and_wrench: Your report ${name} is being handled: the security team is working on it. I will tell you here when it is closed.`;
+  return {
+    text: text.replace(/^:[a-z_]+: /, '').replace(/\*/g, ''),
+    blocks: [{ type: 'section', text: md(text) }],
+  };
 }

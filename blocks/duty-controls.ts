@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Action, Incident, Notification } from '../db/schema';
 import type { DutyKind } from '../src/domain/duties';
-import { notificationLabel } from '../src/domain/outside-bodies';
+import { notificationNoun } from '../src/domain/outside-bodies';
 import { CARD_ACTIONS, DUTY_ACTIONS, dutyBlockId } from './card-ids';
 import { plain } from './text';
 
@@ -39,7 +39,11 @@ const confirm = (title: string, text: string, yes: string): Button['confirm'] =>
   deny: plain('Cancel', 30),
 });
 
-const short = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
+/** Short, and plain: a button's label and a dialog's text are plain text, where a mention shows raw. */
+const short = (text: string) => {
+  const plainText = text.replace(/<@[UW][A-Z0-9]+>/g, 'its owner');
+  return plainText.length > 40 ? `${plainText.slice(0, 39)}…` : plainText;
+};
 
 /**
  * The buttons that take a step, the same wherever the step is asked for (a DM, the card's thread,
@@ -84,13 +88,13 @@ export function dutyButtons(d: DutyTarget, audience: Audience): Button[] {
     case 'analysis':
       return [button(CARD_ACTIONS.analysis, 'Write causal analysis', { primary: true })];
     case 'analysis_review':
-      return [button(CARD_ACTIONS.analysisReview, 'Approve or send back', { primary: true })];
+      return [button(CARD_ACTIONS.analysisReview, 'Review causal analysis', { primary: true })];
     case 'learning':
       return [button(CARD_ACTIONS.learning, 'Record review & learning', { primary: true })];
     case 'closure_request':
       return [button(CARD_ACTIONS.closure, 'Request closure', { primary: true })];
     case 'peer_review':
-      return [button(CARD_ACTIONS.peerReview, 'Peer review', { primary: true })];
+      return [button(CARD_ACTIONS.peerReview, 'Peer review of closure', { primary: true })];
     case 'closure_approval':
       // The only CIO did the peer review: they cannot approve, but can send it back (never a dead end).
       return d.state === 'send_back_only'
@@ -98,12 +102,11 @@ export function dutyButtons(d: DutyTarget, audience: Audience): Button[] {
         : closureApprovalButtons(ref);
     case 'notify': {
       if (!d.notification) return [];
-      const label = notificationLabel(d.notification);
       return [
         button(CARD_ACTIONS.recordNotification, 'Record', {
           primary: true,
           value: String(d.notification.id),
-          label: `Record the ${label.toLowerCase()} notification`,
+          label: `Record the ${notificationNoun(d.notification)} notification`,
         }),
       ];
     }

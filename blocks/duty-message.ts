@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Action, Incident, Notification, Review } from '../db/schema';
 import { dueDayEnd } from '../src/dates';
 import type { DutyKind } from '../src/domain/duties';
-import { notificationLabel } from '../src/domain/outside-bodies';
+import { notificationLabel, notificationNoun } from '../src/domain/outside-bodies';
 import { ownsAction } from '../src/domain/permissions';
 import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { type Audience, dutyActionsBlock } from './duty-controls';
@@ -48,8 +48,8 @@ const STEP_WORDS: Partial<Record<DutyKind, string>> = {
   triage: 'triage it',
   resolve: 'resolve it',
   analysis: 'write the causal analysis',
-  analysis_review: 'approve the causal analysis',
-  learning: 'record the review and learning',
+  analysis_review: 'review the causal analysis',
+  learning: 'record the learning review',
   closure_request: 'put it forward for closure',
   peer_review: 'peer-review its closure',
   closure_approval: 'approve its closure (a CIO)',
@@ -105,7 +105,7 @@ function ask(v: DutyView): string {
     case 'analysis_review':
       return `:memo: ${by(v.analysis?.submittedBy, v.recipient)} submitted the causal analysis${v.analysis && v.analysis.round > 1 ? ` (round ${v.analysis.round})` : ''} for ${ref(i)}. ${owner('Incident Response Manager')} approve it or send it back with a comment.`;
     case 'learning':
-      return `:books: ${ref(i)} is restored. ${you ? 'Please record' : 'The SIRO or the team records'} the *review and learning*: could it happen again, which vulnerabilities were assessed, and the risk register.`;
+      return `:books: ${ref(i)} is restored. ${you ? 'Please record' : 'The SIRO or the team records'} the *learning review*: could it happen again, which vulnerabilities were assessed, and the risk register.`;
     case 'closure_request': {
       const back = v.sentBack
         ? `Closure was sent back by ${by(v.sentBack.decidedBy, v.recipient)}:${comment(v.sentBack.comment)}\n`
@@ -138,7 +138,7 @@ function ask(v: DutyView): string {
     case 'notify': {
       const n = v.notification;
       if (!n) return ref(i);
-      const label = notificationLabel(n);
+      const label = notificationNoun(n);
       const due = n.dueAt ? ` by ${slackDate(n.dueAt, v.orgTimeZone)} (${dueIn(n.dueAt, v.now)})` : '';
       return `:hourglass_flowing_sand: ${ref(i)}: the *${label}* must be told${due}. ${you ? 'Please record' : 'Record'} it once done, or why it is not needed.`;
     }
@@ -203,9 +203,9 @@ function plainAsk(v: DutyView): string {
     resolve: 'restore operations, then mark it resolved',
     analysis: 'the causal analysis is due',
     analysis_review: 'a causal analysis to approve or send back',
-    learning: 'the review and learning is due',
+    learning: 'the learning review is due',
     closure_request: 'ready to put forward for closure',
-    peer_review: 'a peer review of its closure',
+    peer_review: 'a peer review of closure',
     closure_approval: 'closure to approve',
     notify: v.notification ? `the ${notificationLabel(v.notification)} must be told` : 'a notification',
     escalation: 'escalated to the SIRO and Managing Director',

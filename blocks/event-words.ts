@@ -54,7 +54,7 @@ export function eventClause(e: EventFacts, reader: string | null): string {
     case 'causal_analysis_returned':
       return `causal analysis sent back by ${by}`;
     case 'learning_review':
-      return `review and learning recorded by ${by}`;
+      return `learning review recorded by ${by}`;
     case 'closure_requested':
       return `put forward for closure by ${by}`;
     case 'peer_review_approved':

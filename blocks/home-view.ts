@@ -1,7 +1,7 @@
 import type { HomeView, KnownBlock, SectionBlock } from '@slack/types';
 import type { Action, Incident, IncidentStatus, Severity } from '../db/schema';
 import type { Config } from '../src/config';
-import { notificationLabel } from '../src/domain/outside-bodies';
+import { notificationNoun } from '../src/domain/outside-bodies';
 import { RESTRICTED_TITLE } from '../src/domain/restricted';
 import { dutyActionsBlock } from './duty-controls';
 import type { DutyView } from './duty-message';
@@ -107,14 +107,12 @@ function dutyLine(v: DutyView): string {
     follow: 'you are its Incident Response Manager (waiting for triage)',
     resolve: 'get operations back to normal, then mark it resolved',
     analysis: 'write the causal analysis',
-    analysis_review: 'approve the causal analysis or send it back',
-    learning: 'record the review and learning',
+    analysis_review: 'review the causal analysis: approve or send back',
+    learning: 'record the learning review',
     closure_request: 'put it forward for closure',
     peer_review: 'peer-review its closure',
     closure_approval: 'approve its closure or send it back',
-    notify: v.notification
-      ? `tell the ${notificationLabel(v.notification).toLowerCase()}`
-      : 'record a notification',
+    notify: v.notification ? `tell the ${notificationNoun(v.notification)}` : 'record a notification',
     escalation: 'escalated to you: keep informed, post updates',
     action:
       v.action?.status === 'not_doing_proposed'

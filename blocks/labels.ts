@@ -22,7 +22,7 @@ export const STATUS_LABELS: Record<IncidentStatus, string> = {
   triaged: 'Triaged',
   resolving: 'Being resolved',
   resolved: 'Resolved, operations restored',
-  in_review: 'In review',
+  in_review: 'Awaiting closure approval',
   closed: 'Closed',
   not_incident: 'Closed: not a security incident',
   duplicate: 'Closed: duplicate',

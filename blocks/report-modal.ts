@@ -17,6 +17,17 @@ import { plain } from './text';
 export const REPORT_MODAL_CALLBACK = 'report_incident';
 /** The loss-location select dispatches at once so its follow-up questions can appear. */
 export const LOSS_LOCATION_ACTION = 'report_loss_location';
+/** The kind dispatches at once too: the form asks what fits it (a weakness has not occurred). */
+export const REPORT_KIND_ACTION = 'report_kind';
+
+type Kind = 'incident' | 'near_miss' | 'weakness';
+const KIND_WORDS: Record<Kind, { what: string; title: string }> = {
+  incident: { what: 'incident', title: 'Report an incident' },
+  near_miss: { what: 'near miss', title: 'Report a near miss' },
+  weakness: { what: 'weakness', title: 'Report a weakness' },
+};
+const kindOf = (draft: ReportDraft): Kind =>
+  draft.text.kind === 'near_miss' || draft.text.kind === 'weakness' ? draft.text.kind : 'incident';
 export const LOSS_DETAIL_PREFIX = 'lossDetails.';
 
 /** Values to show in the form: what a command prefilled, or what the person typed so far. */
@@ -130,7 +141,7 @@ function timeInput(
   };
 }
 
-function categorySelect(draft: ReportDraft): InputBlock {
+function categorySelect(draft: ReportDraft, kind: Kind): InputBlock {
   const groups = (Object.keys(CATEGORY_GROUPS) as CategoryGroup[]).map((group) => ({
     label: plain(CATEGORY_GROUPS[group].label, 75),
     options: CATEGORIES.filter((c) => c.group === group).map(option),
@@ -139,7 +150,7 @@ function categorySelect(draft: ReportDraft): InputBlock {
   return {
     type: 'input',
     block_id: 'category',
-    label: plain('What kind of incident is it?', 2000),
+    label: plain(`What kind of ${KIND_WORDS[kind].what} is it?`, 2000),
     element: {
       type: 'static_select',
       action_id: FIELD_ACTION,
@@ -167,6 +178,7 @@ function lossFollowUps(draft: ReportDraft): KnownBlock[] {
  */
 export function reportModal(opts: ReportModalOptions): ModalView {
   const { draft } = opts;
+  const kind = kindOf(draft);
   const departments = opts.departments.map((d) => ({ value: d, label: d }));
   const blocks: KnownBlock[] = [
     {
@@ -178,14 +190,21 @@ export function reportModal(opts: ReportModalOptions): ModalView {
         },
       ],
     },
-    radioInput(
-      'kind',
-      'What are you reporting?',
-      KINDS,
-      { ...draft, text: { kind: 'incident', ...draft.text } },
-      false,
-    ),
-    categorySelect(draft),
+    {
+      ...radioInput(
+        'kind',
+        'What are you reporting?',
+        KINDS,
+        { ...draft, text: { kind: 'incident', ...draft.text } },
+        false,
+      ),
+      dispatch_action: true,
+      element: {
+        ...radioInput('kind', '', KINDS, { ...draft, text: { kind: 'incident', ...draft.text } }).element,
+        action_id: REPORT_KIND_ACTION,
+      },
+    } as InputBlock,
+    categorySelect(draft, kind),
     textQuestion('title', 'Give it a short title', draft, {
       optional: false,
       max: TITLE_MAX,
@@ -197,7 +216,17 @@ export function reportModal(opts: ReportModalOptions): ModalView {
       hint: 'What you saw, what was done so far, and how bad it might be.',
     }),
     timeInput('discoveredAt', 'When was it discovered?', draft, false),
-    timeInput('occurredAt', 'When did it occur?', draft, true),
+    // A weakness has not happened: there is no time it occurred.
+    ...(kind === 'weakness'
+      ? []
+      : [
+          timeInput(
+            'occurredAt',
+            kind === 'near_miss' ? 'When did it nearly happen?' : 'When did it occur?',
+            draft,
+            true,
+          ),
+        ]),
     selectInput('department', 'Which department are you in?', departments, draft, { optional: false }),
     { type: 'divider' },
     { type: 'header', text: plain('If you know more', 150) },
@@ -275,7 +304,7 @@ export function reportModal(opts: ReportModalOptions): ModalView {
   return {
     type: 'modal',
     callback_id: REPORT_MODAL_CALLBACK,
-    title: plain('Report an incident', 24),
+    title: plain(KIND_WORDS[kind].title, 24),
     submit: plain('Send report', 24),
     close: plain('Cancel', 24),
     private_metadata: opts.privateMetadata,

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Incident } from '../db/schema';
 import { addInformationButton } from './record-controls';
-import { md } from './text';
+import { md, userText } from './text';
 
 export interface SlackMessage {
   text: string;
@@ -10,16 +10,17 @@ export interface SlackMessage {
 
 /** The reporter's DM. PRODUCT.md Privacy: the reference and what happens next, no report details. */
 export function reporterReceipt(
-  incident: Pick<Incident, 'reference'> & Partial<Pick<Incident, 'restricted' | 'id'>>,
+  incident: Pick<Incident, 'reference'> & Partial<Pick<Incident, 'restricted' | 'id' | 'title'>>,
 ): SlackMessage {
+  const title = incident.title && !incident.restricted ? ` (“${userText(incident.title, 150)}”)` : '';
   return {
     text: `Thank you: your report ${incident.reference} is with the security team.`,
     blocks: [
       {
         type: 'section',
         text: md(
-          `:white_check_mark: Thank you for reporting. Your reference is *${incident.reference}*.\n` +
-            'The security team has your report and will decide how serious it is. ' +
+          `:white_check_mark: Thank you for reporting. Your report *${incident.reference}*${title} is received.\n` +
+            '*What happens next:* the security team looks at it and decides how serious it is. ' +
             'They may contact you for more details; please keep any evidence as it is.',
         ),
       },
@@ -37,7 +38,7 @@ export function reporterReceipt(
         type: 'context',
         elements: [
           md(
-            'I will message you here when the status of your report changes. Remembered something, or have a screenshot or the email? *Add information* at any time.',
+            'I will tell you here when it is being handled, and when it is closed. Remembered something, or have a screenshot or the email? *Add information* at any time.',
           ),
         ],
       },

@@ -1,7 +1,7 @@
 import type { Button, KnownBlock } from '@slack/types';
 import type { Action, Incident, Notification, Review } from '../db/schema';
 import { isOpen } from '../src/domain/lifecycle';
-import { notificationLabel } from '../src/domain/outside-bodies';
+import { notificationLabel, notificationNoun } from '../src/domain/outside-bodies';
 import { pastTarget, workingToTarget } from '../src/domain/reminders';
 import { followUpsFor, labelOf } from '../src/domain/report-options';
 import { actionPlanLookupParts, actionPlanParts } from './card-actions';
@@ -98,7 +98,7 @@ function nextDeadline(m: CardModel): string | null {
   const i = m.incident;
   const owed = m.notifications
     .filter((n) => n.status === 'pending' && n.dueAt)
-    .map((n) => ({ what: notificationLabel(n).toLowerCase(), at: n.dueAt as Date }));
+    .map((n) => ({ what: notificationNoun(n), at: n.dueAt as Date }));
   if (i.targetResolutionAt && workingToTarget(i)) owed.push({ what: 'resolution', at: i.targetResolutionAt });
   const first = owed.sort((a, b) => a.at.getTime() - b.at.getTime())[0];
   return first ? `next: ${first.what} ${dueIn(first.at, m.now)}` : null;
@@ -196,7 +196,7 @@ function notificationParts(m: CardModel, view: CardView): CardPart[] {
                   action_id: CARD_ACTIONS.recordNotification,
                   text: plain('Record', 75),
                   // Up to four "Record" buttons on one card: a screen reader says which is which.
-                  accessibility_label: `Record the ${label.toLowerCase()} notification`.slice(0, 75),
+                  accessibility_label: `Record the ${notificationNoun(n)} notification`.slice(0, 75),
                   value: String(n.id),
                 },
               }

@@ -7,6 +7,7 @@ import type { DomainContext } from './context';
 import { type Delivery, enqueue, refreshHomes } from './deliveries';
 import { reconcileDuties } from './duty-messages';
 import { DomainError, Forbidden, NotFound, Stale } from './errors';
+import { reporterHears } from './reporter-news';
 import type { Actor } from './roles';
 import { type Tx, writeTransaction } from './tx';
 
@@ -104,9 +105,10 @@ export function recordChange(
     tx.insert(processedRequests).values({ key: spec.requestKey, incidentId: incident.id, at: spec.at }).run();
   enqueue(tx, { kind: 'thread_line', incidentId: incident.id, eventId: event.id }, spec.at);
   enqueue(tx, { kind: 'update_card', incidentId: incident.id }, spec.at);
-  // The reporter hears of every change of status (and nothing more: PRODUCT.md Privacy). The
-  // status goes with the message, so a close and a reopen before delivery still send both.
-  if (spec.patch?.status && spec.patch.status !== incident.status)
+  // The reporter hears three things (and nothing more: PRODUCT.md Privacy): received, being
+  // handled, closed; never a status going backwards. The status goes with the message, so a close
+  // and a reopen before delivery still send both.
+  if (spec.patch?.status && reporterHears(incident.status, spec.patch.status))
     enqueue(
       tx,
       {
@@ -115,6 +117,7 @@ export function recordChange(
         userId: incident.reporterId,
         template: 'status',
         status: spec.patch.status,
+        from: incident.status,
       },
       spec.at,
     );

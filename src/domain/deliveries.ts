@@ -45,6 +45,8 @@ export type Delivery =
       template: DirectMessage;
       /** For `status`: the status it announces, as it was when the change was made. */
       status?: IncidentStatus;
+      /** For `status`: the status it moved from (a reopening is told as such). */
+      from?: IncidentStatus;
       /** The change it tells of (set by recordChange): who did what, before and after. */
       eventId?: number;
     }

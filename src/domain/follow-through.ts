@@ -75,6 +75,8 @@ export const learningReviewSchema = z
 export const closureRequestSchema = z.object({
   noAction: z.boolean(),
   justification: optionalText(2000),
+  /** What the reporter is told was done, with their thanks at closure (the team's choice). */
+  reporterNote: optionalText(600).optional(),
   /** Who the requester asks for the peer review; none: the security team, in the card's thread. */
   reviewerId: z
     .string()

@@ -22,7 +22,7 @@ const STATUS_WORDS: Record<IncidentStatus, string> = {
   triaged: 'triaged',
   resolving: 'being resolved',
   resolved: 'resolved',
-  in_review: 'in review for closure',
+  in_review: 'awaiting closure approval',
   closed: 'closed',
   not_incident: 'closed as not an incident',
   duplicate: 'closed as a duplicate',
@@ -75,7 +75,7 @@ interface Rule<I> {
 }
 
 const reviewable = (what: string) => (i: Incident) =>
-  `${i.reference} must be resolved (operations restored) before ${what}${i.status === 'in_review' ? '; it is in review now' : ''}.`;
+  `${i.reference} must be resolved (operations restored) before ${what}${i.status === 'in_review' ? '; it is awaiting closure approval now' : ''}.`;
 
 function gapsRefusal(incident: Incident, gaps: string[]): string | null {
   return gaps.length > 0 ? `${incident.reference} cannot close yet:\n• ${gaps.join('\n• ')}` : null;

@@ -38,6 +38,15 @@ export function allocateReference(tx: Tx, year: number): Reference {
 
 const REFERENCE_PATTERN = /^INC-(\d{4})-(\d{4,})$/i;
 
+/**
+ * What a mistyped reference most likely meant ("INC-2026-1", "inc 2026 12", "2026-0012" →
+ * INC-2026-0001 …), by its form alone: whether such a record exists is not said here.
+ */
+export function nearestReference(text: string): string | null {
+  const m = /^(?:INC)?[-\s_]*(\d{4})[-\s_]+(\d{1,8})$/i.exec(text.trim());
+  return m ? formatReference(Number(m[1]), Number(m[2])) : null;
+}
+
 export function parseReference(text: string): string | null {
   const m = REFERENCE_PATTERN.exec(text.trim());
   return m ? formatReference(Number(m[1]), Number(m[2])) : null;

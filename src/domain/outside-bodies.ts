@@ -216,6 +216,21 @@ export function stageHours(bodies: readonly OutsideBody[], kind: string, stage: 
 }
 
 /** The name a notification is shown under: as stored when it was opened, else the default's. */
+/** The default bodies' names inside a sentence: common nouns in lower case, a proper name kept. */
+const NOUNS: Record<string, string> = {
+  regulator: 'data-protection regulator',
+  police: 'police',
+  cert: 'National CERT',
+  customers: 'affected customers',
+};
+
+/** A body's name inside a sentence ("the National CERT must be told"); a declared body's as declared. */
+export function notificationNoun(
+  n: Pick<Notification, 'kind'> & Partial<Pick<Notification, 'label'>>,
+): string {
+  return NOUNS[n.kind] ?? notificationLabel(n);
+}
+
 export function notificationLabel(
   n: Pick<Notification, 'kind'> & Partial<Pick<Notification, 'label'>>,
 ): string {

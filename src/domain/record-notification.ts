@@ -7,7 +7,7 @@ import type { DomainContext } from './context';
 import { InvalidTransition, NotFound } from './errors';
 import { optionalFormDate } from './form-dates';
 import { assertOpen } from './lifecycle';
-import { notificationLabel } from './outside-bodies';
+import { notificationNoun } from './outside-bodies';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
 
@@ -65,19 +65,13 @@ export function recordNotification(
       .where(and(eq(notifications.id, target.notificationId), eq(notifications.incidentId, incident.id)))
       .get();
     if (!n) throw new NotFound('That notification does not belong to this incident.');
-    const label = notificationLabel(n);
-    assertCan(
-      ctx.config,
-      actor,
-      `notify_${n.kind}`,
-      incident,
-      `record the ${label.toLowerCase()} notification`,
-    );
+    const label = notificationNoun(n);
+    assertCan(ctx.config, actor, `notify_${n.kind}`, incident, `record the ${label} notification`);
     assertOpen(incident, 'record notifications');
     // Plain words: this message is shown as a form error, where Slack does not turn <@U…> into a name.
     if (n.status !== 'pending')
       throw new InvalidTransition(
-        `The ${label.toLowerCase()} notification was already recorded${n.doneBy === actor.id ? ' by you' : ' by someone else'}${n.doneAt ? ` on ${orgDate(n.doneAt, ctx.config.orgTimeZone)}` : ''}. The card shows who recorded it.`,
+        `The ${label} notification was already recorded${n.doneBy === actor.id ? ' by you' : ' by someone else'}${n.doneAt ? ` on ${orgDate(n.doneAt, ctx.config.orgTimeZone)}` : ''}. The card shows who recorded it.`,
       );
     // Seed 003 §5.9: the crime number is documented with the incident report.
     if (n.kind === 'police' && input.outcome === 'done' && !input.externalRef?.trim())
@@ -110,8 +104,8 @@ export function recordNotification(
       },
       summary:
         input.outcome === 'done'
-          ? `<@${actor.id}> recorded the ${label.toLowerCase()} as notified${input.externalRef ? ` (reference ${userText(input.externalRef, 200)})` : ''}${late ? ', after the deadline' : ''}.`
-          : `<@${actor.id}> recorded that the ${label.toLowerCase()} need not be notified. Reason: ${userText(input.reason ?? '', 500)}`,
+          ? `<@${actor.id}> recorded the ${label} as notified${input.externalRef ? ` (reference ${userText(input.externalRef, 200)})` : ''}${late ? ', after the deadline' : ''}.`
+          : `<@${actor.id}> recorded that the ${label} need not be notified. Reason: ${userText(input.reason ?? '', 500)}`,
     };
   });
 }

@@ -95,6 +95,12 @@ function hoursBetween(a: Date, b: Date): number {
   return Math.round(Math.abs(a.getTime() - b.getTime()) / 3_600_000);
 }
 
+/** "5 hours", "1 hour"; over two days in days ("22 days", never "527 hours"). */
+export function hoursInWords(hours: number): string {
+  if (hours > 48) return `${Math.round(hours / 24)} days`;
+  return `${hours} hour${hours === 1 ? '' : 's'}`;
+}
+
 /**
  * Everything owed at `now`, by rule (ISSUE 4 / seeds): the SIRO for untriaged reports; the IRM
  * for the target resolution time approaching and passed and for analyses awaiting approval; the
@@ -145,7 +151,7 @@ export function findDueReminders(
         .where(and(eq(incidents.status, 'reported'), lte(incidents.reportedAt, subHours(now, soonest))))
         .all()) {
     const hours = hoursBetween(now, i.reportedAt);
-    const waited = `${hours} hour${hours === 1 ? '' : 's'}`;
+    const waited = hoursInWords(hours);
     // Seed 003 §5.7 "actual or possible": the regulator's 72 hours run from awareness, nights and
     // weekends included, so such a report is chased at any hour, every URGENT_TRIAGE_REPEAT_HOURS.
     if (urgentTriage(i)) {
@@ -204,8 +210,8 @@ export function findDueReminders(
         key: `target:${i.id}:${passed ? 'passed' : 'soon'}`,
         incidentId: i.id,
         text: passed
-          ? `target resolution time passed ${hoursBetween(now, due)} hours ago: resolve it or agree a new severity`
-          : `target resolution time in ${hoursBetween(now, due)} hours`,
+          ? `target resolution time passed ${hoursInWords(hoursBetween(now, due))} ago: resolve it or agree a new severity`
+          : `target resolution time in ${hoursInWords(hoursBetween(now, due))}`,
         urgent: false,
         step: { duty: `resolve:${i.id}`, kind: 'resolve', state: 'resolving', mine: true },
         repeat: 'day',
@@ -476,8 +482,8 @@ export function findDueReminders(
       key: `notify:${n.n.id}:${stage}`,
       incidentId: n.n.incidentId,
       text: overdue
-        ? `${notificationLabel(n.n)} notification deadline passed ${hoursBetween(now, due)} hours ago: notify now or record why not`
-        : `${notificationLabel(n.n)} must be notified within ${hoursLeft} hours`,
+        ? `${notificationLabel(n.n)} notification deadline passed ${hoursInWords(hoursBetween(now, due))} ago: notify now or record why not`
+        : `${notificationLabel(n.n)} must be notified within ${hoursInWords(hoursLeft)}`,
       urgent: true,
       step: {
         duty: `notify:${n.n.id}`,

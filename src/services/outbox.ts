@@ -22,6 +22,7 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { type DirectMessage, homeKey } from '../domain/deliveries';
 import type { ReminderItem } from '../domain/reminders';
+import { latestReview } from '../domain/reviews';
 import { loadCardModel } from './card-model';
 import { deliverCheckpoint } from './checkpoints';
 import { renderDutyMessage } from './duty-delivery';
@@ -537,11 +538,19 @@ export class OutboxWorker {
     // The reporter's messages carry no link: they may not see the security channel.
     if (template === 'receipt') return reporterReceipt(incident);
     // The status the change announced, not the one at delivery: a close then a reopen sends both.
-    if (template === 'status')
-      return statusMessage({
-        ...incident,
-        status: (payload.status as Incident['status']) ?? incident.status,
-      });
+    if (template === 'status') {
+      const status = (payload.status as Incident['status']) ?? incident.status;
+      // At closure: what the team chose to tell the reporter, from the closure request that passed.
+      const note =
+        status === 'closed'
+          ? latestReview(this.deps.db, incident.id, 'peer_review')?.content.reporterNote
+          : null;
+      return statusMessage(
+        { ...incident, status },
+        payload.from as Incident['status'] | undefined,
+        typeof note === 'string' ? note : null,
+      );
+    }
     const event = eventById(this.deps.db, Number(payload.eventId));
     if (!event) throw new Error(`event ${String(payload.eventId)} not found`);
     if (isReporterDialogue(template))

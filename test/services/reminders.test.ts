@@ -224,7 +224,7 @@ describe('reminders', () => {
     await sweepAt('2026-03-30T13:00:00Z'); // final hours
     expect(digests(PEOPLE.md)).toHaveLength(2);
     await sweepAt('2026-03-30T18:00:00Z'); // passed
-    expect(digests(PEOPLE.md).at(-1)?.text).toContain('deadline passed 1 hours ago');
+    expect(digests(PEOPLE.md).at(-1)?.text).toContain('deadline passed 1 hour ago');
     await sweepAt('2026-03-31T02:00:00Z');
     await sweepAt('2026-03-31T16:59:00Z');
     expect(digests(PEOPLE.md)).toHaveLength(3);

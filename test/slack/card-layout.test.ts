@@ -2,7 +2,9 @@ import type { KnownBlock } from '@slack/types';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ABOVE_PRIMARY, abovePrimary } from '../../blocks/card-budget';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
+import type { FakeView } from '../../src/local-slack/local-slack';
 import { driveLifecycle, type LifecycleTexts, REFERENCE } from '../helpers/lifecycle';
+import { recordedSurfaces, textObjects } from '../helpers/surfaces';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;
@@ -111,4 +113,66 @@ describe('the card on a phone: the next step first', () => {
     expect(after).toContain('"text":"Escalate again"');
     expect(after).toContain(`by <@${PEOPLE.responder}>`);
   });
+
+  it('walks the whole lifecycle: no optional field demanded, no markup or id in plain text, no sentence twice, the primary action in reach', async () => {
+    world = await createWorld();
+    const demanded: string[] = [];
+    // Each form, as its person first sees it, sent as it stands (what they filled in kept): any
+    // answer it then demands must be a question not marked optional, or one whose hint says when.
+    const tryAsShown = async (user: string, form: FakeView) => {
+      const blocks = (form.view.blocks ?? []) as {
+        type: string;
+        block_id?: string;
+        optional?: boolean;
+        hint?: unknown;
+      }[];
+      const inputs = blocks.filter((b) => b.type === 'input');
+      if (!inputs.some((b) => !b.optional)) return; // nothing required: sending it would save it
+      const res = await world.people.as(user).submit(form, {});
+      const errors = (res.body?.errors ?? {}) as Record<string, string>;
+      for (const key of Object.keys(errors)) {
+        const block = inputs.find((b) => b.block_id === key);
+        if (block?.optional && !block.hint)
+          demanded.push(`${String(form.view.callback_id)}: ${key}: ${errors[key]}`);
+      }
+    };
+    await driveLifecycle(world, PLAIN_TEXTS, { beforeSubmit: tryAsShown });
+    expect(demanded).toEqual([]);
+
+    const problems: string[] = [];
+    // A menu's chosen option repeats one of its options, and Home lists one incident under each
+    // heading it belongs to: neither is a sentence said twice.
+    const withoutChoices = (v: unknown): unknown =>
+      JSON.parse(
+        JSON.stringify(v ?? null, (k, x) =>
+          k === 'initial_option' || k === 'initial_options' ? undefined : x,
+        ),
+      );
+    for (const surface of recordedSurfaces(world.fake)) {
+      const objects = textObjects(
+        withoutChoices(surface.kind === 'view' ? surface.content : surface.content.blocks),
+      );
+      for (const t of objects.filter((o) => o.type === 'plain_text'))
+        if (/<[@#!]|<https?:|\*[^*\s][^*]*\*|`/.test(t.text))
+          problems.push(`${surface.where}: markup in plain text: ${t.text}`);
+      // The same sentence twice on one surface says nothing new the second time.
+      const sentences = objects
+        .flatMap((o) => o.text.split(/(?<=[.!?])\s+|\n+/))
+        .map((x) => x.trim())
+        .filter((x) => x.length >= 30);
+      const seen = new Set<string>();
+      if (surface.where.startsWith('views.publish')) continue;
+      for (const sentence of sentences) {
+        if (seen.has(sentence)) problems.push(`${surface.where}: said twice: ${sentence}`);
+        seen.add(sentence);
+      }
+    }
+    expect([...new Set(problems)]).toEqual([]);
+
+    for (const blocks of cardsDrawn(world)) {
+      const above = abovePrimary(blocks);
+      expect(above?.blocks ?? 99).toBeLessThanOrEqual(ABOVE_PRIMARY.blocks);
+      expect(above?.characters ?? 9999).toBeLessThanOrEqual(ABOVE_PRIMARY.characters);
+    }
+  }, 90_000);
 });

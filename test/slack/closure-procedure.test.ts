@@ -334,7 +334,7 @@ describe('a record closed at triage can be triaged again (seed 003 §5.3, §5.11
     );
     // The reporter hears the status, nothing more.
     expect(String(lastDm(PEOPLE.staff)?.args.text)).toBe(
-      `Your report ${REF} is now: reported, awaiting triage.`,
+      `Your report ${REF} (“Laptop left on a train”) is being looked at again. I will tell you here when it is closed.`,
     );
 
     // Triaged again, as an incident this time.

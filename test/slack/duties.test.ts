@@ -97,7 +97,7 @@ describe('every duty where its owner is told', () => {
     expect(status()).toBe('resolved');
     const toAnalyse = await nextAsk(PEOPLE.hodFinance, mark);
     expect(toAnalyse.ms).toBeLessThan(3000);
-    const toReview = await nextAsk(PEOPLE.siro, mark, 'review and learning');
+    const toReview = await nextAsk(PEOPLE.siro, mark, 'learning review');
     // A Medium incident: the SIRO is asked to agree the action plan too (seed 003 §4.3).
     const toAgree = await nextAsk(PEOPLE.siro, mark, 'action plan');
     expect(controlsOf(toAgree.message.blocks ?? []).map((c) => c.element.action_id)).toEqual([

@@ -157,7 +157,16 @@ describe('from restored to closed', () => {
     expect(incident().closedAt).not.toBeNull();
 
     const closedDm = dmsTo(PEOPLE.staff).at(-1);
-    expect(JSON.stringify(closedDm?.args)).toContain(`Your report *${REF}* is now closed. Thank you`);
+    expect(JSON.stringify(closedDm?.args)).toContain(
+      `Your report *${REF}* (“Laptop left on a train”) is closed`,
+    );
+    expect(JSON.stringify(closedDm?.args)).toContain('Thank you for reporting it');
+    // Three things only: received, being handled, closed (issue 13 item 5), never going backwards.
+    expect(dmsTo(PEOPLE.staff).map((c) => String(c.args.text))).toEqual([
+      `Thank you: your report ${REF} is with the security team.`,
+      `Your report ${REF} (“Laptop left on a train”) is being handled: the security team is working on it. I will tell you here when it is closed.`,
+      `Your report ${REF} (“Laptop left on a train”) is closed: the team has dealt with it. Thank you for reporting it: reports like yours are how we keep information safe.`,
+    ]);
     expect(JSON.stringify(closedDm?.args)).not.toContain('laptop');
 
     const types = world.db
@@ -251,7 +260,9 @@ describe('from restored to closed', () => {
     );
     await act(PEOPLE.siro, CARD_ACTIONS.reopen, { reason: 'The laptop turned up at a pawn shop' });
     expect(incident()).toMatchObject({ status: 'resolving', closedAt: null });
-    expect(JSON.stringify(dmsTo(PEOPLE.staff).at(-1)?.args)).toContain('being resolved');
+    expect(JSON.stringify(dmsTo(PEOPLE.staff).at(-1)?.args)).toContain(
+      'has been reopened and is being handled again',
+    );
     expect(
       world.fake
         .messages(SECURITY_CHANNEL)
@@ -458,8 +469,8 @@ describe('from restored to closed', () => {
     expect(incident().status).toBe('resolving');
     await world.vigil.outbox.drain();
     expect(reporterDms().slice(before)).toEqual([
-      `Your report ${REF} is now closed. Thank you for reporting it: reports like yours are how we keep information safe.`,
-      `Your report ${REF} is now: being resolved.`,
+      `Your report ${REF} (“Laptop left on a train”) is closed: the team has dealt with it. Thank you for reporting it: reports like yours are how we keep information safe.`,
+      `Your report ${REF} (“Laptop left on a train”) has been reopened and is being handled again. I will tell you here when it is closed.`,
     ]);
   });
 

@@ -133,7 +133,9 @@ describe('/report-incident', () => {
     });
     expect(JSON.stringify(dm?.args)).toContain('INC-2026-0001');
     expect(JSON.stringify(dm?.args)).not.toContain('Leeds');
-    expect(JSON.stringify(dm?.args)).not.toContain('Laptop');
+    // The title the reporter gave, so they know which report it is (issue 13 item 5); no details.
+    expect(JSON.stringify(dm?.args)).toContain('(“Laptop left on a train”) is received');
+    expect(JSON.stringify(dm?.args)).toContain('*What happens next:*');
 
     for (const person of [PEOPLE.siro, PEOPLE.md]) {
       const [escalation] = await world.fake.waitFor('chat.postMessage', 1, {

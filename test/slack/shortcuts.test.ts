@@ -25,7 +25,7 @@ describe('reporting from anywhere', () => {
     expect(world.db.select().from(incidents).get()?.source).toBe('shortcut');
   });
 
-  it('reports a message with its text and link, shown on the card', async () => {
+  it('reports a message with its sender’s name and its links defanged, in the form, the card and the record', async () => {
     world = await createWorld();
     await world.slack.interaction(
       messageShortcut({
@@ -41,8 +41,9 @@ describe('reporting from anywhere', () => {
     );
     await world.fake.waitFor('views.open', 1, { ok: true });
     const form = world.lastModal(PEOPLE.staff);
+    // The sender by name (Slack's display name), never <@U…>; the link readable and not clickable.
     expect(JSON.stringify(form.view.blocks)).toContain(
-      'Message from <@UPHISHER>:\\nYour mailbox is full <click>',
+      'Message from uphisher:\\nYour mailbox is full <click> here (hxxps://evil[.]example/login)',
     );
     await world.submitForm(PEOPLE.staff, form, {
       category: 'intrusion',
@@ -54,11 +55,13 @@ describe('reporting from anywhere', () => {
       source: 'message',
       sourcePermalink: 'https://vigil-test.slack.com/archives/CGENERAL/p1760000123000200',
     });
-    expect(stored?.description).toContain('<https://evil.example/login|here>');
+    expect(stored?.description).toContain('here (hxxps://evil[.]example/login)');
+    expect(stored?.description).not.toContain('<@');
     await world.vigil.outbox.drain();
     const card = JSON.stringify(world.fake.messages(SECURITY_CHANNEL)[0]?.blocks);
     expect(card).toContain('<https://vigil-test.slack.com/archives/CGENERAL/p1760000123000200|open message>');
     expect(card).not.toContain('<https://evil.example');
+    expect(card).toContain('hxxps://evil[.]example/login');
   });
 
   it('links a thread reply into its thread, without needing the payload’s team domain, and names attached files', async () => {

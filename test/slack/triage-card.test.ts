@@ -562,7 +562,7 @@ describe('external notifications', () => {
       externalRef: 'NCSC-77',
     });
     expect(threadLines(world).at(-1)).toBe(
-      `<@${PEOPLE.cio}> recorded the national cert as notified (reference NCSC-77).`,
+      `<@${PEOPLE.cio}> recorded the National CERT as notified (reference NCSC-77).`,
     );
     const card = JSON.stringify(world.card(REF).blocks);
     // A finished notification needs nobody: it takes one line (who and the reference are in the thread).

@@ -136,7 +136,12 @@ function control(b: KitBlock, e: KitElement, ctx: ModalContext): Child {
               checked: chosen.has(o.value),
               onchange: (ev: Event) => {
                 const box = ev.target as HTMLInputElement;
-                if (!multiple) return set(box.value);
+                if (!multiple) {
+                  set(box.value);
+                  // An input with dispatch_action sends the choice at once, as Slack does.
+                  if (b.dispatch_action) ctx.dispatch(id, e.action_id ?? '', box.value);
+                  return;
+                }
                 if (box.checked) chosen.add(o.value);
                 else chosen.delete(o.value);
                 set([...chosen].join(','));

@@ -7,6 +7,7 @@ import { registerBriefingAcknowledged } from './actions/briefing-acknowledged';
 import { registerCardChanges } from './actions/card-changed';
 import { registerCardModalOpeners } from './actions/card-modal-opened';
 import { registerCardMoreMenu } from './actions/card-more-picked';
+import { registerDecisionPicked } from './actions/decision-picked';
 import { registerHomeReportButton } from './actions/home-report-clicked';
 import { registerLossLocationSelected } from './actions/loss-location-selected';
 import { registerProcedureSteps } from './actions/procedure-steps';
@@ -42,6 +43,7 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
   registerCardMoreMenu(app, deps);
   registerActionMenu(app, deps);
   registerCardModalSubmissions(app, deps);
+  registerDecisionPicked(app, deps);
   registerActionDmButtons(app, deps);
   registerReminderButtons(app, deps);
   registerBriefingAcknowledged(app, deps);

@@ -7,11 +7,12 @@ import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import { INCIDENT_HELP, incidentDetails, incidentStatus } from '../../../../blocks/incident-lookup';
 import { statisticsMessage } from '../../../../blocks/statistics-report';
+import { userText } from '../../../../blocks/text';
 import { incidents } from '../../../../db/schema';
 import { type Period, parsePeriod } from '../../../dates';
 import { logEvidenceAccess } from '../../../domain/evidence';
 import { messageUrl } from '../../../domain/links';
-import { parseReference } from '../../../domain/numbering';
+import { nearestReference, parseReference } from '../../../domain/numbering';
 import { seesDetails } from '../../../domain/restricted';
 import { type Actor, relationsTo } from '../../../domain/roles';
 import { loadCardModel } from '../../../services/card-model';
@@ -93,7 +94,18 @@ export function registerIncidentCommand(
     }
     const sub = { ...SUBCOMMANDS, ...extra }[verb.toLowerCase()];
     if (!sub) {
-      await ack({ response_type: 'ephemeral', text: INCIDENT_HELP });
+      // A word that is neither a reference nor a command is said to be unrecognised, with what it
+      // most likely meant; plain help only when nothing was typed.
+      const typed = (command.text ?? '').trim();
+      const meant =
+        nearestReference(typed) ?? nearestCommand(verb, Object.keys({ ...SUBCOMMANDS, ...extra }));
+      await ack({
+        response_type: 'ephemeral',
+        text:
+          typed && verb.toLowerCase() !== 'help'
+            ? `\`${userText(typed.replace(/`/g, "'"), 60)}\` is not a reference or a command Vigil recognises.${meant ? ` Did you mean \`/incident ${meant}\`?` : ''}\n\n${INCIDENT_HELP}`
+            : INCIDENT_HELP,
+      });
       return;
     }
     if (!isRegisterHolder(actor)) {
@@ -219,3 +231,23 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     });
   },
 };
+
+/** The command one letter or two away from what was typed ("stat" → "stats"), if any. */
+function nearestCommand(typed: string, commands: string[]): string | null {
+  const word = typed.toLowerCase();
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0] ?? 0;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const here = row[j] ?? 0;
+        row[j] = Math.min(here + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = here;
+      }
+    }
+    return row[b.length] ?? Number.POSITIVE_INFINITY;
+  };
+  const best = commands.map((c) => ({ c, d: distance(word, c) })).sort((x, y) => x.d - y.d)[0];
+  return best && best.d <= 2 && best.d < word.length ? best.c : null;
+}

@@ -4,6 +4,7 @@ import { messageUrl } from '../../../domain/links';
 import { TEXT_MAX } from '../../../domain/report-input';
 import type { ListenerDeps } from '../../deps';
 import { openReportModal } from '../../open-report-modal';
+import { displayNames, mentionedIds, readableMessage } from '../../readable-message';
 import { unescapeSlackText } from '../../view-state';
 import type { Listeners } from '../router';
 
@@ -68,8 +69,12 @@ export function registerReportShortcuts(app: Listeners, deps: ListenerDeps): voi
     async ({ ack, shortcut, client, respond }) => {
       await ack();
       if (!firstTime(deps, shortcut.trigger_id)) return;
-      const quoted = unescapeSlackText(shortcut.message?.text ?? '').trim();
-      const author = shortcut.message?.user ? `Message from <@${shortcut.message.user}>` : 'Message';
+      const raw = shortcut.message?.text ?? '';
+      const sender = shortcut.message?.user;
+      const names = await displayNames(client, [...(sender ? [sender] : []), ...mentionedIds(raw)]);
+      // Names and defanged links, never <@U…> or a live link: the text is stored and shown as typed.
+      const quoted = unescapeSlackText(readableMessage(raw, names)).trim();
+      const author = sender ? `Message from ${names.get(sender) ?? 'someone'}` : 'Message';
       const files = fileNames(shortcut);
       const description = [
         quoted ? `${author}:\n${quoted}` : files.length > 0 ? `${author} with files.` : '',

@@ -353,6 +353,7 @@ export function registerCardModalSubmissions(app: Listeners, deps: ListenerDeps)
         {
           noAction: Array.isArray(ticked) && ticked.includes('yes'),
           justification: answers.get('justification'),
+          reporterNote: answers.get('reporterNote'),
           reviewerId: answers.get('reviewerId'),
         },
         new Set(answers.keys()),
