@@ -8,9 +8,9 @@ import type { DomainContext } from './context';
 import type { Delivery } from './deliveries';
 import { InvalidTransition } from './errors';
 import {
-  dueAt,
   ensureReportObligations,
   type ObligationTrace,
+  reopenObligations,
   requiredNotifications,
   withObligations,
 } from './obligations';
@@ -118,8 +118,7 @@ function reinstateObligations(tx: Tx, corrected: Incident, bodies: readonly Outs
     criminal: false,
     customersAffected: corrected.customersOrStaffAffected === 'yes',
   });
-  const trace: ObligationTrace = { before: {}, after: {} };
-  if (owed.length === 0) return trace;
+  if (owed.length === 0) return { before: {}, after: {} };
   const rows = tx
     .select()
     .from(notifications)
@@ -136,16 +135,7 @@ function reinstateObligations(tx: Tx, corrected: Incident, bodies: readonly Outs
     )
     .all()
     .filter((n) => owed.some((o) => o.kind === n.kind && o.stage === n.stage));
-  for (const n of rows) {
-    const due = dueAt(bodies, n, corrected.awareAt);
-    tx.update(notifications)
-      .set({ status: 'pending', dueAt: due, reason: null, doneBy: null, doneAt: null })
-      .where(eq(notifications.id, n.id))
-      .run();
-    trace.before[traceKey(n)] = { status: n.status, reason: n.reason };
-    trace.after[traceKey(n)] = { status: 'pending', dueAt: iso(due) };
-  }
-  return trace;
+  return reopenObligations(tx, rows, bodies, corrected.awareAt);
 }
 
 /**

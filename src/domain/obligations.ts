@@ -1,6 +1,6 @@
 import { addHours } from 'date-fns';
 import { and, eq } from 'drizzle-orm';
-import { type Incident, notifications } from '../../db/schema';
+import { type Incident, type Notification, notifications } from '../../db/schema';
 import { type BodyFacts, type OutsideBody, type Owed, owedTo, stageHours, traceKey } from './outside-bodies';
 import type { NotificationKind } from './permissions';
 import { possiblePersonalData } from './possible-breach';
@@ -156,4 +156,24 @@ export function ensureReportObligations(
     at,
     bodies,
   );
+}
+
+/** Makes released obligations owed again, each due from awareness; a correction or a triage again. */
+export function reopenObligations(
+  tx: Tx,
+  rows: Notification[],
+  bodies: readonly OutsideBody[],
+  awareAt: Date,
+): ObligationTrace {
+  const trace: ObligationTrace = { before: {}, after: {} };
+  for (const n of rows) {
+    const due = dueAt(bodies, n, awareAt);
+    tx.update(notifications)
+      .set({ status: 'pending', dueAt: due, reason: null, doneBy: null, doneAt: null })
+      .where(eq(notifications.id, n.id))
+      .run();
+    trace.before[traceKey(n)] = { status: n.status, reason: n.reason };
+    trace.after[traceKey(n)] = { status: 'pending', dueAt: iso(due) };
+  }
+  return trace;
 }

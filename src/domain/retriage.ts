@@ -5,8 +5,12 @@ import { type Incident, notifications } from '../../db/schema';
 import type { RecordResult, Target } from './change';
 import type { DomainContext } from './context';
 import { applyTransition } from './lifecycle';
-import { dueAt, ensureReportObligations, type ObligationTrace, withObligations } from './obligations';
-import { traceKey } from './outside-bodies';
+import {
+  ensureReportObligations,
+  type ObligationTrace,
+  reopenObligations,
+  withObligations,
+} from './obligations';
 import type { Actor } from './roles';
 import type { Tx } from './tx';
 
@@ -41,16 +45,7 @@ function reinstateObligations(
       ),
     )
     .all();
-  const trace: ObligationTrace = { before: {}, after: {} };
-  for (const n of released) {
-    const due = dueAt(bodies, n, incident.awareAt);
-    tx.update(notifications)
-      .set({ status: 'pending', dueAt: due, reason: null, doneBy: null, doneAt: null })
-      .where(eq(notifications.id, n.id))
-      .run();
-    trace.before[traceKey(n)] = { status: n.status, reason: n.reason };
-    trace.after[traceKey(n)] = { status: 'pending', dueAt: iso(due) };
-  }
+  const trace = reopenObligations(tx, released, bodies, incident.awareAt);
   const opened = ensureReportObligations(tx, incident, at, bodies);
   return { before: { ...trace.before, ...opened.before }, after: { ...trace.after, ...opened.after } };
 }

@@ -62,6 +62,37 @@ export interface LifecycleTexts {
   planNote: string;
 }
 
+/** Ordinary answers to every question, for tests that look at the flow rather than the text. */
+export const PLAIN_TEXTS: LifecycleTexts = {
+  report: {},
+  postHowSent: 'Royal Mail',
+  postSentFrom: 'Head office',
+  rationale: 'Real',
+  regulatorRef: 'ICO-1',
+  crimeNumber: 'CR-1',
+  certRef: 'CERT-1',
+  customersReason: 'None affected',
+  update: 'Contained',
+  action: 'Encrypt the laptops',
+  actionEdit: 'Encrypt every laptop',
+  notDoing: 'Out of budget',
+  resolution: 'Restored from backup',
+  analysis: {
+    rootCause: 'No encryption',
+    contributingFactors: 'Busy',
+    technicalMeasures: 'BitLocker',
+    administrativeMeasures: 'Checklist',
+    costAndResources: 'Two days',
+  },
+  analysisComment: 'Add the cost',
+  learning: { reasoning: 'x', vulnerabilities: 'y', riskRegisterRef: 'RR-1', noChangeReason: 'z' },
+  closure: 'Ready',
+  peerComment: 'Add the police report',
+  approvalComment: 'Good',
+  reopen: 'It turned up again',
+  planNote: 'Agreed',
+};
+
 export interface LifecycleOptions {
   /** Called with each form just before it is filled and submitted (to try bad answers on it first). */
   beforeSubmit?: (user: string, form: FakeView) => Promise<void>;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ABOVE_PRIMARY, abovePrimary } from '../../blocks/card-budget';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import type { FakeView } from '../../src/local-slack/local-slack';
-import { driveLifecycle, type LifecycleTexts, REFERENCE } from '../helpers/lifecycle';
+import { driveLifecycle, PLAIN_TEXTS, REFERENCE } from '../helpers/lifecycle';
 import { recordedSurfaces, textObjects } from '../helpers/surfaces';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
@@ -11,36 +11,6 @@ let world: World;
 afterEach(async () => {
   await world?.stop();
 });
-
-const PLAIN_TEXTS: LifecycleTexts = {
-  report: {},
-  postHowSent: 'Royal Mail',
-  postSentFrom: 'Head office',
-  rationale: 'Real',
-  regulatorRef: 'ICO-1',
-  crimeNumber: 'CR-1',
-  certRef: 'CERT-1',
-  customersReason: 'None affected',
-  update: 'Contained',
-  action: 'Encrypt the laptops',
-  actionEdit: 'Encrypt every laptop',
-  notDoing: 'Out of budget',
-  resolution: 'Restored from backup',
-  analysis: {
-    rootCause: 'No encryption',
-    contributingFactors: 'Busy',
-    technicalMeasures: 'BitLocker',
-    administrativeMeasures: 'Checklist',
-    costAndResources: 'Two days',
-  },
-  analysisComment: 'Add the cost',
-  learning: { reasoning: 'x', vulnerabilities: 'y', riskRegisterRef: 'RR-1', noChangeReason: 'z' },
-  closure: 'Ready',
-  peerComment: 'Add the police report',
-  approvalComment: 'Good',
-  reopen: 'It turned up again',
-  planNote: 'Agreed',
-};
 
 /** Every version of every card Vigil drew in the security channel, in order. */
 function cardsDrawn(w: World): KnownBlock[][] {

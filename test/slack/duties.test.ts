@@ -6,7 +6,7 @@ import type { Answer } from '../../src/local-slack/fill-view';
 import type { FakeMessage } from '../../src/local-slack/local-slack';
 import { controlsOf } from '../../src/local-slack/people';
 import { SHORTCUTS } from '../../src/slack/listeners/shortcuts/report-shortcuts';
-import { driveLifecycle, NEW_IRM, REFERENCE } from '../helpers/lifecycle';
+import { driveLifecycle, NEW_IRM, PLAIN_TEXTS, REFERENCE } from '../helpers/lifecycle';
 import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;
@@ -172,35 +172,7 @@ describe('every duty where its owner is told', () => {
 
   it('asks for every step it names, with its control, and takes the buttons away once settled', async () => {
     world = await createWorld();
-    await driveLifecycle(world, {
-      report: {},
-      postHowSent: 'Royal Mail',
-      postSentFrom: 'Head office',
-      rationale: 'Real',
-      regulatorRef: 'ICO-1',
-      crimeNumber: 'CR-1',
-      certRef: 'CERT-1',
-      customersReason: 'None affected',
-      update: 'Contained',
-      action: 'Encrypt the laptops',
-      actionEdit: 'Encrypt every laptop',
-      notDoing: 'Out of budget',
-      resolution: 'Restored from backup',
-      analysis: {
-        rootCause: 'No encryption',
-        contributingFactors: 'Busy',
-        technicalMeasures: 'BitLocker',
-        administrativeMeasures: 'Checklist',
-        costAndResources: 'Two days',
-      },
-      analysisComment: 'Add the cost',
-      learning: { reasoning: 'x', vulnerabilities: 'y', riskRegisterRef: 'RR-1', noChangeReason: 'z' },
-      closure: 'Ready',
-      peerComment: 'Add the police report',
-      approvalComment: 'Good',
-      reopen: 'It turned up again',
-      planNote: 'Agreed',
-    });
+    await driveLifecycle(world, PLAIN_TEXTS);
     // Every message that asks for a step, as Slack shows it now: while any step it asks for stands,
     // it carries a control that takes it; once all are settled, it offers no button at all.
     const posted = world.db.select().from(dutyMessages).all();
