@@ -40,7 +40,7 @@ async function openCorrection(userId: string) {
 describe('the security team corrects the report’s facts (seed 003 §3.6)', () => {
   it('correcting personal data to "yes" opens the regulator duty with its 72-hour clock from awareness, audited before and after', async () => {
     world = await createWorld();
-    await world.report(PEOPLE.staff, { personalData: 'no', customersOrStaffAffected: 'no' });
+    await world.report(PEOPLE.staff, { personalData: 'no', customersAffected: 'no', staffAffected: 'no' });
     await world.vigil.outbox.drain();
     expect(obligations()).toEqual([]);
 
