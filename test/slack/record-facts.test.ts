@@ -147,6 +147,32 @@ describe('the security team corrects the report’s facts (seed 003 §3.6)', () 
     ]);
   });
 
+  it('asks customers and staff separately: correcting customers to "no" and staff to "yes" withdraws the customer notice only', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff, { customersAffected: 'yes', staffAffected: 'no', personalData: 'no' });
+    await world.vigil.outbox.drain();
+    expect(obligations().map((n) => [n.kind, n.status])).toEqual([['customers', 'pending']]);
+    const form = await openCorrection(PEOPLE.siro);
+    const asked = JSON.stringify(form.view.blocks);
+    expect(asked).toContain('Could customers be affected?');
+    expect(asked).toContain('Could staff be affected?');
+    await world.submitForm(PEOPLE.siro, form, {
+      customersAffected: 'no',
+      staffAffected: 'yes',
+      reason: 'The file held payroll data only',
+    });
+    await world.vigil.outbox.drain();
+    expect(incident()).toMatchObject({
+      customersAffected: 'no',
+      staffAffected: 'yes',
+      customersOrStaffAffected: 'yes',
+    });
+    expect(obligations().map((n) => [n.kind, n.status])).toEqual([['customers', 'not_required']]);
+    const lines = world.threadLines().join('\n');
+    expect(lines).toContain('Customers affected');
+    expect(lines).toContain('Staff affected');
+  });
+
   it('tells an Information Asset Owner the corrected report now names (seed 003 §3.7)', async () => {
     world = await createWorld();
     await world.report(PEOPLE.staff);
