@@ -1,6 +1,6 @@
 import { addHours } from 'date-fns';
 import { z } from 'zod';
-import { userText } from '../../blocks/text';
+import { slackDate, userText } from '../../blocks/text';
 import type { Incident, Severity } from '../../db/schema';
 import { impactFields, impactPatch } from './business-impact';
 import { applyChange, diff, type RecordResult, type Target } from './change';
@@ -245,6 +245,14 @@ export const severityChangeSchema = z.object({
 });
 export type SeverityChange = z.output<typeof severityChangeSchema>;
 
+/** The thread line's last sentence: where the target resolution time went (seed 003 §5.5). */
+function targetMoved(from: Date | null, to: Date | null | undefined, timeZone: string): string {
+  if (!to || from?.getTime() === to.getTime()) return '';
+  return from
+    ? ` Target resolution moved from ${slackDate(from, timeZone)} to ${slackDate(to, timeZone)}.`
+    : ` Target resolution: ${slackDate(to, timeZone)}.`;
+}
+
 /**
  * A new severity moves the target resolution time (seed 003 §5.5), so it takes a reason, and the
  * IRM hears of it; a rise to Critical reaches the SIRO and the Managing Director too.
@@ -282,7 +290,7 @@ export function setSeverity(
       patch,
       before,
       after: { ...after, reason },
-      summary: `<@${actor.id}> changed severity from ${incident.severity ? SEVERITY_NAMES[incident.severity] : 'unset'} to ${SEVERITY_NAMES[severity]}. Reason: ${userText(reason, 500)}`,
+      summary: `<@${actor.id}> changed severity from ${incident.severity ? SEVERITY_NAMES[incident.severity] : 'unset'} to ${SEVERITY_NAMES[severity]}. Reason: ${userText(reason, 500)}${targetMoved(incident.targetResolutionAt, patch.targetResolutionAt, ctx.config.orgTimeZone)}`,
       deliveries: [...told].map((userId) => ({
         kind: 'dm' as const,
         incidentId: incident.id,

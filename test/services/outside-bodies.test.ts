@@ -110,7 +110,7 @@ describe('outside bodies from configuration (seed 003 §5.7–5.9)', () => {
       );
     expect(() => record(PEOPLE.md)).toThrow(Forbidden);
     expect(() => record(PEOPLE.md)).toThrow(
-      'Only the CIO may record the nis2 authority: early warning notification',
+      'Only the CIO may record the NIS2 authority: early warning notification',
     );
     record(PEOPLE.cio);
     expect(rows().find((n) => n.id === early)?.status).toBe('done');

@@ -969,6 +969,10 @@ describe('updates, actions and consistency', () => {
     expect(['critical', 'low']).toContain(severity);
     const shown = JSON.stringify(world.card(REF).blocks);
     expect(shown).toContain(`*Triaged* · ${severity === 'low' ? 'Low' : 'Critical'} P3`);
+    // The thread says where the target resolution time went (seed 003 §5.5).
+    expect(world.threadLines().find((l) => l.includes('changed severity'))).toMatch(
+      /Target resolution moved from <!date\^\d+\^[^>]+> to <!date\^\d+\^[^>]+>\.$/,
+    );
   });
 
   it('tells the same story in the thread as in the audit trail', async () => {
