@@ -211,7 +211,7 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
   const insertIncident = sqlite.prepare(`insert into incidents (
       id, reference, year, seq, submission_key, source, source_permalink, kind, category, suggested_severity,
       title, description, occurred_at, discovered_at, aware_at, reported_at, location, department, reporter_id,
-      hod_id, data_involved, people_involved, people_aware, customers_or_staff_affected, personal_data,
+      hod_id, data_involved, people_involved, people_aware, customers_or_staff_affected, customers_affected, personal_data,
       personal_data_count, personal_data_kinds, sensitivity, protective_marking, encrypted, third_party_use,
       asset_owner_id, immediate_cause, loss_location, loss_details, crime_number, status, triage_outcome,
       triage_rationale, duplicate_of_id, severity, priority, irm_id, triaged_at, target_resolution_at,
@@ -220,7 +220,7 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
     values (
       @id, @reference, @year, @seq, @submissionKey, @source, @sourcePermalink, @kind, @category, @suggestedSeverity,
       @title, @description, @occurredAt, @discoveredAt, @awareAt, @reportedAt, @location, @department, @reporterId,
-      @hodId, @dataInvolved, @peopleInvolved, @peopleAware, @customersOrStaffAffected, @personalData,
+      @hodId, @dataInvolved, @peopleInvolved, @peopleAware, @customersOrStaffAffected, @customersAffected, @personalData,
       @personalDataCount, @personalDataKinds, @sensitivity, @protectiveMarking, @encrypted, @thirdPartyUse,
       @assetOwnerId, @immediateCause, @lossLocation, @lossDetails, @crimeNumber, @status, @triageOutcome,
       @triageRationale, @duplicateOfId, @severity, @priority, @irmId, @triagedAt, @targetResolutionAt,
@@ -587,6 +587,8 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
         peopleInvolved: chance(0.3) ? 'Two people in the team' : null,
         peopleAware: chance(0.3) ? 'My manager' : null,
         customersOrStaffAffected: customers,
+        // The bench's answer opens the customer obligation, so it is the customers' answer.
+        customersAffected: customers,
         personalData: personal,
         personalDataCount: personal === 'yes' ? Math.floor(random() ** 3 * 5000) + 1 : null,
         personalDataKinds: personal === 'yes' ? pick(KINDS_OF_DATA) : null,

@@ -89,12 +89,14 @@ export function triageModal(i: Incident): ModalView {
     opt('personal_data', 'Personal data is involved (regulator)'),
     opt('criminal', 'It is criminal (police)'),
     opt('customers_affected', 'Customers are affected (tell them)'),
+    opt('staff_affected', 'Staff are affected'),
   ];
   const initialFacts = factOptions.filter(
     (o) =>
       (o.value === 'personal_data' && possiblePersonalData(i)) ||
       (o.value === 'criminal' && i.crimeNumber) ||
-      (o.value === 'customers_affected' && i.customersOrStaffAffected === 'yes'),
+      (o.value === 'customers_affected' && i.customersAffected === 'yes') ||
+      (o.value === 'staff_affected' && i.staffAffected === 'yes'),
   );
   const outcomes = [
     opt('incident', 'A security incident'),

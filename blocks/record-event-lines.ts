@@ -28,6 +28,8 @@ const FACT_LABELS: Record<string, string> = {
   peopleInvolved: 'People involved',
   peopleAware: 'Who else knows',
   customersOrStaffAffected: 'Customers or staff affected',
+  customersAffected: 'Customers affected',
+  staffAffected: 'Staff affected',
   personalData: 'Personal data',
   personalDataCount: 'Number of people',
   personalDataKinds: 'Kinds of personal data',
@@ -52,6 +54,8 @@ function value(field: string, v: unknown, timeZone: string): string {
     case 'category':
       return categoryLabel(s);
     case 'customersOrStaffAffected':
+    case 'customersAffected':
+    case 'staffAffected':
     case 'personalData':
       return yesNoLabel(s);
     case 'sensitivity':

@@ -238,7 +238,8 @@ export function reportModal(opts: ReportModalOptions): ModalView {
     }),
     textQuestion('peopleInvolved', 'Who is involved (people, teams, offices)?', draft),
     textQuestion('peopleAware', 'Who else knows about it?', draft),
-    radioInput('customersOrStaffAffected', 'Could customers or staff be affected?', YES_NO_UNKNOWN, draft),
+    radioInput('customersAffected', 'Could customers be affected?', YES_NO_UNKNOWN, draft),
+    radioInput('staffAffected', 'Could staff be affected?', YES_NO_UNKNOWN, draft),
     radioInput('personalData', 'Is personal data involved?', YES_NO_UNKNOWN, draft),
     {
       type: 'input',

@@ -164,6 +164,7 @@ export function statisticsMessage(s: Statistics): SlackMessage {
         [
           `*Follow-through*\nOverdue actions: ${s.overdueActions.count} (${s.overdueActions.fromPeriod} from this period's reports)`,
           `Late reports (more than ${formatHours(s.lateReports.limitHours)} after discovery): ${s.lateReports.count}`,
+          `Reports saying customers are affected: ${s.affected.customers} · staff are affected: ${s.affected.staff}`,
           `Repeat causes: ${fitList(
             s.repeatCauses.immediateCauses.map((x) => `${name(x.label)} ${x.count}`),
             REPEATS_MAX,

@@ -104,16 +104,26 @@ function nextDeadline(m: CardModel): string | null {
   return first ? `next: ${first.what} ${dueIn(first.at, m.now)}` : null;
 }
 
+/** Who the answers say is affected, in words ("customers and staff", "staff"), or null when nobody is. */
+function whoAffected(i: Incident): string | null {
+  const who = [i.customersAffected === 'yes' && 'customers', i.staffAffected === 'yes' && 'staff'].filter(
+    Boolean,
+  );
+  if (who.length > 0) return who.join(' and ');
+  // An older report asked one question, kept as the customers' answer unless it said which.
+  return i.customersOrStaffAffected === 'yes' ? 'customers or staff' : null;
+}
+
 function escalationLine(m: CardModel): string | null {
   const i = m.incident;
-  const affected = i.customersOrStaffAffected === 'yes';
+  const who = whoAffected(i);
   if (!i.escalatedAt)
-    return affected && isOpen(i.status)
-      ? ':warning: Customers or staff may be affected: the SIRO and Managing Director must be told.'
+    return who && isOpen(i.status)
+      ? `:warning: ${who[0]?.toUpperCase()}${who.slice(1)} may be affected: the SIRO and Managing Director must be told.`
       : null;
   const when = slackDate(i.escalatedAt, m.orgTimeZone);
   if (m.escalatedBy === 'vigil')
-    return `:rotating_light: Escalated to the SIRO and Managing Director automatically ${when}${affected ? ': customers or staff may be affected' : ''}.`;
+    return `:rotating_light: Escalated to the SIRO and Managing Director automatically ${when}${who ? `: ${who} may be affected` : ''}.`;
   return `:rotating_light: Escalated to the SIRO and Managing Director ${when}${m.escalatedBy ? ` by ${mention(m.escalatedBy)}` : ''}.`;
 }
 
@@ -153,7 +163,7 @@ function summaryPart(m: CardModel): CardPart {
   const lines = [
     `${kindLabel(i.kind)} · ${categoryLabel(i.category)} · reported by ${mention(i.reporterId)}, ${userText(i.department, 200)}${i.hodId ? ` (head ${mention(i.hodId)})` : ' (no head configured)'}`,
     `*Discovered* ${slackDate(i.discoveredAt, m.orgTimeZone)} · *occurred* ${i.occurredAt ? slackDate(i.occurredAt, m.orgTimeZone) : 'not known'}`,
-    `*Customers or staff affected:* ${yesNoLabel(i.customersOrStaffAffected)} · *Personal data:* ${personalDataSummary(i)}`,
+    `*Customers affected:* ${yesNoLabel(i.customersAffected)} · *Staff affected:* ${yesNoLabel(i.staffAffected)} · *Personal data:* ${personalDataSummary(i)}`,
   ];
   return section(lines.join('\n'));
 }

@@ -59,7 +59,15 @@ export const incidents = sqliteTable(
     dataInvolved: text('data_involved'),
     peopleInvolved: text('people_involved'),
     peopleAware: text('people_aware'),
+    /** Derived from the two answers below (yes if either is yes, no if both are no): escalation and urgent triage read it. */
     customersOrStaffAffected: text('customers_or_staff_affected', { enum: ['yes', 'no', 'unknown'] })
+      .notNull()
+      .default('unknown'),
+    /** Only customers affected calls for telling them (seed 003 §5.7); staff affected escalates but owes nobody outside. */
+    customersAffected: text('customers_affected', { enum: ['yes', 'no', 'unknown'] })
+      .notNull()
+      .default('unknown'),
+    staffAffected: text('staff_affected', { enum: ['yes', 'no', 'unknown'] })
       .notNull()
       .default('unknown'),
     personalData: text('personal_data', { enum: ['yes', 'no', 'unknown'] })

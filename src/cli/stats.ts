@@ -182,6 +182,7 @@ export function formatStatistics(s: Statistics): string {
     '',
     `Overdue actions now: ${s.overdueActions.count} (${s.overdueActions.fromPeriod} on this period's reports)`,
     `Late reports (more than ${formatHours(s.lateReports.limitHours)} after discovery): ${s.lateReports.count}`,
+    `Reports saying customers are affected: ${s.affected.customers} · staff are affected: ${s.affected.staff}`,
     `Business impact: ${
       Object.entries(s.impact.byArea)
         .filter(([, n]) => n > 0)

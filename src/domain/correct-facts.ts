@@ -17,6 +17,7 @@ import {
 import { type OutsideBody, traceKey } from './outside-bodies';
 import type { NotificationKind } from './permissions';
 import { assertCan } from './permissions';
+import { combineAffected } from './possible-breach';
 import type { ReportInput } from './report-input';
 import type { Actor } from './roles';
 import { routeReport } from './routes';
@@ -39,7 +40,8 @@ export const CORRECTABLE_FACTS = [
   'dataInvolved',
   'peopleInvolved',
   'peopleAware',
-  'customersOrStaffAffected',
+  'customersAffected',
+  'staffAffected',
   'personalData',
   'personalDataCount',
   'personalDataKinds',
@@ -81,8 +83,7 @@ function withdrawObligations(
 ): ObligationTrace {
   const kinds: NotificationKind[] = [];
   if (incident.personalData !== 'no' && corrected.personalData === 'no') kinds.push('regulator');
-  if (incident.customersOrStaffAffected !== 'no' && corrected.customersOrStaffAffected === 'no')
-    kinds.push('customers');
+  if (incident.customersAffected !== 'no' && corrected.customersAffected === 'no') kinds.push('customers');
   if (isNetworkCategory(incident.category) && !isNetworkCategory(corrected.category)) kinds.push('cert');
   const trace: ObligationTrace = { before: {}, after: {} };
   if (kinds.length === 0) return trace;
@@ -116,7 +117,7 @@ function reinstateObligations(tx: Tx, corrected: Incident, bodies: readonly Outs
   const owed = requiredNotifications(bodies, corrected, {
     personalData: corrected.personalData === 'yes',
     criminal: false,
-    customersAffected: corrected.customersOrStaffAffected === 'yes',
+    customersAffected: corrected.customersAffected === 'yes',
   });
   if (owed.length === 0) return { before: {}, after: {} };
   const rows = tx
@@ -158,8 +159,10 @@ export function correctFacts(
     if (!reason) throw new InvalidTransition('Please say why the facts are corrected.');
     const facts: Partial<Incident> = {};
     for (const k of CORRECTABLE_FACTS) (facts as Record<string, unknown>)[k] = corrections[k] ?? null;
-    facts.customersOrStaffAffected = (corrections.customersOrStaffAffected ??
-      'unknown') as Incident['customersOrStaffAffected'];
+    facts.customersAffected = (corrections.customersAffected ?? 'unknown') as Incident['customersAffected'];
+    facts.staffAffected = (corrections.staffAffected ?? 'unknown') as Incident['staffAffected'];
+    facts.customersOrStaffAffected =
+      combineAffected(facts.customersAffected, facts.staffAffected) ?? 'unknown';
     facts.personalData = (corrections.personalData ?? 'unknown') as Incident['personalData'];
     const changed = diff(incident, facts);
     if (Object.keys(changed.after).length === 0)

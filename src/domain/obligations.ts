@@ -151,7 +151,7 @@ export function ensureReportObligations(
       // Seed 003 §5.7 "actual or possible": the 72-hour clock runs from awareness either way.
       personalData: possiblePersonalData(incident),
       criminal: false,
-      customersAffected: incident.customersOrStaffAffected === 'yes',
+      customersAffected: incident.customersAffected === 'yes',
     }),
     at,
     bodies,

@@ -68,7 +68,8 @@ export function reportInputSchema(opts: { now: Date; departments: readonly strin
       dataInvolved: text(TEXT_MAX),
       peopleInvolved: text(TEXT_MAX),
       peopleAware: text(TEXT_MAX),
-      customersOrStaffAffected: choice(valuesOf(YES_NO_UNKNOWN)),
+      customersAffected: choice(valuesOf(YES_NO_UNKNOWN)),
+      staffAffected: choice(valuesOf(YES_NO_UNKNOWN)),
       personalData: choice(valuesOf(YES_NO_UNKNOWN)),
       personalDataCount: z
         .number({ error: 'Please enter a whole number of people.' })

@@ -8,7 +8,7 @@ import { escalateAutomatically } from './escalate';
 import { allocateReference, referenceYear } from './numbering';
 import { ensureReportObligations, withObligations } from './obligations';
 import { isSlackUserId } from './people-ids';
-import { notSureAnswers } from './possible-breach';
+import { combineAffected, notSureAnswers } from './possible-breach';
 import type { ReportInput } from './report-input';
 import { routeReport } from './routes';
 import { suggestSeverity } from './severity-suggestion';
@@ -46,6 +46,8 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
       concerns: input.concerns,
     });
     const hodId = route.hodId;
+    const combined = combineAffected(input.customersAffected, input.staffAffected);
+    const affected = combined ?? 'unknown';
     const incident = tx
       .insert(incidents)
       .values({
@@ -61,8 +63,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
           category: input.category,
           personalData: (input.personalData ?? 'unknown') as Incident['personalData'],
           personalDataCount: input.personalDataCount,
-          customersOrStaffAffected: (input.customersOrStaffAffected ??
-            'unknown') as Incident['customersOrStaffAffected'],
+          customersOrStaffAffected: affected,
         }).severity,
         title: input.title,
         description: input.description,
@@ -77,10 +78,14 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
         dataInvolved: input.dataInvolved,
         peopleInvolved: input.peopleInvolved,
         peopleAware: input.peopleAware,
-        customersOrStaffAffected: (input.customersOrStaffAffected ??
-          'unknown') as Incident['customersOrStaffAffected'],
+        customersOrStaffAffected: affected,
+        customersAffected: (input.customersAffected ?? 'unknown') as Incident['customersAffected'],
+        staffAffected: (input.staffAffected ?? 'unknown') as Incident['staffAffected'],
         personalData: (input.personalData ?? 'unknown') as Incident['personalData'],
-        reporterNotSure: notSureAnswers(input),
+        reporterNotSure: notSureAnswers({
+          personalData: input.personalData,
+          customersOrStaffAffected: combined,
+        }),
         personalDataCount: input.personalDataCount,
         personalDataKinds: input.personalDataKinds,
         sensitivity: input.sensitivity,
@@ -97,7 +102,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
         accessIds: route.accessIds.length > 0 ? route.accessIds : null,
         status: 'reported',
         irmId: route.irmId,
-        escalatedAt: input.customersOrStaffAffected === 'yes' ? now : null,
+        escalatedAt: affected === 'yes' ? now : null,
         createdAt: now,
         updatedAt: now,
       })

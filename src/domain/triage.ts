@@ -46,7 +46,7 @@ export const PRIORITY_OPTIONS: Record<Priority, string> = {
   P3: 'P3: this week',
   P4: 'P4: as time allows',
 };
-export const TRIAGE_FACTS = ['personal_data', 'criminal', 'customers_affected'] as const;
+export const TRIAGE_FACTS = ['personal_data', 'criminal', 'customers_affected', 'staff_affected'] as const;
 
 /** The SIRO's triage decision (seed 003 §4.3, §5.5), keyed like the triage form's blocks. */
 export function triageInputSchema(opts: { now: Date }) {
@@ -139,8 +139,9 @@ export function triageIncident(
     if (!severity || !priority) throw new InvalidTransition('Please set the severity and the priority.');
     const triagedAt = incident.triagedAt ?? now;
     const customersAffected = input.facts.includes('customers_affected');
+    const staffAffected = input.facts.includes('staff_affected');
     // Seed 003 §5.6: customers or staff affected means the SIRO and the MD hear of it at once.
-    const escalate = customersAffected && incident.escalatedAt === null;
+    const escalate = (customersAffected || staffAffected) && incident.escalatedAt === null;
     const patch: Partial<Incident> = {
       triageOutcome: 'incident',
       triageRationale: input.rationale,
@@ -150,7 +151,9 @@ export function triageIncident(
       targetResolutionAt: targetResolution(ctx, severity, triagedAt),
       awareAt: input.awareAt,
       ...(input.facts.includes('personal_data') ? { personalData: 'yes' as const } : {}),
-      ...(customersAffected ? { customersOrStaffAffected: 'yes' as const } : {}),
+      ...(customersAffected ? { customersAffected: 'yes' as const } : {}),
+      ...(staffAffected ? { staffAffected: 'yes' as const } : {}),
+      ...(customersAffected || staffAffected ? { customersOrStaffAffected: 'yes' as const } : {}),
       ...(escalate ? { escalatedAt: now } : {}),
       ...impactPatch(input),
     };

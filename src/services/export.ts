@@ -65,6 +65,8 @@ const COLUMNS = [
   ['people_involved', 'i.people_involved', 'text'],
   ['people_aware', 'i.people_aware', 'text'],
   ['customers_or_staff_affected', 'i.customers_or_staff_affected', 'text'],
+  ['customers_affected', 'i.customers_affected', 'text'],
+  ['staff_affected', 'i.staff_affected', 'text'],
   ['personal_data', 'i.personal_data', 'text'],
   ['personal_data_count', 'i.personal_data_count', 'number'],
   ['personal_data_kinds', 'i.personal_data_kinds', 'text'],

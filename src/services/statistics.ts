@@ -176,6 +176,8 @@ export interface Statistics extends PeriodCounts {
   };
   /** Seed 000 Rep.1 "immediately": the period's reports made more than `limitHours` after discovery. */
   lateReports: { count: number; limitHours: number };
+  /** Issue 13 item 4: the period's reports saying customers, and staff, are affected (one may say both). */
+  affected: { customers: number; staff: number };
   /**
    * Immediate causes and categories reported twice or more in the period. A report triaged as a
    * duplicate is the same event again, so it is left out here: it would fake a repeat.
@@ -512,6 +514,13 @@ function lateReports(db: Tx, period: Period, limitHours: number): Statistics['la
   return { count: row?.n ?? 0, limitHours };
 }
 
+function affected(db: Tx, period: Period): Statistics['affected'] {
+  const row = db.get<{ customers: number | null; staff: number | null } | undefined>(sql`
+    select sum(customers_affected = 'yes') as customers, sum(staff_affected = 'yes') as staff
+    from incidents where ${inPeriod(period)}`);
+  return { customers: row?.customers ?? 0, staff: row?.staff ?? 0 };
+}
+
 function repeatCauses(db: Tx, period: Period, cells: Cell[]): Statistics['repeatCauses'] {
   const causeLabel = (v: string) => IMMEDIATE_CAUSES.find((c) => c.value === v)?.label ?? v;
   // incidents_causes is in cause order, so the causes are counted as read, like periodCells.
@@ -608,6 +617,7 @@ export function computeStatistics(db: Db, opts: StatisticsOptions): Statistics {
         notificationDeadlines: notificationDeadlines(tx, period, now),
         impact: businessImpact(tx, period),
         lateReports: lateReports(tx, period, opts.lateReportHours ?? DEFAULT_LATE_REPORT_HOURS),
+        affected: affected(tx, period),
         repeatCauses: repeatCauses(tx, period, cells.current),
         previous: { period: before, ...previous },
         change: changes(current, previous),

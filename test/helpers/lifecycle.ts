@@ -203,7 +203,7 @@ export async function driveLifecycle(
   const report: Record<string, Answer> = {
     ...MINIMAL_REPORT,
     category: 'intrusion',
-    customersOrStaffAffected: 'yes',
+    customersAffected: 'yes',
     personalData: 'yes',
     personalDataCount: 12,
     lossLocation: 'post',

@@ -96,7 +96,7 @@ const FLOWS: Flow[] = [
       // Customers affected: escalated on the spot, so the card has a thread line to follow it.
       const res = await w.submitForm(PEOPLE.staff, form, {
         ...MINIMAL_REPORT,
-        customersOrStaffAffected: 'yes',
+        customersAffected: 'yes',
       });
       expect(JSON.stringify(res.body)).toContain(REF);
     },

@@ -66,7 +66,7 @@ describe('an untriaged possible breach (seed 003 §5.7 "actual or possible")', (
 
   it('chases a report that customers or staff may be affected at any hour; a plain one waits for Monday', async () => {
     world = await createWorld({ clock: testClock(FRIDAY_EVENING) });
-    await world.report(PEOPLE.staff, { customersOrStaffAffected: 'unknown', personalData: 'no' });
+    await world.report(PEOPLE.staff, { staffAffected: 'unknown', personalData: 'no' });
     await world.report(PEOPLE.staff2, { title: 'Tailgating at the side door', personalData: 'no' });
     await world.vigil.outbox.drain();
     await sweepAt('2026-03-14T10:00:00Z'); // Saturday

@@ -69,7 +69,7 @@ describe('the card on a phone: the next step first', () => {
 
   it('offers one primary button; escalating is neither red nor "again" when Vigil escalated on its own', async () => {
     world = await createWorld();
-    await world.report(PEOPLE.staff, { customersOrStaffAffected: 'yes' });
+    await world.report(PEOPLE.staff, { customersAffected: 'yes' });
     await world.vigil.outbox.drain();
     const card = JSON.stringify(world.card(REFERENCE).blocks);
     expect(card.match(/"style":"primary"/g)).toHaveLength(1);

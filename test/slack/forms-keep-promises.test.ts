@@ -26,7 +26,7 @@ describe('forms keep their promises (issue 13 item 2)', () => {
     await world.report(PEOPLE.staff, {
       personalData: 'yes',
       personalDataCount: 212,
-      customersOrStaffAffected: 'yes',
+      customersAffected: 'yes',
     });
     await world.vigil.outbox.drain();
     // A lost device is Medium by its category; personal data of 212 people makes it High.
@@ -69,7 +69,7 @@ describe('forms keep their promises (issue 13 item 2)', () => {
     await world.report(PEOPLE.staff, {
       personalData: 'yes',
       category: 'intrusion',
-      customersOrStaffAffected: 'yes',
+      customersAffected: 'yes',
     });
     await world.vigil.outbox.drain();
     const forms: Record<string, string> = {};

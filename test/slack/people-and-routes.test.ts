@@ -43,7 +43,7 @@ async function reported(
 
 describe('the Managing Director designates the IRM (seed 000 Responsibilities)', () => {
   it('from the escalation DM, with a people picker, audited, and the new IRM is asked', async () => {
-    await reported(PEOPLE.staff, { customersOrStaffAffected: 'yes' });
+    await reported(PEOPLE.staff, { customersAffected: 'yes' });
     // Escalated at once: the MD's DM carries Assign IRM… beside the team's steps.
     const escalation = world.dmsTo(PEOPLE.md).find((c) => String(c.args.text).includes('escalated'));
     expect(controls(escalation?.args.blocks)).toContain(DUTY_ACTIONS.designateIrm);

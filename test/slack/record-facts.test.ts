@@ -40,7 +40,7 @@ async function openCorrection(userId: string) {
 describe('the security team corrects the report’s facts (seed 003 §3.6)', () => {
   it('correcting personal data to "yes" opens the regulator duty with its 72-hour clock from awareness, audited before and after', async () => {
     world = await createWorld();
-    await world.report(PEOPLE.staff, { personalData: 'no', customersOrStaffAffected: 'no' });
+    await world.report(PEOPLE.staff, { personalData: 'no', customersAffected: 'no', staffAffected: 'no' });
     await world.vigil.outbox.drain();
     expect(obligations()).toEqual([]);
 
@@ -145,6 +145,32 @@ describe('the security team corrects the report’s facts (seed 003 §3.6)', () 
         dueAt: addHours(incident().awareAt, 72),
       }),
     ]);
+  });
+
+  it('asks customers and staff separately: correcting customers to "no" and staff to "yes" withdraws the customer notice only', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff, { customersAffected: 'yes', staffAffected: 'no', personalData: 'no' });
+    await world.vigil.outbox.drain();
+    expect(obligations().map((n) => [n.kind, n.status])).toEqual([['customers', 'pending']]);
+    const form = await openCorrection(PEOPLE.siro);
+    const asked = JSON.stringify(form.view.blocks);
+    expect(asked).toContain('Could customers be affected?');
+    expect(asked).toContain('Could staff be affected?');
+    await world.submitForm(PEOPLE.siro, form, {
+      customersAffected: 'no',
+      staffAffected: 'yes',
+      reason: 'The file held payroll data only',
+    });
+    await world.vigil.outbox.drain();
+    expect(incident()).toMatchObject({
+      customersAffected: 'no',
+      staffAffected: 'yes',
+      customersOrStaffAffected: 'yes',
+    });
+    expect(obligations().map((n) => [n.kind, n.status])).toEqual([['customers', 'not_required']]);
+    const lines = world.threadLines().join('\n');
+    expect(lines).toContain('Customers affected');
+    expect(lines).toContain('Staff affected');
   });
 
   it('tells an Information Asset Owner the corrected report now names (seed 003 §3.7)', async () => {

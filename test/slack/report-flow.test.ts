@@ -40,7 +40,8 @@ describe('/report-incident', () => {
       'dataInvolved',
       'peopleInvolved',
       'peopleAware',
-      'customersOrStaffAffected',
+      'customersAffected',
+      'staffAffected',
       'personalData',
       'personalDataCount',
       'personalDataKinds',
@@ -69,7 +70,7 @@ describe('/report-incident', () => {
     const view = await world.openReportForm(PEOPLE.staff);
     const res = await world.submitForm(PEOPLE.staff, view, {
       ...MINIMAL_REPORT,
-      customersOrStaffAffected: 'yes',
+      customersAffected: 'yes',
       personalData: 'yes',
       personalDataCount: 120,
       personalDataKinds: 'Names and salaries',
@@ -97,7 +98,7 @@ describe('/report-incident', () => {
       reporterId: PEOPLE.staff,
       hodId: PEOPLE.hodFinance,
       irmId: PEOPLE.hodFinance,
-      customersOrStaffAffected: 'yes',
+      customersAffected: 'yes',
       personalData: 'yes',
       personalDataCount: 120,
       encrypted: 'no',

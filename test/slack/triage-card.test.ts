@@ -333,7 +333,7 @@ describe('assignment and escalation', () => {
   });
 
   it('escalates at report time and opens the customers obligation when the reporter says they are affected', async () => {
-    await reported({ customersOrStaffAffected: 'yes' });
+    await reported({ customersAffected: 'yes' });
     expect(escalations(world, PEOPLE.siro)).toHaveLength(1);
     expect(escalations(world, PEOPLE.md)).toHaveLength(1);
     const [customers] = world.db.select().from(notifications).all();
@@ -349,6 +349,34 @@ describe('assignment and escalation', () => {
     });
     expect(escalations(world, PEOPLE.md)).toHaveLength(1);
     expect(world.db.select().from(notifications).all()).toHaveLength(1);
+  });
+
+  // Issue 13 item 4: customers and staff are asked and recorded separately (seed 003 §5.6, §5.7).
+  it('escalates a staff-only report at once but owes the customers nothing', async () => {
+    const card = await reported({ customersAffected: 'no', staffAffected: 'yes', personalData: 'no' });
+    expect(incident(world)).toMatchObject({ customersAffected: 'no', staffAffected: 'yes' });
+    expect(escalations(world, PEOPLE.siro)).toHaveLength(1);
+    expect(escalations(world, PEOPLE.md)).toHaveLength(1);
+    expect(world.db.select().from(notifications).all()).toEqual([]);
+    const text = JSON.stringify(card.blocks);
+    expect(text).toContain('*Customers affected:* No · *Staff affected:* Yes');
+    expect(text).toContain('automatically');
+    expect(text).toContain('staff may be affected');
+    expect(text).not.toContain('Affected customers');
+  });
+
+  it('escalates when triage finds staff affected, without a customer obligation', async () => {
+    await reported({ customersAffected: 'no', staffAffected: 'no', personalData: 'no' });
+    expect(escalations(world, PEOPLE.md)).toHaveLength(0);
+    await triage(PEOPLE.siro, {
+      severity: 'medium',
+      priority: 'P2',
+      rationale: 'Payroll file shared too widely',
+      facts: 'staff_affected',
+    });
+    expect(incident(world)).toMatchObject({ customersAffected: 'no', staffAffected: 'yes' });
+    expect(escalations(world, PEOPLE.md)).toHaveLength(1);
+    expect(world.db.select().from(notifications).all()).toEqual([]);
   });
 });
 
@@ -641,7 +669,7 @@ describe('escalation messages', () => {
 
   it('says why when Vigil escalated on its own, and not when a person did', async () => {
     world = await createWorld();
-    await world.report(PEOPLE.staff, { customersOrStaffAffected: 'yes' });
+    await world.report(PEOPLE.staff, { customersAffected: 'yes' });
     await world.vigil.outbox.drain();
     expect(escalationDm(PEOPLE.md)).toContain(
       'Vigil escalated it at once: the report or the triage says customers or staff may be affected',
@@ -656,7 +684,7 @@ describe('escalation messages', () => {
 
 describe('a card that reads well on a phone and stays current', () => {
   it('leads with one status line and the primary action, what needs someone now above what happened', async () => {
-    const card = await reported({ customersOrStaffAffected: 'yes', personalData: 'yes' });
+    const card = await reported({ customersAffected: 'yes', personalData: 'yes' });
     const at = (text: string) => card.blocks.findIndex((b) => JSON.stringify(b).includes(text));
     // Right below the header: state · severity · IRM · next deadline, then the escalation.
     expect(at('*Reported, awaiting triage* · severity not set')).toBe(1);
@@ -948,7 +976,7 @@ describe('updates, actions and consistency', () => {
   });
 
   it('tells the same story in the thread as in the audit trail', async () => {
-    await reported({ customersOrStaffAffected: 'yes' });
+    await reported({ customersAffected: 'yes' });
     await triage(PEOPLE.siro, { severity: 'high', priority: 'P1', rationale: 'Customers affected' });
     await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.assignIrm, { user: 'UNEWIRM' });
     await world.click(PEOPLE.responder, world.card(REF), CARD_ACTIONS.postUpdate);
@@ -966,7 +994,7 @@ describe('updates, actions and consistency', () => {
     await world.report(PEOPLE.staff, {
       category: 'intrusion',
       personalData: 'yes',
-      customersOrStaffAffected: 'yes',
+      customersAffected: 'yes',
       title: 'T'.repeat(150),
       description: long('<'),
       location: long('&'),
@@ -1080,7 +1108,7 @@ describe('updates, actions and consistency', () => {
     await reported({
       category: 'intrusion',
       personalData: 'yes',
-      customersOrStaffAffected: 'yes',
+      customersAffected: 'yes',
       title: 'T'.repeat(150),
       description: long('<'),
       location: long('&'),
