@@ -4,9 +4,10 @@ import { format } from 'date-fns';
 import type { periodicReports } from '../db/schema';
 import type { Config } from '../src/config';
 import { briefingDeadline, RECOMMENDATIONS_MAX } from '../src/domain/briefing-recommendations';
+import type { RootCauseCount } from '../src/services/repeat-root-causes';
 import { textInput } from './inputs';
 import type { SlackMessage } from './reporter-receipt';
-import { md, mention, plain, slackDate, userText } from './text';
+import { fitList, md, mention, plain, slackDate, userText } from './text';
 
 /** The writer's button on the request DM, and the form it opens (seed 000 Rep.4.4). */
 export const BRIEFING_RECOMMEND_ACTION = 'briefing_recommend';
@@ -73,6 +74,16 @@ export function recommendationsModal(period: string, timeZone: string): ModalVie
       }),
     ],
   };
+}
+
+/** Root causes found more than once this month (seed 000 Rep.4.4: repeated causes). */
+export function repeatRootCausesBlock(causes: RootCauseCount[]): KnownBlock {
+  const list = fitList(
+    causes.map((c) => `• ${userText(c.text, 300)} (${c.count} incidents)`),
+    2500,
+    { separator: '\n', empty: 'none' },
+  );
+  return { type: 'section', text: md(`*Repeated root causes* (from this month's causal analyses)\n${list}`) };
 }
 
 /** The briefing's recommendations, or plainly that none were written and why. */

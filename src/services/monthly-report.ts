@@ -1,7 +1,11 @@
 import { TZDate } from '@date-fns/tz';
 import { addMonths, format, subMonths } from 'date-fns';
 import { eq, lt } from 'drizzle-orm';
-import { briefingRequestMessage, recommendationsBlock } from '../../blocks/briefing-recommendations';
+import {
+  briefingRequestMessage,
+  recommendationsBlock,
+  repeatRootCausesBlock,
+} from '../../blocks/briefing-recommendations';
 import { lateNowBlocks } from '../../blocks/late-now';
 import type { SlackMessage } from '../../blocks/reporter-receipt';
 import { periodLabel, statisticsMessage } from '../../blocks/statistics-report';
@@ -13,6 +17,7 @@ import { releaseBriefing } from '../domain/briefing-recommendations';
 import { enqueue } from '../domain/deliveries';
 import { writeTransaction } from '../domain/tx';
 import { lateNow } from './late-now';
+import { repeatRootCauses } from './repeat-root-causes';
 import { computeStatistics, countByMonthAndKind } from './statistics';
 import { type TrendPoint, trendPng } from './trend-chart';
 
@@ -60,8 +65,9 @@ function monthOf(period: string, timeZone: string) {
 }
 
 export function monthlyReportMessage(db: Db, config: Config, period: string, now: Date): SlackMessage {
+  const month = monthOf(period, config.orgTimeZone);
   const stats = computeStatistics(db, {
-    ...monthOf(period, config.orgTimeZone),
+    ...month,
     now,
     orgTimeZone: config.orgTimeZone,
     lateReportHours: config.lateReportHours,
@@ -74,7 +80,13 @@ export function monthlyReportMessage(db: Db, config: Config, period: string, now
   const recommendations = row ? [recommendationsBlock(config, row)] : [];
   return {
     text: `Monthly incident report, ${periodLabel(stats)}: ${message.text}`,
-    blocks: [...message.blocks, ...late.slice(0, -1), ...recommendations, ...late.slice(-1)],
+    blocks: [
+      ...message.blocks,
+      repeatRootCausesBlock(repeatRootCauses(db, month)),
+      ...late.slice(0, -1),
+      ...recommendations,
+      ...late.slice(-1),
+    ],
   };
 }
 

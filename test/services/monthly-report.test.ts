@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BRIEFING_RECOMMEND_ACTION } from '../../blocks/briefing-recommendations';
 import { BRIEFING_ACK_ACTION } from '../../blocks/late-now';
-import { periodicReports } from '../../db/schema';
+import { incidents, periodicReports, reviews } from '../../db/schema';
 import { type CardCopy, createWorld, PEOPLE, testClock, type World } from '../helpers/world';
 
 let world: World;
@@ -219,5 +219,33 @@ describe('the briefing’s recommendations (seed 000 Rep.4.4)', () => {
     await world.settled();
     expect(late.replies().join('\n')).toContain('That briefing has already gone to the Managing Director.');
     expect(world.fake.openModals(PEOPLE.siro)).toEqual([]);
+  });
+
+  it('lists the root causes found more than once in the month (repeated causes)', async () => {
+    world = await createWorld({ clock: testClock('2026-03-10T09:00:00Z') });
+    for (const who of [PEOPLE.staff, PEOPLE.staff2, PEOPLE.staff]) await world.report(who);
+    await world.vigil.outbox.drain();
+    // Causal analyses as the head of department submits them (seed 000 §4.1): the same cause, typed twice.
+    const ids = world.db.select({ id: incidents.id }).from(incidents).all();
+    ['Weak passwords.', 'weak  passwords', 'A lost laptop'].forEach((rootCause, n) => {
+      world.db
+        .insert(reviews)
+        .values({
+          incidentId: ids[n]?.id ?? 0,
+          type: 'causal_analysis',
+          submittedBy: PEOPLE.hodFinance,
+          submittedAt: new Date('2026-03-20T10:00:00Z'),
+          content: { rootCause, costAndResources: 'none' },
+        })
+        .run();
+    });
+    world.clock.set('2026-04-01T00:05:00Z');
+    await world.vigil.scheduler.tick();
+    await world.vigil.outbox.drain();
+    const text = JSON.stringify(briefings()[0]?.args.blocks);
+    expect(text).toContain(
+      "*Repeated root causes* (from this month's causal analyses)\\n• Weak passwords. (2 incidents)",
+    );
+    expect(text).not.toContain('A lost laptop');
   });
 });
