@@ -197,7 +197,10 @@ const envSchema = z.object({
   MD_USER_IDS: userIdList(true),
   IAO_USER_IDS: userIdList(false),
   MANAGEMENT_REP_USER_IDS: userIdList(false),
-  BRIEFING_WAIT_WORKING_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(20).default(2)),
+  BRIEFING_WAIT_WORKING_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(0).max(20).default(2),
+  ),
   DEPARTMENTS: departments,
   ORG_TIME_ZONE: timeZone,
   TARGET_HOURS_CRITICAL: hours(24),
