@@ -76,6 +76,23 @@ export function recommendationsModal(period: string, timeZone: string): ModalVie
   };
 }
 
+/** What the writer sees once they submit: the briefing has gone, with their recommendations. */
+export function recommendationsSentModal(period: string, timeZone: string): ModalView {
+  return {
+    type: 'modal',
+    title: plain('Recommendations', 24),
+    close: plain('Close', 24),
+    blocks: [
+      {
+        type: 'section',
+        text: md(
+          `:white_check_mark: Sent. The Managing Director has the ${monthName(period, timeZone)} briefing with your recommendations.`,
+        ),
+      },
+    ],
+  };
+}
+
 /** Root causes found more than once this month (seed 000 Rep.4.4: repeated causes). */
 export function repeatRootCausesBlock(causes: RootCauseCount[]): KnownBlock {
   const list = fitList(

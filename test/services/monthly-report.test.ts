@@ -170,7 +170,9 @@ describe('the briefing’s recommendations (seed 000 Rep.4.4)', () => {
     const res = await world.submitForm(PEOPLE.responder, form, {
       recommendations: 'Phishing training for <Finance> & Sales',
     });
-    expect(res.body).toBeNull();
+    expect(JSON.stringify(res.body)).toContain(
+      'Sent. The Managing Director has the March 2026 briefing with your recommendations.',
+    );
     await world.vigil.outbox.drain();
     expect([row()?.recommendations, row()?.recommendedBy, row()?.recommendedAt?.toISOString()]).toEqual([
       'Phishing training for <Finance> & Sales',

@@ -5,6 +5,7 @@ import {
   BRIEFING_RECOMMEND_VIEW,
   RECOMMENDATIONS_BLOCK,
   recommendationsModal,
+  recommendationsSentModal,
 } from '../../../../blocks/briefing-recommendations';
 import { periodicReports } from '../../../../db/schema';
 import { notAWriter, writeRecommendations } from '../../../domain/briefing-recommendations';
@@ -39,11 +40,12 @@ export function registerBriefingRecommendations(app: Listeners, deps: ListenerDe
 
   app.view(BRIEFING_RECOMMEND_VIEW, async ({ ack, body, view }) => {
     const text = readViewState(view.state.values).get(RECOMMENDATIONS_BLOCK);
+    const period = String(view.private_metadata).slice(0, 7);
     const result = writeRecommendations(
       deps.db,
       deps.config,
       body.user.id,
-      String(view.private_metadata).slice(0, 7),
+      period,
       typeof text === 'string' ? text : '',
       deps.clock.now(),
     );
@@ -52,7 +54,7 @@ export function registerBriefingRecommendations(app: Listeners, deps: ListenerDe
       await ack({ response_action: 'errors', errors: { [RECOMMENDATIONS_BLOCK]: result.reason } });
       return;
     }
-    await ack();
+    await ack({ response_action: 'update', view: recommendationsSentModal(period, deps.config.orgTimeZone) });
     deps.outbox.kick();
   });
 }
