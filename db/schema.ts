@@ -490,6 +490,15 @@ export const periodicReports = sqliteTable('periodic_reports', {
   /** Seed 000 Rep.4.4: the Managing Director acknowledges the briefing (who, when). */
   acknowledgedBy: text('acknowledged_by'),
   acknowledgedAt: time('acknowledged_at'),
+  /**
+   * Seed 000 Rep.4.4: the Management Representative's recommendations, written before the briefing
+   * goes (who, when); `sentAt` is when the month's briefing fell due and they were asked.
+   */
+  recommendations: text('recommendations'),
+  recommendedBy: text('recommended_by'),
+  recommendedAt: time('recommended_at'),
+  /** When the briefing was queued for the Managing Director: with the recommendations, or after the wait without them. */
+  releasedAt: time('released_at'),
 });
 
 /**

@@ -19,6 +19,10 @@ const WHERE: Record<string, string> = {
   CIO_USER_IDS: "comma-separated member IDs: a person's profile > ⋮ > Copy member ID",
   MD_USER_IDS: "comma-separated member IDs: a person's profile > ⋮ > Copy member ID",
   IAO_USER_IDS: "optional, comma-separated member IDs: a person's profile > ⋮ > Copy member ID",
+  MANAGEMENT_REP_USER_IDS:
+    "optional, comma-separated member IDs of who writes the monthly briefing's recommendations (the IRM or Management Representative); unset, the SIROs do",
+  BRIEFING_WAIT_WORKING_DAYS:
+    'working days (Monday to Friday) the monthly briefing waits for recommendations before it goes to the Managing Director without them, default 2',
   DEPARTMENTS:
     'Name=UHEAD,Other name=UHEAD2/UDEPUTY2: each department as offered in the form, its head’s member ID and, after a slash, optionally a deputy’s',
   ORG_TIME_ZONE: 'an IANA time zone such as Europe/London, default UTC',
@@ -192,6 +196,11 @@ const envSchema = z.object({
   CIO_USER_IDS: userIdList(true),
   MD_USER_IDS: userIdList(true),
   IAO_USER_IDS: userIdList(false),
+  MANAGEMENT_REP_USER_IDS: userIdList(false),
+  BRIEFING_WAIT_WORKING_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(0).max(20).default(2),
+  ),
   DEPARTMENTS: departments,
   ORG_TIME_ZONE: timeZone,
   TARGET_HOURS_CRITICAL: hours(24),
@@ -255,6 +264,8 @@ export interface Config {
   auditKey?: string;
   securityChannelId: string;
   roles: { siro: string[]; cio: string[]; md: string[]; iao: string[] };
+  /** Seed 000 Rep.4.4: who writes the monthly briefing's recommendations, and how long it waits for them. */
+  briefing: { writers: string[]; writersAre: 'management_rep' | 'siro'; waitWorkingDays: number };
   departments: Department[];
   orgTimeZone: string;
   targetHours: Record<'critical' | 'high' | 'medium' | 'low', number>;
@@ -330,6 +341,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(e.AUDIT_KEY ? { auditKey: e.AUDIT_KEY } : {}),
     securityChannelId: e.SECURITY_CHANNEL_ID,
     roles: { siro: e.SIRO_USER_IDS, cio: e.CIO_USER_IDS, md: e.MD_USER_IDS, iao: e.IAO_USER_IDS },
+    briefing: {
+      writers: e.MANAGEMENT_REP_USER_IDS.length > 0 ? e.MANAGEMENT_REP_USER_IDS : e.SIRO_USER_IDS,
+      writersAre: e.MANAGEMENT_REP_USER_IDS.length > 0 ? 'management_rep' : 'siro',
+      waitWorkingDays: e.BRIEFING_WAIT_WORKING_DAYS,
+    },
     departments: e.DEPARTMENTS,
     orgTimeZone: e.ORG_TIME_ZONE,
     targetHours: {

@@ -61,7 +61,9 @@ export type Delivery =
   /** A message asking for a step (domain/duty-messages.ts): posted, or edited to show how it stands. */
   | { kind: 'duty_message'; incidentId: number | null; messageId: number; thread?: true }
   | { kind: 'home'; incidentId: null; userId: string }
-  | { kind: 'monthly_report' | 'monthly_chart'; incidentId: null; userId: string; period: string };
+  | { kind: 'monthly_report' | 'monthly_chart'; incidentId: null; userId: string; period: string }
+  /** Seed 000 Rep.4.4: asks the Management Representative (or SIRO) for the briefing's recommendations. */
+  | { kind: 'briefing_request'; incidentId: null; userId: string; period: string };
 
 /**
  * Queues many deliveries in one statement, each with its dedupe key, skipping those already queued;

@@ -75,5 +75,7 @@ export function orgEnv(): Record<string, string> {
     IAO_USER_IDS: DEMO.iao.id,
     DEPARTMENTS: DEPARTMENTS.map((d) => `${d.name}=${d.headId}`).join(','),
     ORG_TIME_ZONE,
+    // The tour's new month shows the Managing Director's briefing at once, without the wait for recommendations.
+    BRIEFING_WAIT_WORKING_DAYS: '0',
   };
 }

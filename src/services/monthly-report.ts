@@ -1,6 +1,11 @@
 import { TZDate } from '@date-fns/tz';
 import { addMonths, format, subMonths } from 'date-fns';
-import { lt } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
+import {
+  briefingRequestMessage,
+  recommendationsBlock,
+  repeatRootCausesBlock,
+} from '../../blocks/briefing-recommendations';
 import { lateNowBlocks } from '../../blocks/late-now';
 import type { SlackMessage } from '../../blocks/reporter-receipt';
 import { periodLabel, statisticsMessage } from '../../blocks/statistics-report';
@@ -8,17 +13,21 @@ import type { Db } from '../../db/client';
 import { incidents, periodicReports } from '../../db/schema';
 import type { Config } from '../config';
 import { previousMonth } from '../dates';
+import { releaseBriefing } from '../domain/briefing-recommendations';
 import { enqueue } from '../domain/deliveries';
 import { writeTransaction } from '../domain/tx';
 import { lateNow } from './late-now';
+import { repeatRootCauses } from './repeat-root-causes';
 import { computeStatistics, countByMonthAndKind } from './statistics';
 import { type TrendPoint, trendPng } from './trend-chart';
 
 /**
- * Queues last month's report for the Managing Director, once per month however many sweeps,
- * restarts or instances run (the period's row and the deliveries commit together). The month is
- * recorded only when a report is queued for someone: with no Managing Director configured yet, or
- * no register last month, nothing is recorded, so the report still goes once there is.
+ * Last month's briefing falls due: the Management Representative (or SIRO) is asked for
+ * recommendations, once per month however many sweeps, restarts or instances run (the period's row
+ * and the deliveries commit together); the briefing goes to the Managing Director when they are
+ * written (domain/briefing-recommendations.ts) or, without them, when the wait is over. The month is
+ * recorded only when there is someone to brief: with no Managing Director configured yet, or no
+ * register last month, nothing is recorded, so the briefing still comes once there is.
  */
 export function queueMonthlyReport(db: Db, config: Config, now: Date): string | null {
   const month = previousMonth(now, config.orgTimeZone);
@@ -35,12 +44,18 @@ export function queueMonthlyReport(db: Db, config: Config, now: Date): string | 
     const fresh =
       tx.insert(periodicReports).values({ period, sentAt: now }).onConflictDoNothing().run().changes > 0;
     if (!fresh) return null;
-    for (const userId of config.roles.md) {
-      enqueue(tx, { kind: 'monthly_report', incidentId: null, userId, period }, now);
-      enqueue(tx, { kind: 'monthly_chart', incidentId: null, userId, period }, now);
-    }
+    if (config.briefing.waitWorkingDays === 0) releaseBriefing(tx, config, period, now);
+    else
+      for (const userId of config.briefing.writers)
+        enqueue(tx, { kind: 'briefing_request', incidentId: null, userId, period }, now);
     return period;
   });
+}
+
+/** The DM asking for the briefing's recommendations, drawn when it is delivered. */
+export function briefingRequest(db: Db, config: Config, period: string): SlackMessage {
+  const row = db.select().from(periodicReports).where(eq(periodicReports.period, period)).get();
+  return briefingRequestMessage(config, period, row?.sentAt ?? new Date(0));
 }
 
 function monthOf(period: string, timeZone: string) {
@@ -50,17 +65,28 @@ function monthOf(period: string, timeZone: string) {
 }
 
 export function monthlyReportMessage(db: Db, config: Config, period: string, now: Date): SlackMessage {
+  const month = monthOf(period, config.orgTimeZone);
   const stats = computeStatistics(db, {
-    ...monthOf(period, config.orgTimeZone),
+    ...month,
     now,
     orgTimeZone: config.orgTimeZone,
     lateReportHours: config.lateReportHours,
   });
   const message = statisticsMessage(stats);
-  // Seed 000 Rep.4.4: a briefing, so what is late now of every kind follows the month's figures.
+  // Seed 000 Rep.4.4: a briefing, so what is late now of every kind follows the month's figures,
+  // then the recommendations (or plainly none), before the Acknowledge button that ends it.
+  const late = lateNowBlocks(lateNow(db, config, now), period);
+  const row = db.select().from(periodicReports).where(eq(periodicReports.period, period)).get();
+  const recommendations = row ? [recommendationsBlock(config, row)] : [];
   return {
     text: `Monthly incident report, ${periodLabel(stats)}: ${message.text}`,
-    blocks: [...message.blocks, ...lateNowBlocks(lateNow(db, config, now), period)],
+    blocks: [
+      ...message.blocks,
+      repeatRootCausesBlock(repeatRootCauses(db, month)),
+      ...late.slice(0, -1),
+      ...recommendations,
+      ...late.slice(-1),
+    ],
   };
 }
 

@@ -28,7 +28,7 @@ import { deliverCheckpoint } from './checkpoints';
 import { renderDutyMessage } from './duty-delivery';
 import { eventById, loadDutyMessage } from './duty-model';
 import { publishHome } from './home';
-import { monthlyReportMessage, monthlyTrendChart } from './monthly-report';
+import { briefingRequest, monthlyReportMessage, monthlyTrendChart } from './monthly-report';
 import { countOutbox } from './outbox-status';
 import { type PostArgs, postOnce } from './post-once';
 
@@ -61,7 +61,7 @@ const PERMANENT = new Set([
 ]);
 
 /** Deliveries to one person, and the answers that mean that person is not there to be told. */
-const TO_A_PERSON = new Set(['dm', 'digest', 'home', 'monthly_report', 'monthly_chart']);
+const TO_A_PERSON = new Set(['dm', 'digest', 'home', 'monthly_report', 'monthly_chart', 'briefing_request']);
 const NO_SUCH_PERSON = new Set(['channel_not_found', 'user_not_found', 'cannot_dm_bot', 'user_disabled']);
 const isPermanent = (kind: string, code: string) =>
   PERMANENT.has(code) || (TO_A_PERSON.has(kind) && NO_SUCH_PERSON.has(code));
@@ -363,7 +363,7 @@ export class OutboxWorker {
       await this.publishHome(row);
       return;
     }
-    if (row.kind === 'monthly_report' || row.kind === 'monthly_chart') {
+    if (row.kind === 'monthly_report' || row.kind === 'monthly_chart' || row.kind === 'briefing_request') {
       await this.sendMonthlyReport(row);
       return;
     }
@@ -500,6 +500,10 @@ export class OutboxWorker {
     if (!home) throw new NotYet('the monthly report is sent by the app');
     const userId = String(row.payload.userId);
     const period = String(row.payload.period);
+    if (row.kind === 'briefing_request') {
+      await this.post(row, { channel: userId, ...briefingRequest(db, home.config, period) });
+      return;
+    }
     if (row.kind === 'monthly_report') {
       await this.post(row, {
         channel: userId,

@@ -2,6 +2,7 @@ import type { Logger, WebClient } from '@slack/web-api';
 import type { Db } from '../../db/client';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
+import { releaseOverdueBriefings } from '../domain/briefing-recommendations';
 import { queueDailyCheckpoint } from '../domain/checkpoint-due';
 import { writeTransaction } from '../domain/tx';
 import { queueDeadlineRedraws } from './deadline-redraws';
@@ -84,6 +85,11 @@ export class Scheduler {
       const period = queueMonthlyReport(db, config, clock.now());
       if (period) {
         logger.info(`monthly report for ${period} queued`);
+        outbox.kick();
+      }
+      const now = clock.now();
+      for (const late of writeTransaction(db, (tx) => releaseOverdueBriefings(tx, config, now))) {
+        logger.info(`monthly briefing for ${late} sent without recommendations`);
         outbox.kick();
       }
     } catch (err) {

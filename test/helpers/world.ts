@@ -66,6 +66,8 @@ export const TEST_ENV: Record<string, string> = {
   DEPARTMENTS: `Finance=${PEOPLE.hodFinance},Engineering=${PEOPLE.hodEngineering},R&D <Labs>=${PEOPLE.hodEngineering}`,
   ORG_TIME_ZONE: 'Europe/London',
   PORT: '0',
+  // The monthly briefing goes at once unless a test waits for recommendations (test/services/monthly-report.test.ts).
+  BRIEFING_WAIT_WORKING_DAYS: '0',
 };
 
 export interface World {

@@ -4,6 +4,7 @@ import type { ListenerDeps } from '../deps';
 import { registerActionDmButtons } from './actions/action-dm-clicked';
 import { registerActionMenu } from './actions/action-menu-selected';
 import { registerBriefingAcknowledged } from './actions/briefing-acknowledged';
+import { registerBriefingRecommendations } from './actions/briefing-recommend';
 import { registerCardChanges } from './actions/card-changed';
 import { registerCardModalOpeners } from './actions/card-modal-opened';
 import { registerCardMoreMenu } from './actions/card-more-picked';
@@ -47,6 +48,7 @@ export function registerListeners(bolt: App, deps: ListenerDeps): void {
   registerActionDmButtons(app, deps);
   registerReminderButtons(app, deps);
   registerBriefingAcknowledged(app, deps);
+  registerBriefingRecommendations(app, deps);
   registerAppHomeOpened(app, deps);
   registerSecurityChannelMembership(app, deps);
   registerHomeReportButton(app, deps);
