@@ -8,8 +8,9 @@ export interface SchemaProblem {
 }
 
 /**
- * The triggers that make the trail append-only, exactly as the migrations create them
- * (db/migrations/0001 and 0008): a missing one, or one rewritten to do nothing, is a finding.
+ * The triggers that make the trail and the evidence register append-only, exactly as the
+ * migrations create them (db/migrations/0001, 0008 and 0013): a missing one, or one rewritten to
+ * do nothing, is a finding.
  */
 const GUARDS: Record<string, { table: string; sql: string }> = {
   incident_events_no_update: {
@@ -28,15 +29,23 @@ const GUARDS: Record<string, { table: string; sql: string }> = {
     table: 'audit_chain',
     sql: "CREATE TRIGGER `audit_chain_no_delete` BEFORE DELETE ON `audit_chain` BEGIN SELECT RAISE(ABORT, 'audit_chain is fixed'); END",
   },
+  evidence_no_update: {
+    table: 'evidence',
+    sql: "CREATE TRIGGER `evidence_no_update` BEFORE UPDATE ON `evidence` BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END",
+  },
+  evidence_no_delete: {
+    table: 'evidence',
+    sql: "CREATE TRIGGER `evidence_no_delete` BEFORE DELETE ON `evidence` BEGIN SELECT RAISE(ABORT, 'evidence is append-only'); END",
+  },
 };
 
 const normalise = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 
-/** The append-only triggers are all there, unchanged, and nothing else hooks the trail's tables. */
+/** The append-only triggers are all there, unchanged, and nothing else hooks their tables. */
 export function checkTriggers(db: Db): SchemaProblem[] {
   const found = db.$client
     .prepare(
-      "SELECT name, tbl_name AS tableName, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('incident_events', 'audit_chain')",
+      "SELECT name, tbl_name AS tableName, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('incident_events', 'audit_chain', 'evidence')",
     )
     .all() as { name: string; tableName: string; sql: string | null }[];
   const problems: SchemaProblem[] = [];

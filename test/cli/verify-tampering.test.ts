@@ -202,6 +202,17 @@ describe('npm run vigil -- verify finds', () => {
     });
   });
 
+  it('a dropped trigger of the evidence register', async () => {
+    db.$client.exec('DROP TRIGGER evidence_no_update');
+    expect(await verdict()).toEqual({
+      exitCode: 1,
+      lines: [
+        'audit trail NOT intact: 1 problem in 4 events; no checkpoint to check against yet',
+        "  trigger evidence_no_update: missing: evidence can be changed without a trace (dropped behind Vigil's back)",
+      ],
+    });
+  });
+
   it('a rewound reference counter', async () => {
     db.$client.prepare('UPDATE reference_counters SET last_seq = 2').run();
     expect(await verdict()).toEqual({
