@@ -7,6 +7,8 @@ import { applyChange, diff, type RecordResult, type Target } from './change';
 import type { DomainContext } from './context';
 import type { Delivery } from './deliveries';
 import { InvalidTransition } from './errors';
+import { escalateAutomatically } from './escalate';
+import { isOpen } from './lifecycle';
 import {
   ensureReportObligations,
   type ObligationTrace,
@@ -190,6 +192,13 @@ export function correctFacts(
     const opened = dismissed
       ? { before: {}, after: {} }
       : ensureReportObligations(tx, corrected, now, ctx.config.outsideBodies);
+    // Seed 003: customers or staff affected → the SIRO and the Managing Director are told at once,
+    // whether the report said so or a correction found it.
+    const escalate =
+      isOpen(incident.status) &&
+      incident.escalatedAt === null &&
+      corrected.customersOrStaffAffected === 'yes';
+    if (escalate) patch.escalatedAt = now;
     const derived = diff(incident, patch);
     const trace = withObligations(
       { before: derived.before, after: { ...derived.after, reason } },
@@ -211,6 +220,17 @@ export function correctFacts(
       patch,
       ...trace,
       summary: `Facts corrected (${Object.keys(changed.after).join(', ')}): ${userText(reason, 500)}`,
+      ...(escalate
+        ? {
+            followUp: (after: Tx, updated: Incident) =>
+              escalateAutomatically(
+                after,
+                updated,
+                now,
+                'corrected facts say customers or staff are affected',
+              ),
+          }
+        : {}),
     };
   });
 }

@@ -173,6 +173,30 @@ describe('the security team corrects the report’s facts (seed 003 §3.6)', () 
     expect(lines).toContain('Staff affected');
   });
 
+  it('escalates to the SIRO and the Managing Director when a correction finds staff affected', async () => {
+    world = await createWorld();
+    await world.report(PEOPLE.staff, { customersAffected: 'no', staffAffected: 'no', personalData: 'no' });
+    await world.vigil.outbox.drain();
+    expect(incident().escalatedAt).toBeNull();
+    const dmsTo = (user: string) =>
+      world.fake.callsTo('chat.postMessage', { ok: true }).filter((c) => c.args.channel === user).length;
+    const before = { siro: dmsTo(PEOPLE.siro), md: dmsTo(PEOPLE.md) };
+    await world.submitForm(PEOPLE.responder, await openCorrection(PEOPLE.responder), {
+      staffAffected: 'yes',
+      reason: 'Payroll records were on it (HR, by phone)',
+    });
+    await world.vigil.outbox.drain();
+    expect(incident().escalatedAt).not.toBeNull();
+    expect(
+      events()
+        .filter((e) => e.type === 'escalated')
+        .map((e) => [e.actorId, e.after]),
+    ).toEqual([['vigil', expect.objectContaining({ automatic: true })]]);
+    expect(world.threadLines().join('\n')).toContain('corrected facts say customers or staff are affected');
+    expect(dmsTo(PEOPLE.siro)).toBeGreaterThan(before.siro);
+    expect(dmsTo(PEOPLE.md)).toBeGreaterThan(before.md);
+  });
+
   it('tells an Information Asset Owner the corrected report now names (seed 003 §3.7)', async () => {
     world = await createWorld();
     await world.report(PEOPLE.staff);
