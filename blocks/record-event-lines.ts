@@ -1,4 +1,5 @@
 import { notificationLabel } from '../src/domain/outside-bodies';
+import { isSlackUserId, SLACK_USER_ID } from '../src/domain/people-ids';
 import type { NotificationKind } from '../src/domain/permissions';
 import type { EventFacts } from './event-words';
 import {
@@ -43,8 +44,6 @@ const FACT_LABELS: Record<string, string> = {
   suggestedSeverity: 'Suggested severity',
 };
 
-const USER = /^[UW][A-Z0-9]+$/;
-
 function value(field: string, v: unknown, timeZone: string): string {
   if (v === null || v === undefined || v === '') return '_none_';
   const s = String(v);
@@ -74,7 +73,7 @@ function value(field: string, v: unknown, timeZone: string): string {
     }
     case 'assetOwnerId':
     case 'hodId':
-      return USER.test(s) ? mention(s) : '_none_';
+      return isSlackUserId(s) ? mention(s) : '_none_';
     default:
       return userText(s, 300);
   }
@@ -98,7 +97,7 @@ function obligationLines(after: Record<string, unknown>, timeZone: string): stri
  * who did it, each field before and after, and what follows. Null for other events.
  */
 export function recordEventLine(e: EventFacts, timeZone: string): string | null {
-  const by = USER.test(e.actorId)
+  const by = SLACK_USER_ID.test(e.actorId)
     ? mention(e.actorId)
     : e.actorId.startsWith('operator:')
       ? `the operator ${userText(e.actorId.slice('operator:'.length), 60)} (command line)`

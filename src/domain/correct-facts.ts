@@ -17,6 +17,7 @@ import {
   withObligations,
 } from './obligations';
 import { type OutsideBody, traceKey } from './outside-bodies';
+import { isSlackUserId } from './people-ids';
 import type { NotificationKind } from './permissions';
 import { assertCan } from './permissions';
 import { combineAffected } from './possible-breach';
@@ -210,7 +211,7 @@ export function correctFacts(
     // Seed 003 §3.7: an Information Asset Owner the corrected report names is told of it, as at the report.
     const owner = patch.assetOwnerId;
     const deliveries: Delivery[] =
-      owner && owner !== incident.reporterId && /^[UW][A-Z0-9]+$/.test(owner)
+      owner && owner !== incident.reporterId && isSlackUserId(owner)
         ? [{ kind: 'dm', incidentId: incident.id, userId: owner, template: 'asset_owner' }]
         : [];
     return {

@@ -6,6 +6,7 @@ import type { DomainContext } from './context';
 import type { Delivery } from './deliveries';
 import { Forbidden, InvalidTransition } from './errors';
 import { type EvidenceFile, evidenceFacts, insertEvidence } from './evidence';
+import { isSlackUserId } from './people-ids';
 import { assertCan } from './permissions';
 import type { Actor } from './roles';
 import type { Tx } from './tx';
@@ -113,7 +114,7 @@ export function answerQuestion(
       note: null,
     });
     const deliveries: Delivery[] =
-      asked.actorId !== actor.id && /^[UW][A-Z0-9]+$/.test(asked.actorId)
+      asked.actorId !== actor.id && isSlackUserId(asked.actorId)
         ? [{ kind: 'dm', incidentId: incident.id, userId: asked.actorId, template: 'reporter_answered' }]
         : [];
     return {
@@ -155,7 +156,7 @@ export function addReporterInformation(
     });
     const irm = incident.irmId;
     const deliveries: Delivery[] =
-      irm && irm !== actor.id && /^[UW][A-Z0-9]+$/.test(irm)
+      irm && irm !== actor.id && isSlackUserId(irm)
         ? [{ kind: 'dm', incidentId: incident.id, userId: irm, template: 'reporter_added' }]
         : [];
     return {
