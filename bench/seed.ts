@@ -14,9 +14,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import { TZDate } from '@date-fns/tz';
+import { AUDIT_MAC_FUNCTION } from '../db/audit-key';
 import { closeDatabase, openDatabase } from '../db/client';
 import type { IncidentStatus, Severity } from '../db/schema';
-import { GENESIS_HASH, keyedEventHash } from '../src/domain/audit';
+import { canonicalEvent, GENESIS_HASH } from '../src/domain/audit';
 import { CATEGORIES, isNetworkCategory, suggestedSeverityFor } from '../src/domain/categories';
 import { formatReference, referenceYear } from '../src/domain/numbering';
 import { ORG_TIME_ZONE, progress } from './common';
@@ -155,6 +156,61 @@ const MARKINGS = ['OFFICIAL', 'OFFICIAL-SENSITIVE', 'CONFIDENTIAL'];
 const SENSITIVITY = ['public', 'internal', 'confidential', 'restricted', 'unknown'];
 const CAUSES = ['breach', 'theft', 'misplaced', 'destroyed', 'other'];
 
+interface PendingEvent {
+  incidentId: number;
+  at: number;
+  actorId: string;
+  type: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  summary: string;
+  /** Order of creation: keeps one incident's events at the same instant in the order they happened. */
+  seq?: number;
+}
+
+/** A binary min-heap of events by (at, incident, creation order): the trail's order. */
+class EventHeap {
+  private readonly items: PendingEvent[] = [];
+  private next = 0;
+  private static less(a: PendingEvent, b: PendingEvent): boolean {
+    return (a.at - b.at || a.incidentId - b.incidentId || (a.seq ?? 0) - (b.seq ?? 0)) < 0;
+  }
+  peek(): PendingEvent | undefined {
+    return this.items[0];
+  }
+  push(e: PendingEvent): void {
+    e.seq = this.next++;
+    const items = this.items;
+    let i = items.push(e) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!EventHeap.less(e, items[parent] as PendingEvent)) break;
+      items[i] = items[parent] as PendingEvent;
+      i = parent;
+    }
+    items[i] = e;
+  }
+  pop(): PendingEvent | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || !last) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= items.length) break;
+      const r = l + 1;
+      const child =
+        r < items.length && EventHeap.less(items[r] as PendingEvent, items[l] as PendingEvent) ? r : l;
+      if (!EventHeap.less(items[child] as PendingEvent, last)) break;
+      items[i] = items[child] as PendingEvent;
+      i = child;
+    }
+    items[i] = last;
+    return top;
+  }
+}
+
 export async function seedDatabase(path: string, opts: SeedOptions = {}): Promise<SeedSummary> {
   const started = performance.now();
   const count = opts.count ?? 100_000;
@@ -242,16 +298,30 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
     'insert into reference_counters (year, last_seq) values (?, ?) on conflict(year) do update set last_seq = excluded.last_seq',
   );
 
-  interface PendingEvent {
-    incidentId: number;
-    at: number;
-    actorId: string;
-    type: string;
-    before: Record<string, unknown> | null;
-    after: Record<string, unknown> | null;
-    summary: string;
-  }
-  const events: PendingEvent[] = [];
+  // Events wait here until no incident still to come can precede them (each incident's events are at
+  // or after its report, and reports come in time order), then join the one hash chain in time order.
+  // Holding only that window, not the whole trail, keeps a million-incident seed's memory flat.
+  const pending = new EventHeap();
+  const mac = sqlite.prepare(`select ${AUDIT_MAC_FUNCTION}(?)`).pluck();
+  let prevHash = GENESIS_HASH;
+  let eventCount = 0;
+  /** Writes, chained, every waiting event before `until` (all of them when undefined). */
+  const flushEvents = (until?: number) => {
+    for (;;) {
+      const e = pending.peek();
+      if (!e || (until !== undefined && e.at >= until)) return;
+      pending.pop();
+      const before = e.before ? JSON.stringify(e.before) : null;
+      const after = e.after ? JSON.stringify(e.after) : null;
+      // canonicalEvent's text (src/domain/audit.ts), through the connection's keyed function as appendEvent hashes it.
+      const hash = mac.get(
+        canonicalEvent(prevHash, { ...e, at: new Date(e.at), before: e.before, after: e.after }),
+      ) as string;
+      insertEvent.run(e.incidentId, e.at, e.actorId, e.type, before, after, e.summary, prevHash, hash);
+      prevHash = hash;
+      eventCount++;
+    }
+  };
   const seqByYear = new Map<number, number>();
   let notificationCount = 0;
   let actionCount = 0;
@@ -268,11 +338,12 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
     return currentYear;
   };
 
-  const BATCH = 5000;
+  const BATCH = 20_000;
   const insertBatch = sqlite.transaction((from: number, to: number) => {
     for (let n = from; n < to; n++) {
       const id = n + 1;
       const reportedAt = times[n] as number;
+      flushEvents(reportedAt);
       const age = now - reportedAt;
       const year = yearOf(reportedAt);
       const seq = (seqByYear.get(year) ?? 0) + 1;
@@ -401,7 +472,7 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
         type: string,
         summary: string,
         after: Record<string, unknown>,
-      ) => events.push({ incidentId: id, at, actorId, type, before: null, after, summary });
+      ) => pending.push({ incidentId: id, at, actorId, type, before: null, after, summary });
       let changes = 0;
       // Notifications and actions reference the incident row: written just after it.
       const dependents: (() => void)[] = [];
@@ -636,31 +707,7 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
   });
   for (let from = 0; from < count; from += BATCH) insertBatch(from, Math.min(count, from + BATCH));
 
-  // One hash chain over the whole register, in time order, as the app writes it.
-  events.sort((a, b) => a.at - b.at || a.incidentId - b.incidentId);
-  const insertEvents = sqlite.transaction((from: number, to: number, prev: string) => {
-    let prevHash = prev;
-    for (let n = from; n < to; n++) {
-      const e = events[n] as PendingEvent;
-      const hash = keyedEventHash(db, prevHash, { ...e, at: new Date(e.at) });
-      insertEvent.run(
-        e.incidentId,
-        e.at,
-        e.actorId,
-        e.type,
-        e.before ? JSON.stringify(e.before) : null,
-        e.after ? JSON.stringify(e.after) : null,
-        e.summary,
-        prevHash,
-        hash,
-      );
-      prevHash = hash;
-    }
-    return prevHash;
-  });
-  let prevHash = GENESIS_HASH;
-  for (let from = 0; from < events.length; from += 20_000)
-    prevHash = insertEvents(from, Math.min(events.length, from + 20_000), prevHash);
+  sqlite.transaction(() => flushEvents())();
 
   const byYear: Record<string, number> = {};
   for (const [year, last] of seqByYear) {
@@ -673,7 +720,7 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
   return {
     path,
     incidents: count,
-    events: events.length,
+    events: eventCount,
     notifications: notificationCount,
     actions: actionCount,
     byYear,
