@@ -91,7 +91,8 @@ const COLUMNS = [
     `(select case when count(*) = 0 then null else json_group_array(json_object(
         'at', strftime('%Y-%m-%dT%H:%M:%fZ', e.at / 1000.0, 'unixepoch'), 'added_by', e.actor_id,
         'author', json_extract(e.after, '$.authorId'), 'text', json_extract(e.after, '$.text'))) end
-      from incident_events e where e.incident_id = i.id and e.type = 'timeline_note')`,
+      from incident_events e indexed by incident_events_timeline_notes
+      where e.incident_id = i.id and e.type = 'timeline_note')`,
     'json',
   ],
   // Details went only to the SIRO and the people they added (seed 000 Rep.1).
