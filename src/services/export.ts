@@ -105,7 +105,7 @@ export type RegisterValue = string | number | Record<string, unknown> | null;
 export type RegisterRow = Record<RegisterColumn, RegisterValue>;
 
 const TYPES: readonly ColumnType[] = COLUMNS.map(([, , type]) => type);
-const PAGE = 1000;
+const PAGE = 100;
 /** Excel reads a CSV file as the local code page unless it starts with the UTF-8 byte order mark. */
 const BOM = '\uFEFF';
 
@@ -199,6 +199,29 @@ function toRow(raw: unknown[]): RegisterRow {
   return row as RegisterRow;
 }
 
+/** `{"reference":`, `,"status":`, …: each column's key as JSON.stringify writes it before the value. */
+const JSON_KEYS = REGISTER_COLUMNS.map((name, c) => `${c === 0 ? '{' : ','}${JSON.stringify(name)}:`);
+
+/**
+ * JSON.stringify(toRow(raw)), written directly: the same text (keys in column order, each value
+ * as JSON.stringify writes it) without building an object per row first.
+ */
+function toJsonLine(raw: unknown[]): string {
+  let line = '';
+  for (let c = 0; c < COLUMNS.length; c++) {
+    const value = raw[c + 1];
+    line += JSON_KEYS[c];
+    if (value === null || value === undefined) line += 'null';
+    else {
+      const type = TYPES[c];
+      if (type === 'time') line += `"${isoTime(Number(value))}"`;
+      else if (type === 'text') line += JSON.stringify(String(value));
+      else line += JSON.stringify(typed(value, type as ColumnType));
+    }
+  }
+  return `${line}}`;
+}
+
 function toCsvLine(raw: unknown[]): string {
   let line = '';
   for (let c = 0; c < COLUMNS.length; c++) {
@@ -246,8 +269,30 @@ function* pages(db: Db, opts: ExportOptions): Generator<unknown[][]> {
   }
 }
 
-async function write(out: Writable, chunk: string): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
+/** Lines become bytes in one reused buffer, sent on in chunks of about this size. */
+const CHUNK = 256 * 1024;
+
+/** Gathers encoded lines and writes them on a chunk at a time, waiting when `out` asks to. */
+class ChunkWriter {
+  private buf = Buffer.allocUnsafe(CHUNK * 2);
+  private used = 0;
+  constructor(private readonly out: Writable) {}
+  add(text: string): void {
+    if (this.buf.length - this.used < text.length * 3) this.grow(text.length * 3);
+    this.used += this.buf.write(text, this.used);
+  }
+  /** Sends what is gathered once it reaches a chunk (or always, when `all`). */
+  async flush(all = false): Promise<void> {
+    if (this.used === 0 || (!all && this.used < CHUNK)) return;
+    const chunk = Buffer.from(this.buf.subarray(0, this.used));
+    this.used = 0;
+    if (!this.out.write(chunk)) await once(this.out, 'drain');
+  }
+  private grow(need: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + need));
+    this.buf.copy(bigger, 0, 0, this.used);
+    this.buf = bigger;
+  }
 }
 
 /**
@@ -256,23 +301,26 @@ async function write(out: Writable, chunk: string): Promise<void> {
  */
 export async function exportRegister(db: Db, out: Writable, opts: ExportOptions): Promise<number> {
   let count = 0;
+  const w = new ChunkWriter(out);
   if (opts.format === 'json') {
-    await write(out, '[');
+    w.add('[');
     for (const rows of pages(db, opts)) {
-      let chunk = '';
-      for (const raw of rows)
-        chunk += `${count++ === 0 ? '\n' : ',\n'}${JSON.stringify(toRow(forViewer(raw, opts.viewer)))}`;
-      await write(out, chunk);
+      for (const raw of rows) {
+        w.add(count++ === 0 ? '\n' : ',\n');
+        w.add(toJsonLine(forViewer(raw, opts.viewer)));
+      }
+      await w.flush();
     }
-    await write(out, count === 0 ? ']\n' : '\n]\n');
+    w.add(count === 0 ? ']\n' : '\n]\n');
+    await w.flush(true);
     return count;
   }
-  await write(out, `${BOM}${REGISTER_COLUMNS.join(',')}\r\n`);
+  w.add(`${BOM}${REGISTER_COLUMNS.join(',')}\r\n`);
   for (const rows of pages(db, opts)) {
-    let chunk = '';
-    for (const raw of rows) chunk += `${toCsvLine(forViewer(raw, opts.viewer))}\r\n`;
+    for (const raw of rows) w.add(`${toCsvLine(forViewer(raw, opts.viewer))}\r\n`);
     count += rows.length;
-    await write(out, chunk);
+    await w.flush();
   }
+  await w.flush(true);
   return count;
 }
