@@ -354,20 +354,20 @@ function monthRows<T>(
   columns: SQL,
 ): { months: ReturnType<typeof monthRanges>; rows: Map<number, T> } {
   const months = monthRanges(period, timeZone);
-  if (months.length === 0) return { months, rows: new Map() };
-  const values = sql.join(
-    months.map((m, i) => sql`(${i}, ${ms(m.from)}, ${ms(m.to)})`),
-    sql`, `,
-  );
-  // One index range per month, visited in order: grouped by month without a sort.
-  const rows = db.all<T & { idx: number }>(sql`
-    with months(idx, start_ms, end_ms) as (values ${values})
-    select m.idx as idx, ${columns}
-    from months m
-    left join incidents i on i.reported_at >= m.start_ms and i.reported_at < m.end_ms
-    group by m.idx`);
-  return { months, rows: new Map(rows.map((r) => [r.idx, r])) };
+  const rows = new Map<number, T>();
+  // One aggregate over each month's index range, joined with UNION ALL: no row is sorted or
+  // grouped (a join on a table of months sorted every report by month). SQLite takes at most 500
+  // selects in one compound statement.
+  for (let first = 0; first < months.length; first += MONTHS_PER_QUERY) {
+    const selects = months.slice(first, first + MONTHS_PER_QUERY).map(
+      (m, i) => sql`select ${first + i} as idx, ${columns} from incidents i
+          where i.reported_at >= ${ms(m.from)} and i.reported_at < ${ms(m.to)}`,
+    );
+    for (const r of db.all<T & { idx: number }>(sql.join(selects, sql` union all `))) rows.set(r.idx, r);
+  }
+  return { months, rows };
 }
+const MONTHS_PER_QUERY = 120;
 
 /** What one pass over the period's reports counts besides the months (see countByMonth). */
 interface PeriodFacts {
