@@ -263,6 +263,16 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
   sqlite.pragma('journal_mode = OFF');
   sqlite.pragma('synchronous = OFF');
   sqlite.pragma('cache_size = -262144');
+  // The tables' own indexes are built once after the load, from sorted data, instead of being kept
+  // up to date row by row (a third of a million-incident seed's time).
+  const BULK_TABLES = ['incidents', 'incident_events', 'notifications', 'actions'];
+  const indexes = sqlite
+    .prepare(
+      `select name, sql from sqlite_master where type = 'index' and sql is not null
+         and tbl_name in (${BULK_TABLES.map(() => '?').join(', ')})`,
+    )
+    .all(...BULK_TABLES) as { name: string; sql: string }[];
+  for (const { name } of indexes) sqlite.exec(`drop index "${name}"`);
 
   const insertIncident = sqlite.prepare(`insert into incidents (
       id, reference, year, seq, submission_key, source, source_permalink, kind, category, suggested_severity,
@@ -714,6 +724,7 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
     upsertCounter.run(year, last);
     byYear[String(year)] = last;
   }
+  for (const { sql } of indexes) sqlite.exec(sql);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   closeDatabase(db);
