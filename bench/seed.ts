@@ -8,7 +8,8 @@
  * the organisation's zone with reference_counters set to match, a valid hash-chained audit trail
  * (reported, triaged, escalated, action added, resolution, closure…), outside-notification
  * obligations and corrective/preventive actions. Every incident has a card (channel and ts), as a
- * live register would. Not seeded: reviews, reminders, outbox, App Home rows.
+ * live register would, and the open ones what they owe (message duties, by the app's own backfill).
+ * Not seeded: reviews, reminders, outbox, App Home rows.
  *
  * Run alone: `npx tsx bench/seed.ts <path.db> [count]`.
  */
@@ -17,11 +18,13 @@ import { TZDate } from '@date-fns/tz';
 import { AUDIT_MAC_FUNCTION } from '../db/audit-key';
 import { closeDatabase, openDatabase } from '../db/client';
 import type { IncidentStatus, Severity } from '../db/schema';
+import { loadConfig } from '../src/config';
 import { canonicalEvent, GENESIS_HASH } from '../src/domain/audit';
 import { CATEGORIES, isNetworkCategory, suggestedSeverityFor } from '../src/domain/categories';
 import { formatReference, referenceYear } from '../src/domain/numbering';
+import { backfillDuties } from '../src/services/duty-backfill';
 import { ORG_TIME_ZONE, progress } from './common';
-import { DEPARTMENTS, PEOPLE, SECURITY_CHANNEL } from './config';
+import { BENCH_ENV, DEPARTMENTS, PEOPLE, SECURITY_CHANNEL } from './config';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -725,6 +728,10 @@ export async function seedDatabase(path: string, opts: SeedOptions = {}): Promis
     byYear[String(year)] = last;
   }
   for (const { sql } of indexes) sqlite.exec(sql);
+  // What each open incident owes, recorded as the running app records it, so the app does not
+  // start by catching up on a register that looks kept from before duties existed.
+  const owed = backfillDuties(db, loadConfig({ ...BENCH_ENV, DATABASE_PATH: path }));
+  progress(`recorded what is owed on ${owed} open incidents`);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   closeDatabase(db);

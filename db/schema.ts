@@ -203,9 +203,7 @@ export const incidentEvents = sqliteTable(
     index('incident_events_incident').on(t.incidentId, t.id),
     // The export's timeline notes: a probe per incident that finds nothing for most, without
     // reading each of their events.
-    index('incident_events_timeline_notes')
-      .on(t.incidentId, t.id)
-      .where(sql`type = 'timeline_note'`),
+    index('incident_events_timeline_notes').on(t.incidentId, t.id).where(sql`type = 'timeline_note'`),
   ],
 );
 
@@ -480,6 +478,9 @@ export const messageDuties = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.messageId, t.duty] }),
     index('message_duties_open').on(t.incidentId).where(sql`settled_at is null`),
+    // Whether an incident has any record of what it owes (start-up's backfill asks it of every open
+    // incident): without it, a scan of the whole table each time.
+    index('message_duties_incident').on(t.incidentId),
     // What a person owes now, for their App Home.
     index('message_duties_owed').on(t.ownerId).where(sql`settled_at is null`),
   ],
