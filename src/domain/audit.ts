@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { desc, sql } from 'drizzle-orm';
+import { desc } from 'drizzle-orm';
 import { AUDIT_MAC_FUNCTION } from '../../db/audit-key';
+import { prepared, preparedSql, storedValues } from '../../db/prepared';
 import { type IncidentEvent, incidentEvents } from '../../db/schema';
 import { incidentState } from './audit-state';
 import { queueCheckpointAfter } from './checkpoint-due';
@@ -34,12 +35,44 @@ export function canonicalEvent(prevHash: string, e: EventContent): string {
   ]);
 }
 
+const macOf = preparedSql<[string], { mac: string }>(`SELECT ${AUDIT_MAC_FUNCTION}(?) AS mac`);
+
+const lastHash = prepared((db) =>
+  db
+    .select({ hash: incidentEvents.hash })
+    .from(incidentEvents)
+    .orderBy(desc(incidentEvents.id))
+    .limit(1)
+    .prepare(),
+);
+
+const insertEvent = prepared((db) =>
+  db
+    .insert(incidentEvents)
+    .values(
+      storedValues(incidentEvents, [
+        'incidentId',
+        'at',
+        'actorId',
+        'type',
+        'before',
+        'after',
+        'summary',
+        'prevHash',
+        'hash',
+      ]),
+    )
+    .returning()
+    .prepare(),
+);
+
 /**
  * HMAC-SHA256 with the audit key, which only the connection holds (db/audit-key.ts): reachable from
  * any transaction handle, and never from the database file.
  */
 export function auditMac(tx: Tx, text: string): string {
-  const row = tx.get<{ mac: string }>(sql`SELECT ${sql.raw(AUDIT_MAC_FUNCTION)}(${text}) AS mac`);
+  const row = macOf(tx).get(text);
+  if (!row) throw new Error('the audit MAC gave no row');
   return row.mac;
 }
 
@@ -62,12 +95,7 @@ export function publicEventHash(prevHash: string, e: EventContent): string {
  * incident's state as they leave it (`after.state`, audit-state.ts), which `verify` replays.
  */
 export function appendEvent(tx: Tx, event: NewEvent): IncidentEvent {
-  const last = tx
-    .select({ hash: incidentEvents.hash })
-    .from(incidentEvents)
-    .orderBy(desc(incidentEvents.id))
-    .limit(1)
-    .get();
+  const last = lastHash(tx).get();
   const prevHash = last?.hash ?? GENESIS_HASH;
   const row = {
     incidentId: event.incidentId,
@@ -78,11 +106,7 @@ export function appendEvent(tx: Tx, event: NewEvent): IncidentEvent {
     after: { ...event.after, state: incidentState(tx, event.incidentId) },
     summary: event.summary,
   };
-  const appended = tx
-    .insert(incidentEvents)
-    .values({ ...row, prevHash, hash: keyedEventHash(tx, prevHash, row) })
-    .returning()
-    .get();
+  const appended = insertEvent(tx).get({ ...row, prevHash, hash: keyedEventHash(tx, prevHash, row) });
   queueCheckpointAfter(tx, appended);
   return appended;
 }
