@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { desc } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { AUDIT_MAC_FUNCTION } from '../../db/audit-key';
-import { prepared, preparedSql, storedValues } from '../../db/prepared';
+import { inList, prepared, preparedSql, storedValues } from '../../db/prepared';
 import { type IncidentEvent, incidentEvents } from '../../db/schema';
 import { incidentState } from './audit-state';
 import { queueCheckpointAfter } from './checkpoint-due';
@@ -65,6 +65,23 @@ const insertEvent = prepared((db) =>
     .returning()
     .prepare(),
 );
+
+const lastActorQuery = prepared((db) =>
+  db
+    .select({ actorId: incidentEvents.actorId })
+    .from(incidentEvents)
+    .where(
+      and(eq(incidentEvents.incidentId, sql.placeholder('incidentId')), inList(incidentEvents.type, 'types')),
+    )
+    .orderBy(desc(incidentEvents.id))
+    .limit(1)
+    .prepare(),
+);
+
+/** Who took the latest step of one of these kinds on the incident ('vigil' when Vigil did it on its own). */
+export function lastActor(tx: Tx, incidentId: number, types: readonly string[]): string | null {
+  return lastActorQuery(tx).get({ incidentId, types: JSON.stringify(types) })?.actorId ?? null;
+}
 
 /**
  * HMAC-SHA256 with the audit key, which only the connection holds (db/audit-key.ts): reachable from
