@@ -17,6 +17,7 @@ import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receip
 import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
 import { findIncidentById } from '../../db/find-incident';
+import { flushGroupCommit } from '../../db/group-commit';
 import { type Incident, incidents, type OutboxRow, outbox } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
@@ -229,6 +230,8 @@ export class OutboxWorker {
     // Outcomes not yet written hold their lanes still: their rows stay leased until the flush.
     const free = OUTBOX_CONCURRENCY - this.inFlight.size;
     if (free <= 0) return;
+    // Nothing goes to Slack before the change that queued it is committed (db/group-commit.ts).
+    flushGroupCommit(this.deps.db);
     const now = this.deps.clock.now().getTime();
     const heads = this.statements.due.all({ now, limit: free }).map(outboxRow);
     if (heads.length === 0) {

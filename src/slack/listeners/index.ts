@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { durable } from '../../../db/group-commit';
 import { dedupeEvents } from '../dedupe-events';
 import type { ListenerDeps } from '../deps';
 import { registerActionDmButtons } from './actions/action-dm-clicked';
@@ -32,7 +33,7 @@ import { registerReporterForms } from './views/reporter-forms';
 /** Every Slack entry point of the app; manifest.yml must match this list (test/manifest.test.ts). */
 export function registerListeners(bolt: App, deps: ListenerDeps): void {
   bolt.use(dedupeEvents(deps));
-  const app = routeByTable(bolt, bolt.client);
+  const app = routeByTable(bolt, bolt.client, () => durable(deps.db));
   registerReportIncidentCommand(app, deps);
   registerReportShortcuts(app, deps);
   registerAddToTimeline(app, deps);

@@ -37,9 +37,10 @@ export interface Listeners extends Pick<App, 'command' | 'shortcut' | 'event'> {
 /**
  * `client` is handed to every listener in place of the one Bolt picks: Bolt keeps a client per
  * workspace of its own making, which Vigil (one workspace, one bot token) cannot give the lean
- * path for its hot calls (src/slack/lean-client.ts).
+ * path for its hot calls (src/slack/lean-client.ts). Every acknowledgement waits for `durable`:
+ * what the listener wrote is committed with the rest of its turn (db/group-commit.ts) first.
  */
-export function routeByTable(app: App, client: WebClient): Listeners {
+export function routeByTable(app: App, client: WebClient, durable: () => Promise<void>): Listeners {
   const actions = new Map<string, (args: AnyActionArgs) => Promise<void>>();
   const views = new Map<string, (args: AnyViewArgs) => Promise<void>>();
   const add = <T>(table: Map<string, T>, id: string, listener: T) => {
@@ -51,20 +52,22 @@ export function routeByTable(app: App, client: WebClient): Listeners {
   // An id without a listener is left unanswered, as Bolt leaves it (404 after 3 s).
   app.action(/^/, async (args) => {
     args.client = client;
+    args.ack = afterCommit(args.ack, durable);
     const id = 'action_id' in args.action ? args.action.action_id : undefined;
     const listener = id === undefined ? undefined : actions.get(id);
     if (listener) await listener(args);
   });
   app.view({ callback_id: /^/, type: 'view_submission' }, async (args) => {
     args.client = client;
+    args.ack = afterCommit(args.ack, durable);
     const listener = views.get(args.view.callback_id);
     if (listener) await listener(args);
   });
 
   return {
-    command: withClient(app.command.bind(app), client),
-    shortcut: withClient(app.shortcut.bind(app), client),
-    event: withClient(app.event.bind(app), client),
+    command: withClient(app.command.bind(app), client, durable),
+    shortcut: withClient(app.shortcut.bind(app), client, durable),
+    event: withClient(app.event.bind(app), client, durable),
     action: (actionId, listener) =>
       add(actions, actionId, listener as unknown as (a: AnyActionArgs) => Promise<void>),
     view: (callbackId, listener) =>
@@ -76,25 +79,40 @@ export function routeByTable(app: App, client: WebClient): Listeners {
         selected_option?: unknown;
       };
       const action = { ...rest, type: 'button', action_id: actionId } as ButtonAction;
+      // The pick is acknowledged by the control's listener, once it has stored what it changes.
       await listener({
         ...(args as unknown as AnyActionArgs),
         action,
         payload: action,
         body: { ...args.body, actions: [action] },
-        ack: async () => {},
         client,
       } as AnyActionArgs);
     },
   };
 }
 
-/** Bolt's registration method, with each listener given `client`. */
-function withClient<F extends (...params: never[]) => void>(register: F, client: WebClient): F {
-  return ((first: unknown, ...listeners: ((args: { client: WebClient }) => Promise<void>)[]) =>
+type Ack = (...response: never[]) => Promise<void>;
+
+/** Slack hears the request was taken only once what its listener wrote so far is committed. */
+function afterCommit<A extends Ack>(ack: A, durable: () => Promise<void>): A {
+  return (async (...response: never[]) => {
+    await durable();
+    return ack(...response);
+  }) as A;
+}
+
+/** Bolt's registration method, with each listener given `client` and an ack after the commit. */
+function withClient<F extends (...params: never[]) => void>(
+  register: F,
+  client: WebClient,
+  durable: () => Promise<void>,
+): F {
+  return ((first: unknown, ...listeners: ((args: { client: WebClient; ack?: Ack }) => Promise<void>)[]) =>
     (register as unknown as (...p: unknown[]) => void)(
       first,
-      ...listeners.map((listener) => (args: { client: WebClient }) => {
+      ...listeners.map((listener) => (args: { client: WebClient; ack?: Ack }) => {
         args.client = client;
+        if (args.ack) args.ack = afterCommit(args.ack, durable);
         return listener(args);
       }),
     )) as unknown as F;
