@@ -18,7 +18,7 @@ import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
 import { findIncidentById } from '../../db/find-incident';
 import { flushGroupCommit } from '../../db/group-commit';
-import { dutyMessages, type Incident, incidents, type OutboxRow, outbox } from '../../db/schema';
+import { type Incident, incidents, type OutboxRow, outbox } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { type DirectMessage, homeKey } from '../domain/deliveries';
@@ -603,10 +603,7 @@ export class OutboxWorker {
             : { channel: String(message.userId) };
         const res = await this.post(row, { ...where, ...rendered, unfurl_links: false });
         if (!res.ts || !res.channel) throw new Error('chat.postMessage returned no ts');
-        db.update(dutyMessages)
-          .set({ channelId: res.channel, ts: res.ts })
-          .where(eq(dutyMessages.id, message.id))
-          .run();
+        this.statements.messagePosted.run(res.channel, res.ts, message.id);
       }
     }
     this.whenSent(row, () =>
@@ -725,6 +722,9 @@ export function prepareStatements(db: Db) {
     ),
     forgetHomeKey: raw.prepare<[string]>(
       `UPDATE outbox SET dedupe_key = NULL WHERE status = 'pending' AND lane = ? AND kind = 'home'`,
+    ),
+    messagePosted: raw.prepare<[string, string, number]>(
+      'UPDATE duty_messages SET channel_id = ?, ts = ? WHERE id = ?',
     ),
     threadEvent: raw.prepare<[number], RawEvent>(
       'SELECT type, actor_id, at, before, after, summary FROM incident_events WHERE id = ?',
