@@ -22,8 +22,8 @@ interface Profile {
 
 export const COMPONENTS = [
   'Bolt',
-  'Slack client (web-api, fetch)',
-  'Node HTTP server',
+  'Slack client',
+  'Node HTTP and sockets',
   'drizzle-orm',
   'SQLite',
   'Vigil',
@@ -50,17 +50,20 @@ function own(frame: ProfileNode['callFrame']): Component | null {
   if (functionName === '(garbage collector)') return 'GC';
   if (functionName === '(idle)' || functionName === '(program)' || functionName === '(root)') return 'other';
   if (url.includes('/node_modules/@slack/bolt/')) return 'Bolt';
+  // The Web API client, fetch, and the lean path's own requests (src/slack/lean-client.ts).
   if (
     url.includes('/node_modules/@slack/web-api/') ||
     url.includes('undici') ||
-    url.includes('node:internal/fetch')
+    url.includes('node:internal/fetch') ||
+    /node:_http_(client|agent)/.test(url) ||
+    url.endsWith('/src/slack/lean-client.ts')
   )
-    return 'Slack client (web-api, fetch)';
+    return 'Slack client';
   if (url.includes('/node_modules/drizzle-orm/')) return 'drizzle-orm';
   if (url.includes('/node_modules/better-sqlite3/')) return 'SQLite';
   if (url === '' && SQLITE_NATIVE.has(functionName)) return 'SQLite';
   if (/node:_http_|node:net|node:internal\/(http|stream|net)|node:internal\/streams/.test(url))
-    return 'Node HTTP server';
+    return 'Node HTTP and sockets';
   if (url.includes('/node_modules/')) return null;
   if (/\/(src|db|blocks)\//.test(url)) return 'Vigil';
   return null;

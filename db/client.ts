@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { registerAuditKey, resolveAuditKey } from './audit-key';
+import { flushGroupCommit } from './group-commit';
 import * as schema from './schema';
 import { cacheStatements } from './statement-cache';
 
@@ -43,5 +44,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
 }
 
 export function closeDatabase(db: Db): void {
-  if (db.$client.open) db.$client.close();
+  if (!db.$client.open) return;
+  flushGroupCommit(db);
+  db.$client.close();
 }

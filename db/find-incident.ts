@@ -1,6 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
-import { type Incident, incidents } from './schema';
+import { prepared } from './prepared';
+import type { Incident } from './schema';
+import { incidents } from './schema';
 
 /**
  * The incident row by id: the read behind every click, form and delivery. Drizzle builds the SQL
@@ -8,21 +10,14 @@ import { type Incident, incidents } from './schema';
  * it is prepared once per database (~20 µs a call). The statement runs on the database's one
  * connection, so called inside a transaction it reads what that transaction sees.
  */
-const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
-
-function prepare(db: Db) {
-  return db
+const byId = prepared((db) =>
+  db
     .select()
     .from(incidents)
     .where(eq(incidents.id, sql.placeholder('id')))
-    .prepare();
-}
+    .prepare(),
+);
 
 export function findIncidentById(db: Db, id: number): Incident | undefined {
-  let query = prepared.get(db);
-  if (!query) {
-    query = prepare(db);
-    prepared.set(db, query);
-  }
-  return query.get({ id });
+  return byId(db).get({ id });
 }

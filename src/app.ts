@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { Logger, WebClientOptions } from '@slack/web-api';
 import type { Db } from '../db/client';
+import { enableGroupCommit } from '../db/group-commit';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import { isRoleHolder } from './domain/roles';
@@ -55,6 +56,7 @@ const STOP_GRACE_MS = 30_000;
 
 export function createVigil(deps: VigilDeps): Vigil {
   const { config, logger } = deps;
+  enableGroupCommit(deps.db, (err) => logger.error('could not commit the changes of the last moment', err));
   const clientOptions = slackClientOptions(config, logger);
   const socketMode = Boolean(config.slack.appToken);
   // HTTP mode: Bolt's own receiver, with Vigil's checks in front of it (src/slack/request-guard.ts).

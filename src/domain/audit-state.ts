@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { preparedSql } from '../../db/prepared';
 import type { Tx } from './tx';
 
 /**
@@ -27,8 +27,10 @@ const STATE_SELECT = `SELECT json_object(
 /** One row per incident, `?` its id: the state as JSON, or no row when the incident is not there. */
 export const STATE_QUERY = `${STATE_SELECT} WHERE i.id = ?`;
 
+const stateOf = preparedSql<[number], { state: string }>(STATE_QUERY);
+
 /** The incident's state as its rows hold it now, inside the change's transaction. */
 export function incidentState(tx: Tx, incidentId: number): IncidentState | null {
-  const row = tx.get<{ state: string } | undefined>(sql`${sql.raw(STATE_SELECT)} WHERE i.id = ${incidentId}`);
+  const row = stateOf(tx).get(incidentId);
   return row ? (JSON.parse(row.state) as IncidentState) : null;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { desc, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { AUDIT_MAC_FUNCTION } from '../../db/audit-key';
+import { inList, prepared, preparedSql, storedValues } from '../../db/prepared';
 import { type IncidentEvent, incidentEvents } from '../../db/schema';
 import { incidentState } from './audit-state';
 import { queueCheckpointAfter } from './checkpoint-due';
@@ -34,12 +35,61 @@ export function canonicalEvent(prevHash: string, e: EventContent): string {
   ]);
 }
 
+const macOf = preparedSql<[string], { mac: string }>(`SELECT ${AUDIT_MAC_FUNCTION}(?) AS mac`);
+
+const lastHash = prepared((db) =>
+  db
+    .select({ hash: incidentEvents.hash })
+    .from(incidentEvents)
+    .orderBy(desc(incidentEvents.id))
+    .limit(1)
+    .prepare(),
+);
+
+const insertEvent = prepared((db) =>
+  db
+    .insert(incidentEvents)
+    .values(
+      storedValues(incidentEvents, [
+        'incidentId',
+        'at',
+        'actorId',
+        'type',
+        'before',
+        'after',
+        'summary',
+        'prevHash',
+        'hash',
+      ]),
+    )
+    .returning()
+    .prepare(),
+);
+
+const lastActorQuery = prepared((db) =>
+  db
+    .select({ actorId: incidentEvents.actorId })
+    .from(incidentEvents)
+    .where(
+      and(eq(incidentEvents.incidentId, sql.placeholder('incidentId')), inList(incidentEvents.type, 'types')),
+    )
+    .orderBy(desc(incidentEvents.id))
+    .limit(1)
+    .prepare(),
+);
+
+/** Who took the latest step of one of these kinds on the incident ('vigil' when Vigil did it on its own). */
+export function lastActor(tx: Tx, incidentId: number, types: readonly string[]): string | null {
+  return lastActorQuery(tx).get({ incidentId, types: JSON.stringify(types) })?.actorId ?? null;
+}
+
 /**
  * HMAC-SHA256 with the audit key, which only the connection holds (db/audit-key.ts): reachable from
  * any transaction handle, and never from the database file.
  */
 export function auditMac(tx: Tx, text: string): string {
-  const row = tx.get<{ mac: string }>(sql`SELECT ${sql.raw(AUDIT_MAC_FUNCTION)}(${text}) AS mac`);
+  const row = macOf(tx).get(text);
+  if (!row) throw new Error('the audit MAC gave no row');
   return row.mac;
 }
 
@@ -62,12 +112,7 @@ export function publicEventHash(prevHash: string, e: EventContent): string {
  * incident's state as they leave it (`after.state`, audit-state.ts), which `verify` replays.
  */
 export function appendEvent(tx: Tx, event: NewEvent): IncidentEvent {
-  const last = tx
-    .select({ hash: incidentEvents.hash })
-    .from(incidentEvents)
-    .orderBy(desc(incidentEvents.id))
-    .limit(1)
-    .get();
+  const last = lastHash(tx).get();
   const prevHash = last?.hash ?? GENESIS_HASH;
   const row = {
     incidentId: event.incidentId,
@@ -78,11 +123,7 @@ export function appendEvent(tx: Tx, event: NewEvent): IncidentEvent {
     after: { ...event.after, state: incidentState(tx, event.incidentId) },
     summary: event.summary,
   };
-  const appended = tx
-    .insert(incidentEvents)
-    .values({ ...row, prevHash, hash: keyedEventHash(tx, prevHash, row) })
-    .returning()
-    .get();
+  const appended = insertEvent(tx).get({ ...row, prevHash, hash: keyedEventHash(tx, prevHash, row) });
   queueCheckpointAfter(tx, appended);
   return appended;
 }

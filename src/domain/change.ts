@@ -1,6 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { findIncidentById } from '../../db/find-incident';
+import { type Handle, prepared, stored, storedValues } from '../../db/prepared';
 import { type Incident, type IncidentEvent, incidents, processedRequests } from '../../db/schema';
 import { appendEvent } from './audit';
 import type { DomainContext } from './context';
@@ -26,6 +27,59 @@ export interface RecordResult {
   applied: boolean;
 }
 
+const processedRequest = prepared((db) =>
+  db
+    .select()
+    .from(processedRequests)
+    .where(eq(processedRequests.key, sql.placeholder('key')))
+    .prepare(),
+);
+
+const recordProcessed = prepared((db) =>
+  db
+    .insert(processedRequests)
+    .values(storedValues(processedRequests, ['key', 'incidentId', 'at']))
+    .prepare(),
+);
+
+const INCIDENT_COLUMNS = getTableColumns(incidents);
+type PatchUpdate = ReturnType<typeof preparePatchUpdate>;
+const patchUpdates = new Map<string, (db: Handle) => PatchUpdate>();
+
+/**
+ * The incident's UPDATE for a patch that writes these columns (the version bumped, only from the
+ * version the change read): one prepared statement per set of columns, of which there are a few
+ * dozen. Placeholders are named `set_<key>`, so no column can take another's name.
+ */
+function preparePatchUpdate(db: Handle, columns: readonly (keyof Incident)[]) {
+  const set: Record<string, SQL> = {};
+  for (const c of columns) set[c] = stored(INCIDENT_COLUMNS[c], `set_${c}`);
+  return db
+    .update(incidents)
+    .set({ ...set, version: sql`${incidents.version} + 1`, updatedAt: stored(incidents.updatedAt, 'at') })
+    .where(and(eq(incidents.id, sql.placeholder('id')), eq(incidents.version, sql.placeholder('version'))))
+    .prepare();
+}
+
+/** Writes `patch` if the incident is still at `version`; whether it was. */
+function updateIncident(tx: Tx, id: number, version: number, patch: Partial<Incident>, at: Date): boolean {
+  const values: Record<string, unknown> = { id, version, at };
+  const columns: (keyof Incident)[] = [];
+  for (const [k, v] of Object.entries(patch)) {
+    // As drizzle's own `set` does: undefined leaves a column as it is; version and updatedAt are the change's.
+    if (v === undefined || k === 'version' || k === 'updatedAt' || !(k in INCIDENT_COLUMNS)) continue;
+    columns.push(k as keyof Incident);
+    values[`set_${k}`] = v;
+  }
+  const shape = columns.join(',');
+  let update = patchUpdates.get(shape);
+  if (!update) {
+    update = prepared((db) => preparePatchUpdate(db, columns));
+    patchUpdates.set(shape, update);
+  }
+  return update(tx).run(values).changes > 0;
+}
+
 export type Loaded = { incident: Incident; duplicate: false } | { incident: Incident; duplicate: true };
 
 /**
@@ -37,11 +91,7 @@ export function loadForChange(db: Db, tx: Tx, target: Target): Loaded {
   const incident = findIncidentById(db, target.incidentId);
   if (!incident) throw new NotFound('That incident does not exist.');
   if (target.requestKey) {
-    const seen = tx
-      .select()
-      .from(processedRequests)
-      .where(eq(processedRequests.key, target.requestKey))
-      .get();
+    const seen = processedRequest(tx).get({ key: target.requestKey });
     if (seen) return { incident, duplicate: true };
   }
   if (target.version !== undefined && incident.version !== target.version) throw staleFor(incident);
@@ -81,12 +131,7 @@ export function recordChange(
   const { db } = ctx;
   // Not `returning()`: drizzle builds a 60-column RETURNING list on every call; the prepared
   // read after it sees the same row inside this transaction, at a tenth of the cost.
-  const moved =
-    tx
-      .update(incidents)
-      .set({ ...spec.patch, version: sql`${incidents.version} + 1`, updatedAt: spec.at })
-      .where(and(eq(incidents.id, incident.id), eq(incidents.version, incident.version)))
-      .run().changes > 0;
+  const moved = updateIncident(tx, incident.id, incident.version, spec.patch ?? {}, spec.at);
   const updated = moved ? findIncidentById(db, incident.id) : undefined;
   if (!updated)
     throw new Stale(
@@ -102,7 +147,7 @@ export function recordChange(
     summary: spec.summary,
   });
   if (spec.requestKey)
-    tx.insert(processedRequests).values({ key: spec.requestKey, incidentId: incident.id, at: spec.at }).run();
+    recordProcessed(tx).run({ key: spec.requestKey, incidentId: incident.id, at: spec.at });
   enqueue(tx, { kind: 'thread_line', incidentId: incident.id, eventId: event.id }, spec.at);
   enqueue(tx, { kind: 'update_card', incidentId: incident.id }, spec.at);
   // The reporter hears three things (and nothing more: PRODUCT.md Privacy): received, being

@@ -1,9 +1,38 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared';
 import { actions, type Incident, notifications, UNSETTLED_ACTION_STATUSES } from '../../db/schema';
 import { DEFAULT_BODY_IDS, notificationLabel } from './outside-bodies';
 import { needsPlanAgreement, planAgreement } from './plan-agreement';
 import { latestReview } from './reviews';
 import type { Tx } from './tx';
+
+const ofIncident = eq(actions.incidentId, sql.placeholder('incidentId'));
+
+const unsettledActions = prepared((db) =>
+  db
+    .select({ status: actions.status })
+    .from(actions)
+    .where(and(ofIncident, inArray(actions.status, UNSETTLED_ACTION_STATUSES)))
+    .prepare(),
+);
+
+const preventiveActions = prepared((db) =>
+  db
+    .select({ status: actions.status })
+    .from(actions)
+    .where(and(ofIncident, eq(actions.kind, 'preventive')))
+    .prepare(),
+);
+
+const pendingNotifications = prepared((db) =>
+  db
+    .select({ kind: notifications.kind, label: notifications.label })
+    .from(notifications)
+    .where(
+      and(eq(notifications.incidentId, sql.placeholder('incidentId')), eq(notifications.status, 'pending')),
+    )
+    .prepare(),
+);
 
 /**
  * What still stands between an incident and closure (seed 003 §5.10–5.11, §5.5): restored,
@@ -34,11 +63,7 @@ export function closureGaps(tx: Tx, incident: Incident, noAction = false): strin
     const gap = preventionGap(tx, incident.id);
     if (gap) gaps.push(gap);
   }
-  const unsettled = tx
-    .select({ status: actions.status })
-    .from(actions)
-    .where(and(eq(actions.incidentId, incident.id), inArray(actions.status, UNSETTLED_ACTION_STATUSES)))
-    .all();
+  const unsettled = unsettledActions(tx).all({ incidentId: incident.id });
   const open = unsettled.filter((a) => a.status === 'open').length;
   const proposed = unsettled.length - open;
   if (open > 0) gaps.push(`${open} action${open === 1 ? ' is' : 's are'} still open.`);
@@ -46,11 +71,7 @@ export function closureGaps(tx: Tx, incident: Incident, noAction = false): strin
     gaps.push(
       `${proposed} action${proposed === 1 ? '' : 's'} marked "won't do" by ${proposed === 1 ? 'its owner waits' : 'their owners wait'} for the IRM or SIRO to accept.`,
     );
-  const pending = tx
-    .select({ kind: notifications.kind, label: notifications.label })
-    .from(notifications)
-    .where(and(eq(notifications.incidentId, incident.id), eq(notifications.status, 'pending')))
-    .all();
+  const pending = pendingNotifications(tx).all({ incidentId: incident.id });
   for (const n of pending) {
     const name =
       n.kind === 'cert'
@@ -69,11 +90,7 @@ export function closureGaps(tx: Tx, incident: Incident, noAction = false): strin
  * are already counted as open actions.)
  */
 export function preventionGap(tx: Tx, incidentId: number): string | null {
-  const preventive = tx
-    .select({ status: actions.status })
-    .from(actions)
-    .where(and(eq(actions.incidentId, incidentId), eq(actions.kind, 'preventive')))
-    .all();
+  const preventive = preventiveActions(tx).all({ incidentId });
   if (preventive.length === 0)
     return 'The review found a real risk of recurrence: at least one preventive action is needed, and done (seed 003 §5.10–5.11).';
   if (preventive.some((a) => a.status === 'done' || a.status === 'open' || a.status === 'not_doing_proposed'))

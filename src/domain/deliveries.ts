@@ -1,4 +1,5 @@
-import { eq, inArray, or, sql } from 'drizzle-orm';
+import { eq, or, sql } from 'drizzle-orm';
+import { inList, prepared, storedValues } from '../../db/prepared';
 import { homeViews, type IncidentStatus, outbox } from '../../db/schema';
 import type { ReminderItem } from './reminders';
 import type { Tx } from './tx';
@@ -91,21 +92,27 @@ export function enqueueMany(
     on conflict (dedupe_key) do nothing`).changes;
 }
 
+const insertDelivery = prepared((db) =>
+  db
+    .insert(outbox)
+    .values(
+      storedValues(outbox, ['kind', 'incidentId', 'payload', 'dedupeKey', 'nextAttemptAt', 'createdAt']),
+    )
+    .onConflictDoNothing({ target: outbox.dedupeKey })
+    .prepare(),
+);
+
 export function enqueue(tx: Tx, delivery: Delivery, at: Date, dedupeKey?: string): boolean {
   const { kind, incidentId, ...rest } = delivery;
   return (
-    tx
-      .insert(outbox)
-      .values({
-        kind,
-        incidentId,
-        payload: rest,
-        dedupeKey: dedupeKey ?? null,
-        nextAttemptAt: at,
-        createdAt: at,
-      })
-      .onConflictDoNothing({ target: outbox.dedupeKey })
-      .run().changes > 0
+    insertDelivery(tx).run({
+      kind,
+      incidentId,
+      payload: rest,
+      dedupeKey: dedupeKey ?? null,
+      nextAttemptAt: at,
+      createdAt: at,
+    }).changes > 0
   );
 }
 
@@ -115,6 +122,22 @@ export function enqueue(tx: Tx, delivery: Delivery, at: Date, dedupeKey?: string
  * starts rendering, so a change after that queues a new refresh rather than being missed.
  */
 export const homeKey = (userId: string) => `home:${userId}`;
+
+const homeViewers = prepared((db) =>
+  db
+    .select({ userId: homeViews.userId })
+    .from(homeViews)
+    .where(or(eq(homeViews.team, true), inList(homeViews.userId, 'involved')))
+    .prepare(),
+);
+
+const homeViewer = prepared((db) =>
+  db
+    .select({ userId: homeViews.userId })
+    .from(homeViews)
+    .where(eq(homeViews.userId, sql.placeholder('userId')))
+    .prepare(),
+);
 
 /**
  * Refreshes the App Home of those who see this incident there: its reporter, IRM and head of
@@ -131,11 +154,7 @@ export function refreshHomes(
   const involved = [incident.reporterId, incident.irmId, incident.hodId, ...others].filter((u): u is string =>
     Boolean(u),
   );
-  const viewers = tx
-    .select({ userId: homeViews.userId })
-    .from(homeViews)
-    .where(or(eq(homeViews.team, true), inArray(homeViews.userId, involved)))
-    .all();
+  const viewers = homeViewers(tx).all({ involved: JSON.stringify(involved) });
   for (const { userId } of viewers) queueHomeRefresh(tx, userId, at);
 }
 
@@ -146,11 +165,7 @@ export function queueHomeRefresh(tx: Tx, userId: string, at: Date): void {
 
 /** Refreshes the App Home of one person, if they have ever opened it. */
 export function refreshHome(tx: Tx, userId: string, at: Date): boolean {
-  const seen = tx
-    .select({ userId: homeViews.userId })
-    .from(homeViews)
-    .where(eq(homeViews.userId, userId))
-    .get();
+  const seen = homeViewer(tx).get({ userId });
   if (seen) queueHomeRefresh(tx, userId, at);
   return Boolean(seen);
 }

@@ -1,4 +1,5 @@
-import { and, count, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared';
 import {
   actions,
   type Incident,
@@ -95,6 +96,44 @@ export function notDoingDeciders(
 }
 
 /** Everything owed on the incident now, by whom (empty once its record is closed). */
+const unsettledActions = prepared((db) =>
+  db
+    .select({
+      id: actions.id,
+      ownerId: actions.ownerId,
+      ownerMembers: actions.ownerMembers,
+      status: actions.status,
+    })
+    .from(actions)
+    .where(
+      and(
+        eq(actions.incidentId, sql.placeholder('incidentId')),
+        inArray(actions.status, UNSETTLED_ACTION_STATUSES),
+      ),
+    )
+    .prepare(),
+);
+
+const pendingNotifications = prepared((db) =>
+  db
+    .select({ id: notifications.id, kind: notifications.kind })
+    .from(notifications)
+    .where(
+      and(eq(notifications.incidentId, sql.placeholder('incidentId')), eq(notifications.status, 'pending')),
+    )
+    .prepare(),
+);
+
+const escalationCount = prepared((db) =>
+  db
+    .select({ n: count() })
+    .from(incidentEvents)
+    .where(
+      and(eq(incidentEvents.incidentId, sql.placeholder('incidentId')), eq(incidentEvents.type, 'escalated')),
+    )
+    .prepare(),
+);
+
 export function dutiesOf(tx: Tx, config: Config, incident: Incident): Duty[] {
   if (!isOpen(incident.status)) return [];
   const i = incident;
@@ -170,16 +209,7 @@ export function dutiesOf(tx: Tx, config: Config, incident: Incident): Duty[] {
     }
   }
 
-  for (const a of tx
-    .select({
-      id: actions.id,
-      ownerId: actions.ownerId,
-      ownerMembers: actions.ownerMembers,
-      status: actions.status,
-    })
-    .from(actions)
-    .where(and(eq(actions.incidentId, i.id), inArray(actions.status, UNSETTLED_ACTION_STATUSES)))
-    .all())
+  for (const a of unsettledActions(tx).all({ incidentId: i.id }))
     duties.push({
       key: `action:${a.id}`,
       kind: 'action',
@@ -194,11 +224,7 @@ export function dutiesOf(tx: Tx, config: Config, incident: Incident): Duty[] {
       actionId: a.id,
     });
 
-  for (const n of tx
-    .select({ id: notifications.id, kind: notifications.kind })
-    .from(notifications)
-    .where(and(eq(notifications.incidentId, i.id), eq(notifications.status, 'pending')))
-    .all()) {
+  for (const n of pendingNotifications(tx).all({ incidentId: i.id })) {
     const rule = ruleFor(config, `notify_${n.kind}`);
     duties.push({
       key: `notify:${n.id}`,
@@ -213,12 +239,7 @@ export function dutiesOf(tx: Tx, config: Config, incident: Incident): Duty[] {
 
   // Each escalation is news of its own: a second one tells again, and the first is answered.
   if (i.escalatedAt) {
-    const escalations =
-      tx
-        .select({ n: count() })
-        .from(incidentEvents)
-        .where(and(eq(incidentEvents.incidentId, i.id), eq(incidentEvents.type, 'escalated')))
-        .get()?.n ?? 0;
+    const escalations = escalationCount(tx).get({ incidentId: i.id })?.n ?? 0;
     duties.push({
       key: `escalation:${i.id}:${escalations}`,
       kind: 'escalation',

@@ -1,4 +1,5 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { prepared, storedValues } from '../../db/prepared';
 import { type DutyMessage, dutyMessages, type Incident, messageDuties } from '../../db/schema';
 import type { Config } from '../config';
 import { enqueue } from './deliveries';
@@ -34,6 +35,57 @@ export function queueDutyMessage(
   );
 }
 
+const insertMessage = prepared((db) =>
+  db
+    .insert(dutyMessages)
+    .values(storedValues(dutyMessages, ['incidentId', 'kind', 'userId', 'createdAt']))
+    .returning({ id: dutyMessages.id })
+    .prepare(),
+);
+
+const insertMessageDuty = prepared((db) =>
+  db
+    .insert(messageDuties)
+    .values(storedValues(messageDuties, ['messageId', 'duty', 'incidentId', 'ownerId', 'state']))
+    .prepare(),
+);
+
+const openDuties = prepared((db) =>
+  db
+    .select({
+      messageId: messageDuties.messageId,
+      duty: messageDuties.duty,
+      ownerId: messageDuties.ownerId,
+      state: messageDuties.state,
+      kind: dutyMessages.kind,
+    })
+    .from(messageDuties)
+    .innerJoin(dutyMessages, eq(dutyMessages.id, messageDuties.messageId))
+    .where(and(eq(messageDuties.incidentId, sql.placeholder('incidentId')), isNull(messageDuties.settledAt)))
+    .prepare(),
+);
+
+const oneDuty = and(
+  eq(messageDuties.messageId, sql.placeholder('messageId')),
+  eq(messageDuties.duty, sql.placeholder('duty')),
+);
+
+const setDutyState = prepared((db) =>
+  db
+    .update(messageDuties)
+    .set(storedValues(messageDuties, ['state']))
+    .where(oneDuty)
+    .prepare(),
+);
+
+const settleDuty = prepared((db) =>
+  db
+    .update(messageDuties)
+    .set(storedValues(messageDuties, ['settledAt', 'settledBy', 'settledEventId']))
+    .where(oneDuty)
+    .prepare(),
+);
+
 function ask(
   tx: Tx,
   duty: Duty,
@@ -41,20 +93,20 @@ function ask(
   at: Date,
   quiet: boolean,
 ): void {
-  const row = tx
-    .insert(dutyMessages)
-    .values({ incidentId: duty.incidentId, kind: message.kind, userId: message.userId, createdAt: at })
-    .returning({ id: dutyMessages.id })
-    .get();
-  tx.insert(messageDuties)
-    .values({
-      messageId: row.id,
-      duty: duty.key,
-      incidentId: duty.incidentId,
-      ownerId: message.userId ?? '',
-      state: duty.state,
-    })
-    .run();
+  const row = insertMessage(tx).get({
+    incidentId: duty.incidentId,
+    kind: message.kind,
+    userId: message.userId,
+    createdAt: at,
+  });
+  if (!row) throw new Error('no duty message was inserted');
+  insertMessageDuty(tx).run({
+    messageId: row.id,
+    duty: duty.key,
+    incidentId: duty.incidentId,
+    ownerId: message.userId ?? '',
+    state: duty.state,
+  });
   if (!quiet) queueDutyMessage(tx, duty.incidentId, { id: row.id, kind: message.kind }, at);
 }
 
@@ -76,18 +128,7 @@ export function reconcileDuties(
   // Whose App Home lists what they owe differently after this.
   const affected = new Set<string>();
   const duties = new Map(dutiesOf(tx, config, incident).map((d) => [d.key, d]));
-  const open = tx
-    .select({
-      messageId: messageDuties.messageId,
-      duty: messageDuties.duty,
-      ownerId: messageDuties.ownerId,
-      state: messageDuties.state,
-      kind: dutyMessages.kind,
-    })
-    .from(messageDuties)
-    .innerJoin(dutyMessages, eq(dutyMessages.id, messageDuties.messageId))
-    .where(and(eq(messageDuties.incidentId, incident.id), isNull(messageDuties.settledAt)))
-    .all();
+  const open = openDuties(tx).all({ incidentId: incident.id });
 
   const redraw = new Map<number, DutyMessage['kind']>();
   const settled: { messageId: number; duty: string }[] = [];
@@ -104,20 +145,20 @@ export function reconcileDuties(
     }
     // A digest lists the step as it was when sent; only its settling changes it.
     if (row.kind !== 'digest' && duty.state !== row.state) {
-      tx.update(messageDuties)
-        .set({ state: duty.state })
-        .where(and(eq(messageDuties.messageId, row.messageId), eq(messageDuties.duty, row.duty)))
-        .run();
+      setDutyState(tx).run({ state: duty.state, messageId: row.messageId, duty: row.duty });
       redraw.set(row.messageId, row.kind);
     }
     if (row.kind === 'dm') asked.add(`${row.duty}|${row.ownerId}`);
     if (row.kind === 'thread') asked.add(`${row.duty}|`);
   }
   for (const s of settled)
-    tx.update(messageDuties)
-      .set({ settledAt: cause.at, settledBy: cause.actorId, settledEventId: cause.eventId })
-      .where(and(eq(messageDuties.messageId, s.messageId), eq(messageDuties.duty, s.duty)))
-      .run();
+    settleDuty(tx).run({
+      settledAt: cause.at,
+      settledBy: cause.actorId,
+      settledEventId: cause.eventId,
+      messageId: s.messageId,
+      duty: s.duty,
+    });
   if (!quiet) for (const [id, kind] of redraw) queueDutyMessage(tx, incident.id, { id, kind }, cause.at);
 
   for (const duty of duties.values()) {

@@ -1,6 +1,5 @@
-import { and, desc, eq } from 'drizzle-orm';
-import { type Incident, incidentEvents } from '../../db/schema';
-import { appendEvent } from './audit';
+import type { Incident } from '../../db/schema';
+import { appendEvent, lastActor } from './audit';
 import { applyChange, type RecordResult, staleFor, type Target } from './change';
 import type { DomainContext } from './context';
 import { enqueue } from './deliveries';
@@ -22,13 +21,7 @@ export function escalateIncident(ctx: DomainContext, actor: Actor, target: Targe
     if (target.version !== undefined && target.version !== incident.version) {
       const last = incident.escalatedAt;
       if (last && now.getTime() - last.getTime() < JUST_NOW_MS) {
-        const by = tx
-          .select({ actorId: incidentEvents.actorId })
-          .from(incidentEvents)
-          .where(and(eq(incidentEvents.incidentId, incident.id), eq(incidentEvents.type, 'escalated')))
-          .orderBy(desc(incidentEvents.id))
-          .limit(1)
-          .get()?.actorId;
+        const by = lastActor(tx, incident.id, ['escalated']);
         throw new Stale(
           `${incident.reference} was already escalated just now${by && by !== 'vigil' ? ` by <@${by}>` : ''}: the SIRO and the Managing Director have been told. The card now shows it.`,
         );

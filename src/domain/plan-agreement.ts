@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared';
 import { actions, type Incident, type Review, type Severity } from '../../db/schema';
 import { latestReview } from './reviews';
 import type { Tx } from './tx';
@@ -15,6 +16,15 @@ export function planAgreement(tx: Tx, incidentId: number): Review | undefined {
   return latest?.decision === 'approved' ? latest : undefined;
 }
 
+const anyAction = prepared((db) =>
+  db
+    .select({ id: actions.id })
+    .from(actions)
+    .where(eq(actions.incidentId, sql.placeholder('incidentId')))
+    .limit(1)
+    .prepare(),
+);
+
 /**
  * Whether the SIRO is asked to agree the plan now: while the incident is worked, once there is a
  * plan to agree (an action) or the work is done (operations restored), until it is agreed.
@@ -23,9 +33,5 @@ export function planAgreementDue(tx: Tx, incident: Incident): boolean {
   if (!needsPlanAgreement(incident) || !['triaged', 'resolving', 'resolved'].includes(incident.status))
     return false;
   if (planAgreement(tx, incident.id)) return false;
-  return (
-    incident.status === 'resolved' ||
-    tx.select({ id: actions.id }).from(actions).where(eq(actions.incidentId, incident.id)).limit(1).get() !==
-      undefined
-  );
+  return incident.status === 'resolved' || anyAction(tx).get({ incidentId: incident.id }) !== undefined;
 }

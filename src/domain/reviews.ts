@@ -1,16 +1,23 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared';
 import { type Review, reviews } from '../../db/schema';
 import type { Actor } from './roles';
 import type { Tx } from './tx';
 
-export function latestReview(tx: Tx, incidentId: number, type: Review['type']): Review | undefined {
-  return tx
+const latestOfType = prepared((db) =>
+  db
     .select()
     .from(reviews)
-    .where(and(eq(reviews.incidentId, incidentId), eq(reviews.type, type)))
+    .where(
+      and(eq(reviews.incidentId, sql.placeholder('incidentId')), eq(reviews.type, sql.placeholder('type'))),
+    )
     .orderBy(desc(reviews.id))
     .limit(1)
-    .get();
+    .prepare(),
+);
+
+export function latestReview(tx: Tx, incidentId: number, type: Review['type']): Review | undefined {
+  return latestOfType(tx).get({ incidentId, type });
 }
 
 /** The review of a kind waiting for a decision, if the latest one is. */

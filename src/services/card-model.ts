@@ -1,22 +1,32 @@
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { CardModel } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
-import { actions, type Incident, incidentEvents, incidents, notifications, reviews } from '../../db/schema';
+import { prepared } from '../../db/prepared';
+import { actions, type Incident, incidents, notifications, reviews } from '../../db/schema';
+import { lastActor } from '../domain/audit';
 import { closureGaps } from '../domain/closure-gaps';
 import { lateReport } from '../domain/late-report';
 
-/** Who took the latest step of one of these kinds ('vigil' when Vigil did it on its own). */
-function lastActor(db: Db, incidentId: number, types: string[]): string | null {
-  return (
+const byIncident = <T extends typeof notifications | typeof actions | typeof reviews>(table: T) =>
+  prepared((db) =>
     db
-      .select({ actorId: incidentEvents.actorId })
-      .from(incidentEvents)
-      .where(and(eq(incidentEvents.incidentId, incidentId), inArray(incidentEvents.type, types)))
-      .orderBy(desc(incidentEvents.id))
-      .limit(1)
-      .get()?.actorId ?? null
+      .select()
+      .from(table)
+      .where(eq(table.incidentId, sql.placeholder('incidentId')))
+      .orderBy(asc(table.id))
+      .prepare(),
   );
-}
+const notificationsOf = byIncident(notifications);
+const actionsOf = byIncident(actions);
+const reviewsOf = byIncident(reviews);
+
+const referenceOf = prepared((db) =>
+  db
+    .select({ r: incidents.reference })
+    .from(incidents)
+    .where(eq(incidents.id, sql.placeholder('id')))
+    .prepare(),
+);
 
 /** Everything the incident's card shows, read from the register at the time of drawing. */
 export function loadCardModel(
@@ -26,20 +36,15 @@ export function loadCardModel(
   orgTimeZone: string,
   lateReportHours?: number,
 ): CardModel {
-  const byIncident = <T extends typeof notifications | typeof actions | typeof reviews>(table: T) =>
-    db.select().from(table).where(eq(table.incidentId, incident.id)).orderBy(asc(table.id)).all();
+  const of = { incidentId: incident.id };
   return {
     incident,
-    notifications: byIncident(notifications),
-    actions: byIncident(actions),
-    reviews: byIncident(reviews),
+    notifications: notificationsOf(db).all(of),
+    actions: actionsOf(db).all(of),
+    reviews: reviewsOf(db).all(of),
     closureGaps: incident.status === 'resolved' ? closureGaps(db, incident) : null,
     duplicateOf: incident.duplicateOfId
-      ? (db
-          .select({ r: incidents.reference })
-          .from(incidents)
-          .where(eq(incidents.id, incident.duplicateOfId))
-          .get()?.r ?? null)
+      ? (referenceOf(db).get({ id: incident.duplicateOfId })?.r ?? null)
       : null,
     escalatedBy: incident.escalatedAt ? lastActor(db, incident.id, ['escalated']) : null,
     closedBy:

@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, or, sql } from 'drizzle-orm';
 import type { DutyView } from '../../blocks/duty-message';
 import type { EventFacts } from '../../blocks/event-words';
 import type { Db } from '../../db/client';
 import { findIncidentById } from '../../db/find-incident';
+import { inList, prepared } from '../../db/prepared';
 import {
   actions,
   type DutyMessage,
@@ -42,30 +43,106 @@ export function parseDutyKey(key: string): { kind: DutyKind; id: number } | null
   return found && id ? { kind: found, id: Number(id) } : null;
 }
 
+const messageById = prepared((db) =>
+  db
+    .select()
+    .from(dutyMessages)
+    .where(eq(dutyMessages.id, sql.placeholder('id')))
+    .prepare(),
+);
+const dutiesOfMessage = prepared((db) =>
+  db
+    .select()
+    .from(messageDuties)
+    .where(eq(messageDuties.messageId, sql.placeholder('id')))
+    .prepare(),
+);
+const eventRow = prepared((db) =>
+  db
+    .select()
+    .from(incidentEvents)
+    .where(eq(incidentEvents.id, sql.placeholder('id')))
+    .prepare(),
+);
+const latestEventOf = prepared((db) =>
+  db
+    .select()
+    .from(incidentEvents)
+    .where(
+      and(eq(incidentEvents.incidentId, sql.placeholder('incidentId')), inList(incidentEvents.type, 'types')),
+    )
+    .orderBy(desc(incidentEvents.id))
+    .limit(1)
+    .prepare(),
+);
+const latestActionEvent = prepared((db) =>
+  db
+    .select()
+    .from(incidentEvents)
+    .where(
+      and(
+        eq(incidentEvents.incidentId, sql.placeholder('incidentId')),
+        sql`json_extract(${incidentEvents.after}, '$.actionId') = ${sql.placeholder('actionId')}`,
+      ),
+    )
+    .orderBy(desc(incidentEvents.id))
+    .limit(1)
+    .prepare(),
+);
+const actionById = prepared((db) =>
+  db
+    .select()
+    .from(actions)
+    .where(eq(actions.id, sql.placeholder('id')))
+    .prepare(),
+);
+const notificationById = prepared((db) =>
+  db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.id, sql.placeholder('id')))
+    .prepare(),
+);
+const reviewById = prepared((db) =>
+  db
+    .select()
+    .from(reviews)
+    .where(eq(reviews.id, sql.placeholder('id')))
+    .prepare(),
+);
+const latestClosureReview = prepared((db) =>
+  db
+    .select()
+    .from(reviews)
+    .where(
+      and(
+        eq(reviews.incidentId, sql.placeholder('incidentId')),
+        or(eq(reviews.type, 'peer_review'), eq(reviews.type, 'closure_approval')),
+      ),
+    )
+    .orderBy(desc(reviews.id))
+    .limit(1)
+    .prepare(),
+);
+
 export function loadDutyMessage(
   db: Db,
   messageId: number,
 ): { message: DutyMessage; duties: MessageDuty[] } | null {
-  const message = db.select().from(dutyMessages).where(eq(dutyMessages.id, messageId)).get();
+  const message = messageById(db).get({ id: messageId });
   if (!message) return null;
-  const duties = db.select().from(messageDuties).where(eq(messageDuties.messageId, messageId)).all();
+  const duties = dutiesOfMessage(db).all({ id: messageId });
   return { message, duties };
 }
 
 /** An audit event by id: its facts are what words about it are drawn from. */
 export function eventById(db: Db, id: number | null): EventFacts | undefined {
-  return id === null ? undefined : db.select().from(incidentEvents).where(eq(incidentEvents.id, id)).get();
+  return id === null ? undefined : eventRow(db).get({ id });
 }
 
 /** The latest of these events on the incident, as facts. */
 function latestEvent(db: Db, incidentId: number, types: string[]): EventFacts | undefined {
-  return db
-    .select()
-    .from(incidentEvents)
-    .where(and(eq(incidentEvents.incidentId, incidentId), inArray(incidentEvents.type, types)))
-    .orderBy(desc(incidentEvents.id))
-    .limit(1)
-    .get();
+  return latestEventOf(db).get({ incidentId, types: JSON.stringify(types) });
 }
 
 /**
@@ -94,26 +171,15 @@ export function dutyView(
   if (settled) view.settled = settled;
   switch (parsed.kind) {
     case 'action': {
-      const action = db.select().from(actions).where(eq(actions.id, parsed.id)).get();
+      const action = actionById(db).get({ id: parsed.id });
       if (action) view.action = action;
       // Asked again because a proposal not to do it was turned down: the owner hears by whom.
-      const last = db
-        .select()
-        .from(incidentEvents)
-        .where(
-          and(
-            eq(incidentEvents.incidentId, incident.id),
-            sql`json_extract(${incidentEvents.after}, '$.actionId') = ${parsed.id}`,
-          ),
-        )
-        .orderBy(desc(incidentEvents.id))
-        .limit(1)
-        .get();
+      const last = latestActionEvent(db).get({ incidentId: incident.id, actionId: parsed.id });
       if (last?.type === 'action_kept_open') view.cause = last;
       break;
     }
     case 'notify': {
-      const n = db.select().from(notifications).where(eq(notifications.id, parsed.id)).get();
+      const n = notificationById(db).get({ id: parsed.id });
       if (n) view.notification = n;
       break;
     }
@@ -124,18 +190,7 @@ export function dutyView(
       break;
     }
     case 'closure_request': {
-      const last = db
-        .select()
-        .from(reviews)
-        .where(
-          and(
-            eq(reviews.incidentId, incident.id),
-            or(eq(reviews.type, 'peer_review'), eq(reviews.type, 'closure_approval')),
-          ),
-        )
-        .orderBy(desc(reviews.id))
-        .limit(1)
-        .get();
+      const last = latestClosureReview(db).get({ incidentId: incident.id });
       if (last?.decision === 'returned') view.sentBack = last;
       break;
     }
@@ -148,9 +203,7 @@ export function dutyView(
     case 'closure_approval': {
       const approval = latestReview(db, incident.id, 'closure_approval');
       const peerId = Number(approval?.content.peerReviewId);
-      const peer = Number.isInteger(peerId)
-        ? db.select().from(reviews).where(eq(reviews.id, peerId)).get()
-        : undefined;
+      const peer = Number.isInteger(peerId) ? reviewById(db).get({ id: peerId }) : undefined;
       if (peer) view.peerReview = peer;
       break;
     }

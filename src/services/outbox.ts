@@ -17,7 +17,8 @@ import { reporterReceipt, type SlackMessage } from '../../blocks/reporter-receip
 import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
 import { findIncidentById } from '../../db/find-incident';
-import { dutyMessages, type Incident, incidents, type OutboxRow, outbox } from '../../db/schema';
+import { flushGroupCommit } from '../../db/group-commit';
+import { type Incident, incidents, type OutboxRow, outbox } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { type DirectMessage, homeKey } from '../domain/deliveries';
@@ -229,6 +230,8 @@ export class OutboxWorker {
     // Outcomes not yet written hold their lanes still: their rows stay leased until the flush.
     const free = OUTBOX_CONCURRENCY - this.inFlight.size;
     if (free <= 0) return;
+    // Nothing goes to Slack before the change that queued it is committed (db/group-commit.ts).
+    flushGroupCommit(this.deps.db);
     const now = this.deps.clock.now().getTime();
     const heads = this.statements.due.all({ now, limit: free }).map(outboxRow);
     if (heads.length === 0) {
@@ -600,10 +603,7 @@ export class OutboxWorker {
             : { channel: String(message.userId) };
         const res = await this.post(row, { ...where, ...rendered, unfurl_links: false });
         if (!res.ts || !res.channel) throw new Error('chat.postMessage returned no ts');
-        db.update(dutyMessages)
-          .set({ channelId: res.channel, ts: res.ts })
-          .where(eq(dutyMessages.id, message.id))
-          .run();
+        this.statements.messagePosted.run(res.channel, res.ts, message.id);
       }
     }
     this.whenSent(row, () =>
@@ -722,6 +722,9 @@ export function prepareStatements(db: Db) {
     ),
     forgetHomeKey: raw.prepare<[string]>(
       `UPDATE outbox SET dedupe_key = NULL WHERE status = 'pending' AND lane = ? AND kind = 'home'`,
+    ),
+    messagePosted: raw.prepare<[string, string, number]>(
+      'UPDATE duty_messages SET channel_id = ?, ts = ? WHERE id = ?',
     ),
     threadEvent: raw.prepare<[number], RawEvent>(
       'SELECT type, actor_id, at, before, after, summary FROM incident_events WHERE id = ?',

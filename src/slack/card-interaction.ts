@@ -1,24 +1,63 @@
 import type { RespondFn } from '@slack/bolt';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { parseCardBlockId, parseDutyBlockId } from '../../blocks/card-ids';
 import { eventClause } from '../../blocks/event-words';
 import { slackDate } from '../../blocks/text';
 import { findIncidentById } from '../../db/find-incident';
-import {
-  dutyMessages,
-  homeViews,
-  type Incident,
-  incidentEvents,
-  incidents,
-  messageDuties,
-} from '../../db/schema';
+import { prepared } from '../../db/prepared';
+import { dutyMessages, homeViews, type Incident, incidents, messageDuties } from '../../db/schema';
 import type { Target } from '../domain/change';
 import { enqueue } from '../domain/deliveries';
 import { DomainError, Stale } from '../domain/errors';
 import { knowsOf, NOT_YOURS } from '../domain/knows-of';
 import { type Capability, can, whoMayOn } from '../domain/permissions';
 import { type Actor, actorFor } from '../domain/roles';
+import { eventById } from '../services/duty-model';
 import type { ListenerDeps } from './deps';
+
+const incidentWithCard = prepared((db) =>
+  db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(
+      and(
+        eq(incidents.cardChannelId, sql.placeholder('channel')),
+        eq(incidents.cardTs, sql.placeholder('ts')),
+      ),
+    )
+    .prepare(),
+);
+
+const homeViewOf = prepared((db) =>
+  db
+    .select({ viewId: homeViews.viewId })
+    .from(homeViews)
+    .where(eq(homeViews.userId, sql.placeholder('userId')))
+    .prepare(),
+);
+
+const dutyMessageAt = prepared((db) =>
+  db
+    .select()
+    .from(dutyMessages)
+    .where(
+      and(eq(dutyMessages.channelId, sql.placeholder('channel')), eq(dutyMessages.ts, sql.placeholder('ts'))),
+    )
+    .prepare(),
+);
+
+const stepsOf = prepared((db) =>
+  db
+    .select()
+    .from(messageDuties)
+    .where(
+      and(
+        eq(messageDuties.messageId, sql.placeholder('messageId')),
+        eq(messageDuties.incidentId, sql.placeholder('incidentId')),
+      ),
+    )
+    .prepare(),
+);
 
 export async function resolveActor(deps: ListenerDeps, userId: string): Promise<Actor> {
   return actorFor(deps.config, userId, await deps.securityTeam.has(userId));
@@ -188,11 +227,7 @@ function isEarlierCopy(
   });
   if (!blockIds.includes(click.action.block_id)) return false;
   if (blockIds.some((id) => parseCardBlockId(id)?.incidentId !== incident.id)) return false;
-  const current = deps.db
-    .select({ id: incidents.id })
-    .from(incidents)
-    .where(and(eq(incidents.cardChannelId, clicked.channel), eq(incidents.cardTs, clicked.ts)))
-    .get();
+  const current = incidentWithCard(deps.db).get({ channel: clicked.channel, ts: clicked.ts });
   return current === undefined;
 }
 
@@ -275,25 +310,13 @@ async function clickedElsewhere(deps: ListenerDeps, click: CardClick): Promise<C
   const message = clickedMessage(click.body.container);
   if (!message) {
     const home = clickedHome(click);
-    const stored = deps.db
-      .select({ viewId: homeViews.viewId })
-      .from(homeViews)
-      .where(eq(homeViews.userId, userId))
-      .get();
+    const stored = homeViewOf(deps.db).get({ userId });
     if (!home || stored?.viewId !== home) return elsewhere();
     return { incident, version: incident.version, surface: 'elsewhere' };
   }
-  const posted = deps.db
-    .select()
-    .from(dutyMessages)
-    .where(and(eq(dutyMessages.channelId, message.channel), eq(dutyMessages.ts, message.ts)))
-    .get();
+  const posted = dutyMessageAt(deps.db).get({ channel: message.channel, ts: message.ts });
   if (!posted || (posted.kind !== 'thread' && posted.userId !== userId)) return elsewhere();
-  const steps = deps.db
-    .select()
-    .from(messageDuties)
-    .where(and(eq(messageDuties.messageId, posted.id), eq(messageDuties.incidentId, incident.id)))
-    .all();
+  const steps = stepsOf(deps.db).all({ messageId: posted.id, incidentId: incident.id });
   // A reminder lists several steps: the one clicked is its item's.
   const item = /^r(\d+)$/.exec(ids.slot);
   const items = (posted.payload?.items ?? []) as { step?: { duty?: string } }[];
@@ -304,11 +327,7 @@ async function clickedElsewhere(deps: ListenerDeps, click: CardClick): Promise<C
   if (clicked.length === 0) return elsewhere();
   const settled = clicked.find((d) => d.settledEventId !== null);
   if (clicked.every((d) => d.settledAt !== null) && settled?.settledEventId) {
-    const event = deps.db
-      .select()
-      .from(incidentEvents)
-      .where(eq(incidentEvents.id, settled.settledEventId))
-      .get();
+    const event = eventById(deps.db, settled.settledEventId);
     await refuse(
       deps,
       click.respond,

@@ -1,8 +1,23 @@
 import type { Logger, WebClient } from '@slack/web-api';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { prepared } from '../../db/prepared';
 import { channelMembers } from '../../db/schema';
 import type { Clock } from '../clock';
+
+/** Asked several times a click (the clicker, then each surface the change is drawn for). */
+const memberRow = prepared((db) =>
+  db
+    .select({ userId: channelMembers.userId })
+    .from(channelMembers)
+    .where(
+      and(
+        eq(channelMembers.channelId, sql.placeholder('channelId')),
+        eq(channelMembers.userId, sql.placeholder('userId')),
+      ),
+    )
+    .prepare(),
+);
 
 /**
  * Members of the private security channel: the security team. Kept in the database
@@ -25,13 +40,7 @@ export class SecurityTeam {
   }
 
   isMember(userId: string): boolean {
-    return (
-      this.db
-        .select({ userId: channelMembers.userId })
-        .from(channelMembers)
-        .where(and(eq(channelMembers.channelId, this.channelId), eq(channelMembers.userId, userId)))
-        .get() !== undefined
-    );
+    return memberRow(this.db).get({ channelId: this.channelId, userId }) !== undefined;
   }
 
   /** member_joined_channel: stored at once, so their next click is the team's. */

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from '../../db/client';
 
 /** How often expired signatures are swept out; between sweeps they are only dead rows. */
@@ -17,8 +18,11 @@ export class SeenRequests {
   // Prepared once: this runs on every request, and drizzle would build each query anew.
   private readonly statements;
 
+  private readonly sqlite: Database.Database;
+
   constructor(db: Db) {
     const sqlite = db.$client;
+    this.sqlite = sqlite;
     this.statements = {
       relaxed: sqlite.prepare('PRAGMA synchronous = NORMAL'),
       full: sqlite.prepare('PRAGMA synchronous = FULL'),
@@ -34,7 +38,9 @@ export class SeenRequests {
     const { relaxed, full, sweep, insert } = this.statements;
     // better-sqlite3 is synchronous: nothing else runs on this connection between these statements,
     // so only this one insert commits without FULL's sync (WAL keeps it consistent either way).
-    relaxed.run();
+    // Inside the turn's grouped transaction SQLite refuses to change the level: it commits with it.
+    const relax = !this.sqlite.inTransaction;
+    if (relax) relaxed.run();
     try {
       if (now.getTime() - this.lastSweep > SWEEP_EVERY_MS) {
         sweep.run(now.getTime());
@@ -42,7 +48,7 @@ export class SeenRequests {
       }
       return insert.run(signature, expiresAt.getTime()).changes > 0;
     } finally {
-      full.run();
+      if (relax) full.run();
     }
   }
 }
