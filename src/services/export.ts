@@ -114,12 +114,12 @@ const selectOf = (expr: (column: (typeof COLUMNS)[number]) => string) =>
   `select i.id, ${COLUMNS.map(expr).join(', ')}, i.restricted, i.access_ids
   from incidents i left join incidents d on d.id = i.duplicate_of_id`;
 const SELECT = selectOf(([, expr]) => expr);
+const RESTRICTED_TITLE_JSON = JSON.stringify('Restricted report');
 /**
  * The same for the JSON export, with each text column already a JSON string literal (`null` when
  * empty): SQLite's json_quote writes exactly what JSON.stringify does for any text it can hold,
  * and quoting in C spares a call per value per row.
  */
-const RESTRICTED_TITLE_JSON = JSON.stringify('Restricted report');
 const SELECT_JSON = selectOf(([, expr, type]) => (type === 'text' ? `json_quote(${expr})` : expr));
 
 /** What a restricted row still shows to someone who may not see its details: what, when and how far. */
