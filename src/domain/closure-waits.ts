@@ -5,6 +5,7 @@ import { type Incident, incidents, reviews } from '../../db/schema';
 import type { Config } from '../config';
 import { dutiesOf } from './duties';
 import { pendingReview } from './reviews';
+import { runToEnd, type Steps } from './steps';
 import type { Tx } from './tx';
 
 /** The steps between restoration and closure (seed 003 §5.10–5.11) that can be left waiting. */
@@ -49,11 +50,7 @@ function waitingSince(tx: Tx, incident: Incident, step: ClosureStep): Date {
  * restoration, so only records restored before `olderThan` are read.
  */
 export function closureWaits(db: Db, config: Config, olderThan: Date): ClosureWait[] {
-  const steps = closureWaitSteps(db, config, olderThan);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runToEnd(closureWaitSteps(db, config, olderThan));
 }
 
 /** Records read between two points where a sweep may hand the event loop back. */
@@ -64,11 +61,7 @@ const RECORDS_PER_STEP = 100;
  * (a fraction of a millisecond each), which over thousands of restored records would hold the
  * event loop for a second. Each record is read as it is when its turn comes.
  */
-export function* closureWaitSteps(
-  db: Db,
-  config: Config,
-  olderThan: Date,
-): Generator<void, ClosureWait[], void> {
+export function* closureWaitSteps(db: Db, config: Config, olderThan: Date): Steps<ClosureWait[]> {
   const out: ClosureWait[] = [];
   const ids = db
     .select({ id: incidents.id })

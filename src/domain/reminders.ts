@@ -29,6 +29,7 @@ import { ruleFor } from './permissions';
 import { planAgreementDue } from './plan-agreement';
 import { possiblePersonalData, urgentTriage } from './possible-breach';
 import { insidersOf, RESTRICTED_TITLE } from './restricted';
+import { runToEnd, type Steps } from './steps';
 import { type Tx, writeTransaction } from './tx';
 
 /** One thing a person owes, as a reminder shows it: reference and what is owed, never details. */
@@ -117,11 +118,7 @@ export function findDueReminders(
    */
   onlyFor?: string,
 ): Map<string, ReminderItem[]> {
-  const passes = dueReminderPasses(db, now, config, onlyFor);
-  for (;;) {
-    const pass = passes.next();
-    if (pass.done) return pass.value;
-  }
+  return runToEnd(dueReminderPasses(db, now, config, onlyFor));
 }
 
 /**
@@ -134,7 +131,7 @@ export function* dueReminderPasses(
   now: Date,
   config: Config,
   onlyFor?: string,
-): Generator<void, Map<string, ReminderItem[]>, void> {
+): Steps<Map<string, ReminderItem[]>> {
   const r = config.reminders;
   const drafts: Draft[] = [];
   const escalateBefore = subDays(now, r.escalateOverdueDays);
@@ -739,10 +736,7 @@ export function checkDone(
 }
 
 /** Incidents from Medium up whose action plan the SIRO was asked to agree before `since`, and has not. */
-function* plansWaiting(
-  db: Db,
-  since: Date,
-): Generator<void, { id: number; status: Incident['status'] }[], void> {
+function* plansWaiting(db: Db, since: Date): Steps<{ id: number; status: Incident['status'] }[]> {
   // Asked once there is an action or operations are restored (plan-agreement.ts): counted from then.
   const candidates = db
     .select()

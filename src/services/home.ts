@@ -16,7 +16,7 @@ import {
 } from '../../db/schema';
 import type { Config } from '../config';
 import { dueDay } from '../dates';
-import { CLOSURE_STEP_WORDS, closureWaits } from '../domain/closure-waits';
+import { CLOSURE_STEP_WORDS, type ClosureWait, closureWaitSteps } from '../domain/closure-waits';
 import { FINAL_STATES } from '../domain/lifecycle';
 import { messageUrl } from '../domain/links';
 import { notificationLabel } from '../domain/outside-bodies';
@@ -26,6 +26,7 @@ import { seesDetails } from '../domain/restricted';
 import { actorFor } from '../domain/roles';
 import { dutyView } from './duty-model';
 import { countOutbox } from './outbox-status';
+import { betweenSteps } from './yielding';
 
 /** How many of each list are read; the view says "…and N more" for the rest. */
 const LIST = 15;
@@ -77,6 +78,7 @@ function buildHomeModel(
   userId: string,
   team: boolean,
   workspaceUrl: string | null,
+  waits: ClosureWait[],
 ): HomeModel {
   // The card is in the private security channel: a link only for those who may open it.
   const urlOf = (i: CardRef) =>
@@ -188,7 +190,7 @@ function buildHomeModel(
     .all()
     .map(toItem);
 
-  const overdue = overdueWork(db, config, now);
+  const overdue = overdueWork(db, config, now, waits);
   model.overdue = overdue.items.slice(0, LIST).map(({ card, ...o }) => ({ ...o, url: urlOf(card) }));
   model.overdueCount = overdue.count;
   const deliveries = countOutbox(db);
@@ -238,6 +240,7 @@ function overdueWork(
   db: Db,
   config: Config,
   now: Date,
+  waits: ClosureWait[],
 ): { items: (Omit<HomeOverdue, 'url'> & { card: CardRef })[]; count: number } {
   const card = { cardChannelId: incidents.cardChannelId, cardTs: incidents.cardTs };
   const lateTarget = and(
@@ -287,9 +290,7 @@ function overdueWork(
   const noticeCount = db.select({ n: count() }).from(notifications).where(lateNotice).get()?.n ?? 0;
 
   // Seed 003 §5.10–5.11: a closure step left waiting past REMIND_CLOSURE_DAYS is late too.
-  const waits = closureWaits(db, config, subDays(now, config.reminders.closureDays)).sort(
-    (a, b) => a.since.getTime() - b.since.getTime(),
-  );
+  waits.sort((a, b) => a.since.getTime() - b.since.getTime());
   const waitCards = new Map(
     db
       .select({ id: incidents.id, ...card })
@@ -377,7 +378,13 @@ export async function publishHome(
     userId,
     opts.opened ? now : undefined,
   );
-  const model = buildHomeModel(deps.db, deps.config, now, userId, team, deps.workspaceUrl);
+  // Closure steps left waiting are worked out record by record: between records, clicks go first.
+  const waits = team
+    ? await betweenSteps(
+        closureWaitSteps(deps.db, deps.config, subDays(now, deps.config.reminders.closureDays)),
+      )
+    : [];
+  const model = buildHomeModel(deps.db, deps.config, now, userId, team, deps.workspaceUrl, waits);
   const published = await deps.client.views.publish({ user_id: userId, view: homeView(model) });
   // Clicks in Home are recognised as coming from the view Slack gave this person.
   if (published.view?.id)

@@ -10,6 +10,7 @@ import {
   unsentItems,
 } from '../domain/reminders';
 import { inWorkingHours } from '../domain/working-hours';
+import { betweenSteps } from './yielding';
 
 export interface SweepResult {
   userId: string;
@@ -72,10 +73,7 @@ export async function sweepReminders(deps: {
 }): Promise<SweepResult[]> {
   const { db, config, zones, at } = deps;
   const results: SweepResult[] = [];
-  const passes = dueReminderPasses(db, at, config);
-  let pass = passes.next();
-  for (; !pass.done; pass = passes.next()) await setImmediate();
-  for (const [userId, items] of pass.value) {
+  for (const [userId, items] of await betweenSteps(dueReminderPasses(db, at, config))) {
     // Each person's digest is its own short transaction; between them Slack's requests get the
     // event loop, so a long sweep never holds an acknowledgement back for its whole length.
     await setImmediate();
