@@ -1,6 +1,7 @@
-import { and, inArray, lte, sql } from 'drizzle-orm';
+import { and, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { type Incident, incidents, reviews } from '../../db/schema';
+import { prepared, preparedSql, stored } from '../../db/prepared';
+import { type Incident, incidents } from '../../db/schema';
 import type { Config } from '../config';
 import { dutiesOf } from './duties';
 import { pendingReview } from './reviews';
@@ -28,6 +29,24 @@ export interface ClosureWait {
   since: Date;
 }
 
+const lastDecision = preparedSql<[number], { at: number | null }>(
+  `select max(coalesce(decided_at, submitted_at)) as at from reviews
+    where incident_id = ? and type <> 'action_plan'`,
+);
+
+const restoredBefore = prepared((db) =>
+  db
+    .select()
+    .from(incidents)
+    .where(
+      and(
+        inArray(incidents.status, ['resolved', 'in_review']),
+        lte(incidents.resolvedAt, stored(incidents.resolvedAt, 'olderThan')),
+      ),
+    )
+    .prepare(),
+);
+
 /** When the step started to wait: the request for the reviews, else the last decision after restoration. */
 function waitingSince(tx: Tx, incident: Incident, step: ClosureStep): Date {
   const restored = incident.resolvedAt as Date;
@@ -35,10 +54,7 @@ function waitingSince(tx: Tx, incident: Incident, step: ClosureStep): Date {
     return pendingReview(tx, incident.id, step)?.submittedAt ?? restored;
   if (step === 'learning') return restored;
   // The request is due once the last thing before it is settled (or a closure is sent back).
-  const last = tx.get<{ at: number | null }>(
-    sql`select max(coalesce(decided_at, submitted_at)) as at from ${reviews}
-      where incident_id = ${incident.id} and type <> 'action_plan'`,
-  );
+  const last = lastDecision(tx).get(incident.id);
   return last?.at && last.at > restored.getTime() ? new Date(last.at) : restored;
 }
 
@@ -49,11 +65,7 @@ function waitingSince(tx: Tx, incident: Incident, step: ClosureStep): Date {
  */
 export function closureWaits(db: Db, config: Config, olderThan: Date): ClosureWait[] {
   const out: ClosureWait[] = [];
-  for (const incident of db
-    .select()
-    .from(incidents)
-    .where(and(inArray(incidents.status, ['resolved', 'in_review']), lte(incidents.resolvedAt, olderThan)))
-    .all()) {
+  for (const incident of restoredBefore(db).all({ olderThan })) {
     for (const duty of dutiesOf(db, config, incident)) {
       const step = CLOSURE_STEPS.find((s) => s === duty.kind);
       if (!step || duty.owners.length === 0) continue;

@@ -39,6 +39,9 @@ describe('a click and its deliveries run prepared statements only', () => {
     const seenA = world.card('INC-2026-0001');
     const seenC = world.card('INC-2026-0003');
 
+    // Those told of an escalation have opened App Home: each click redraws it for them.
+    await world.openHome(PEOPLE.siro);
+    await world.openHome(PEOPLE.md);
     // Warm-up: each statement is prepared the first time it runs.
     await world.click(PEOPLE.siro, seenA, CARD_ACTIONS.escalate);
     await world.click(PEOPLE.siro, seenA, CARD_ACTIONS.escalate);
@@ -46,11 +49,13 @@ describe('a click and its deliveries run prepared statements only', () => {
     await world.click(PEOPLE.siro, seenA, CARD_ACTIONS.escalate);
 
     let result = { status: 0, replies: [] as string[] };
+    const homes = world.fake.callsTo('views.publish', { ok: true }).length;
     const applied = await built(world.db, async () => {
       result = await world.click(PEOPLE.siro, world.card('INC-2026-0002'), CARD_ACTIONS.escalate);
     });
     expect(result).toEqual({ status: 200, replies: [] });
     expect(world.threadLines().at(-1)).toContain('escalated this to the SIRO and the Managing Director');
+    expect(world.fake.callsTo('views.publish', { ok: true }).length).toBe(homes + 2);
     expect(applied).toEqual([]);
 
     await world.click(PEOPLE.siro, world.card('INC-2026-0003'), CARD_ACTIONS.escalate);
