@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { RespondError, type RespondFn } from '@slack/bolt';
 import {
   type Logger,
   type WebAPICallResult,
@@ -45,6 +46,27 @@ export function leanHotCalls(client: WebClient, opts: LeanOptions): void {
   Object.assign(client.views, { open: send('views.open') });
   Object.assign(client.chat, { postMessage: send('chat.postMessage'), update: send('chat.update') });
 }
+
+/**
+ * Bolt's `respond` (an ephemeral answer, a refusal) through the same path: Bolt posts it with
+ * fetch. Fails as Bolt's does when the response URL refuses it (expired, rate limited).
+ */
+export function leanRespond(responseUrl: string, timeoutMs: number): RespondFn {
+  const url = new URL(responseUrl);
+  return async (message) => {
+    const body = typeof message === 'string' ? { text: message } : message;
+    const answer = await post(url, RESPOND_HEADERS, JSON.stringify(body), timeoutMs);
+    if (answer.status < 200 || answer.status > 299)
+      throw new RespondError(
+        `Failed to respond to the response_url: ${answer.status} ${answer.statusText}`,
+        answer.status,
+      );
+    // What Bolt's respond resolves to; nothing in Vigil reads it.
+    return new Response(answer.text, { status: answer.status, headers: answer.headers });
+  };
+}
+
+const RESPOND_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 interface Answer {
   status: number;

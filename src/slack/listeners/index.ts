@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { durable } from '../../../db/group-commit';
 import { dedupeEvents } from '../dedupe-events';
 import type { ListenerDeps } from '../deps';
+import { leanRespond } from '../lean-client';
 import { registerActionDmButtons } from './actions/action-dm-clicked';
 import { registerActionMenu } from './actions/action-menu-selected';
 import { registerBriefingAcknowledged } from './actions/briefing-acknowledged';
@@ -33,7 +34,11 @@ import { registerReporterForms } from './views/reporter-forms';
 /** Every Slack entry point of the app; manifest.yml must match this list (test/manifest.test.ts). */
 export function registerListeners(bolt: App, deps: ListenerDeps): void {
   bolt.use(dedupeEvents(deps));
-  const app = routeByTable(bolt, bolt.client, () => durable(deps.db));
+  const app = routeByTable(bolt, {
+    client: bolt.client,
+    durable: () => durable(deps.db),
+    respondTo: (url) => leanRespond(url, deps.config.slack.timeoutMs),
+  });
   registerReportIncidentCommand(app, deps);
   registerReportShortcuts(app, deps);
   registerAddToTimeline(app, deps);

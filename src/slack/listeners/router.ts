@@ -5,6 +5,7 @@ import type {
   BlockElementAction,
   ButtonAction,
   Middleware,
+  RespondFn,
   SlackAction,
   SlackActionMiddlewareArgs,
   SlackViewAction,
@@ -34,13 +35,16 @@ export interface Listeners extends Pick<App, 'command' | 'shortcut' | 'event'> {
   redirect(args: SlackActionMiddlewareArgs<BlockAction>, actionId: string): Promise<void>;
 }
 
-/**
- * `client` is handed to every listener in place of the one Bolt picks: Bolt keeps a client per
- * workspace of its own making, which Vigil (one workspace, one bot token) cannot give the lean
- * path for its hot calls (src/slack/lean-client.ts). Every acknowledgement waits for `durable`:
- * what the listener wrote is committed with the rest of its turn (db/group-commit.ts) first.
- */
-export function routeByTable(app: App, client: WebClient, durable: () => Promise<void>): Listeners {
+/** What every listener is handed in place of Bolt's own (see adapt). */
+export interface Handed {
+  client: WebClient;
+  /** Resolves once what has been written is committed (db/group-commit.ts). */
+  durable: () => Promise<void>;
+  /** An answer to a response URL by the lean path (src/slack/lean-client.ts). */
+  respondTo: (responseUrl: string) => RespondFn;
+}
+
+export function routeByTable(app: App, handed: Handed): Listeners {
   const actions = new Map<string, (args: AnyActionArgs) => Promise<void>>();
   const views = new Map<string, (args: AnyViewArgs) => Promise<void>>();
   const add = <T>(table: Map<string, T>, id: string, listener: T) => {
@@ -51,23 +55,21 @@ export function routeByTable(app: App, client: WebClient, durable: () => Promise
 
   // An id without a listener is left unanswered, as Bolt leaves it (404 after 3 s).
   app.action(/^/, async (args) => {
-    args.client = client;
-    args.ack = afterCommit(args.ack, durable);
+    adapt(args, handed);
     const id = 'action_id' in args.action ? args.action.action_id : undefined;
     const listener = id === undefined ? undefined : actions.get(id);
     if (listener) await listener(args);
   });
   app.view({ callback_id: /^/, type: 'view_submission' }, async (args) => {
-    args.client = client;
-    args.ack = afterCommit(args.ack, durable);
+    adapt(args, handed);
     const listener = views.get(args.view.callback_id);
     if (listener) await listener(args);
   });
 
   return {
-    command: withClient(app.command.bind(app), client, durable),
-    shortcut: withClient(app.shortcut.bind(app), client, durable),
-    event: withClient(app.event.bind(app), client, durable),
+    command: adapted(app.command.bind(app), handed),
+    shortcut: adapted(app.shortcut.bind(app), handed),
+    event: adapted(app.event.bind(app), handed),
     action: (actionId, listener) =>
       add(actions, actionId, listener as unknown as (a: AnyActionArgs) => Promise<void>),
     view: (callbackId, listener) =>
@@ -85,34 +87,46 @@ export function routeByTable(app: App, client: WebClient, durable: () => Promise
         action,
         payload: action,
         body: { ...args.body, actions: [action] },
-        client,
       } as AnyActionArgs);
     },
   };
 }
 
 type Ack = (...response: never[]) => Promise<void>;
-
-/** Slack hears the request was taken only once what its listener wrote so far is committed. */
-function afterCommit<A extends Ack>(ack: A, durable: () => Promise<void>): A {
-  return (async (...response: never[]) => {
-    await durable();
-    return ack(...response);
-  }) as A;
+interface Adaptable {
+  client: WebClient;
+  ack?: Ack;
+  respond?: RespondFn;
+  body?: unknown;
 }
 
-/** Bolt's registration method, with each listener given `client` and an ack after the commit. */
-function withClient<F extends (...params: never[]) => void>(
-  register: F,
-  client: WebClient,
-  durable: () => Promise<void>,
-): F {
-  return ((first: unknown, ...listeners: ((args: { client: WebClient; ack?: Ack }) => Promise<void>)[]) =>
+/**
+ * Bolt keeps a client per workspace of its own making, which Vigil (one workspace, one bot token)
+ * cannot give the lean path for its hot calls; Bolt's `respond` goes by fetch. So each listener is
+ * handed Vigil's client and a lean `respond`, and an `ack` that waits until what the listener
+ * wrote is committed with the rest of its turn: Slack hears the request was taken only then.
+ */
+function adapt(args: Adaptable, handed: Handed): void {
+  args.client = handed.client;
+  if (args.ack) {
+    const ack = args.ack;
+    args.ack = async (...response: never[]) => {
+      await handed.durable();
+      return ack(...response);
+    };
+  }
+  const body = args.body as { response_url?: string; response_urls?: { response_url?: string }[] };
+  const url = body?.response_url ?? body?.response_urls?.[0]?.response_url;
+  if (args.respond && url) args.respond = handed.respondTo(url);
+}
+
+/** Bolt's registration method, with each listener adapted (see adapt). */
+function adapted<F extends (...params: never[]) => void>(register: F, handed: Handed): F {
+  return ((first: unknown, ...listeners: ((args: Adaptable) => Promise<void>)[]) =>
     (register as unknown as (...p: unknown[]) => void)(
       first,
-      ...listeners.map((listener) => (args: { client: WebClient; ack?: Ack }) => {
-        args.client = client;
-        if (args.ack) args.ack = afterCommit(args.ack, durable);
+      ...listeners.map((listener) => (args: Adaptable) => {
+        adapt(args, handed);
         return listener(args);
       }),
     )) as unknown as F;
