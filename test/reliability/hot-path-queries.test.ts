@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import type { Db } from '../../db/client';
-import { createWorld, PEOPLE, type World } from '../helpers/world';
+import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -73,5 +73,19 @@ describe('a click and its deliveries run prepared statements only', () => {
       expect.stringMatching(/^INC-2026-0003 changed while you were looking at it/),
     ]);
     expect(stale).toEqual([]);
+  });
+
+  it('builds no SQL for a report submitted, its card, receipt and duties delivered', async () => {
+    world = await createWorld();
+    await world.openHome(PEOPLE.hodFinance);
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    const cards = world.fake.messages(SECURITY_CHANNEL).length;
+    const report = await built(world.db, async () => {
+      await world.report(PEOPLE.staff2);
+      await world.vigil.outbox.drain();
+    });
+    expect(world.fake.messages(SECURITY_CHANNEL).length).toBeGreaterThan(cards);
+    expect(report).toEqual([]);
   });
 });
