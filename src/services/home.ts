@@ -381,6 +381,14 @@ const setAudience = prepared((db) =>
     .where(and(eq(homeViews.userId, USER), ne(homeViews.team, stored(homeViews.team, 'team'))))
     .prepare(),
 );
+const recordOpened = prepared((db) => {
+  const values = storedValues(homeViews, ['userId', 'team', 'openedAt']);
+  return db
+    .insert(homeViews)
+    .values(values)
+    .onConflictDoUpdate({ target: homeViews.userId, set: { team: values.team, openedAt: values.openedAt } })
+    .prepare();
+});
 const setViewId = prepared((db) =>
   db
     .update(homeViews)
@@ -398,11 +406,7 @@ async function homeAudience(
   openedAt?: Date,
 ): Promise<boolean> {
   const team = seesTeamHome(config, userId, await isSecurityTeam(userId));
-  if (openedAt)
-    db.insert(homeViews)
-      .values({ userId, team, openedAt })
-      .onConflictDoUpdate({ target: homeViews.userId, set: { team, openedAt } })
-      .run();
+  if (openedAt) recordOpened(db).run({ userId, team, openedAt });
   // Written only when the audience changed: most refreshes find it as it was.
   else setAudience(db).run({ team, userId });
   return team;
