@@ -714,7 +714,7 @@ async function main(): Promise<void> {
     });
     emitVsFloor(
       'ack.command.vigil',
-      'Vigil: `/report-incident` ack (100k incidents)',
+      'Vigil: `/report-incident` ack (seeded register)',
       vigilCommand,
       floorCommand,
       'The 200 is written at ack(), before views.open; the views.open round trip runs after it, on the same event loop.',

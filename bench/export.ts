@@ -10,7 +10,9 @@ import { closeDatabase, openDatabase } from '../db/client';
 import { exportRegister } from '../src/services/export';
 import { emit, int, mb, peakRss, round } from './common';
 
-const LIMIT_MS = 5000;
+/** Issue 15: at least 50,000 rows a second (measured at 1M rows) in less than 200 MB. */
+const MIN_ROWS_PER_S = 50_000;
+const MAX_RSS_MB = 200;
 
 const { values } = parseArgs({
   options: { db: { type: 'string' }, format: { type: 'string', default: 'csv' } },
@@ -40,8 +42,12 @@ function nullSink(onBytes?: (total: number) => void): { sink: Writable; bytes: (
 const timed = nullSink();
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const rows = await exportRegister(db, timed.sink, { format });
 const elapsed = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+// CPU time is the figure least moved by other load on a shared machine.
+const cpuMs = (cpu.user + cpu.system) / 1000;
 const peak = peakRss();
 const bytes = timed.bytes();
 
@@ -65,20 +71,24 @@ closeDatabase(db);
 const liveRise = live.length > 1 ? Math.max(...live) - (live[0] ?? 0) : null;
 const bounded = liveRise === null ? null : liveRise < 32 * 1024 * 1024;
 const growth = Math.max(0, peak - rssBefore);
+const rate = rows / (elapsed / 1000);
 emit({
   id: `export.${format}`,
   label: `Export ${format.toUpperCase()} of the register to a null stream`,
   summary:
-    `${round(elapsed / 1000, 2)} s for ${int(rows)} rows, ${mb(bytes)} MB written; ` +
+    `${round(elapsed / 1000, 2)} s for ${int(rows)} rows (${int(rate)} rows/s; CPU ${round(cpuMs / 1000, 2)} s, ` +
+    `${int(rows / (cpuMs / 1000))} rows per CPU-second), ${mb(bytes)} MB written; ` +
     `peak RSS ${mb(peak)} MB (${mb(rssBefore)} MB before); ` +
     (liveRise === null
       ? 'live heap not sampled (run with node --expose-gc)'
       : `live heap after GC while exporting ${mb(live[0] ?? 0)} → max ${mb(Math.max(...live))} MB`),
-  target: `< ${LIMIT_MS / 1000} s, memory bounded`,
-  met: elapsed < LIMIT_MS && bounded !== false,
+  target: `≥ ${int(MIN_ROWS_PER_S)} rows/s, peak RSS < ${MAX_RSS_MB} MB, memory bounded`,
+  met: rate >= MIN_ROWS_PER_S && mb(peak) < MAX_RSS_MB && bounded !== false,
   data: {
     ms: round(elapsed, 0),
+    cpu_ms: round(cpuMs, 0),
     rows,
+    rows_per_s: round(rate, 0),
     bytes,
     rss_before_mb: mb(rssBefore),
     peak_rss_mb: mb(peak),

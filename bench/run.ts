@@ -40,11 +40,20 @@ async function job(name: string, file: string, args: string[], nodeArgs: string[
   const started = performance.now();
   const child = spawnTs(join(ROOT, file), args, { nodeArgs });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const mine: Result[] = [];
   lines.on('line', (line) => {
-    if (line.startsWith(RESULT_PREFIX)) results.push(JSON.parse(line.slice(RESULT_PREFIX.length)) as Result);
+    if (line.startsWith(RESULT_PREFIX)) mine.push(JSON.parse(line.slice(RESULT_PREFIX.length)) as Result);
     else process.stderr.write(`${line}\n`);
   });
+  const loadBefore = loadavg()[0] ?? 0;
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  // The machine may be shared: every figure carries the load average it was measured under.
+  const load = `${round(loadBefore, 2)} → ${round(loadavg()[0] ?? 0, 2)}`;
+  for (const r of mine) {
+    r.summary += ` [load ${load}]`;
+    r.data.load = load;
+  }
+  results.push(...mine);
   progress(`${name} done in ${round((performance.now() - started) / 1000, 1)} s`);
   if (code !== 0) {
     failedJobs++;

@@ -2,7 +2,7 @@
  * Start-up as in production: spawn `node dist/main.mjs` (what `npm start` runs after its build) (HTTP mode, PORT=0) against a
  * LocalSlack with the security channel and a fresh, empty DATABASE_PATH (so every migration runs),
  * and time spawn → the log line `listening on`. Then, after 2 s idle, read VmRSS from /proc.
- * Repeated, and once more on a copy of the seeded 100k database (migrations already applied).
+ * Repeated, and once more on a copy of the seeded register (migrations already applied).
  *
  * Usage: npx tsx bench/startup.ts --work <dir> [--db <seeded.db>] [--runs 5]
  */
@@ -122,7 +122,7 @@ try {
     const seeded = await vigil(fake.url, copy);
     emit({
       id: 'startup.seeded',
-      label: 'Start-up on the 100k database (no migration to run)',
+      label: 'Start-up on the seeded register (no migration to run)',
       summary: `${ms(seeded.ms)}; idle RSS ${seeded.rss !== null ? `${mb(seeded.rss)} MB` : 'n/a'}`,
       target: '',
       data: { ms: round(seeded.ms, 0), rss_mb: seeded.rss !== null ? mb(seeded.rss) : null },

@@ -134,6 +134,15 @@ describe('a restricted report (seed 000 Rep.1)', () => {
     expect(cioCsv).toContain(`${REF},triaged,incident`);
     expect(cioCsv).toContain('Restricted report');
     for (const secret of [TITLE, DESCRIPTION, PEOPLE.staff]) expect(cioCsv, secret).not.toContain(secret);
+    await lookup(PEOPLE.cio, 'export json');
+    const cioJson =
+      world.fake.uploads
+        .filter((u) => u.channel === world.fake.dmChannelOf(PEOPLE.cio))
+        .at(-1)
+        ?.bytes.toString() ?? '[]';
+    const cioRow = (JSON.parse(cioJson) as Record<string, unknown>[]).find((r) => r.reference === REF);
+    expect(cioRow).toMatchObject({ status: 'triaged', title: 'Restricted report', description: null });
+    for (const secret of [TITLE, DESCRIPTION, PEOPLE.staff]) expect(cioJson, secret).not.toContain(secret);
     await lookup(PEOPLE.siro, 'export csv');
     const siroCsv =
       world.fake.uploads.find((u) => u.channel === world.fake.dmChannelOf(PEOPLE.siro))?.bytes.toString() ??
