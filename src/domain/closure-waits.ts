@@ -1,5 +1,6 @@
 import { and, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { findIncidentById } from '../../db/find-incident';
 import { prepared, preparedSql, stored } from '../../db/prepared';
 import { type Incident, incidents } from '../../db/schema';
 import type { Config } from '../config';
@@ -36,7 +37,7 @@ const lastDecision = preparedSql<[number], { at: number | null }>(
 
 const restoredBefore = prepared((db) =>
   db
-    .select()
+    .select({ id: incidents.id })
     .from(incidents)
     .where(
       and(
@@ -64,8 +65,32 @@ function waitingSince(tx: Tx, incident: Incident, step: ClosureStep): Date {
  * restoration, so only records restored before `olderThan` are read.
  */
 export function closureWaits(db: Db, config: Config, olderThan: Date): ClosureWait[] {
+  const steps = closureWaitSteps(db, config, olderThan);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Records read between two points where a sweep may hand the event loop back. */
+const RECORDS_PER_STEP = 100;
+
+/**
+ * closureWaits a hundred records at a time: each record's duties are worked out from its rows
+ * (a fraction of a millisecond each), which over thousands of restored records would hold the
+ * event loop for a second. Each record is read as it is when its turn comes.
+ */
+export function* closureWaitSteps(
+  db: Db,
+  config: Config,
+  olderThan: Date,
+): Generator<void, ClosureWait[], void> {
   const out: ClosureWait[] = [];
-  for (const incident of restoredBefore(db).all({ olderThan })) {
+  const ids = restoredBefore(db).all({ olderThan });
+  for (const [n, { id }] of ids.entries()) {
+    if (n > 0 && n % RECORDS_PER_STEP === 0) yield;
+    const incident = findIncidentById(db, id);
+    if (!incident || (incident.status !== 'resolved' && incident.status !== 'in_review')) continue;
     for (const duty of dutiesOf(db, config, incident)) {
       const step = CLOSURE_STEPS.find((s) => s === duty.kind);
       if (!step || duty.owners.length === 0) continue;

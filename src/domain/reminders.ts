@@ -17,7 +17,7 @@ import {
 import type { Config } from '../config';
 import { dueDay } from '../dates';
 import { findCategory } from './categories';
-import { CLOSURE_STEP_WORDS, closureWaits } from './closure-waits';
+import { CLOSURE_STEP_WORDS, closureWaitSteps } from './closure-waits';
 import { enqueue } from './deliveries';
 import type { DutyKind } from './duties';
 import { notDoingDeciders } from './duties';
@@ -117,6 +117,24 @@ export function findDueReminders(
    */
   onlyFor?: string,
 ): Map<string, ReminderItem[]> {
+  const passes = dueReminderPasses(db, now, config, onlyFor);
+  for (;;) {
+    const pass = passes.next();
+    if (pass.done) return pass.value;
+  }
+}
+
+/**
+ * findDueReminders one pass over the register at a time: the sweep hands the event loop back
+ * between passes (src/services/reminders.ts), so on a large register a click waits for one pass,
+ * not for all of them. Each pass reads what is stored when it runs.
+ */
+export function* dueReminderPasses(
+  db: Db,
+  now: Date,
+  config: Config,
+  onlyFor?: string,
+): Generator<void, Map<string, ReminderItem[]>, void> {
   const r = config.reminders;
   const drafts: Draft[] = [];
   const escalateBefore = subDays(now, r.escalateOverdueDays);
@@ -184,6 +202,7 @@ export function findDueReminders(
       recipients: sirOs,
     });
   }
+  yield;
 
   for (const i of db
     .select({
@@ -228,6 +247,8 @@ export function findDueReminders(
         recipients: sirOs,
       });
   }
+
+  yield;
 
   // Causal analysis: due from the HOD once resolved; waiting on the IRM once submitted.
   // One query for every resolved record with its latest analysis round (not one query each).
@@ -293,6 +314,8 @@ export function findDueReminders(
         });
     }
   }
+
+  yield;
 
   // Actions of records still open: one dismissed at triage, or closed, owes nothing more.
   for (const { a, irmId, hodId } of db
@@ -364,6 +387,8 @@ export function findDueReminders(
       });
   }
 
+  yield;
+
   // A proposed "won't do" waits on whoever decides: the IRM, or the SIRO when the IRM proposed it.
   for (const { a, irmId } of db
     .select({
@@ -399,8 +424,10 @@ export function findDueReminders(
       recipients: notDoingDeciders(config, irmId, a.ownerId, a.ownerMembers ?? []),
     });
 
+  yield;
+
   // Seed 003 §4.3: an action plan the SIRO has not agreed, once it has waited REMIND_PLAN_DAYS.
-  for (const i of narrow ? [] : plansWaiting(db, subDays(now, r.planDays)))
+  for (const i of narrow ? [] : yield* plansWaiting(db, subDays(now, r.planDays)))
     drafts.push({
       key: `plan:${i.id}`,
       incidentId: i.id,
@@ -411,10 +438,12 @@ export function findDueReminders(
       recipients: sirOs,
     });
 
+  yield;
+
   // Seed 003 §5.10–5.11: the steps after restoration are chased like every other, and the SIRO
   // hears of any left waiting ESCALATE_OVERDUE_DAYS longer.
   const escalateClosure = subDays(now, r.closureDays + r.escalateOverdueDays);
-  for (const w of closureWaits(db, config, subDays(now, r.closureDays))) {
+  for (const w of yield* closureWaitSteps(db, config, subDays(now, r.closureDays))) {
     if (narrow && !w.owners.includes(person)) continue;
     const days = Math.floor((now.getTime() - w.since.getTime()) / 86_400_000);
     drafts.push({
@@ -438,6 +467,8 @@ export function findDueReminders(
       });
   }
 
+  yield;
+
   // Seed 000 Rep.2: the head of department keeps the Director informed; their updates reach the
   // Managing Director once each, in the digest.
   for (const u of onlyFor !== undefined && !config.roles.md.includes(onlyFor) ? [] : headsUpdates(db, now))
@@ -450,6 +481,8 @@ export function findDueReminders(
       news: true,
       recipients: config.roles.md,
     });
+
+  yield;
 
   for (const n of db
     .select({ n: notifications, irmId: incidents.irmId })
@@ -496,6 +529,8 @@ export function findDueReminders(
       recipients: [...new Set(recipients)],
     });
   }
+
+  yield;
 
   const about = db
     .select({
@@ -704,7 +739,10 @@ export function checkDone(
 }
 
 /** Incidents from Medium up whose action plan the SIRO was asked to agree before `since`, and has not. */
-function plansWaiting(db: Db, since: Date): { id: number; status: Incident['status'] }[] {
+function* plansWaiting(
+  db: Db,
+  since: Date,
+): Generator<void, { id: number; status: Incident['status'] }[], void> {
   // Asked once there is an action or operations are restored (plan-agreement.ts): counted from then.
   const candidates = db
     .select()
@@ -722,7 +760,13 @@ function plansWaiting(db: Db, since: Date): { id: number; status: Incident['stat
       ),
     )
     .all();
-  return candidates.filter((i) => planAgreementDue(db, i)).map((i) => ({ id: i.id, status: i.status }));
+  const due: { id: number; status: Incident['status'] }[] = [];
+  for (const [n, i] of candidates.entries()) {
+    // Each is asked whether its plan is due (a few reads): a sweep may hand the loop back between.
+    if (n > 0 && n % 100 === 0) yield;
+    if (planAgreementDue(db, i)) due.push({ id: i.id, status: i.status });
+  }
+  return due;
 }
 
 /** Listed, not "not in" the final ones: the status index then finds them. */

@@ -3,7 +3,7 @@ import { type Logger, WebAPIPlatformError, type WebClient } from '@slack/web-api
 import type { Db } from '../../db/client';
 import type { Config } from '../config';
 import {
-  findDueReminders,
+  dueReminderPasses,
   planDigest,
   queueDigest,
   type ReminderItem,
@@ -72,7 +72,10 @@ export async function sweepReminders(deps: {
 }): Promise<SweepResult[]> {
   const { db, config, zones, at } = deps;
   const results: SweepResult[] = [];
-  for (const [userId, items] of findDueReminders(db, at, config)) {
+  const passes = dueReminderPasses(db, at, config);
+  let pass = passes.next();
+  for (; !pass.done; pass = passes.next()) await setImmediate();
+  for (const [userId, items] of pass.value) {
     // Each person's digest is its own short transaction; between them Slack's requests get the
     // event loop, so a long sweep never holds an acknowledgement back for its whole length.
     await setImmediate();
