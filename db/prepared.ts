@@ -42,6 +42,27 @@ export function prepared<Q>(build: (db: Handle) => Q): (db: Handle) => Q {
 }
 
 /**
+ * For a statement whose columns follow the values given (an insert's columns, an update's SET,
+ * where an undefined value leaves the column to its default or as it is): one prepared statement
+ * per set of columns, which `build` makes with `stored` placeholders named after the columns.
+ * Call sites have a few dozen shapes; past `limit` a shape is built for its one call, as drizzle
+ * does, so no caller can grow the set without bound.
+ */
+export function preparedByShape<Q>(build: (db: Handle, columns: readonly string[]) => Q, limit = 256) {
+  const shapes = new Map<string, (db: Handle) => Q>();
+  return (db: Handle, columns: readonly string[]): Q => {
+    const key = columns.join(',');
+    let shape = shapes.get(key);
+    if (!shape) {
+      if (shapes.size >= limit) return build(db, columns);
+      shape = prepared((handle) => build(handle, columns));
+      shapes.set(key, shape);
+    }
+    return shape(db);
+  };
+}
+
+/**
  * Hand-written SQL (`?` parameters), prepared once per database like `prepared`. A statement of its
  * own, not the statement cache's (statement-cache.ts), so no other caller of the same text can
  * leave it plucking or raw.

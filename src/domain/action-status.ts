@@ -1,5 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { ownerName, userText } from '../../blocks/text';
+import { prepared, preparedByShape, storedValues } from '../../db/prepared';
 import { type Action, actions, type Incident, isUnsettled } from '../../db/schema';
 import { applyChange, type ChangeSpec, type RecordResult } from './change';
 import type { DomainContext } from './context';
@@ -17,20 +18,26 @@ export interface ActionTarget {
   requestKey?: string;
 }
 
+const ACTION_COLUMNS = getTableColumns(actions);
+
+const actionRow = prepared((db) =>
+  db
+    .select()
+    .from(actions)
+    .where(eq(actions.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 /** Finds the incident an action belongs to, so the change can be made under that incident. */
 function actionIncidentId(ctx: DomainContext, target: ActionTarget): number {
-  const row = ctx.db
-    .select({ incidentId: actions.incidentId })
-    .from(actions)
-    .where(eq(actions.id, target.actionId))
-    .get();
+  const row = actionRow(ctx.db).get({ id: target.actionId });
   if (!row || (target.incidentId !== undefined && row.incidentId !== target.incidentId))
     throw new NotFound('That action does not exist.');
   return row.incidentId;
 }
 
 function currentAction(tx: Tx, actionId: number): Action {
-  const action = tx.select().from(actions).where(eq(actions.id, actionId)).get();
+  const action = actionRow(tx).get({ id: actionId });
   if (!action) throw new NotFound('That action does not exist.');
   return action;
 }
@@ -141,6 +148,19 @@ export function decideNotDoing(
   });
 }
 
+const patchAction = preparedByShape((db, columns) =>
+  db
+    .update(actions)
+    .set(storedValues(actions, columns as (keyof Action)[]))
+    .where(eq(actions.id, sql.placeholder('actionId')))
+    .prepare(),
+);
+
 function updateAction(tx: Tx, id: number, patch: Partial<Action>): void {
-  tx.update(actions).set(patch).where(eq(actions.id, id)).run();
+  // As drizzle's own `set` does: undefined leaves a column as it is.
+  const given = Object.entries(patch).filter(([k, v]) => v !== undefined && k in ACTION_COLUMNS);
+  patchAction(
+    tx,
+    given.map(([k]) => k),
+  ).run({ ...Object.fromEntries(given), actionId: id });
 }

@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { findIncidentById } from '../../db/find-incident';
-import { type Handle, prepared, stored, storedValues } from '../../db/prepared';
+import { prepared, preparedByShape, stored, storedValues } from '../../db/prepared';
 import { type Incident, type IncidentEvent, incidents, processedRequests } from '../../db/schema';
 import { appendEvent } from './audit';
 import type { DomainContext } from './context';
@@ -43,41 +43,32 @@ const recordProcessed = prepared((db) =>
 );
 
 const INCIDENT_COLUMNS = getTableColumns(incidents);
-type PatchUpdate = ReturnType<typeof preparePatchUpdate>;
-const patchUpdates = new Map<string, (db: Handle) => PatchUpdate>();
 
 /**
  * The incident's UPDATE for a patch that writes these columns (the version bumped, only from the
- * version the change read): one prepared statement per set of columns, of which there are a few
- * dozen. Placeholders are named `set_<key>`, so no column can take another's name.
+ * version the change read). Placeholders are named `set_<key>`, so no column can take another's name.
  */
-function preparePatchUpdate(db: Handle, columns: readonly (keyof Incident)[]) {
+const patchUpdate = preparedByShape((db, columns) => {
   const set: Record<string, SQL> = {};
-  for (const c of columns) set[c] = stored(INCIDENT_COLUMNS[c], `set_${c}`);
+  for (const c of columns) set[c] = stored(INCIDENT_COLUMNS[c as keyof Incident], `set_${c}`);
   return db
     .update(incidents)
     .set({ ...set, version: sql`${incidents.version} + 1`, updatedAt: stored(incidents.updatedAt, 'at') })
     .where(and(eq(incidents.id, sql.placeholder('id')), eq(incidents.version, sql.placeholder('version'))))
     .prepare();
-}
+});
 
 /** Writes `patch` if the incident is still at `version`; whether it was. */
 function updateIncident(tx: Tx, id: number, version: number, patch: Partial<Incident>, at: Date): boolean {
   const values: Record<string, unknown> = { id, version, at };
-  const columns: (keyof Incident)[] = [];
+  const columns: string[] = [];
   for (const [k, v] of Object.entries(patch)) {
     // As drizzle's own `set` does: undefined leaves a column as it is; version and updatedAt are the change's.
     if (v === undefined || k === 'version' || k === 'updatedAt' || !(k in INCIDENT_COLUMNS)) continue;
-    columns.push(k as keyof Incident);
+    columns.push(k);
     values[`set_${k}`] = v;
   }
-  const shape = columns.join(',');
-  let update = patchUpdates.get(shape);
-  if (!update) {
-    update = prepared((db) => preparePatchUpdate(db, columns));
-    patchUpdates.set(shape, update);
-  }
-  return update(tx).run(values).changes > 0;
+  return patchUpdate(tx, columns).run(values).changes > 0;
 }
 
 export type Loaded = { incident: Incident; duplicate: false } | { incident: Incident; duplicate: true };

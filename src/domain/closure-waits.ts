@@ -1,7 +1,8 @@
-import { and, inArray, lte, sql } from 'drizzle-orm';
+import { and, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { findIncidentById } from '../../db/find-incident';
-import { type Incident, incidents, reviews } from '../../db/schema';
+import { prepared, preparedSql, stored } from '../../db/prepared';
+import { type Incident, incidents } from '../../db/schema';
 import type { Config } from '../config';
 import { dutiesOf } from './duties';
 import { pendingReview } from './reviews';
@@ -30,6 +31,24 @@ export interface ClosureWait {
   since: Date;
 }
 
+const lastDecision = preparedSql<[number], { at: number | null }>(
+  `select max(coalesce(decided_at, submitted_at)) as at from reviews
+    where incident_id = ? and type <> 'action_plan'`,
+);
+
+const restoredBefore = prepared((db) =>
+  db
+    .select({ id: incidents.id })
+    .from(incidents)
+    .where(
+      and(
+        inArray(incidents.status, ['resolved', 'in_review']),
+        lte(incidents.resolvedAt, stored(incidents.resolvedAt, 'olderThan')),
+      ),
+    )
+    .prepare(),
+);
+
 /** When the step started to wait: the request for the reviews, else the last decision after restoration. */
 function waitingSince(tx: Tx, incident: Incident, step: ClosureStep): Date {
   const restored = incident.resolvedAt as Date;
@@ -37,10 +56,7 @@ function waitingSince(tx: Tx, incident: Incident, step: ClosureStep): Date {
     return pendingReview(tx, incident.id, step)?.submittedAt ?? restored;
   if (step === 'learning') return restored;
   // The request is due once the last thing before it is settled (or a closure is sent back).
-  const last = tx.get<{ at: number | null }>(
-    sql`select max(coalesce(decided_at, submitted_at)) as at from ${reviews}
-      where incident_id = ${incident.id} and type <> 'action_plan'`,
-  );
+  const last = lastDecision(tx).get(incident.id);
   return last?.at && last.at > restored.getTime() ? new Date(last.at) : restored;
 }
 
@@ -63,11 +79,7 @@ const RECORDS_PER_STEP = 100;
  */
 export function* closureWaitSteps(db: Db, config: Config, olderThan: Date): Steps<ClosureWait[]> {
   const out: ClosureWait[] = [];
-  const ids = db
-    .select({ id: incidents.id })
-    .from(incidents)
-    .where(and(inArray(incidents.status, ['resolved', 'in_review']), lte(incidents.resolvedAt, olderThan)))
-    .all();
+  const ids = restoredBefore(db).all({ olderThan });
   for (const [n, { id }] of ids.entries()) {
     if (n > 0 && n % RECORDS_PER_STEP === 0) yield;
     const incident = findIncidentById(db, id);

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { preparedSql } from '../../db/prepared';
 import type { Incident } from '../../db/schema';
 import type { Config } from '../config';
 import { can } from './permissions';
@@ -11,6 +11,13 @@ import type { Tx } from './tx';
  * references there are.
  */
 export const NOT_YOURS = 'You cannot act on that incident, or it does not exist.';
+
+const toldOf = preparedSql<[{ incidentId: number; userId: string }], { told: number }>(`SELECT EXISTS (
+    SELECT 1 FROM actions a WHERE a.incident_id = @incidentId
+      AND (a.owner_id = @userId OR EXISTS (SELECT 1 FROM json_each(coalesce(a.owner_members, '[]')) m WHERE m.value = @userId))
+    UNION ALL
+    SELECT 1 FROM message_duties d WHERE d.incident_id = @incidentId AND d.owner_id = @userId
+  ) AS told`);
 
 /**
  * Whether `actor` has been told of this incident: they work it (the card's people, a restricted
@@ -26,11 +33,5 @@ export function knowsOf(
   if (can(config, actor, 'use_card', incident)) return true;
   const named = [incident.reporterId, incident.irmId, incident.hodId, incident.assetOwnerId];
   if (named.includes(actor.id) || (incident.accessIds ?? []).includes(actor.id)) return true;
-  const told = tx.get<{ told: number }>(sql`SELECT EXISTS (
-      SELECT 1 FROM actions a WHERE a.incident_id = ${incident.id}
-        AND (a.owner_id = ${actor.id} OR EXISTS (SELECT 1 FROM json_each(coalesce(a.owner_members, '[]')) m WHERE m.value = ${actor.id}))
-      UNION ALL
-      SELECT 1 FROM message_duties d WHERE d.incident_id = ${incident.id} AND d.owner_id = ${actor.id}
-    ) AS told`);
-  return told.told === 1;
+  return toldOf(tx).get({ incidentId: incident.id, userId: actor.id })?.told === 1;
 }

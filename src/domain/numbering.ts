@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { getYear } from 'date-fns';
 import { sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared';
 import { referenceCounters } from '../../db/schema';
 import type { Tx } from './tx';
 
@@ -19,20 +20,25 @@ export function referenceYear(at: Date, orgTimeZone: string): number {
   return getYear(new TZDate(at, orgTimeZone));
 }
 
-/**
- * Takes the next number of the year. Must run inside the transaction that inserts the incident:
- * the counter row and the incident commit together, so a number is neither skipped nor reused.
- */
-export function allocateReference(tx: Tx, year: number): Reference {
-  const row = tx
+const nextSeq = prepared((db) =>
+  db
     .insert(referenceCounters)
-    .values({ year, lastSeq: 1 })
+    .values({ year: sql.placeholder('year'), lastSeq: 1 })
     .onConflictDoUpdate({
       target: referenceCounters.year,
       set: { lastSeq: sql`${referenceCounters.lastSeq} + 1` },
     })
     .returning({ seq: referenceCounters.lastSeq })
-    .get();
+    .prepare(),
+);
+
+/**
+ * Takes the next number of the year. Must run inside the transaction that inserts the incident:
+ * the counter row and the incident commit together, so a number is neither skipped nor reused.
+ */
+export function allocateReference(tx: Tx, year: number): Reference {
+  const row = nextSeq(tx).get({ year });
+  if (!row) throw new Error('no reference was allocated');
   return { year, seq: row.seq, reference: formatReference(year, row.seq) };
 }
 

@@ -1,5 +1,6 @@
 import { addHours } from 'date-fns';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { prepared } from '../../db/prepared';
 import { type Incident, type Notification, notifications } from '../../db/schema';
 import { type BodyFacts, type OutsideBody, type Owed, owedTo, stageHours, traceKey } from './outside-bodies';
 import type { NotificationKind } from './permissions';
@@ -59,6 +60,14 @@ export function withObligations(
   };
 }
 
+const notificationsOf = prepared((db) =>
+  db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.incidentId, sql.placeholder('incidentId')))
+    .prepare(),
+);
+
 /**
  * Creates the obligations that do not exist yet and moves the deadline of pending ones when the
  * awareness time changed. A crime number given in the report counts as the police already told.
@@ -70,7 +79,7 @@ export function ensureObligations(
   at: Date,
   bodies: readonly OutsideBody[],
 ): ObligationTrace {
-  const existing = tx.select().from(notifications).where(eq(notifications.incidentId, incident.id)).all();
+  const existing = notificationsOf(tx).all({ incidentId: incident.id });
   const trace: ObligationTrace = { before: {}, after: {} };
   for (const n of existing) {
     const due = dueAt(bodies, n, incident.awareAt);

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { prepared } from '../../db/prepared';
+import { prepared, storedValues } from '../../db/prepared';
 import { type Review, reviews } from '../../db/schema';
 import type { Actor } from './roles';
 import type { Tx } from './tx';
@@ -26,6 +26,14 @@ export function pendingReview(tx: Tx, incidentId: number, type: Review['type']):
   return latest?.decision === 'pending' ? latest : undefined;
 }
 
+const setDecision = prepared((db) =>
+  db
+    .update(reviews)
+    .set(storedValues(reviews, ['decision', 'decidedBy', 'decidedAt', 'comment']))
+    .where(eq(reviews.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function decideReview(
   tx: Tx,
   review: Review,
@@ -34,10 +42,7 @@ export function decideReview(
   comment: string | null,
   now: Date,
 ): void {
-  tx.update(reviews)
-    .set({ decision, decidedBy: actor.id, decidedAt: now, comment })
-    .where(eq(reviews.id, review.id))
-    .run();
+  setDecision(tx).run({ decision, decidedBy: actor.id, decidedAt: now, comment, id: review.id });
 }
 
 /** How a review stood, for the before/after of the event that changes it. */

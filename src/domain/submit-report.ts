@@ -1,4 +1,5 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { prepared, preparedByShape, storedValues } from '../../db/prepared';
 import { type Incident, incidents } from '../../db/schema';
 import { appendEvent } from './audit';
 import type { DomainContext } from './context';
@@ -12,7 +13,7 @@ import { combineAffected, notSureAnswers } from './possible-breach';
 import type { ReportInput } from './report-input';
 import { routeReport } from './routes';
 import { suggestSeverity } from './severity-suggestion';
-import { writeTransaction } from './tx';
+import { type Tx, writeTransaction } from './tx';
 
 export interface ReportMeta {
   reporterId: string;
@@ -22,6 +23,35 @@ export interface ReportMeta {
   sourcePermalink?: string | null;
 }
 
+type NewIncident = typeof incidents.$inferInsert;
+
+/** One prepared insert per set of answers given: an unanswered one takes its column's default. */
+const insertByShape = preparedByShape((db, columns) =>
+  db
+    .insert(incidents)
+    .values(storedValues(incidents, columns as (keyof NewIncident)[]))
+    .returning()
+    .prepare(),
+);
+
+function insertIncident(tx: Tx, values: NewIncident): Incident {
+  const given = Object.entries(values).filter(([, v]) => v !== undefined);
+  const row = insertByShape(
+    tx,
+    given.map(([k]) => k),
+  ).get(Object.fromEntries(given));
+  if (!row) throw new Error('the incident was not stored');
+  return row;
+}
+
+const bySubmissionKey = prepared((db) =>
+  db
+    .select()
+    .from(incidents)
+    .where(eq(incidents.submissionKey, sql.placeholder('key')))
+    .prepare(),
+);
+
 /**
  * Stores a report with its reference and first audit event, and queues the card and the reporter's
  * receipt, all in one transaction and before any Slack call.
@@ -30,11 +60,7 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
   const { db, clock, config } = ctx;
   return writeTransaction(db, (tx) => {
     if (meta.submissionKey) {
-      const existing = tx
-        .select()
-        .from(incidents)
-        .where(eq(incidents.submissionKey, meta.submissionKey))
-        .get();
+      const existing = bySubmissionKey(tx).get({ key: meta.submissionKey });
       if (existing) return existing;
     }
     const now = clock.now();
@@ -48,66 +74,62 @@ export function submitReport(ctx: DomainContext, input: ReportInput, meta: Repor
     const hodId = route.hodId;
     const combined = combineAffected(input.customersAffected, input.staffAffected);
     const affected = combined ?? 'unknown';
-    const incident = tx
-      .insert(incidents)
-      .values({
-        reference,
-        year,
-        seq,
-        submissionKey: meta.submissionKey,
-        source: meta.source,
-        sourcePermalink: meta.sourcePermalink ?? null,
-        kind: input.kind,
+    const incident = insertIncident(tx, {
+      reference,
+      year,
+      seq,
+      submissionKey: meta.submissionKey,
+      source: meta.source,
+      sourcePermalink: meta.sourcePermalink ?? null,
+      kind: input.kind,
+      category: input.category,
+      suggestedSeverity: suggestSeverity({
         category: input.category,
-        suggestedSeverity: suggestSeverity({
-          category: input.category,
-          personalData: (input.personalData ?? 'unknown') as Incident['personalData'],
-          personalDataCount: input.personalDataCount,
-          customersOrStaffAffected: affected,
-        }).severity,
-        title: input.title,
-        description: input.description,
-        occurredAt: input.occurredAt,
-        discoveredAt: input.discoveredAt,
-        awareAt: input.discoveredAt,
-        reportedAt: now,
-        location: input.location,
-        department: input.department,
-        reporterId: meta.reporterId,
-        hodId,
-        dataInvolved: input.dataInvolved,
-        peopleInvolved: input.peopleInvolved,
-        peopleAware: input.peopleAware,
-        customersOrStaffAffected: affected,
-        customersAffected: (input.customersAffected ?? 'unknown') as Incident['customersAffected'],
-        staffAffected: (input.staffAffected ?? 'unknown') as Incident['staffAffected'],
         personalData: (input.personalData ?? 'unknown') as Incident['personalData'],
-        reporterNotSure: notSureAnswers({
-          personalData: input.personalData,
-          customersOrStaffAffected: combined,
-        }),
         personalDataCount: input.personalDataCount,
-        personalDataKinds: input.personalDataKinds,
-        sensitivity: input.sensitivity,
-        protectiveMarking: input.protectiveMarking,
-        encrypted: input.encrypted as Incident['encrypted'],
-        thirdPartyUse: input.thirdPartyUse,
-        assetOwnerId: input.assetOwnerId,
-        immediateCause: input.immediateCause,
-        lossLocation: input.lossLocation,
-        lossDetails: Object.keys(input.lossDetails).length > 0 ? input.lossDetails : null,
-        crimeNumber: input.crimeNumber,
-        concerns: input.concerns.length > 0 ? input.concerns : null,
-        restricted: route.restricted,
-        accessIds: route.accessIds.length > 0 ? route.accessIds : null,
-        status: 'reported',
-        irmId: route.irmId,
-        escalatedAt: affected === 'yes' ? now : null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
+        customersOrStaffAffected: affected,
+      }).severity,
+      title: input.title,
+      description: input.description,
+      occurredAt: input.occurredAt,
+      discoveredAt: input.discoveredAt,
+      awareAt: input.discoveredAt,
+      reportedAt: now,
+      location: input.location,
+      department: input.department,
+      reporterId: meta.reporterId,
+      hodId,
+      dataInvolved: input.dataInvolved,
+      peopleInvolved: input.peopleInvolved,
+      peopleAware: input.peopleAware,
+      customersOrStaffAffected: affected,
+      customersAffected: (input.customersAffected ?? 'unknown') as Incident['customersAffected'],
+      staffAffected: (input.staffAffected ?? 'unknown') as Incident['staffAffected'],
+      personalData: (input.personalData ?? 'unknown') as Incident['personalData'],
+      reporterNotSure: notSureAnswers({
+        personalData: input.personalData,
+        customersOrStaffAffected: combined,
+      }),
+      personalDataCount: input.personalDataCount,
+      personalDataKinds: input.personalDataKinds,
+      sensitivity: input.sensitivity,
+      protectiveMarking: input.protectiveMarking,
+      encrypted: input.encrypted as Incident['encrypted'],
+      thirdPartyUse: input.thirdPartyUse,
+      assetOwnerId: input.assetOwnerId,
+      immediateCause: input.immediateCause,
+      lossLocation: input.lossLocation,
+      lossDetails: Object.keys(input.lossDetails).length > 0 ? input.lossDetails : null,
+      crimeNumber: input.crimeNumber,
+      concerns: input.concerns.length > 0 ? input.concerns : null,
+      restricted: route.restricted,
+      accessIds: route.accessIds.length > 0 ? route.accessIds : null,
+      status: 'reported',
+      irmId: route.irmId,
+      escalatedAt: affected === 'yes' ? now : null,
+      createdAt: now,
+      updatedAt: now,
+    });
     // Who must be told follows from the report at once (seed 003 §5.7–5.9): the regulator for
     // personal data, customers when they are affected, the police marked done by a crime number.
     const obligations = ensureReportObligations(tx, incident, now, config.outsideBodies);

@@ -1,10 +1,10 @@
-import { inArray } from 'drizzle-orm';
 import { dutyMessage } from '../../blocks/duty-message';
 import type { EventFacts } from '../../blocks/event-words';
 import { reminderDigest } from '../../blocks/reminder-digest';
 import type { SlackMessage } from '../../blocks/reporter-receipt';
 import type { Db } from '../../db/client';
 import { findIncidentById } from '../../db/find-incident';
+import { inList, prepared } from '../../db/prepared';
 import { type DutyMessage, incidentEvents, type MessageDuty } from '../../db/schema';
 import { messageUrl } from '../domain/links';
 import type { ReminderItem } from '../domain/reminders';
@@ -19,15 +19,16 @@ export interface DutyRenderContext {
   isSecurityTeam: (userId: string) => Promise<boolean>;
 }
 
+const eventsById = prepared((db) =>
+  db.select().from(incidentEvents).where(inList(incidentEvents.id, 'ids')).prepare(),
+);
+
 function settledFacts(db: Db, duties: MessageDuty[]): Map<string, EventFacts> {
   const ids = duties.flatMap((d) => (d.settledEventId === null ? [] : [d.settledEventId]));
   if (ids.length === 0) return new Map();
   const events = new Map(
-    db
-      .select()
-      .from(incidentEvents)
-      .where(inArray(incidentEvents.id, ids))
-      .all()
+    eventsById(db)
+      .all({ ids: JSON.stringify(ids) })
       .map((e): [number, EventFacts] => [e.id, e]),
   );
   const out = new Map<string, EventFacts>();

@@ -4,6 +4,7 @@ import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, ne, or, sql
 import type { DutyView } from '../../blocks/duty-message';
 import { type HomeIncident, type HomeModel, type HomeOverdue, homeView } from '../../blocks/home-view';
 import type { Db } from '../../db/client';
+import { inList, prepared, stored, storedValues } from '../../db/prepared';
 import {
   actions,
   dutyMessages,
@@ -50,6 +51,79 @@ const LINE = {
   accessIds: incidents.accessIds,
   reporterId: incidents.reporterId,
 };
+
+const CARD = { cardChannelId: incidents.cardChannelId, cardTs: incidents.cardTs };
+const USER = sql.placeholder('userId');
+const MANAGING = and(eq(incidents.irmId, USER), inArray(incidents.status, OPEN_STATES));
+const MY_ACTIONS = and(
+  // Their own, or their team's (seed 003 §5.5: work allocated to a team).
+  or(
+    eq(actions.ownerId, USER),
+    sql`exists (select 1 from json_each(${actions.ownerMembers}) where value = ${USER})`,
+  ),
+  inArray(actions.status, [...UNSETTLED_ACTION_STATUSES]),
+  inArray(incidents.status, OPEN_STATES),
+);
+const IS_OPEN = inArray(incidents.status, OPEN_STATES);
+
+// Home is drawn on every change its person sees: each query is prepared once (db/prepared.ts).
+const myReports = prepared((db) =>
+  db
+    .select(LINE)
+    .from(incidents)
+    .where(eq(incidents.reporterId, USER))
+    .orderBy(desc(incidents.id))
+    .limit(LIST)
+    .prepare(),
+);
+const myReportCount = prepared((db) =>
+  db.select({ n: count() }).from(incidents).where(eq(incidents.reporterId, USER)).prepare(),
+);
+const managingList = prepared((db) =>
+  db
+    .select(LINE)
+    .from(incidents)
+    .where(MANAGING)
+    .orderBy(SEVERITY_RANK, asc(incidents.id))
+    .limit(LIST)
+    .prepare(),
+);
+const managingCount = prepared((db) => db.select({ n: count() }).from(incidents).where(MANAGING).prepare());
+const myActionList = prepared((db) =>
+  db
+    .select({ reference: incidents.reference, ...CARD, action: actions })
+    .from(actions)
+    .innerJoin(incidents, eq(incidents.id, actions.incidentId))
+    .where(MY_ACTIONS)
+    .orderBy(asc(actions.dueAt), asc(actions.id))
+    .limit(LIST)
+    .prepare(),
+);
+const myActionCount = prepared((db) =>
+  db
+    .select({ n: count() })
+    .from(actions)
+    .innerJoin(incidents, eq(incidents.id, actions.incidentId))
+    .where(MY_ACTIONS)
+    .prepare(),
+);
+const openByKind = prepared((db) =>
+  db
+    .select({ status: incidents.status, severity: incidents.severity, n: count() })
+    .from(incidents)
+    .where(IS_OPEN)
+    .groupBy(incidents.status, incidents.severity)
+    .prepare(),
+);
+const openList = prepared((db) =>
+  db
+    .select(LINE)
+    .from(incidents)
+    .where(IS_OPEN)
+    .orderBy(SEVERITY_RANK, asc(incidents.id))
+    .limit(LIST)
+    .prepare(),
+);
 
 interface CardRef {
   cardChannelId: string | null;
@@ -103,61 +177,22 @@ function buildHomeModel(
     shown: i.reporterId === userId || seesDetails(config, i, userId),
   });
 
-  const card = { cardChannelId: incidents.cardChannelId, cardTs: incidents.cardTs };
-  const mine = db
-    .select(LINE)
-    .from(incidents)
-    .where(eq(incidents.reporterId, userId))
-    .orderBy(desc(incidents.id))
-    .limit(LIST)
-    .all();
-  const myReportCount =
-    db.select({ n: count() }).from(incidents).where(eq(incidents.reporterId, userId)).get()?.n ?? 0;
-
+  const user = { userId };
   const owed = owedBy(db, config, userId, now, urlOf);
-  const managing = and(eq(incidents.irmId, userId), inArray(incidents.status, OPEN_STATES));
-  const myActions = and(
-    // Their own, or their team's (seed 003 §5.5: work allocated to a team).
-    or(
-      eq(actions.ownerId, userId),
-      sql`exists (select 1 from json_each(${actions.ownerMembers}) where value = ${userId})`,
-    ),
-    inArray(actions.status, [...UNSETTLED_ACTION_STATUSES]),
-    inArray(incidents.status, OPEN_STATES),
-  );
   const model: HomeModel = {
     userId,
     team,
     roles: config.roles,
-    myReports: mine.map(toItem),
-    myReportCount,
+    myReports: myReports(db).all(user).map(toItem),
+    myReportCount: myReportCount(db).get(user)?.n ?? 0,
     owed: owed.items,
     owedCount: owed.count,
-    managing: db
-      .select(LINE)
-      .from(incidents)
-      .where(managing)
-      .orderBy(SEVERITY_RANK, asc(incidents.id))
-      .limit(LIST)
-      .all()
-      .map(toItem),
-    managingCount: db.select({ n: count() }).from(incidents).where(managing).get()?.n ?? 0,
-    myActions: db
-      .select({ reference: incidents.reference, ...card, action: actions })
-      .from(actions)
-      .innerJoin(incidents, eq(incidents.id, actions.incidentId))
-      .where(myActions)
-      .orderBy(asc(actions.dueAt), asc(actions.id))
-      .limit(LIST)
-      .all()
+    managing: managingList(db).all(user).map(toItem),
+    managingCount: managingCount(db).get(user)?.n ?? 0,
+    myActions: myActionList(db)
+      .all(user)
       .map((r) => ({ reference: r.reference, action: r.action, url: urlOf(r) })),
-    myActionCount:
-      db
-        .select({ n: count() })
-        .from(actions)
-        .innerJoin(incidents, eq(incidents.id, actions.incidentId))
-        .where(myActions)
-        .get()?.n ?? 0,
+    myActionCount: myActionCount(db).get(user)?.n ?? 0,
     open: [],
     openCount: 0,
     bySeverity: { critical: 0, high: 0, medium: 0, low: 0, untriaged: 0 },
@@ -170,25 +205,12 @@ function buildHomeModel(
   };
   if (!team) return model;
 
-  const isOpen = inArray(incidents.status, OPEN_STATES);
-  for (const row of db
-    .select({ status: incidents.status, severity: incidents.severity, n: count() })
-    .from(incidents)
-    .where(isOpen)
-    .groupBy(incidents.status, incidents.severity)
-    .all()) {
+  for (const row of openByKind(db).all()) {
     model.bySeverity[row.severity ?? 'untriaged'] += row.n;
     model.byStatus[row.status] = (model.byStatus[row.status] ?? 0) + row.n;
     model.openCount += row.n;
   }
-  model.open = db
-    .select(LINE)
-    .from(incidents)
-    .where(isOpen)
-    .orderBy(SEVERITY_RANK, asc(incidents.id))
-    .limit(LIST)
-    .all()
-    .map(toItem);
+  model.open = openList(db).all().map(toItem);
 
   const overdue = overdueWork(db, config, now, waits);
   model.overdue = overdue.items.slice(0, LIST).map(({ card, ...o }) => ({ ...o, url: urlOf(card) }));
@@ -202,6 +224,19 @@ function buildHomeModel(
 /** How many steps Home shows with their buttons (two blocks each, of Home's 100). */
 const OWED_SHOWN = 12;
 
+const WAITING = and(eq(messageDuties.ownerId, USER), isNull(messageDuties.settledAt));
+const owedList = prepared((db) =>
+  db
+    .select({ duty: messageDuties })
+    .from(messageDuties)
+    .innerJoin(dutyMessages, eq(dutyMessages.id, messageDuties.messageId))
+    .where(and(WAITING, eq(dutyMessages.kind, 'dm')))
+    .orderBy(asc(messageDuties.messageId))
+    .limit(OWED_SHOWN)
+    .prepare(),
+);
+const owedCount = prepared((db) => db.select({ n: count() }).from(messageDuties).where(WAITING).prepare());
+
 /**
  * The steps a person owes now, each as its DM asks it (with the same buttons): the duty messages
  * still waiting on them (domain/duty-messages.ts keeps those in step with the register).
@@ -213,16 +248,8 @@ function owedBy(
   now: Date,
   urlOf: (i: CardRef) => string | null,
 ): { items: DutyView[]; count: number } {
-  const waiting = and(eq(messageDuties.ownerId, userId), isNull(messageDuties.settledAt));
-  const rows = db
-    .select({ duty: messageDuties })
-    .from(messageDuties)
-    .innerJoin(dutyMessages, eq(dutyMessages.id, messageDuties.messageId))
-    .where(and(waiting, eq(dutyMessages.kind, 'dm')))
-    .orderBy(asc(messageDuties.messageId))
-    .limit(OWED_SHOWN)
-    .all();
-  const total = db.select({ n: count() }).from(messageDuties).where(waiting).get()?.n ?? 0;
+  const rows = owedList(db).all({ userId });
+  const total = owedCount(db).get({ userId })?.n ?? 0;
   const items = rows.flatMap(({ duty }) => {
     const view = dutyView(db, duty, userId, { orgTimeZone: config.orgTimeZone, now, cardUrl: null });
     if (!view) return [];
@@ -230,6 +257,72 @@ function owedBy(
   });
   return { items, count: total };
 }
+
+const LATE_TARGET = and(
+  inArray(incidents.status, [...OPEN_WORK]),
+  isNotNull(incidents.targetResolutionAt),
+  lte(incidents.targetResolutionAt, stored(incidents.targetResolutionAt, 'now')),
+);
+const lateTargets = prepared((db) =>
+  db
+    .select({ reference: incidents.reference, ...CARD })
+    .from(incidents)
+    .where(LATE_TARGET)
+    .orderBy(asc(incidents.targetResolutionAt))
+    .limit(LIST)
+    .prepare(),
+);
+const lateTargetCount = prepared((db) =>
+  db.select({ n: count() }).from(incidents).where(LATE_TARGET).prepare(),
+);
+const LATE_ACTION = and(
+  eq(actions.status, 'open'),
+  isNotNull(actions.dueAt),
+  lte(actions.dueAt, stored(actions.dueAt, 'now')),
+);
+const lateActions = prepared((db) =>
+  db
+    .select({ reference: incidents.reference, ...CARD, n: count() })
+    .from(actions)
+    .innerJoin(incidents, eq(incidents.id, actions.incidentId))
+    .where(LATE_ACTION)
+    .groupBy(incidents.id)
+    .orderBy(sql`min(${actions.dueAt})`)
+    .limit(LIST)
+    .prepare(),
+);
+const lateActionCount = prepared((db) =>
+  db
+    .select({ n: sql<number>`count(distinct ${actions.incidentId})` })
+    .from(actions)
+    .where(LATE_ACTION)
+    .prepare(),
+);
+const LATE_NOTICE = and(
+  eq(notifications.status, 'pending'),
+  isNotNull(notifications.dueAt),
+  lte(notifications.dueAt, stored(notifications.dueAt, 'now')),
+);
+const lateNotices = prepared((db) =>
+  db
+    .select({ reference: incidents.reference, ...CARD, kind: notifications.kind })
+    .from(notifications)
+    .innerJoin(incidents, eq(incidents.id, notifications.incidentId))
+    .where(LATE_NOTICE)
+    .orderBy(asc(notifications.dueAt))
+    .limit(LIST)
+    .prepare(),
+);
+const lateNoticeCount = prepared((db) =>
+  db.select({ n: count() }).from(notifications).where(LATE_NOTICE).prepare(),
+);
+const cardsOf = prepared((db) =>
+  db
+    .select({ id: incidents.id, ...CARD })
+    .from(incidents)
+    .where(inList(incidents.id, 'ids'))
+    .prepare(),
+);
 
 /**
  * What is late across the register: incidents being worked on past their target resolution time
@@ -242,66 +335,19 @@ function overdueWork(
   now: Date,
   waits: ClosureWait[],
 ): { items: (Omit<HomeOverdue, 'url'> & { card: CardRef })[]; count: number } {
-  const card = { cardChannelId: incidents.cardChannelId, cardTs: incidents.cardTs };
-  const lateTarget = and(
-    inArray(incidents.status, [...OPEN_WORK]),
-    isNotNull(incidents.targetResolutionAt),
-    lte(incidents.targetResolutionAt, now),
-  );
-  const targets = db
-    .select({ reference: incidents.reference, ...card })
-    .from(incidents)
-    .where(lateTarget)
-    .orderBy(asc(incidents.targetResolutionAt))
-    .limit(LIST)
-    .all();
-  const targetCount = db.select({ n: count() }).from(incidents).where(lateTarget).get()?.n ?? 0;
-
-  const lateAction = and(eq(actions.status, 'open'), isNotNull(actions.dueAt), lte(actions.dueAt, now));
-  const late = db
-    .select({ reference: incidents.reference, ...card, n: count() })
-    .from(actions)
-    .innerJoin(incidents, eq(incidents.id, actions.incidentId))
-    .where(lateAction)
-    .groupBy(incidents.id)
-    .orderBy(sql`min(${actions.dueAt})`)
-    .limit(LIST)
-    .all();
-  const actionCount =
-    db
-      .select({ n: sql<number>`count(distinct ${actions.incidentId})` })
-      .from(actions)
-      .where(lateAction)
-      .get()?.n ?? 0;
-
-  const lateNotice = and(
-    eq(notifications.status, 'pending'),
-    isNotNull(notifications.dueAt),
-    lte(notifications.dueAt, now),
-  );
-  const notices = db
-    .select({ reference: incidents.reference, ...card, kind: notifications.kind })
-    .from(notifications)
-    .innerJoin(incidents, eq(incidents.id, notifications.incidentId))
-    .where(lateNotice)
-    .orderBy(asc(notifications.dueAt))
-    .limit(LIST)
-    .all();
-  const noticeCount = db.select({ n: count() }).from(notifications).where(lateNotice).get()?.n ?? 0;
+  const at = { now };
+  const targets = lateTargets(db).all(at);
+  const targetCount = lateTargetCount(db).get(at)?.n ?? 0;
+  const late = lateActions(db).all(at);
+  const actionCount = lateActionCount(db).get(at)?.n ?? 0;
+  const notices = lateNotices(db).all(at);
+  const noticeCount = lateNoticeCount(db).get(at)?.n ?? 0;
 
   // Seed 003 §5.10–5.11: a closure step left waiting past REMIND_CLOSURE_DAYS is late too.
   waits.sort((a, b) => a.since.getTime() - b.since.getTime());
   const waitCards = new Map(
-    db
-      .select({ id: incidents.id, ...card })
-      .from(incidents)
-      .where(
-        inArray(
-          incidents.id,
-          waits.slice(0, LIST).map((w) => w.incidentId),
-        ),
-      )
-      .all()
+    cardsOf(db)
+      .all({ ids: JSON.stringify(waits.slice(0, LIST).map((w) => w.incidentId)) })
       .map((r) => [r.id, r]),
   );
 
@@ -329,6 +375,29 @@ function overdueWork(
   };
 }
 
+const setAudience = prepared((db) =>
+  db
+    .update(homeViews)
+    .set(storedValues(homeViews, ['team']))
+    .where(and(eq(homeViews.userId, USER), ne(homeViews.team, stored(homeViews.team, 'team'))))
+    .prepare(),
+);
+const recordOpened = prepared((db) => {
+  const values = storedValues(homeViews, ['userId', 'team', 'openedAt']);
+  return db
+    .insert(homeViews)
+    .values(values)
+    .onConflictDoUpdate({ target: homeViews.userId, set: { team: values.team, openedAt: values.openedAt } })
+    .prepare();
+});
+const setViewId = prepared((db) =>
+  db
+    .update(homeViews)
+    .set(storedValues(homeViews, ['viewId']))
+    .where(and(eq(homeViews.userId, USER), sql`${homeViews.viewId} is not ${sql.placeholder('viewId')}`))
+    .prepare(),
+);
+
 /** Re-derives whether a person sees the team's Home now, and keeps their row in step. */
 async function homeAudience(
   db: Db,
@@ -338,17 +407,9 @@ async function homeAudience(
   openedAt?: Date,
 ): Promise<boolean> {
   const team = seesTeamHome(config, userId, await isSecurityTeam(userId));
-  if (openedAt)
-    db.insert(homeViews)
-      .values({ userId, team, openedAt })
-      .onConflictDoUpdate({ target: homeViews.userId, set: { team, openedAt } })
-      .run();
+  if (openedAt) recordOpened(db).run({ userId, team, openedAt });
   // Written only when the audience changed: most refreshes find it as it was.
-  else
-    db.update(homeViews)
-      .set({ team })
-      .where(and(eq(homeViews.userId, userId), ne(homeViews.team, team)))
-      .run();
+  else setAudience(db).run({ team, userId });
   return team;
 }
 
@@ -387,10 +448,5 @@ export async function publishHome(
   const model = buildHomeModel(deps.db, deps.config, now, userId, team, deps.workspaceUrl, waits);
   const published = await deps.client.views.publish({ user_id: userId, view: homeView(model) });
   // Clicks in Home are recognised as coming from the view Slack gave this person.
-  if (published.view?.id)
-    deps.db
-      .update(homeViews)
-      .set({ viewId: published.view.id })
-      .where(and(eq(homeViews.userId, userId), sql`${homeViews.viewId} is not ${published.view.id}`))
-      .run();
+  if (published.view?.id) setViewId(deps.db).run({ viewId: published.view.id, userId });
 }

@@ -1,5 +1,6 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { prepared } from '../../db/prepared';
 import { incidents, outbox } from '../../db/schema';
 
 export interface OutboxCounts {
@@ -8,17 +9,23 @@ export interface OutboxCounts {
   byKind: { kind: string; status: 'pending' | 'dead'; n: number }[];
 }
 
+// Counted on every App Home render, so prepared once (db/prepared.ts).
+const countByKind = prepared((db) =>
+  db
+    .select({ kind: outbox.kind, n: count() })
+    .from(outbox)
+    .where(eq(outbox.status, sql.placeholder('status')))
+    .groupBy(outbox.kind)
+    .orderBy(outbox.kind)
+    .prepare(),
+);
+
 /** Pending and parked deliveries, in all and by kind: for the sweep's log, App Home and the CLI. */
 export function countOutbox(db: Db): OutboxCounts {
   // One query per status, so each is answered from its own partial index.
   const byKind = (['pending', 'dead'] as const).flatMap((status) =>
-    db
-      .select({ kind: outbox.kind, n: count() })
-      .from(outbox)
-      .where(eq(outbox.status, status))
-      .groupBy(outbox.kind)
-      .orderBy(outbox.kind)
-      .all()
+    countByKind(db)
+      .all({ status })
       .map((r) => ({ ...r, status })),
   );
   const sum = (status: string) => byKind.filter((r) => r.status === status).reduce((a, r) => a + r.n, 0);

@@ -18,7 +18,7 @@ import { type CardModel, triageCard } from '../../blocks/triage-card';
 import type { Db } from '../../db/client';
 import { findIncidentById } from '../../db/find-incident';
 import { flushGroupCommit } from '../../db/group-commit';
-import { type Incident, incidents, type OutboxRow, outbox } from '../../db/schema';
+import { type Incident, type OutboxRow, outbox } from '../../db/schema';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { type DirectMessage, homeKey } from '../domain/deliveries';
@@ -399,11 +399,7 @@ export class OutboxWorker {
           }),
         );
         if (!res.ts || !res.channel) throw new Error('chat.postMessage returned no ts');
-        this.deps.db
-          .update(incidents)
-          .set({ cardChannelId: res.channel, cardTs: res.ts })
-          .where(eq(incidents.id, incident.id))
-          .run();
+        this.statements.cardPosted.run(res.channel, res.ts, incident.id);
         return;
       }
       case 'update_card': {
@@ -722,6 +718,9 @@ export function prepareStatements(db: Db) {
     ),
     forgetHomeKey: raw.prepare<[string]>(
       `UPDATE outbox SET dedupe_key = NULL WHERE status = 'pending' AND lane = ? AND kind = 'home'`,
+    ),
+    cardPosted: raw.prepare<[string, string, number]>(
+      'UPDATE incidents SET card_channel_id = ?, card_ts = ? WHERE id = ?',
     ),
     messagePosted: raw.prepare<[string, string, number]>(
       'UPDATE duty_messages SET channel_id = ?, ts = ? WHERE id = ?',

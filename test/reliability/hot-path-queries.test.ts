@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import type { Db } from '../../db/client';
-import { createWorld, PEOPLE, type World } from '../helpers/world';
+import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -39,6 +39,9 @@ describe('a click and its deliveries run prepared statements only', () => {
     const seenA = world.card('INC-2026-0001');
     const seenC = world.card('INC-2026-0003');
 
+    // Those told of an escalation have opened App Home: each click redraws it for them.
+    await world.openHome(PEOPLE.siro);
+    await world.openHome(PEOPLE.md);
     // Warm-up: each statement is prepared the first time it runs.
     await world.click(PEOPLE.siro, seenA, CARD_ACTIONS.escalate);
     await world.click(PEOPLE.siro, seenA, CARD_ACTIONS.escalate);
@@ -46,11 +49,13 @@ describe('a click and its deliveries run prepared statements only', () => {
     await world.click(PEOPLE.siro, seenA, CARD_ACTIONS.escalate);
 
     let result = { status: 0, replies: [] as string[] };
+    const homes = world.fake.callsTo('views.publish', { ok: true }).length;
     const applied = await built(world.db, async () => {
       result = await world.click(PEOPLE.siro, world.card('INC-2026-0002'), CARD_ACTIONS.escalate);
     });
     expect(result).toEqual({ status: 200, replies: [] });
     expect(world.threadLines().at(-1)).toContain('escalated this to the SIRO and the Managing Director');
+    expect(world.fake.callsTo('views.publish', { ok: true }).length).toBe(homes + 2);
     expect(applied).toEqual([]);
 
     await world.click(PEOPLE.siro, world.card('INC-2026-0003'), CARD_ACTIONS.escalate);
@@ -68,5 +73,19 @@ describe('a click and its deliveries run prepared statements only', () => {
       expect.stringMatching(/^INC-2026-0003 changed while you were looking at it/),
     ]);
     expect(stale).toEqual([]);
+  });
+
+  it('builds no SQL for a report submitted, its card, receipt and duties delivered', async () => {
+    world = await createWorld();
+    await world.openHome(PEOPLE.hodFinance);
+    await world.report(PEOPLE.staff);
+    await world.vigil.outbox.drain();
+    const cards = world.fake.messages(SECURITY_CHANNEL).length;
+    const report = await built(world.db, async () => {
+      await world.report(PEOPLE.staff2);
+      await world.vigil.outbox.drain();
+    });
+    expect(world.fake.messages(SECURITY_CHANNEL).length).toBeGreaterThan(cards);
+    expect(report).toEqual([]);
   });
 });

@@ -6,9 +6,10 @@ import type {
   SlackActionMiddlewareArgs,
 } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { DUTY_ACTIONS } from '../../../../blocks/card-ids';
 import { CARD_MODALS, reasonModal } from '../../../../blocks/card-modals';
+import { prepared } from '../../../../db/prepared';
 import { type Action, actions, type Incident } from '../../../../db/schema';
 import { type ActionTarget, decideNotDoing, setActionStatus } from '../../../domain/action-status';
 import type { RecordResult } from '../../../domain/change';
@@ -24,6 +25,14 @@ import {
 } from '../../card-interaction';
 import type { ListenerDeps } from '../../deps';
 import type { Listeners } from '../router';
+
+const actionOf = prepared((db) =>
+  db
+    .select()
+    .from(actions)
+    .where(and(eq(actions.id, sql.placeholder('id')), eq(actions.incidentId, sql.placeholder('incidentId'))))
+    .prepare(),
+);
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -66,11 +75,7 @@ export function registerActionDmButtons(app: Listeners, deps: ListenerDeps): voi
     const { body, action, respond, client } = args;
     const clicked = await clickedIncident(deps, args);
     if (!clicked) return;
-    const row = deps.db
-      .select()
-      .from(actions)
-      .where(and(eq(actions.id, Number(action.value)), eq(actions.incidentId, clicked.incident.id)))
-      .get();
+    const row = actionOf(deps.db).get({ id: Number(action.value), incidentId: clicked.incident.id });
     if (!row) {
       await refuse(deps, respond, body.user.id, 'That action does not exist.', `unknown action (${what})`);
       return;
