@@ -480,6 +480,13 @@ function checkFormAnswer(view: FakeView, body: Record<string, unknown> | null): 
 }
 
 /** Errors logged during a test that the test did not expect are failures (STYLE.md habit 10). */
+/** The register's row for `reference` as stored now; fails the test when there is none. */
+export function storedIncident(world: Pick<World, 'db'>, reference: string) {
+  const row = world.db.select().from(incidents).where(eq(incidents.reference, reference)).get();
+  if (!row) throw new Error(`no incident ${reference}`);
+  return row;
+}
+
 export function unexpectedErrors(world: World, allowed: RegExp[] = []): string[] {
   return world.logs
     .filter((l) => l.level === 'error' && !allowed.some((re) => re.test(l.message)))

@@ -3,13 +3,12 @@
  * step is refused as such, and never learns the incident's latest change or a reference they have
  * not been told of.
  */
-import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
 import { REMINDER_ACTIONS } from '../../blocks/reminder-digest';
 import { actions, incidents } from '../../db/schema';
 import { blockAction } from '../../src/local-slack/payloads';
-import { createWorld, PEOPLE, type World } from '../helpers/world';
+import { createWorld, PEOPLE, storedIncident, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -19,11 +18,7 @@ afterEach(async () => {
 const REF = 'INC-2026-0001';
 const NOT_YOURS = 'You cannot act on that incident, or it does not exist.';
 const SECRET = 'Suspect named by HR';
-const incident = () => {
-  const row = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
-  if (!row) throw new Error('no incident');
-  return row;
-};
+const incident = () => storedIncident(world, REF);
 
 /** Reported from Finance (its head is the IRM), triaged by the SIRO. */
 async function triaged() {

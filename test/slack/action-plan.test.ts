@@ -1,10 +1,10 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
-import { actions, incidentEvents, incidents } from '../../db/schema';
+import { actions, incidentEvents } from '../../db/schema';
 import type { Answer } from '../../src/local-slack/fill-view';
 import { slashCommand } from '../../src/local-slack/payloads';
-import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
+import { createWorld, PEOPLE, SECURITY_CHANNEL, storedIncident, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -12,11 +12,7 @@ afterEach(async () => {
 });
 
 const REF = 'INC-2026-0001';
-const incident = () => {
-  const row = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
-  if (!row) throw new Error('no incident');
-  return row;
-};
+const incident = () => storedIncident(world, REF);
 const allActions = () => world.db.select().from(actions).orderBy(asc(actions.id)).all();
 const action = (n = 0) => {
   const row = allActions()[n];

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RECORD_ACTIONS, REPORTER_ACTIONS } from '../../blocks/record-controls';
-import { evidence, incidentEvents, incidents } from '../../db/schema';
+import { evidence, incidentEvents } from '../../db/schema';
 import { ANSWERED, NOT_YOURS } from '../../src/domain/reporter-dialogue';
 import { blockAction } from '../../src/local-slack/payloads';
 import { controlsOf } from '../../src/local-slack/people';
-import { createWorld, PEOPLE, type World } from '../helpers/world';
+import { createWorld, PEOPLE, storedIncident, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -21,11 +21,7 @@ afterEach(async () => {
 
 const REF = 'INC-2026-0001';
 const QUESTION = 'Which train was it, and was the laptop encrypted?';
-const incident = () => {
-  const row = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
-  if (!row) throw new Error('no incident');
-  return row;
-};
+const incident = () => storedIncident(world, REF);
 const events = (type: string) =>
   world.db
     .select()

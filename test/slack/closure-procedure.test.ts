@@ -15,7 +15,14 @@ import { retriageIncident } from '../../src/domain/retriage';
 import { actorFor } from '../../src/domain/roles';
 import type { Answer } from '../../src/local-slack/fill-view';
 import { controlsOf } from '../../src/local-slack/people';
-import { createWorld, PEOPLE, SECURITY_CHANNEL, testClock, type World } from '../helpers/world';
+import {
+  createWorld,
+  PEOPLE,
+  SECURITY_CHANNEL,
+  storedIncident,
+  testClock,
+  type World,
+} from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -23,11 +30,7 @@ afterEach(async () => {
 });
 
 const REF = 'INC-2026-0001';
-const incident = () => {
-  const row = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
-  if (!row) throw new Error('no incident');
-  return row;
-};
+const incident = () => storedIncident(world, REF);
 const act = (user: string, actionId: string, answers?: Record<string, Answer>) =>
   world.act(user, REF, actionId, answers);
 const events = () =>

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RECORD_ACTIONS } from '../../blocks/record-controls';
-import { evidence, incidentEvents, incidents } from '../../db/schema';
+import { evidence, incidentEvents } from '../../db/schema';
 import { messageShortcut } from '../../src/local-slack/payloads';
 import { ADD_AS_EVIDENCE } from '../../src/slack/listeners/shortcuts/add-as-evidence';
 import { incidentCommand, postedLater } from '../helpers/incident-command';
-import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
+import { createWorld, PEOPLE, SECURITY_CHANNEL, storedIncident, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -22,11 +22,7 @@ afterEach(async () => {
 const REF = 'INC-2026-0001';
 const BYTES = Buffer.from('From: "IT Support" <it-support@examp1e.com>\nSubject: Password expiry\n');
 const SHA = createHash('sha256').update(BYTES).digest('hex');
-const incident = () => {
-  const row = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
-  if (!row) throw new Error('no incident');
-  return row;
-};
+const incident = () => storedIncident(world, REF);
 const register = () => world.db.select().from(evidence).all();
 const events = (type: string) =>
   world.db

@@ -1,11 +1,11 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
-import { actions, incidentEvents, incidents, reviews } from '../../db/schema';
+import { actions, incidentEvents, reviews } from '../../db/schema';
 import { approveClosure, peerReview, reopenIncident } from '../../src/domain/closure';
 import { actorFor } from '../../src/domain/roles';
 import type { Answer } from '../../src/local-slack/fill-view';
-import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
+import { createWorld, PEOPLE, SECURITY_CHANNEL, storedIncident, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -13,11 +13,7 @@ afterEach(async () => {
 });
 
 const REF = 'INC-2026-0001';
-const incident = () => {
-  const row = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
-  if (!row) throw new Error('no incident');
-  return row;
-};
+const incident = () => storedIncident(world, REF);
 const dmsTo = (user: string) => world.dmsTo(user);
 const act = (user: string, actionId: string, answers?: Record<string, Answer>) =>
   world.act(user, REF, actionId, answers);

@@ -1,11 +1,9 @@
-import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { DECISION_CHOICE_ACTION } from '../../blocks/card-modals';
 import { REPORT_KIND_ACTION } from '../../blocks/report-modal';
-import { incidents } from '../../db/schema';
 import { stateFromView } from '../../src/local-slack/fill-view';
-import { createWorld, PEOPLE, type World } from '../helpers/world';
+import { createWorld, PEOPLE, storedIncident, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -13,11 +11,7 @@ afterEach(async () => {
 });
 
 const REF = 'INC-2026-0001';
-const incident = () => {
-  const row = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
-  if (!row) throw new Error('no incident');
-  return row;
-};
+const incident = () => storedIncident(world, REF);
 const blocksOf = (user: string) => JSON.stringify(world.lastModal(user).view.blocks);
 
 describe('forms keep their promises (issue 13 item 2)', () => {

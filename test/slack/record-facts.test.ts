@@ -10,10 +10,10 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS } from '../../blocks/card-ids';
 import { RECORD_ACTIONS } from '../../blocks/record-controls';
-import { incidentEvents, incidents, notifications } from '../../db/schema';
+import { incidentEvents, notifications } from '../../db/schema';
 import { NOT_YOURS } from '../../src/domain/knows-of';
 import { computeStatistics } from '../../src/services/statistics';
-import { createWorld, PEOPLE, type World } from '../helpers/world';
+import { createWorld, PEOPLE, storedIncident, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -21,11 +21,7 @@ afterEach(async () => {
 });
 
 const REF = 'INC-2026-0001';
-const incident = () => {
-  const row = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
-  if (!row) throw new Error('no incident');
-  return row;
-};
+const incident = () => storedIncident(world, REF);
 const events = () =>
   world.db.select().from(incidentEvents).where(eq(incidentEvents.incidentId, incident().id)).all();
 const obligations = () =>

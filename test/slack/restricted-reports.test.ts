@@ -5,13 +5,12 @@
  * the SIRO adds, and nowhere else: not in the card's thread, DMs, App Home, `/incident`, the
  * register exported to other role holders, or evidence packs.
  */
-import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_ACTIONS, DUTY_ACTIONS } from '../../blocks/card-ids';
-import { incidentEvents, incidents } from '../../db/schema';
+import { incidentEvents } from '../../db/schema';
 import { controlsOf } from '../../src/local-slack/people';
 import { incidentCommand, postedLater } from '../helpers/incident-command';
-import { createWorld, PEOPLE, SECURITY_CHANNEL, type World } from '../helpers/world';
+import { createWorld, PEOPLE, SECURITY_CHANNEL, storedIncident, type World } from '../helpers/world';
 
 let world: World;
 afterEach(async () => {
@@ -21,11 +20,7 @@ afterEach(async () => {
 const REF = 'INC-2026-0001';
 const TITLE = 'Alex copies customer files to a USB stick';
 const DESCRIPTION = 'Seen in the security office on Friday evening';
-const incident = () => {
-  const row = world.db.select().from(incidents).where(eq(incidents.reference, REF)).get();
-  if (!row) throw new Error('no incident');
-  return row;
-};
+const incident = () => storedIncident(world, REF);
 const controls = (blocks: unknown) => controlsOf((blocks ?? []) as unknown[]).map((c) => c.element.action_id);
 
 async function lookup(user: string, text: string) {
